@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// `npm test`: type-check, then every test (unit once; the HTTP suite on PGlite and on a real
+// PostgreSQL server that the suite starts itself). Ends with one "tests: N passed, N failed" line.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+
+const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, FORCE_COLOR: process.env.CI ? '0' : '1' } });
+const step = (title) => process.stdout.write(`\n== ${title}\n`);
+
+step('type-check (tsc --noEmit)');
+const tsc = run('npx', ['--no-install', 'tsc', '--noEmit']);
+if (tsc.status !== 0) {
+  process.stdout.write('tests: 0 passed, 1 failed (type-check failed)\n');
+  process.exit(1);
+}
+
+step('tests (vitest: unit, HTTP on PGlite, HTTP on PostgreSQL)');
+mkdirSync('.tmp', { recursive: true });
+const report = '.tmp/vitest-report.json';
+rmSync(report, { force: true });
+const extra = process.argv.slice(2);
+const vitest = run('npx', ['--no-install', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extra]);
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+try {
+  const r = JSON.parse(readFileSync(report, 'utf8'));
+  passed = r.numPassedTests;
+  failed = r.numFailedTests + (r.numFailedTestSuites ?? 0);
+  skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+} catch {
+  failed = Math.max(failed, 1);
+}
+const status = vitest.status === 0 && failed === 0 && passed > 0 ? 0 : 1;
+process.stdout.write(`\ntests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+process.exit(status);

@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import type { Config } from '../config/config.ts';
+import { openDatabase, type Database } from '../db/client.ts';
+import { migrate } from '../db/migrate.ts';
+import { createApiKeysService, type ApiKeysService } from '../features/api-keys/index.ts';
+import { createAssistantsService, type AssistantsService } from '../features/assistants/index.ts';
+import { createOrgsService, type OrgsService } from '../features/orgs/index.ts';
+import { createSetupService, type SetupService } from '../features/setup/index.ts';
+import type { Authenticator } from '../http/auth.ts';
+import { createLogger, type Logger } from '../infra/logger.ts';
+import { createMemoryRateLimiter } from '../infra/rate-limit/memory-rate-limiter.ts';
+import type { RateLimiter } from '../infra/rate-limit/rate-limiter.ts';
+
+export const DEFAULT_MODEL = 'builtin/extractive';
+
+export interface Deps {
+  config: Config;
+  logger: Logger;
+  database: Database;
+  rateLimiter: RateLimiter;
+  tls?: { cert: Buffer; key: Buffer };
+  authenticator: Authenticator;
+  orgs: OrgsService;
+  apiKeys: ApiKeysService;
+  assistants: AssistantsService;
+  setup: SetupService;
+  close(): Promise<void>;
+}
+
+/** Builds every long-lived object once per process. Nothing here listens or starts timers that matter. */
+export async function createDeps(config: Config, overrides: { logger?: Logger; database?: Database } = {}): Promise<Deps> {
+  const logger = overrides.logger ?? createLogger({ level: config.logLevel, pretty: config.logPretty });
+  const database =
+    overrides.database ??
+    (await openDatabase(
+      config.databaseUrl
+        ? { kind: 'postgres', url: config.databaseUrl.reveal() }
+        : { kind: 'pglite', dataDir: config.dataDir },
+    ));
+  const { db } = database;
+  const tls = config.tls
+    ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) }
+    : undefined;
+
+  const rateLimiter = createMemoryRateLimiter();
+  const orgs = createOrgsService({ db });
+  const assistants = createAssistantsService({ db, defaultModel: DEFAULT_MODEL });
+  const apiKeys = createApiKeysService({
+    db,
+    assistantExists: async (orgId, id) => !!(await assistants.find(orgId, id)),
+    onFlushError: (err) => logger.warn({ err }, 'could not write api key last_used_at; will retry'),
+  });
+  const setup = createSetupService({ orgs, apiKeys, withLock: (fn) => database.withAdvisoryLock(0x70626f74, fn) });
+  const authenticator: Authenticator = {
+    authenticate: (secret) => apiKeys.authenticate(secret),
+    resolveOrg: (principal, orgParam) => orgs.resolveReach(principal.orgId, orgParam),
+  };
+
+  return {
+    config,
+    logger,
+    database,
+    rateLimiter,
+    tls,
+    authenticator,
+    orgs,
+    apiKeys,
+    assistants,
+    setup,
+    async close() {
+      await apiKeys.close();
+      await rateLimiter.close();
+      await database.close();
+    },
+  };
+}
+
+export { migrate };

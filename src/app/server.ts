@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { loadDocPages } from '../features/docs/index.ts';
+import { authorize } from '../http/auth.ts';
+import type { RouteDef } from '../http/define-route.ts';
+import { ERROR_DESCRIPTIONS, ErrorSchema } from '../http/error-schema.ts';
+import { registerErrorHandlers } from '../http/error-handler.ts';
+import { enforceHttps } from '../http/https.ts';
+import { registerOpenApi } from '../http/openapi.ts';
+import { enforceLimit } from '../http/rate-limit.ts';
+import type { Deps } from './deps.ts';
+import { routeTable } from './routes.ts';
+
+export const VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+
+const UNLIMITED_PATHS = new Set(['/healthz', '/readyz']);
+const INCOMING_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+function errorStatuses(def: RouteDef): number[] {
+  const s = new Set<number>([429, 500, ...(def.errors ?? [])]);
+  if (def.params || def.query || def.body) s.add(400);
+  if (def.auth !== 'public') s.add(401);
+  if (def.params || def.auth !== 'public') s.add(404);
+  return [...s].sort();
+}
+
+function responseSchemas(def: RouteDef): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...def.responses };
+  for (const status of errorStatuses(def)) {
+    out[status] = ErrorSchema.meta({ description: ERROR_DESCRIPTIONS[status] ?? 'Error' });
+  }
+  return out;
+}
+
+/** Builds the Fastify app from the deps and the route table; does not listen. */
+export async function buildServer(deps: Deps): Promise<{ app: FastifyInstance; routes: RouteDef[] }> {
+  const { config } = deps;
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    https: deps.tls ?? null,
+    trustProxy: config.trustProxy as boolean, // also a hop count or address list at runtime
+    bodyLimit: config.bodyLimitBytes,
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && INCOMING_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    routerOptions: { ignoreTrailingSlash: true },
+  }) as unknown as FastifyInstance;
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandlers(app, { bodyLimit: config.bodyLimitBytes });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    if (request.protocol === 'https') reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    enforceHttps(request, config.allowHttp);
+    if (UNLIMITED_PATHS.has(request.url)) return;
+    await enforceLimit(
+      deps.rateLimiter,
+      reply,
+      `ip:${request.ip}`,
+      config.rateLimitPerMinute,
+      60_000,
+      `rate limit exceeded: at most ${config.rateLimitPerMinute} requests per minute per IP address`,
+    );
+  });
+
+  const pages = loadDocPages();
+  const routes = routeTable(deps, { pages, openapi: () => app.swagger() });
+  await registerOpenApi(app, { routes, version: VERSION, serverUrl: config.publicUrl ?? '/' });
+
+  for (const def of routes) {
+    const onRequest = def.auth === 'public' ? undefined : async (request: FastifyRequest) => authorize(request, def.auth, deps.authenticator);
+    const limit = def.rateLimit;
+    app.route({
+      method: def.method,
+      url: def.url,
+      schema: {
+        operationId: def.operationId,
+        summary: def.summary,
+        description: def.description,
+        tags: def.tags,
+        security: def.auth === 'public' ? [] : [{ bearerAuth: [] }],
+        ...(def.params && { params: def.params }),
+        ...(def.query && { querystring: def.query }),
+        ...(def.body && { body: def.body }),
+        response: responseSchemas(def),
+        hide: def.hidden,
+      } as never,
+      onRequest,
+      preHandler: limit
+        ? async (request, reply) =>
+            enforceLimit(deps.rateLimiter, reply, `${limit.name}:${request.orgId}`, limit.limit, limit.windowMs, limit.message)
+        : undefined,
+      handler: async (request, reply) =>
+        def.handler({
+          params: request.params,
+          query: request.query,
+          body: request.body,
+          principal: request.principal!,
+          orgId: request.orgId!,
+          request,
+          reply,
+        } as never),
+    });
+  }
+
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true, persistAuthorization: true } });
+  return { app, routes };
+}

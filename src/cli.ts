@@ -1,0 +1,128 @@
+import { Command, Option } from 'commander';
+import { createDeps, type Deps } from './app/deps.ts';
+import { VERSION } from './app/server.ts';
+import { ConfigError, loadConfig } from './config/config.ts';
+import { migrate } from './db/migrate.ts';
+import { handleSignals, start } from './main.ts';
+
+const out = (line = ""): void => void process.stdout.write(`${line}\n`);
+const err = (line: string): void => void process.stderr.write(`${line}\n`);
+
+/** Opens the configured database quietly (logs only warnings) for an operator command. */
+async function withDeps<T>(fn: (deps: Deps) => Promise<T>): Promise<T> {
+  const config = loadConfig({ ...process.env, PARLEY_LOG_LEVEL: process.env.PARLEY_LOG_LEVEL ?? 'warn' });
+  const deps = await createDeps(config);
+  try {
+    await migrate(deps.database);
+    return await fn(deps);
+  } finally {
+    await deps.close();
+  }
+}
+
+function table(rows: Array<Record<string, unknown>>, columns: string[]): void {
+  if (rows.length === 0) return out('(none)');
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c] ?? '-').length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  out(line(columns.map((c) => c.toUpperCase())));
+  for (const r of rows) out(line(columns.map((c) => String(r[c] ?? '-'))));
+}
+
+const program = new Command()
+  .name('parley')
+  .description('Parley: self-hosted AI customer-support assistants.\nSettings come from environment variables (see README).')
+  .version(VERSION)
+  .showHelpAfterError();
+
+program
+  .command('start')
+  .description('migrate the database, create the first org and key if empty, and serve the API')
+  .addHelpText('after', '\nEnvironment: PORT (8080), HOST, PARLEY_DATA_DIR (./.parley), DATABASE_URL, PARLEY_TLS_CERT/KEY, ...')
+  .action(async () => {
+    const config = loadConfig();
+    const running = await start(config);
+    out(`Parley ${VERSION} is listening on ${running.url}  (docs: ${running.url}/guides, API reference: ${running.url}/docs)`);
+    handleSignals(running, config.shutdownTimeoutMs);
+  });
+
+program
+  .command('migrate')
+  .description('apply pending database migrations and exit')
+  .action(async () => {
+    await withDeps(async () => {});
+    out('database is up to date');
+  });
+
+const orgs = program.command('orgs').description('manage organizations');
+orgs
+  .command('create')
+  .description('create an organization (a sub-organization with --parent)')
+  .requiredOption('--name <name>', 'organization name (2-64 characters)')
+  .option('--parent <org_id>', 'parent organization id')
+  .option('--json', 'print the organization as JSON')
+  .action(async (opts: { name: string; parent?: string; json?: boolean }) => {
+    const org = await withDeps((d) => d.orgs.create(opts.parent ?? null, { name: opts.name }));
+    if (opts.json) out(JSON.stringify(org, null, 2));
+    else out(`created organization ${org.id} (${org.name})`);
+  });
+orgs
+  .command('list')
+  .description('list every organization')
+  .option('--json', 'print JSON')
+  .action(async (opts: { json?: boolean }) => {
+    const list = await withDeps((d) => d.orgs.listAll());
+    if (opts.json) return out(JSON.stringify(list, null, 2));
+    table(list, ['id', 'name', 'parent_id', 'created_at']);
+  });
+
+const keys = program.command('keys').description('manage API keys');
+keys
+  .command('create')
+  .description('create an API key; prints the secret alone on stdout (or JSON with --json)')
+  .requiredOption('--org <org_id|default>', 'organization id, or "default" for the first org')
+  .option('--name <name>', 'a name to recognise the key', 'CLI key')
+  .addOption(new Option('--scope <scope>', 'admin (everything) or runtime (invoke only)').choices(['admin', 'runtime']).default('admin'))
+  .option('--assistant <assistant_id>', 'restrict a runtime key to one assistant')
+  .option('--expires-at <iso_date>', 'expiry, e.g. 2027-01-01T00:00:00Z')
+  .option('--json', 'print the key record as JSON, secret included')
+  .action(async (opts: { org: string; name: string; scope: 'admin' | 'runtime'; assistant?: string; expiresAt?: string; json?: boolean }) => {
+    const key = await withDeps(async (d) =>
+      d.apiKeys.create(await d.setup.resolveOrgRef(opts.org), {
+        name: opts.name,
+        scope: opts.scope,
+        assistant_id: opts.assistant,
+        expires_at: opts.expiresAt,
+      }),
+    );
+    if (opts.json) out(JSON.stringify(key, null, 2));
+    else {
+      out(key.key);
+      if (process.stderr.isTTY) err(`(key ${key.id}, scope ${key.scope}, org ${key.org_id}; shown once, store it now)`);
+    }
+  });
+keys
+  .command('list')
+  .description('list active API keys (secrets are never shown)')
+  .option('--org <org_id|default>', 'only this organization')
+  .option('--json', 'print JSON')
+  .action(async (opts: { org?: string; json?: boolean }) => {
+    const list = await withDeps(async (d) => d.apiKeys.listAll(opts.org ? await d.setup.resolveOrgRef(opts.org) : undefined));
+    if (opts.json) return out(JSON.stringify(list, null, 2));
+    table(list, ['id', 'org_id', 'name', 'scope', 'prefix', 'last_used_at', 'expires_at']);
+  });
+keys
+  .command('revoke')
+  .description('revoke an API key by id (key_...)')
+  .argument('<key_id>', 'the key id shown by `parley keys list`')
+  .action(async (keyId: string) => {
+    const key = await withDeps((d) => d.apiKeys.revokeAnywhere(keyId));
+    out(`revoked ${key.id} (${key.name})`);
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof ConfigError) err(e.message);
+  else err(`error: ${(e as Error).message}`);
+  process.exitCode = 1;
+}

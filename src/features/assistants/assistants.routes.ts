@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { DeletedSchema, OrgParams, PageQuerySchema } from '../../http/common-schemas.ts';
+import { defineRoute, type RouteDef } from '../../http/define-route.ts';
+import { sendPage } from '../../http/pagination.ts';
+import {
+  AssistantParams,
+  AssistantSchema,
+  CreateAssistantBodySchema,
+  UpdateAssistantBodySchema,
+} from './assistants.schemas.ts';
+import type { AssistantsService } from './assistants.service.ts';
+
+const tags = ['Assistants'];
+
+export function assistantsRoutes(assistants: AssistantsService, opts: { createLimitPerHour: number }): RouteDef[] {
+  return [
+    defineRoute({
+      method: 'GET',
+      url: '/orgs/:org_id/assistants',
+      operationId: 'listAssistants',
+      summary: 'List assistants',
+      description: 'Assistants of the organization (deleted ones excluded), newest first.',
+      tags,
+      auth: 'admin',
+      params: OrgParams,
+      query: PageQuerySchema,
+      responses: { 200: z.array(AssistantSchema) },
+      handler: async ({ orgId, query, reply }) => sendPage(reply, await assistants.list(orgId, query)),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/orgs/:org_id/assistants',
+      operationId: 'createAssistant',
+      summary: 'Create an assistant',
+      description: `Limited to ${opts.createLimitPerHour} creations per hour per organization.`,
+      tags,
+      auth: 'admin',
+      params: OrgParams,
+      body: CreateAssistantBodySchema,
+      responses: { 200: AssistantSchema },
+      rateLimit: {
+        name: 'assistant-create',
+        limit: opts.createLimitPerHour,
+        windowMs: 3_600_000,
+        message: `assistant creation limit reached: at most ${opts.createLimitPerHour} per hour per organization`,
+      },
+      handler: async ({ orgId, body }) => assistants.create(orgId, body),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/orgs/:org_id/assistants/:assistant_id',
+      operationId: 'getAssistant',
+      summary: 'Get an assistant',
+      tags,
+      auth: 'admin',
+      params: AssistantParams,
+      responses: { 200: AssistantSchema },
+      handler: async ({ orgId, params }) => assistants.get(orgId, params.assistant_id),
+    }),
+    defineRoute({
+      method: 'PATCH',
+      url: '/orgs/:org_id/assistants/:assistant_id',
+      operationId: 'updateAssistant',
+      summary: 'Update an assistant',
+      description: 'Partial update; `config` fields are merged into the stored config.',
+      tags,
+      auth: 'admin',
+      params: AssistantParams,
+      body: UpdateAssistantBodySchema,
+      responses: { 200: AssistantSchema },
+      handler: async ({ orgId, params, body }) => assistants.update(orgId, params.assistant_id, body),
+    }),
+    defineRoute({
+      method: 'DELETE',
+      url: '/orgs/:org_id/assistants/:assistant_id',
+      operationId: 'deleteAssistant',
+      summary: 'Delete an assistant',
+      description: 'Soft delete: the assistant leaves lists and the runtime API; its conversations and usage remain.',
+      tags,
+      auth: 'admin',
+      params: AssistantParams,
+      responses: { 200: DeletedSchema },
+      handler: async ({ orgId, params }) => {
+        await assistants.remove(orgId, params.assistant_id);
+        return { id: params.assistant_id, deleted: true as const };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { OrgIdParam, Timestamp, WebUrl } from '../../http/common-schemas.ts';
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const Language = z
+  .string()
+  .regex(/^(auto|[a-z]{2,3}(-[A-Za-z0-9]{2,8})*)$/, 'must be "auto" or a language tag such as "en" or "pt-BR"')
+  .meta({ description: '`auto` answers in the language of the customer; otherwise a BCP 47 tag.', examples: ['auto'] });
+
+const Model = z
+  .string()
+  .regex(/^[a-z0-9-]+\/\S+$/, 'must be "provider/model", for example "openai/gpt-4o-mini" or "builtin/extractive"')
+  .max(200)
+  .meta({ description: 'Model as `provider/model`.', examples: ['builtin/extractive'] });
+
+const TimeZone = z
+  .string()
+  .max(64)
+  .refine(isTimeZone, 'must be an IANA time zone such as "Europe/Paris"')
+  .meta({ examples: ['Europe/Paris'] });
+
+export const KnowledgeScopeSchema = z.enum(['all', 'global', 'assistant']).meta({
+  description: 'Which knowledge the assistant answers from: `all` (global and its own), `global` (org-wide only) or `assistant` (its own only).',
+});
+
+export const ConversationSchema = z
+  .object({
+    thread_mode: z.enum(['new', 'continue']).optional(),
+    enable_memories: z.boolean().optional(),
+    enable_transfer_to_human_tool: z.boolean().optional(),
+    welcome_banner: z.string().max(1024).optional(),
+    suggested_messages: z.array(z.string().min(1).max(256)).max(10).optional(),
+    auto_intro_message: z.string().max(2048).optional(),
+    enable_end_conversation_tool: z.boolean().optional(),
+    enable_block_contact_tool: z.boolean().optional(),
+    enable_auto_resolve: z.boolean().optional(),
+    enable_auto_follow_ups: z.boolean().optional(),
+    enable_auto_csat: z.boolean().optional(),
+    enable_private_chats: z.boolean().optional(),
+    enable_update_contact_tool: z.boolean().optional(),
+    enable_ai_replies: z.boolean().optional(),
+  })
+  .meta({ id: 'ConversationConfig' });
+
+export const AssistantConfigInputSchema = z
+  .object({
+    instructions: z.string().max(32_000).optional().meta({ examples: ['You are the support assistant of Acme Dental.'] }),
+    language: Language.optional(),
+    model: Model.nullable().optional().meta({ description: 'null uses the instance default model.' }),
+    timezone: TimeZone.optional(),
+    knowledge_scope: KnowledgeScopeSchema.optional(),
+    conversation: ConversationSchema.optional(),
+  })
+  .meta({ id: 'AssistantConfigPatch', description: 'On update, given fields are merged into the stored config.' });
+
+export const AssistantConfigSchema = z
+  .object({
+    instructions: z.string(),
+    language: z.string(),
+    model: z.string(),
+    timezone: z.string(),
+    knowledge_scope: KnowledgeScopeSchema,
+    conversation: ConversationSchema.required(),
+  })
+  .meta({ id: 'AssistantConfig' });
+
+export const AssistantSchema = z
+  .object({
+    id: z.string().meta({ examples: ['ast_2Yq8Lm4Nx7Tc1Vb9Kp3Rw5'] }),
+    org_id: z.string(),
+    name: z.string(),
+    enabled: z.boolean(),
+    deleted: z.boolean(),
+    secret_key: z.string().nullable().meta({ description: 'Secret used to sign end-user session hashes; null unless generated.' }),
+    avatar_url: z.string().nullable(),
+    config: AssistantConfigSchema,
+    integrations: z.array(z.unknown()),
+    actions: z.array(z.unknown()),
+    boards: z.array(z.unknown()),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  })
+  .meta({ id: 'Assistant' });
+
+export type Assistant = z.infer<typeof AssistantSchema>;
+export type AssistantConfig = z.infer<typeof AssistantConfigSchema>;
+
+const Name = z.string().trim().min(1).max(1024).meta({ examples: ['Support assistant'] });
+
+export const CreateAssistantBodySchema = z
+  .object({
+    name: Name,
+    enabled: z.boolean().default(true),
+    avatar_url: WebUrl.nullable().optional(),
+    generate_secret_key: z.boolean().default(false),
+    config: AssistantConfigInputSchema.optional(),
+  })
+  .meta({ id: 'CreateAssistant' });
+
+export const UpdateAssistantBodySchema = z
+  .object({
+    name: Name.optional(),
+    enabled: z.boolean().optional(),
+    avatar_url: WebUrl.nullable().optional(),
+    generate_secret_key: z.boolean().optional().meta({ description: 'true issues a new secret_key (the old one stops working).' }),
+    config: AssistantConfigInputSchema.optional(),
+  })
+  .meta({ id: 'UpdateAssistant' });
+
+export type CreateAssistantInput = z.infer<typeof CreateAssistantBodySchema>;
+export type UpdateAssistantInput = z.infer<typeof UpdateAssistantBodySchema>;
+
+export const AssistantParams = z.object({
+  org_id: OrgIdParam,
+  assistant_id: z.string().min(1).max(64).meta({ description: 'The assistant id.' }),
+});

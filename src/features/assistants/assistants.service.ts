@@ -1,0 +1,116 @@
+import type { Db } from '../../db/client.ts';
+import type { AssistantRow } from '../../db/schema.ts';
+import { notFound } from '../../lib/errors.ts';
+import { newId, randomBase62 } from '../../lib/ids.ts';
+import type { Page, PageQuery } from '../../lib/pagination.ts';
+import { deepMerge } from '../../lib/objects.ts';
+import * as repo from './assistants.repo.ts';
+import type { Assistant, AssistantConfig, CreateAssistantInput, UpdateAssistantInput } from './assistants.schemas.ts';
+
+const DEFAULT_CONVERSATION: AssistantConfig['conversation'] = {
+  thread_mode: 'new',
+  enable_memories: false,
+  enable_transfer_to_human_tool: false,
+  welcome_banner: '',
+  suggested_messages: [],
+  auto_intro_message: '',
+  enable_end_conversation_tool: false,
+  enable_block_contact_tool: false,
+  enable_auto_resolve: false,
+  enable_auto_follow_ups: false,
+  enable_auto_csat: false,
+  enable_private_chats: false,
+  enable_update_contact_tool: false,
+  enable_ai_replies: true,
+};
+
+export type AssistantsService = ReturnType<typeof createAssistantsService>;
+
+export function createAssistantsService(deps: { db: Db; defaultModel: string }) {
+  const { db } = deps;
+
+  /** Stored config holds what was set; defaults are applied on read so they can evolve. */
+  function effectiveConfig(stored: Record<string, unknown>): AssistantConfig {
+    const s = stored as Partial<AssistantConfig> & { model?: string | null };
+    return {
+      instructions: s.instructions ?? '',
+      language: s.language ?? 'auto',
+      model: s.model ?? deps.defaultModel,
+      timezone: s.timezone ?? 'UTC',
+      knowledge_scope: s.knowledge_scope ?? 'all',
+      conversation: { ...DEFAULT_CONVERSATION, ...(s.conversation ?? {}) },
+    };
+  }
+
+  const toApi = (row: AssistantRow): Assistant => ({
+    id: row.id,
+    org_id: row.orgId,
+    name: row.name,
+    enabled: row.enabled,
+    deleted: row.deletedAt !== null,
+    secret_key: row.secretKey,
+    avatar_url: row.avatarUrl,
+    config: effectiveConfig(row.config),
+    integrations: [],
+    actions: [],
+    boards: [],
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  });
+
+  const newSecretKey = () => `ask_${randomBase62(32)}`;
+
+  return {
+    effectiveConfig,
+
+    async create(orgId: string, input: CreateAssistantInput): Promise<Assistant> {
+      const row = await repo.insertAssistant(db, {
+        id: newId('assistant'),
+        orgId,
+        name: input.name,
+        enabled: input.enabled,
+        avatarUrl: input.avatar_url ?? null,
+        secretKey: input.generate_secret_key ? newSecretKey() : null,
+        config: (input.config ?? {}) as Record<string, unknown>,
+      });
+      return toApi(row);
+    },
+
+    async list(orgId: string, q: PageQuery): Promise<Page<Assistant>> {
+      const [rows, count] = await repo.listAssistants(db, orgId, q);
+      return { items: rows.map(toApi), count, ...q };
+    },
+
+    async get(orgId: string, id: string): Promise<Assistant> {
+      const row = await repo.findAssistant(db, orgId, id);
+      if (!row) throw notFound('Assistant');
+      return toApi(row);
+    },
+
+    /** Raw record for other features (runtime); undefined when missing or deleted. */
+    async find(orgId: string, id: string): Promise<AssistantRow | undefined> {
+      return repo.findAssistant(db, orgId, id);
+    },
+
+    async update(orgId: string, id: string, input: UpdateAssistantInput): Promise<Assistant> {
+      return db.transaction(async (tx) => {
+        const current = await repo.findAssistant(tx, orgId, id);
+        if (!current) throw notFound('Assistant');
+        const row = await repo.updateAssistant(tx, orgId, id, {
+          ...(input.name !== undefined && { name: input.name }),
+          ...(input.enabled !== undefined && { enabled: input.enabled }),
+          ...(input.avatar_url !== undefined && { avatarUrl: input.avatar_url }),
+          ...(input.generate_secret_key && { secretKey: newSecretKey() }),
+          ...(input.config !== undefined && { config: deepMerge(current.config, input.config as Record<string, unknown>) }),
+        });
+        return toApi(row!);
+      });
+    },
+
+    /** Soft delete: the record stays for chats and usage history but leaves lists and the runtime API. */
+    async remove(orgId: string, id: string): Promise<void> {
+      const row = await repo.updateAssistant(db, orgId, id, { deletedAt: new Date() });
+      if (!row) throw notFound('Assistant');
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export { createAssistantsService, type AssistantsService } from './assistants.service.ts';
+export { assistantsRoutes } from './assistants.routes.ts';
+export type { Assistant, AssistantConfig } from './assistants.schemas.ts';

@@ -1,0 +1,2 @@
+export { docsRoutes } from './docs.routes.ts';
+export { loadDocPages, type DocPage } from './docs-pages.ts';

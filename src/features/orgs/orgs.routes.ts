@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { DeletedSchema, OrgParams, PageQuerySchema } from '../../http/common-schemas.ts';
+import { defineRoute, type RouteDef } from '../../http/define-route.ts';
+import { sendPage } from '../../http/pagination.ts';
+import {
+  CreateSubOrgBodySchema,
+  OrgSchema,
+  SubOrgParams,
+  UpdateSubOrgBodySchema,
+} from './orgs.schemas.ts';
+import type { OrgsService } from './orgs.service.ts';
+
+const tags = ['Organizations'];
+
+export function orgsRoutes(orgs: OrgsService): RouteDef[] {
+  return [
+    defineRoute({
+      method: 'GET',
+      url: '/orgs/:org_id',
+      operationId: 'getOrganization',
+      summary: 'Get an organization',
+      description: 'Returns the organization; `GET /orgs/c` tells which org a key belongs to.',
+      tags,
+      auth: 'admin',
+      params: OrgParams,
+      responses: { 200: OrgSchema },
+      handler: async ({ orgId }) => orgs.get(orgId),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/orgs/:org_id/orgs',
+      operationId: 'listSubOrganizations',
+      summary: 'List sub-organizations',
+      description: 'Direct children of the organization, newest first.',
+      tags,
+      auth: 'admin',
+      params: OrgParams,
+      query: PageQuerySchema,
+      responses: { 200: z.array(OrgSchema) },
+      handler: async ({ orgId, query, reply }) => sendPage(reply, await orgs.listChildren(orgId, query)),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/orgs/:org_id/orgs',
+      operationId: 'createSubOrganization',
+      summary: 'Create a sub-organization',
+      description: "The new org is reachable by the parent's keys through its id.",
+      tags,
+      auth: 'admin',
+      params: OrgParams,
+      body: CreateSubOrgBodySchema,
+      responses: { 200: OrgSchema },
+      handler: async ({ orgId, body }) => orgs.create(orgId, body),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/orgs/:org_id/orgs/:sub_org_id',
+      operationId: 'getSubOrganization',
+      summary: 'Get a sub-organization',
+      tags,
+      auth: 'admin',
+      params: SubOrgParams,
+      responses: { 200: OrgSchema },
+      handler: async ({ orgId, params }) => orgs.getChild(orgId, params.sub_org_id),
+    }),
+    defineRoute({
+      method: 'PATCH',
+      url: '/orgs/:org_id/orgs/:sub_org_id',
+      operationId: 'updateSubOrganization',
+      summary: 'Update a sub-organization',
+      description: '`config` is deep-merged into the stored settings; `logo_url: null` clears the logo.',
+      tags,
+      auth: 'admin',
+      params: SubOrgParams,
+      body: UpdateSubOrgBodySchema,
+      responses: { 200: OrgSchema },
+      handler: async ({ orgId, params, body }) => orgs.updateChild(orgId, params.sub_org_id, body),
+    }),
+    defineRoute({
+      method: 'DELETE',
+      url: '/orgs/:org_id/orgs/:sub_org_id',
+      operationId: 'deleteSubOrganization',
+      summary: 'Delete a sub-organization',
+      description:
+        'Deletes the sub-organization and everything it holds (its own sub-organizations, API keys, assistants) in one transaction. This cannot be undone.',
+      tags,
+      auth: 'admin',
+      params: SubOrgParams,
+      responses: { 200: DeletedSchema },
+      handler: async ({ orgId, params }) => {
+        await orgs.deleteChild(orgId, params.sub_org_id);
+        return { id: params.sub_org_id, deleted: true as const };
+      },
+    }),
+  ];
+}

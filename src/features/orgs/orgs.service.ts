@@ -1,0 +1,95 @@
+import type { Db } from '../../db/client.ts';
+import type { OrgRow } from '../../db/schema.ts';
+import { notFound } from '../../lib/errors.ts';
+import { newId } from '../../lib/ids.ts';
+import { deepMerge } from '../../lib/objects.ts';
+import type { Page, PageQuery } from '../../lib/pagination.ts';
+import * as repo from './orgs.repo.ts';
+import type { CreateSubOrgInput, Org, OrgConfig, UpdateSubOrgInput } from './orgs.schemas.ts';
+
+export const ORG_NOT_FOUND = 'Organization not found';
+
+export function toOrg(row: OrgRow): Org {
+  return {
+    id: row.id,
+    name: row.name,
+    parent_id: row.parentId,
+    logo_url: row.logoUrl,
+    config: row.config as OrgConfig,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
+
+export type OrgsService = ReturnType<typeof createOrgsService>;
+
+export function createOrgsService(deps: { db: Db }) {
+  const { db } = deps;
+  return {
+    async get(orgId: string): Promise<Org> {
+      const row = await repo.findOrg(db, orgId);
+      if (!row) throw notFound('Organization');
+      return toOrg(row);
+    },
+
+    /** Creates an org (top-level when parentId is null). */
+    async create(parentId: string | null, input: CreateSubOrgInput): Promise<Org> {
+      if (parentId && !(await repo.findOrg(db, parentId))) throw notFound('Parent organization');
+      const row = await repo.insertOrg(db, {
+        id: newId('org'),
+        parentId,
+        name: input.name,
+        logoUrl: input.logo_url ?? null,
+        config: (input.config ?? {}) as Record<string, unknown>,
+      });
+      return toOrg(row);
+    },
+
+    async isEmpty(): Promise<boolean> {
+      return (await repo.countOrgs(db)) === 0;
+    },
+
+    async listAll(): Promise<Org[]> {
+      return (await repo.listOrgs(db)).map(toOrg);
+    },
+
+    async listChildren(parentId: string, q: PageQuery): Promise<Page<Org>> {
+      const [rows, count] = await repo.listChildren(db, parentId, q);
+      return { items: rows.map(toOrg), count, ...q };
+    },
+
+    async getChild(parentId: string, childId: string): Promise<Org> {
+      const row = await repo.findChild(db, parentId, childId);
+      if (!row) throw notFound('Organization');
+      return toOrg(row);
+    },
+
+    async updateChild(parentId: string, childId: string, input: UpdateSubOrgInput): Promise<Org> {
+      return db.transaction(async (tx) => {
+        const current = await repo.findChild(tx, parentId, childId);
+        if (!current) throw notFound('Organization');
+        const row = await repo.updateChild(tx, parentId, childId, {
+          ...(input.name !== undefined && { name: input.name }),
+          ...(input.logo_url !== undefined && { logoUrl: input.logo_url }),
+          ...(input.config !== undefined && { config: deepMerge(current.config, input.config as Record<string, unknown>) }),
+        });
+        return toOrg(row!);
+      });
+    },
+
+    /** Removes the sub-org with its whole subtree (sub-orgs, keys, assistants) atomically. */
+    async deleteChild(parentId: string, childId: string): Promise<void> {
+      if (!(await repo.deleteChild(db, parentId, childId))) throw notFound('Organization');
+    },
+
+    /**
+     * Resolves a path's `{org_id}`: `c` is the key's own org (never a sub-org); another id must
+     * be the key's org or one of its descendants. Anything else answers like a missing org.
+     */
+    async resolveReach(keyOrgId: string, orgParam: string): Promise<string> {
+      if (orgParam === 'c' || orgParam === keyOrgId) return keyOrgId;
+      if (await repo.isWithin(db, keyOrgId, orgParam)) return orgParam;
+      throw notFound('Organization');
+    },
+  };
+}

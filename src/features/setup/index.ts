@@ -1,0 +1,1 @@
+export { createSetupService, type SetupService, type BootstrapResult } from './setup.service.ts';

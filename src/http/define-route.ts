@@ -1,0 +1,62 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Principal } from './principal.ts';
+
+/**
+ * How a route authenticates:
+ * - `public`: no key (health, docs).
+ * - `admin`: an admin-scoped key; the management API.
+ * - `runtime`: any valid key (admin or runtime); the runtime API.
+ */
+export type AuthMode = 'public' | 'admin' | 'runtime';
+
+type Schema = z.ZodType;
+type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface RouteContext<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  /** The authenticated key; present on every non-public route. */
+  principal: Principal;
+  /** The org the path's `{org_id}` resolved to (the `c` alias and sub-org reach applied). */
+  orgId: string;
+  request: FastifyRequest;
+  reply: FastifyReply;
+}
+
+export interface RouteDef<
+  P extends Schema | undefined = Schema | undefined,
+  Q extends Schema | undefined = Schema | undefined,
+  B extends Schema | undefined = Schema | undefined,
+> {
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  url: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  auth: AuthMode;
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** Success responses by status; error responses are added from the auth mode and shape. */
+  responses: Record<number, Schema | { description: string; content: Record<string, { schema: Schema }> }>;
+  /** Extra error statuses this route can answer beyond the standard ones (e.g. 502). */
+  errors?: number[];
+  /** Routes that write their own reply (streams) return undefined after sending. */
+  handler: (ctx: RouteContext<Infer<P>, Infer<Q>, Infer<B>>) => Promise<unknown>;
+  /** A per-route limit on top of the global one, counted per org (after validation). */
+  rateLimit?: { name: string; limit: number; windowMs: number; message: string };
+  /** Hidden from the OpenAPI document (docs pages, static assets). */
+  hidden?: boolean;
+}
+
+/** Identity helper that keeps the handler's context typed from its schemas. */
+export function defineRoute<
+  P extends Schema | undefined = undefined,
+  Q extends Schema | undefined = undefined,
+  B extends Schema | undefined = undefined,
+>(def: RouteDef<P, Q, B>): RouteDef {
+  return def as unknown as RouteDef;
+}

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+
+export const ErrorSchema = z
+  .object({ message: z.string().meta({ description: 'What went wrong, in words meant for the caller.' }) })
+  .meta({ id: 'Error', description: 'Every error response has this shape.', examples: [{ message: 'name: is required' }] });
+
+export const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'Bad request: a parameter or the body is invalid; the message names the field.',
+  401: 'The API key is missing, invalid, revoked or expired, or the endpoint is not available to this key.',
+  403: 'HTTPS is required.',
+  404: 'The resource (or route) was not found, or is outside the reach of this key.',
+  429: 'Rate limit exceeded; see the Retry-After header.',
+  500: 'Unexpected server error; the response carries an x-request-id to quote.',
+  502: 'The upstream model provider failed after retries.',
+  503: 'The service is not ready.',
+};

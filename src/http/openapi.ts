@@ -1,0 +1,68 @@
+import fastifySwagger from '@fastify/swagger';
+import type { FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import type { RouteDef } from './define-route.ts';
+import { PAGINATION_HEADERS } from './pagination.ts';
+
+const RATE_LIMIT_HEADERS = {
+  'RateLimit-Limit': { description: 'Requests allowed in the current window.', schema: { type: 'integer' } },
+  'RateLimit-Remaining': { description: 'Requests left in the current window.', schema: { type: 'integer' } },
+  'RateLimit-Reset': { description: 'Seconds until the window resets.', schema: { type: 'integer' } },
+};
+
+export const TAGS = [
+  { name: 'Organizations', description: 'Your organization and its sub-organizations.' },
+  { name: 'API keys', description: 'Keys that authenticate calls to this API.' },
+  { name: 'Assistants', description: 'AI assistants and their configuration.' },
+  { name: 'Runtime', description: 'Invoke assistants, with or without streaming.' },
+  { name: 'Meta', description: 'Health, readiness, this document and the documentation pages.' },
+];
+
+type OpenApiDoc = {
+  paths?: Record<string, Record<string, { operationId?: string; responses?: Record<string, Record<string, unknown>> }>>;
+};
+
+/** Adds what zod schemas cannot say: list headers and rate-limit headers. */
+function decorate(doc: OpenApiDoc, paginated: Set<string>): OpenApiDoc {
+  for (const methods of Object.values(doc.paths ?? {})) {
+    for (const op of Object.values(methods)) {
+      for (const [status, response] of Object.entries(op.responses ?? {})) {
+        const headers: Record<string, unknown> = { ...RATE_LIMIT_HEADERS };
+        if (status === '200' && op.operationId && paginated.has(op.operationId)) Object.assign(headers, PAGINATION_HEADERS);
+        if (status === '429') headers['Retry-After'] = { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } };
+        response.headers = { ...headers, ...(response.headers as object | undefined) };
+      }
+    }
+  }
+  return doc;
+}
+
+export async function registerOpenApi(
+  app: FastifyInstance,
+  opts: { routes: RouteDef[]; version: string; serverUrl: string },
+): Promise<void> {
+  const paginated = new Set(opts.routes.filter((r) => r.query && r.operationId.startsWith('list')).map((r) => r.operationId));
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Parley API',
+        version: opts.version,
+        description:
+          'Management API (`/orgs/{org_id}/...`) and runtime API (`/api/agents/{agentId}/invoke`) of a Parley instance. ' +
+          'Authenticate with `Authorization: Bearer <api key>`. Guides: `/guides`, index for agents: `/llms.txt`.',
+        license: { name: 'MIT', identifier: 'MIT' },
+      },
+      servers: [{ url: opts.serverUrl, description: 'This Parley instance' }],
+      tags: TAGS,
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key: `apk_` followed by 43 characters.' },
+        },
+      },
+      security: [{ bearerAuth: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: (input) => decorate(jsonSchemaTransformObject(input) as OpenApiDoc, paginated) as never,
+  });
+}

@@ -1,0 +1,77 @@
+import type { FastifyInstance } from 'fastify';
+import { loadConfig, type Config } from './config/config.ts';
+import { createDeps, type Deps } from './app/deps.ts';
+import { buildServer } from './app/server.ts';
+import { migrate } from './db/migrate.ts';
+
+export interface Running {
+  app: FastifyInstance;
+  deps: Deps;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** `parley start`: config -> deps -> migrate -> bootstrap -> listen. */
+export async function start(config: Config = loadConfig(), opts: { print?: (line: string) => void } = {}): Promise<Running> {
+  const print = opts.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const deps = await createDeps(config);
+  const { logger } = deps;
+  try {
+    await migrate(deps.database);
+    const boot = await deps.setup.bootstrap({ bootstrapKey: config.bootstrapKey?.reveal() });
+    if (boot.created) {
+      if (boot.secret) {
+        // Printed once, on purpose, to the terminal rather than the log: it is the only way to learn it.
+        print('');
+        print('  Parley created the organization "Default" and an admin API key.');
+        print('  It is shown only now; store it somewhere safe:');
+        print('');
+        print(`    ${boot.secret}`);
+        print('');
+      } else {
+        logger.info({ org_id: boot.orgId, key_id: boot.keyId }, 'installed the admin key from PARLEY_BOOTSTRAP_KEY');
+      }
+    }
+    if (config.allowHttp) logger.warn('PARLEY_ALLOW_HTTP=true: plain HTTP is accepted from any address; use only behind a network you trust');
+    const { app } = await buildServer(deps);
+    await app.listen({ port: config.port, host: config.host });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const scheme = deps.tls ? 'https' : 'http';
+    const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+    const url = `${scheme}://${shownHost}:${port}`;
+    logger.info({ url, database: deps.database.kind }, 'parley is listening');
+
+    let stopping: Promise<void> | undefined;
+    const stop = () =>
+      (stopping ??= (async () => {
+        await app.close(); // stops accepting, waits for in-flight requests
+        await deps.close();
+      })());
+    return { app, deps, url, stop };
+  } catch (err) {
+    await deps.close().catch(() => {});
+    throw err;
+  }
+}
+
+/** Drains on SIGTERM/SIGINT, bounded by PARLEY_SHUTDOWN_TIMEOUT_MS. */
+export function handleSignals(running: Running, timeoutMs: number): void {
+  const onSignal = (signal: string) => {
+    running.deps.logger.info({ signal }, 'shutting down: draining in-flight requests');
+    const force = setTimeout(() => {
+      running.deps.logger.error('shutdown timed out; exiting');
+      process.exit(1);
+    }, timeoutMs);
+    force.unref();
+    running.stop().then(
+      () => process.exit(0),
+      (err) => {
+        running.deps.logger.error({ err }, 'error during shutdown');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}

@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { createDeps, type Deps } from '../src/app/deps.ts';
+import { buildServer } from '../src/app/server.ts';
+import { type Config, loadConfig } from '../src/config/config.ts';
+import { openDatabase, type Database } from '../src/db/client.ts';
+import { migrate } from '../src/db/migrate.ts';
+import { createLogger } from '../src/infra/logger.ts';
+import type { FastifyInstance } from 'fastify';
+
+export const ENGINE = (process.env.PARLEY_TEST_DB ?? 'pglite') as 'pglite' | 'postgres';
+const TEMPLATE_DB = 'parley_template';
+
+/** A fresh, migrated database on the engine this project runs against. */
+export async function freshDatabase(): Promise<Database> {
+  if (ENGINE === 'pglite') {
+    const db = await openDatabase({ kind: 'pglite' });
+    await migrate(db);
+    return db;
+  }
+  const adminUrl = inject('pgAdminUrl');
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name} template ${TEMPLATE_DB}`);
+  } finally {
+    await admin.end();
+  }
+  return openDatabase({ kind: 'postgres', url: adminUrl.replace(/\/postgres$/, `/${name}`), poolSize: 4 });
+}
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({
+    PARLEY_LOG_LEVEL: process.env.PARLEY_TEST_LOG_LEVEL ?? 'silent',
+    PARLEY_RATE_LIMIT_PER_MINUTE: '100000',
+    PARLEY_ASSISTANT_CREATE_LIMIT_PER_HOUR: '1000',
+    ...env,
+  });
+}
+
+export interface TestServer {
+  url: string;
+  app: FastifyInstance;
+  deps: Deps;
+  close(): Promise<void>;
+}
+
+/** Parley on 127.0.0.1:0 over real HTTP, with its own database. */
+export async function startServer(env: Record<string, string> = {}, opts: { database?: Database } = {}): Promise<TestServer> {
+  const config = testConfig(env);
+  const database = opts.database ?? (await freshDatabase());
+  const deps = await createDeps(config, { database, logger: createLogger({ level: config.logLevel }) });
+  const { app } = await buildServer(deps);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.server.address() as { port: number };
+  const scheme = deps.tls ? 'https' : 'http';
+  return {
+    url: `${scheme}://127.0.0.1:${port}`,
+    app,
+    deps,
+    async close() {
+      await app.close();
+      await deps.close();
+    },
+  };
+}
+
+export interface Tenant {
+  orgId: string;
+  key: string;
+  keyId: string;
+}
+
+/** One org and one admin key per test (optionally a sub-org of `parentId`). */
+export async function seedOrg(server: TestServer, opts: { name?: string; parentId?: string } = {}): Promise<Tenant> {
+  const org = await server.deps.orgs.create(opts.parentId ?? null, { name: opts.name ?? `Org ${randomBytes(3).toString('hex')}` });
+  const key = await server.deps.apiKeys.create(org.id, { name: 'test', scope: 'admin' });
+  return { orgId: org.id, key: key.key, keyId: key.id };
+}
+
+export interface Res<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+/** fetch with JSON in and out; `body` is parsed JSON when the reply is JSON. */
+export async function call<T = any>(
+  server: { url: string },
+  method: string,
+  path: string,
+  opts: { key?: string; json?: unknown; body?: string; headers?: Record<string, string> } = {},
+): Promise<Res<T>> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.key) headers.authorization = `Bearer ${opts.key}`;
+  let body = opts.body;
+  if (opts.json !== undefined) {
+    headers['content-type'] ??= 'application/json';
+    body = JSON.stringify(opts.json);
+  }
+  const res = await fetch(server.url + path, { method, headers, body });
+  const text = await res.text();
+  let parsed: unknown = text;
+  if ((res.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
+  return { status: res.status, headers: res.headers, body: parsed as T, text };
+}
+
+/** A client bound to one server and key. */
+export function client(server: { url: string }, key?: string) {
+  return {
+    get: <T = any>(path: string, headers?: Record<string, string>) => call<T>(server, 'GET', path, { key, headers }),
+    post: <T = any>(path: string, json?: unknown) => call<T>(server, 'POST', path, { key, json }),
+    patch: <T = any>(path: string, json?: unknown) => call<T>(server, 'PATCH', path, { key, json }),
+    del: <T = any>(path: string) => call<T>(server, 'DELETE', path, { key }),
+  };
+}

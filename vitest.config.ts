@@ -1,0 +1,29 @@
+import { defineConfig } from 'vitest/config';
+
+// The HTTP suite runs twice, once per storage engine; unit tests run once.
+export default defineConfig({
+  test: {
+    maxWorkers: 2,
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    reporters: ['default'],
+    projects: [
+      { test: { name: 'unit', include: ['src/**/*.test.ts'] } },
+      {
+        test: {
+          name: 'pglite',
+          include: ['test/**/*.test.ts'],
+          env: { PARLEY_TEST_DB: 'pglite' },
+        },
+      },
+      {
+        test: {
+          name: 'postgres',
+          include: ['test/**/*.test.ts'],
+          env: { PARLEY_TEST_DB: 'postgres' },
+          globalSetup: ['test/global-setup.ts'],
+        },
+      },
+    ],
+  },
+});
