@@ -6,7 +6,7 @@ import { buildServer } from '../src/app/server.ts';
 import { type Config, loadConfig } from '../src/config/config.ts';
 import { openDatabase, type Database } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
-import { createLogger } from '../src/infra/logger.ts';
+import { createLogger, type Logger } from '../src/infra/logger.ts';
 import type { FastifyInstance } from 'fastify';
 
 export const ENGINE = (process.env.PARLEY_TEST_DB ?? 'pglite') as 'pglite' | 'postgres';
@@ -48,10 +48,13 @@ export interface TestServer {
 }
 
 /** Parley on 127.0.0.1:0 over real HTTP, with its own database. */
-export async function startServer(env: Record<string, string> = {}, opts: { database?: Database } = {}): Promise<TestServer> {
+export async function startServer(
+  env: Record<string, string> = {},
+  opts: { database?: Database; logger?: Logger } = {},
+): Promise<TestServer> {
   const config = testConfig(env);
   const database = opts.database ?? (await freshDatabase());
-  const deps = await createDeps(config, { database, logger: createLogger({ level: config.logLevel }) });
+  const deps = await createDeps(config, { database, logger: opts.logger ?? createLogger({ level: config.logLevel }) });
   const { app } = await buildServer(deps);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as { port: number };
