@@ -18,6 +18,9 @@ export async function start(config: Config = loadConfig(), opts: { print?: (line
   const { logger } = deps;
   try {
     await migrate(deps.database);
+    // Replies left RUNNING by a killed process: no run outlives the model timeout, so older ones are dead.
+    const stale = await deps.chats.failStaleRuns(new Date(Date.now() - config.llm.timeoutMs - 60_000));
+    if (stale > 0) logger.warn({ count: stale }, 'marked replies interrupted by an earlier shutdown as FAILED');
     const boot = await deps.setup.bootstrap({ bootstrapKey: config.bootstrapKey?.reveal() });
     if (boot.created) {
       if (boot.secret) {

@@ -36,6 +36,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
     PARLEY_LOG_LEVEL: process.env.PARLEY_TEST_LOG_LEVEL ?? 'silent',
     PARLEY_RATE_LIMIT_PER_MINUTE: '100000',
     PARLEY_ASSISTANT_CREATE_LIMIT_PER_HOUR: '1000',
+    PARLEY_SECRET: 'test-secret-test-secret-test-secret-0123',
     ...env,
   });
 }

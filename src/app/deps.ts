@@ -1,17 +1,21 @@
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config/config.ts';
 import { openDatabase, type Database } from '../db/client.ts';
-import { migrate } from '../db/migrate.ts';
 import { createApiKeysService, type ApiKeysService } from '../features/api-keys/index.ts';
 import { createAssistantsService, type AssistantsService } from '../features/assistants/index.ts';
 import { createOrgsService, type OrgsService } from '../features/orgs/index.ts';
 import { createSetupService, type SetupService } from '../features/setup/index.ts';
+import { createChatsService, type ChatsService } from '../features/chats/index.ts';
+import { createUsageService, type UsageService } from '../features/usage/index.ts';
+import { createProvidersService, type ProvidersService } from '../features/providers/index.ts';
+import { createRuntimeService, type RuntimeService } from '../features/runtime/index.ts';
+import { createEgressFetch, createEgressPolicy, type EgressFetch } from '../infra/egress/egress.ts';
+import { createSecretBox, loadOrCreateDataDirSecret, type SecretBox } from '../infra/secret-box.ts';
+import { createModelRegistry, type ModelRegistry } from '../llm/registry.ts';
 import type { Authenticator } from '../http/auth.ts';
 import { createLogger, type Logger } from '../infra/logger.ts';
 import { createMemoryRateLimiter } from '../infra/rate-limit/memory-rate-limiter.ts';
 import type { RateLimiter } from '../infra/rate-limit/rate-limiter.ts';
-
-export const DEFAULT_MODEL = 'builtin/extractive';
 
 export interface Deps {
   config: Config;
@@ -24,6 +28,12 @@ export interface Deps {
   apiKeys: ApiKeysService;
   assistants: AssistantsService;
   setup: SetupService;
+  chats: ChatsService;
+  usage: UsageService;
+  providers: ProvidersService;
+  runtime: RuntimeService;
+  models: ModelRegistry;
+  egressFetch: EgressFetch;
   close(): Promise<void>;
 }
 
@@ -44,13 +54,40 @@ export async function createDeps(config: Config, overrides: { logger?: Logger; d
 
   const rateLimiter = createMemoryRateLimiter();
   const orgs = createOrgsService({ db });
-  const assistants = createAssistantsService({ db, defaultModel: DEFAULT_MODEL });
+  const assistants = createAssistantsService({ db, defaultModel: config.defaultModel });
   const apiKeys = createApiKeysService({
     db,
     assistantExists: async (orgId, id) => !!(await assistants.find(orgId, id)),
     onFlushError: (err) => logger.warn({ err }, 'could not write api key last_used_at; will retry'),
   });
   const setup = createSetupService({ orgs, apiKeys, withLock: (fn) => database.withAdvisoryLock(0x70626f74, fn) });
+  const egressFetch = createEgressFetch(createEgressPolicy(config.egressAllow));
+  const models = createModelRegistry(config, egressFetch as never);
+  let secretBox: SecretBox | undefined;
+  const providers = createProvidersService({
+    db,
+    secretBox: () => {
+      if (secretBox) return secretBox;
+      const master =
+        config.secret?.reveal() ??
+        (database.kind === 'pglite' && !overrides.database ? loadOrCreateDataDirSecret(config.dataDir) : undefined);
+      secretBox = master ? createSecretBox(master) : undefined;
+      return secretBox;
+    },
+  });
+  const chats = createChatsService({ db, resolveReach: (keyOrg, orgId) => orgs.resolveReach(keyOrg, orgId) });
+  const usage = createUsageService({ db, budgetOf: (orgId) => orgs.budgetOf(orgId) });
+  const runtime = createRuntimeService({
+    assistants,
+    orgs,
+    chats,
+    usage,
+    models,
+    credentialFor: (orgId, provider) => providers.credentialFor(orgId, provider),
+    retrieve: async () => [], // knowledge retrieval plugs in here
+    llm: config.llm,
+    logger,
+  });
   const authenticator: Authenticator = {
     authenticate: (secret) => apiKeys.authenticate(secret),
     resolveOrg: (principal, orgParam) => orgs.resolveReach(principal.orgId, orgParam),
@@ -67,6 +104,12 @@ export async function createDeps(config: Config, overrides: { logger?: Logger; d
     apiKeys,
     assistants,
     setup,
+    chats,
+    usage,
+    providers,
+    runtime,
+    models,
+    egressFetch,
     async close() {
       await apiKeys.close();
       await rateLimiter.close();
@@ -75,4 +118,3 @@ export async function createDeps(config: Config, overrides: { logger?: Logger; d
   };
 }
 
-export { migrate };

@@ -3,6 +3,10 @@ import { assistantsRoutes } from '../features/assistants/index.ts';
 import { docsRoutes, type DocPage } from '../features/docs/index.ts';
 import { healthRoutes } from '../features/health/index.ts';
 import { orgsRoutes } from '../features/orgs/index.ts';
+import { chatsRoutes } from '../features/chats/index.ts';
+import { providersRoutes } from '../features/providers/index.ts';
+import { runtimeRoutes } from '../features/runtime/index.ts';
+import { usageRoutes } from '../features/usage/index.ts';
 import type { RouteDef } from '../http/define-route.ts';
 import type { Deps } from './deps.ts';
 
@@ -13,6 +17,10 @@ export function routeTable(deps: Deps, docs: { pages: DocPage[]; openapi: () => 
     ...orgsRoutes(deps.orgs),
     ...apiKeysRoutes(deps.apiKeys),
     ...assistantsRoutes(deps.assistants, { createLimitPerHour: deps.config.assistantCreateLimitPerHour }),
+    ...runtimeRoutes(deps.runtime, { timeoutMs: deps.config.llm.timeoutMs }),
+    ...chatsRoutes(deps.chats),
+    ...usageRoutes(deps.usage),
+    ...providersRoutes(deps.providers),
     ...docsRoutes({ ...docs, publicUrl: deps.config.publicUrl }),
   ];
 }

@@ -50,6 +50,22 @@ const EnvSchema = z.object({
     .optional(),
   PARLEY_PUBLIC_URL: z.url().optional(),
   PARLEY_SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+  PARLEY_SECRET: secret
+    .refine((s) => s.reveal().length >= 32, { message: 'must be at least 32 characters' })
+    .optional(),
+  PARLEY_DEFAULT_MODEL: z.string().regex(/^[a-z0-9-]+\/\S+$/, 'must be "provider/model"').optional(),
+  OPENAI_API_KEY: secret.optional(),
+  OPENAI_BASE_URL: z.url().optional(),
+  ANTHROPIC_API_KEY: secret.optional(),
+  ANTHROPIC_BASE_URL: z.url().optional(),
+  OPENAI_COMPATIBLE_BASE_URL: z.url().optional(),
+  OPENAI_COMPATIBLE_API_KEY: secret.optional(),
+  PARLEY_LLM_TIMEOUT_MS: positiveInt.default(60_000),
+  PARLEY_LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  PARLEY_LLM_RETRY_BASE_MS: positiveInt.default(500),
+  PARLEY_LLM_MAX_OUTPUT_TOKENS: positiveInt.default(1024),
+  PARLEY_DEFAULT_CONTEXT_WINDOW: positiveInt.default(8192),
+  PARLEY_EGRESS_ALLOW: z.string().optional(),
 });
 
 export type TrustProxy = boolean | string[] | number;
@@ -70,6 +86,17 @@ export interface Config {
   bootstrapKey?: Secret;
   publicUrl?: string;
   shutdownTimeoutMs: number;
+  /** Key material for encrypting org credentials at rest; generated into the data dir when unset (embedded mode). */
+  secret?: Secret;
+  defaultModel: string;
+  providers: {
+    openai?: { apiKey?: Secret; baseUrl?: string };
+    anthropic?: { apiKey?: Secret; baseUrl?: string };
+    openaiCompatible?: { apiKey?: Secret; baseUrl: string };
+  };
+  llm: { timeoutMs: number; maxRetries: number; retryBaseMs: number; maxOutputTokens: number; defaultContextWindow: number };
+  /** Hosts or CIDR ranges outbound HTTP may reach even though they are private. */
+  egressAllow: string[];
 }
 
 export class ConfigError extends Error {
@@ -84,6 +111,13 @@ function parseTrustProxy(raw: string | undefined): TrustProxy {
   if (raw === 'true') return true;
   if (/^\d+$/.test(raw)) return Number(raw); // number of hops
   return raw.split(',').map((s) => s.trim()).filter(Boolean); // addresses / CIDR ranges
+}
+
+/** With a provider configured, assistants that name no model use it; otherwise the offline model. */
+function defaultModelFor(e: z.infer<typeof EnvSchema>): string {
+  if (e.OPENAI_API_KEY) return 'openai/gpt-4o-mini';
+  if (e.ANTHROPIC_API_KEY) return 'anthropic/claude-3-5-haiku-latest';
+  return 'builtin/extractive';
 }
 
 /** Parses the environment; throws ConfigError listing every problem at once. */
@@ -117,5 +151,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bootstrapKey: e.PARLEY_BOOTSTRAP_KEY,
     publicUrl: e.PARLEY_PUBLIC_URL,
     shutdownTimeoutMs: e.PARLEY_SHUTDOWN_TIMEOUT_MS,
+    secret: e.PARLEY_SECRET,
+    defaultModel: e.PARLEY_DEFAULT_MODEL ?? defaultModelFor(e),
+    providers: {
+      ...((e.OPENAI_API_KEY || e.OPENAI_BASE_URL) && { openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL } }),
+      ...((e.ANTHROPIC_API_KEY || e.ANTHROPIC_BASE_URL) && {
+        anthropic: { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL },
+      }),
+      ...(e.OPENAI_COMPATIBLE_BASE_URL && {
+        openaiCompatible: { apiKey: e.OPENAI_COMPATIBLE_API_KEY, baseUrl: e.OPENAI_COMPATIBLE_BASE_URL },
+      }),
+    },
+    llm: {
+      timeoutMs: e.PARLEY_LLM_TIMEOUT_MS,
+      maxRetries: e.PARLEY_LLM_MAX_RETRIES,
+      retryBaseMs: e.PARLEY_LLM_RETRY_BASE_MS,
+      maxOutputTokens: e.PARLEY_LLM_MAX_OUTPUT_TOKENS,
+      defaultContextWindow: e.PARLEY_DEFAULT_CONTEXT_WINDOW,
+    },
+    egressAllow: (e.PARLEY_EGRESS_ALLOW ?? '').split(',').map((x) => x.trim()).filter(Boolean),
   };
 }

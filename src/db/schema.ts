@@ -1,10 +1,13 @@
 import { sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
+  bigint,
   boolean,
   index,
+  integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uniqueIndex,
@@ -21,6 +24,8 @@ export const orgs = pgTable(
     name: text('name').notNull(),
     logoUrl: text('logo_url'),
     config: jsonb('config').$type<Record<string, unknown>>().notNull().default({}),
+    /** Tokens per calendar month (UTC) the runtime may spend; null = unlimited. */
+    monthlyTokenBudget: bigint('monthly_token_budget', { mode: 'number' }),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
@@ -67,6 +72,105 @@ export const apiKeys = pgTable(
   (t) => [uniqueIndex('api_keys_hash_idx').on(t.keyHash), index('api_keys_org_idx').on(t.orgId, t.createdAt)],
 );
 
+export type RunStatus = 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELED';
+export interface TextPart {
+  type: 'text';
+  text: string;
+}
+export interface TokenUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+}
+
+export const chats = pgTable(
+  'chats',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id, { onDelete: 'cascade' }),
+    assistantId: text('assistant_id')
+      .notNull()
+      .references(() => assistants.id, { onDelete: 'cascade' }),
+    apiKeyId: text('api_key_id'),
+    title: text('title').notNull(),
+    pinned: boolean('pinned').notNull().default(false),
+    status: text('status').$type<RunStatus>().notNull().default('RUNNING'),
+    messagesCount: integer('messages_count').notNull().default(0),
+    lastMessageAt: ts('last_message_at').notNull().defaultNow(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('chats_org_idx').on(t.orgId, t.lastMessageAt),
+    index('chats_assistant_idx').on(t.assistantId, t.lastMessageAt),
+  ],
+);
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: text('id').primaryKey(),
+    chatId: text('chat_id')
+      .notNull()
+      .references(() => chats.id, { onDelete: 'cascade' }),
+    orgId: text('org_id').notNull(),
+    role: text('role').$type<'user' | 'assistant'>().notNull(),
+    parts: jsonb('parts').$type<TextPart[]>().notNull(),
+    status: text('status').$type<RunStatus>().notNull(),
+    model: text('model'),
+    usage: jsonb('usage').$type<TokenUsage>(),
+    latencyMs: integer('latency_ms'),
+    error: text('error'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('messages_chat_idx').on(t.chatId, t.createdAt), index('messages_running_idx').on(t.status).where(sql`${t.status} = 'RUNNING'`)],
+);
+
+export const usageRecords = pgTable(
+  'usage_records',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id, { onDelete: 'cascade' }),
+    assistantId: text('assistant_id').notNull(),
+    apiKeyId: text('api_key_id'),
+    chatId: text('chat_id'),
+    model: text('model').notNull(),
+    promptTokens: integer('prompt_tokens').notNull(),
+    completionTokens: integer('completion_tokens').notNull(),
+    totalTokens: integer('total_tokens').notNull(),
+    latencyMs: integer('latency_ms').notNull(),
+    outcome: text('outcome').$type<'ok' | 'error' | 'canceled'>().notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('usage_org_time_idx').on(t.orgId, t.createdAt)],
+);
+
+export const providerCredentials = pgTable(
+  'provider_credentials',
+  {
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id, { onDelete: 'cascade' }),
+    provider: text('provider').$type<'openai' | 'anthropic' | 'openai-compatible'>().notNull(),
+    /** AES-256-GCM ciphertext (iv.tag.data, base64url) under a key derived from PARLEY_SECRET. */
+    apiKeyEncrypted: text('api_key_encrypted'),
+    apiKeyHint: text('api_key_hint'),
+    baseUrl: text('base_url'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.provider] })],
+);
+
 export type OrgRow = typeof orgs.$inferSelect;
+export type ChatRow = typeof chats.$inferSelect;
+export type MessageRow = typeof messages.$inferSelect;
+export type UsageRow = typeof usageRecords.$inferSelect;
+export type ProviderCredentialRow = typeof providerCredentials.$inferSelect;
 export type AssistantRow = typeof assistants.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;

@@ -14,6 +14,8 @@ function formatIssue(context: string | undefined, issue: Issue): string {
   let field = segments.reduce((acc, s) => (/^\d+$/.test(s) ? `${acc}[${s}]` : acc ? `${acc}.${s}` : s), '');
   if (!field) field = context === 'querystring' ? 'query' : (context ?? 'request');
   let msg = issue.message;
+  // A schema may word its own complete sentence ("message is required", from the runtime contract): keep it as is.
+  if (msg.startsWith(`${field} `)) return msg;
   if (/received undefined/.test(msg)) msg = 'is required';
   else msg = msg.replace(/^Invalid input: /, '');
   return `${field}: ${msg}`;

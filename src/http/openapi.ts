@@ -15,6 +15,9 @@ export const TAGS = [
   { name: 'API keys', description: 'Keys that authenticate calls to this API.' },
   { name: 'Assistants', description: 'AI assistants and their configuration.' },
   { name: 'Runtime', description: 'Invoke assistants, with or without streaming.' },
+  { name: 'Chats', description: 'Stored conversations and their messages.' },
+  { name: 'Usage', description: 'Token usage and budgets.' },
+  { name: 'Model providers', description: 'Per-org credentials for model providers.' },
   { name: 'Meta', description: 'Health, readiness, this document and the documentation pages.' },
 ];
 

@@ -40,3 +40,16 @@ export async function updateAssistant(
     .returning();
   return row;
 }
+
+/**
+ * By id alone, for the runtime API: the agent id is what tells the org there, and the caller's
+ * reach to that org is checked right after.
+ */
+export async function findLiveAssistantById(db: DbOrTx, id: string): Promise<AssistantRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(assistants)
+    .where(and(eq(assistants.id, id), isNull(assistants.deletedAt)))
+    .limit(1);
+  return row;
+}

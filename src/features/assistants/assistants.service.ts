@@ -92,6 +92,11 @@ export function createAssistantsService(deps: { db: Db; defaultModel: string }) 
       return repo.findAssistant(db, orgId, id);
     },
 
+    /** Live (not deleted) assistant by id in any org; the caller must check reach. */
+    async findAnywhere(id: string): Promise<AssistantRow | undefined> {
+      return repo.findLiveAssistantById(db, id);
+    },
+
     async update(orgId: string, id: string, input: UpdateAssistantInput): Promise<Assistant> {
       return db.transaction(async (tx) => {
         const current = await repo.findAssistant(tx, orgId, id);

@@ -45,7 +45,7 @@ export async function updateChild(
   db: DbOrTx,
   parentId: string,
   childId: string,
-  patch: Partial<Pick<OrgRow, 'name' | 'logoUrl' | 'config'>>,
+  patch: Partial<Pick<OrgRow, 'name' | 'logoUrl' | 'config' | 'monthlyTokenBudget'>>,
 ): Promise<OrgRow | undefined> {
   const [row] = await db
     .update(orgs)
@@ -75,4 +75,17 @@ export async function isWithin(db: DbOrTx, ancestorId: string, orgId: string): P
     select 1 as found from up where id = ${ancestorId} limit 1`);
   const rows = (result as unknown as { rows: unknown[] }).rows;
   return rows.length > 0;
+}
+
+export async function updateOrg(
+  db: DbOrTx,
+  orgId: string,
+  patch: Partial<Pick<OrgRow, 'name' | 'logoUrl' | 'config' | 'monthlyTokenBudget'>>,
+): Promise<OrgRow | undefined> {
+  const [row] = await db
+    .update(orgs)
+    .set({ ...patch, updatedAt: new Date() })
+    .where(eq(orgs.id, orgId))
+    .returning();
+  return row;
 }

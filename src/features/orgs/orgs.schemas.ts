@@ -30,6 +30,7 @@ export const OrgSchema = z
     parent_id: z.string().nullable().meta({ description: 'The parent organization, or null for a top-level org.' }),
     logo_url: z.string().nullable(),
     config: OrgConfigSchema,
+    monthly_token_budget: z.number().int().nullable().meta({ description: 'Runtime tokens allowed per calendar month (UTC); null = unlimited.' }),
     created_at: Timestamp,
     updated_at: NullableTimestamp,
   })
@@ -52,8 +53,9 @@ export const UpdateSubOrgBodySchema = z
     name: Name.optional(),
     logo_url: WebUrl.nullable().optional().meta({ description: 'null clears the logo.' }),
     config: OrgConfigSchema.optional(),
+    monthly_token_budget: z.number().int().min(0).nullable().optional(),
   })
-  .meta({ id: 'UpdateSubOrganization' });
+  .meta({ id: 'UpdateOrganization' });
 
 export type CreateSubOrgInput = z.infer<typeof CreateSubOrgBodySchema>;
 export type UpdateSubOrgInput = z.infer<typeof UpdateSubOrgBodySchema>;

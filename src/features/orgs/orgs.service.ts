@@ -16,12 +16,22 @@ export function toOrg(row: OrgRow): Org {
     parent_id: row.parentId,
     logo_url: row.logoUrl,
     config: row.config as OrgConfig,
+    monthly_token_budget: row.monthlyTokenBudget,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };
 }
 
 export type OrgsService = ReturnType<typeof createOrgsService>;
+
+function patchOf(current: OrgRow, input: UpdateSubOrgInput) {
+  return {
+    ...(input.name !== undefined && { name: input.name }),
+    ...(input.logo_url !== undefined && { logoUrl: input.logo_url }),
+    ...(input.config !== undefined && { config: deepMerge(current.config, input.config as Record<string, unknown>) }),
+    ...(input.monthly_token_budget !== undefined && { monthlyTokenBudget: input.monthly_token_budget }),
+  };
+}
 
 export function createOrgsService(deps: { db: Db }) {
   const { db } = deps;
@@ -64,17 +74,25 @@ export function createOrgsService(deps: { db: Db }) {
       return toOrg(row);
     },
 
+    /** Updates an org the caller reaches (its own, or a descendant through its id). */
+    async update(orgId: string, input: UpdateSubOrgInput): Promise<Org> {
+      return db.transaction(async (tx) => {
+        const current = await repo.findOrg(tx, orgId);
+        if (!current) throw notFound('Organization');
+        return toOrg((await repo.updateOrg(tx, orgId, patchOf(current, input)))!);
+      });
+    },
+
     async updateChild(parentId: string, childId: string, input: UpdateSubOrgInput): Promise<Org> {
       return db.transaction(async (tx) => {
         const current = await repo.findChild(tx, parentId, childId);
         if (!current) throw notFound('Organization');
-        const row = await repo.updateChild(tx, parentId, childId, {
-          ...(input.name !== undefined && { name: input.name }),
-          ...(input.logo_url !== undefined && { logoUrl: input.logo_url }),
-          ...(input.config !== undefined && { config: deepMerge(current.config, input.config as Record<string, unknown>) }),
-        });
-        return toOrg(row!);
+        return toOrg((await repo.updateChild(tx, parentId, childId, patchOf(current, input)))!);
       });
+    },
+
+    async budgetOf(orgId: string): Promise<number | null> {
+      return (await repo.findOrg(db, orgId))?.monthlyTokenBudget ?? null;
     },
 
     /** Removes the sub-org with its whole subtree (sub-orgs, keys, assistants) atomically. */

@@ -1,0 +1,92 @@
+import { and, asc, count, desc, eq, lt, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.ts';
+import { chats, type ChatRow, messages, type MessageRow } from '../../db/schema.ts';
+import { type PageQuery, pageOffset } from '../../lib/pagination.ts';
+
+export async function findChat(db: DbOrTx, chatId: string): Promise<ChatRow | undefined> {
+  const [row] = await db.select().from(chats).where(eq(chats.id, chatId)).limit(1);
+  return row;
+}
+
+export async function listChats(
+  db: DbOrTx,
+  orgId: string,
+  filter: { assistantId?: string },
+  q: PageQuery,
+): Promise<[ChatRow[], number]> {
+  const where = filter.assistantId ? and(eq(chats.orgId, orgId), eq(chats.assistantId, filter.assistantId)) : eq(chats.orgId, orgId);
+  const [items, [total]] = await Promise.all([
+    db.select().from(chats).where(where).orderBy(desc(chats.lastMessageAt), desc(chats.id)).limit(q.take).offset(pageOffset(q)),
+    db.select({ n: count() }).from(chats).where(where),
+  ]);
+  return [items, total?.n ?? 0];
+}
+
+export async function updateChat(
+  db: DbOrTx,
+  orgId: string,
+  chatId: string,
+  patch: Partial<Pick<ChatRow, 'title' | 'pinned' | 'status' | 'messagesCount' | 'lastMessageAt'>>,
+): Promise<ChatRow | undefined> {
+  const [row] = await db
+    .update(chats)
+    .set({ ...patch, updatedAt: new Date() })
+    .where(and(eq(chats.orgId, orgId), eq(chats.id, chatId)))
+    .returning();
+  return row;
+}
+
+export async function deleteChat(db: DbOrTx, orgId: string, chatId: string): Promise<boolean> {
+  const rows = await db.delete(chats).where(and(eq(chats.orgId, orgId), eq(chats.id, chatId))).returning({ id: chats.id });
+  return rows.length > 0;
+}
+
+export async function insertChat(db: DbOrTx, row: typeof chats.$inferInsert): Promise<void> {
+  await db.insert(chats).values(row);
+}
+
+export async function insertMessages(db: DbOrTx, rows: Array<typeof messages.$inferInsert>): Promise<void> {
+  if (rows.length) await db.insert(messages).values(rows);
+}
+
+export async function updateMessage(
+  db: DbOrTx,
+  orgId: string,
+  messageId: string,
+  patch: Partial<Pick<MessageRow, 'parts' | 'status' | 'usage' | 'latencyMs' | 'error' | 'model'>>,
+): Promise<void> {
+  await db
+    .update(messages)
+    .set({ ...patch, updatedAt: new Date() })
+    .where(and(eq(messages.orgId, orgId), eq(messages.id, messageId)));
+}
+
+export async function listMessages(db: DbOrTx, orgId: string, chatId: string, q: PageQuery): Promise<[MessageRow[], number]> {
+  const where = and(eq(messages.orgId, orgId), eq(messages.chatId, chatId));
+  const [items, [total]] = await Promise.all([
+    db.select().from(messages).where(where).orderBy(asc(messages.createdAt), asc(messages.id)).limit(q.take).offset(pageOffset(q)),
+    db.select({ n: count() }).from(messages).where(where),
+  ]);
+  return [items, total?.n ?? 0];
+}
+
+/** The conversation so far, oldest first, for continuing a chat (completed turns only). */
+export async function completedTurns(db: DbOrTx, orgId: string, chatId: string, limit: number): Promise<MessageRow[]> {
+  const rows = await db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.orgId, orgId), eq(messages.chatId, chatId), sql`${messages.status} in ('COMPLETED', 'CANCELED')`))
+    .orderBy(desc(messages.createdAt), desc(messages.id))
+    .limit(limit);
+  return rows.reverse();
+}
+
+/** Replies left RUNNING by a process that died mid-generation are marked FAILED at boot. */
+export async function failStaleRuns(db: DbOrTx, olderThan: Date): Promise<number> {
+  const rows = await db
+    .update(messages)
+    .set({ status: 'FAILED', error: 'interrupted: the server stopped during generation', updatedAt: new Date() })
+    .where(and(eq(messages.status, 'RUNNING'), lt(messages.createdAt, olderThan)))
+    .returning({ id: messages.id });
+  return rows.length;
+}

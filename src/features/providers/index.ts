@@ -1,0 +1,2 @@
+export { createProvidersService, type ProvidersService } from './providers.service.ts';
+export { providersRoutes } from './providers.routes.ts';

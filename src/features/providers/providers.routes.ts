@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { DeletedSchema } from '../../http/common-schemas.ts';
+import { defineRoute, type RouteDef } from '../../http/define-route.ts';
+import { ProviderCredentialSchema, ProviderParams, ProvidersListParams, PutProviderBodySchema } from './providers.schemas.ts';
+import type { ProvidersService } from './providers.service.ts';
+
+const tags = ['Model providers'];
+
+export function providersRoutes(providers: ProvidersService): RouteDef[] {
+  return [
+    defineRoute({
+      method: 'GET',
+      url: '/orgs/:org_id/providers',
+      operationId: 'listProviderCredentials',
+      summary: 'List model provider credentials',
+      description: "Credentials this org stored for model providers (keys are never returned). Sub-orgs without their own use their parent's.",
+      tags,
+      auth: 'admin',
+      params: ProvidersListParams,
+      responses: { 200: z.array(ProviderCredentialSchema) },
+      handler: async ({ orgId }) => providers.list(orgId),
+    }),
+    defineRoute({
+      method: 'PUT',
+      url: '/orgs/:org_id/providers/:provider',
+      operationId: 'putProviderCredential',
+      summary: 'Store model provider credentials',
+      description: "Stores (encrypted) the org's API key and/or base URL for a provider; they win over the instance's.",
+      tags,
+      auth: 'admin',
+      params: ProviderParams,
+      body: PutProviderBodySchema,
+      responses: { 200: ProviderCredentialSchema },
+      handler: async ({ orgId, params, body }) => providers.put(orgId, params.provider, body),
+    }),
+    defineRoute({
+      method: 'DELETE',
+      url: '/orgs/:org_id/providers/:provider',
+      operationId: 'deleteProviderCredential',
+      summary: 'Delete model provider credentials',
+      tags,
+      auth: 'admin',
+      params: ProviderParams,
+      responses: { 200: DeletedSchema },
+      handler: async ({ orgId, params }) => {
+        await providers.remove(orgId, params.provider);
+        return { id: params.provider, deleted: true as const };
+      },
+    }),
+  ];
+}

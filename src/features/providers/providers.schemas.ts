@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { OrgIdParam, Timestamp, WebUrl } from '../../http/common-schemas.ts';
+
+export const CredentialProviderSchema = z.enum(['openai', 'anthropic', 'openai-compatible']);
+
+export const ProviderCredentialSchema = z
+  .object({
+    provider: CredentialProviderSchema,
+    base_url: z.string().nullable(),
+    has_api_key: z.boolean(),
+    api_key_hint: z.string().nullable().meta({ description: 'The last 4 characters of the stored key; the key itself is never returned.' }),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  })
+  .meta({ id: 'ProviderCredential' });
+
+export const PutProviderBodySchema = z
+  .object({
+    api_key: z.string().trim().min(1).max(4096).nullable().optional().meta({ description: 'null removes the stored key.' }),
+    base_url: WebUrl.nullable().optional().meta({
+      description: 'For openai-compatible servers (required there) or a proxy. Private addresses are refused unless allowed by PARLEY_EGRESS_ALLOW.',
+      examples: ['https://llm.example.com/v1'],
+    }),
+  })
+  .meta({ id: 'PutProviderCredential' });
+
+export type ProviderCredential = z.infer<typeof ProviderCredentialSchema>;
+export type PutProviderInput = z.infer<typeof PutProviderBodySchema>;
+
+export const ProviderParams = z.object({ org_id: OrgIdParam, provider: CredentialProviderSchema });
+export const ProvidersListParams = z.object({ org_id: OrgIdParam });

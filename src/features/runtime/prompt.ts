@@ -1,0 +1,91 @@
+import type { ModelMessage } from 'ai';
+import { AppError } from '../../lib/errors.ts';
+import { countPromptTokens, countTokens } from '../../llm/tokens.ts';
+
+export interface Passage {
+  knowledgeId: string;
+  title: string;
+  url: string | null;
+  text: string;
+}
+
+export interface Turn {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
+const escapeAttr = (s: string) => s.replace(/"/g, '&quot;').replace(/\n/g, ' ');
+
+function describeNow(now: Date, timeZone: string): string {
+  const date = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  const weekday = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'long' }).format(now);
+  const time = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit' }).format(now);
+  return `Current date: ${date} (${weekday}), ${time}`;
+}
+
+/**
+ * The one place a system prompt is assembled: the business's instructions, then language, time
+ * zone and date, then the knowledge passages with the rule to answer only from them.
+ */
+export function buildSystemPrompt(input: {
+  instructions: string;
+  language: string;
+  timezone: string;
+  now: Date;
+  passages: Passage[];
+}): string {
+  const parts: string[] = [];
+  if (input.instructions.trim()) parts.push(`<instructions>\n${input.instructions.trim()}\n</instructions>`);
+  const language = input.language === 'auto' ? 'auto (answer in the language the customer writes in)' : input.language;
+  parts.push(`<context>\nLanguage: ${language}. Time zone: ${input.timezone}. ${describeNow(input.now, input.timezone)}.\n</context>`);
+  if (input.passages.length > 0) {
+    const body = input.passages
+      .map((p, i) => `<passage id="${i + 1}" title="${escapeAttr(p.title)}" url="${escapeAttr(p.url ?? '')}">\n${p.text.trim()}\n</passage>`)
+      .join('\n');
+    parts.push(`<knowledge>\n${body}\n</knowledge>`);
+    parts.push(
+      '<rules>\nAnswer only from the passages in <knowledge> and the instructions. If they do not contain the answer, say that you do not have that information.\n</rules>',
+    );
+  }
+  return parts.join('\n');
+}
+
+/**
+ * History trimming rule: the reply's token reserve, the system prompt and the new message always
+ * fit; earlier turns are kept newest-first while they fit in what remains of the context window,
+ * and the oldest are dropped. A message that cannot fit on its own is a 400.
+ */
+export function fitHistory(input: {
+  system: string;
+  history: Turn[];
+  message: string;
+  contextWindow: number;
+  maxOutputTokens: number;
+}): { messages: ModelMessage[]; dropped: number; maxOutputTokens: number } {
+  const reserve = Math.min(input.maxOutputTokens, Math.floor(input.contextWindow / 4));
+  const fixed = countPromptTokens([
+    { role: 'system', content: input.system },
+    { role: 'user', content: input.message },
+  ]);
+  let budget = input.contextWindow - reserve - fixed;
+  if (budget < 0) {
+    throw new AppError(
+      'bad_request',
+      `message is too long for the model's context window (${fixed} prompt tokens; the model takes ${input.contextWindow - reserve})`,
+    );
+  }
+  const kept: Turn[] = [];
+  for (let i = input.history.length - 1; i >= 0; i--) {
+    const turn = input.history[i]!;
+    const cost = countTokens(turn.content) + 3;
+    if (cost > budget) break;
+    budget -= cost;
+    kept.push(turn);
+  }
+  kept.reverse();
+  return {
+    messages: [...kept.map((t) => ({ role: t.role, content: t.content }) as ModelMessage), { role: 'user', content: input.message }],
+    dropped: input.history.length - kept.length,
+    maxOutputTokens: reserve,
+  };
+}

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { defineRoute, type RouteDef } from '../../http/define-route.ts';
+import { clientAbortSignal, openEventStream } from '../../http/sse.ts';
+import { AgentParams, InvokeBodySchema, InvokeResponseSchema, STREAM_DESCRIPTION } from './runtime.schemas.ts';
+import type { RuntimeService } from './runtime.service.ts';
+
+const tags = ['Runtime'];
+
+export function runtimeRoutes(runtime: RuntimeService, opts: { timeoutMs: number }): RouteDef[] {
+  const deadline = (signal: AbortSignal) => AbortSignal.any([signal, AbortSignal.timeout(opts.timeoutMs)]);
+  return [
+    defineRoute({
+      method: 'POST',
+      url: '/api/agents/:agentId/invoke',
+      operationId: 'invokeAgent',
+      summary: 'Invoke an agent',
+      description:
+        'Send a message (and optionally earlier turns) and receive the complete reply with token usage. Every call is stored as a chat.',
+      tags,
+      auth: 'runtime',
+      params: AgentParams,
+      body: InvokeBodySchema,
+      responses: { 200: InvokeResponseSchema },
+      errors: [403, 502],
+      handler: async ({ principal, params, body, reply }) => {
+        const client = clientAbortSignal(reply);
+        const prepared = await runtime.prepare(principal, params.agentId, body);
+        return runtime.invoke(prepared, deadline(client.signal), client.clientGone);
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/agents/:agentId/invoke/stream',
+      operationId: 'streamAgent',
+      summary: 'Invoke an agent with a streamed reply',
+      description: `Same request as invoke. Errors found before streaming are plain JSON with their status.\n\n${STREAM_DESCRIPTION}`,
+      tags,
+      auth: 'runtime',
+      params: AgentParams,
+      body: InvokeBodySchema,
+      responses: {
+        200: {
+          description: 'The reply as Server-Sent Events.',
+          content: { 'text/event-stream': { schema: z.string().meta({ examples: ['data: {"type":"token","content":"Hello","data":null}\n\n'] }) } },
+        },
+      },
+      errors: [403],
+      handler: async ({ request, principal, params, body, reply }) => {
+        const prepared = await runtime.prepare(principal, params.agentId, body);
+        const sse = openEventStream(request, reply);
+        for await (const event of runtime.stream(prepared, deadline(sse.signal), sse.clientGone)) {
+          if (sse.clientGone()) break;
+          sse.send(event);
+        }
+        sse.end();
+        return reply;
+      },
+    }),
+  ];
+}

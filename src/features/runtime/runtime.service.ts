@@ -1,0 +1,217 @@
+import type { Logger } from 'pino';
+import type { Config } from '../../config/config.ts';
+import type { RunStatus, TokenUsage } from '../../db/schema.ts';
+import type { Principal } from '../../http/principal.ts';
+import { AppError } from '../../lib/errors.ts';
+import { type ModelRegistry, type OrgCredential, parseModelRef, type ResolvedModel } from '../../llm/registry.ts';
+import { generate, stream, upstreamError, type ModelCall, type ModelUsage } from '../../llm/run-model.ts';
+import { countPromptTokens, countTokens } from '../../llm/tokens.ts';
+import type { AssistantsService } from '../assistants/index.ts';
+import type { ChatsService, RunRef } from '../chats/index.ts';
+import type { OrgsService } from '../orgs/index.ts';
+import type { UsageService } from '../usage/index.ts';
+import { buildSystemPrompt, fitHistory, type Passage, type Turn } from './prompt.ts';
+import type { InvokeBody } from './runtime.schemas.ts';
+
+export const AGENT_NOT_FOUND = 'Agent not found';
+
+/** Knowledge hook: passages relevant to the message (the knowledge feature plugs in here). */
+export type KnowledgeRetriever = (input: { orgId: string; assistantId: string; scope: string; query: string; history: Turn[] }) => Promise<Passage[]>;
+
+export interface RuntimeDeps {
+  assistants: AssistantsService;
+  orgs: OrgsService;
+  chats: ChatsService;
+  usage: UsageService;
+  models: ModelRegistry;
+  credentialFor: (orgId: string, provider: string) => Promise<OrgCredential | undefined>;
+  retrieve: KnowledgeRetriever;
+  llm: Config['llm'];
+  logger: Logger;
+}
+
+export interface Prepared {
+  agentId: string;
+  orgId: string;
+  principal: Principal;
+  model: ResolvedModel;
+  system: string;
+  call: Omit<ModelCall, 'abortSignal'>;
+  promptText: Array<{ role: string; content: string }>;
+  sources: Array<{ knowledge_id: string; title: string; url: string | null; snippet: string }>;
+  history: Turn[];
+  message: string;
+  chatId?: string;
+  startedAt: number;
+}
+
+export type StreamOutEvent =
+  | { type: 'metadata'; content: ''; data: { agent_id: string; chat_id: string } }
+  | { type: 'token'; content: string; data: null }
+  | { type: 'done'; content: ''; data: { response: string; usage: TokenUsage; chat_id: string; sources: Prepared['sources'] } }
+  | { type: 'error'; content: string; data: null };
+
+export type RuntimeService = ReturnType<typeof createRuntimeService>;
+
+export function createRuntimeService(deps: RuntimeDeps) {
+  function usageOf(p: Prepared, text: string, reported: ModelUsage | undefined): TokenUsage {
+    // Providers that report nothing (or a cancelled stream) are counted with the tokenizer.
+    const prompt = reported?.promptTokens ?? countPromptTokens(p.promptText);
+    const completion = reported?.completionTokens ?? countTokens(text);
+    return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+  }
+
+  async function record(p: Prepared, run: RunRef, text: string, status: RunStatus, usage: TokenUsage, error?: string) {
+    const latencyMs = Date.now() - p.startedAt;
+    try {
+      await deps.chats.finishRun(run, { text, status, usage, latencyMs, error }, (tx) =>
+        deps.usage.record(tx, {
+          orgId: p.orgId,
+          assistantId: p.agentId,
+          apiKeyId: p.principal.keyId,
+          chatId: run.chatId,
+          model: p.model.ref,
+          promptTokens: usage.prompt_tokens,
+          completionTokens: usage.completion_tokens,
+          latencyMs,
+          outcome: status === 'COMPLETED' ? 'ok' : status === 'CANCELED' ? 'canceled' : 'error',
+        }),
+      );
+    } catch (err) {
+      deps.logger.error({ err, chat_id: run.chatId }, 'could not record the end of a run');
+    }
+  }
+
+  const startRun = (p: Prepared) =>
+    deps.chats.startRun({
+      orgId: p.orgId,
+      assistantId: p.agentId,
+      apiKeyId: p.principal.keyId,
+      chatId: p.chatId,
+      history: p.history,
+      message: p.message,
+      model: p.model.ref,
+    });
+
+  const statusOnError = (signal: AbortSignal, clientGone: () => boolean): RunStatus => (clientGone() && signal.aborted ? 'CANCELED' : 'FAILED');
+
+  return {
+    /** Everything that can fail before generation: answered as plain JSON errors. */
+    async prepare(principal: Principal, agentId: string, body: InvokeBody): Promise<Prepared> {
+      const startedAt = Date.now();
+      if (principal.assistantId && principal.assistantId !== agentId) throw new AppError('not_found', AGENT_NOT_FOUND);
+      const assistant = await deps.assistants.findAnywhere(agentId);
+      if (!assistant) throw new AppError('not_found', AGENT_NOT_FOUND);
+      await deps.orgs.resolveReach(principal.orgId, assistant.orgId).catch(() => {
+        throw new AppError('not_found', AGENT_NOT_FOUND);
+      });
+      if (!assistant.enabled) throw new AppError('forbidden', 'Agent is disabled');
+      if (body.chat_id && body.history) throw new AppError('bad_request', 'send either chat_id or history, not both');
+
+      const budget = await deps.usage.remainingBudget(assistant.orgId);
+      if (budget && budget.used >= budget.budget) {
+        throw new AppError(
+          'rate_limited',
+          `monthly token budget exhausted for this organization (${budget.used} of ${budget.budget} tokens used); it resets on the 1st (UTC)`,
+        );
+      }
+      const config = deps.assistants.effectiveConfig(assistant.config);
+      const { provider } = parseModelRef(config.model);
+      const credential = provider === 'builtin' ? undefined : await deps.credentialFor(assistant.orgId, provider);
+      const model = deps.models.resolve(config.model, credential);
+
+      const history = body.chat_id
+        ? await deps.chats.historyOf(assistant.orgId, assistant.id, body.chat_id, 200)
+        : (body.history ?? []);
+      const passages = await deps.retrieve({
+        orgId: assistant.orgId,
+        assistantId: assistant.id,
+        scope: config.knowledge_scope,
+        query: body.message,
+        history,
+      });
+      const system = buildSystemPrompt({
+        instructions: config.instructions,
+        language: config.language,
+        timezone: config.timezone,
+        now: new Date(),
+        passages,
+      });
+      const fitted = fitHistory({
+        system,
+        history,
+        message: body.message,
+        contextWindow: model.contextWindow,
+        maxOutputTokens: deps.llm.maxOutputTokens,
+      });
+      return {
+        agentId: assistant.id,
+        orgId: assistant.orgId,
+        principal,
+        model,
+        system,
+        call: {
+          model: model.model,
+          system,
+          messages: fitted.messages,
+          maxOutputTokens: fitted.maxOutputTokens,
+          retry: { maxRetries: deps.llm.maxRetries, baseMs: deps.llm.retryBaseMs, maxDelayMs: Math.max(deps.llm.retryBaseMs, 8_000) },
+        },
+        promptText: [{ role: 'system', content: system }, ...fitted.messages.map((m) => ({ role: m.role, content: String(m.content) }))],
+        sources: passages.map((p) => ({ knowledge_id: p.knowledgeId, title: p.title, url: p.url, snippet: p.text.slice(0, 240) })),
+        history,
+        message: body.message,
+        chatId: body.chat_id,
+        startedAt,
+      };
+    },
+
+    async invoke(p: Prepared, signal: AbortSignal, clientGone: () => boolean) {
+      const run = await startRun(p);
+      try {
+        const result = await generate({ ...p.call, abortSignal: signal });
+        const usage = usageOf(p, result.text, result.usage);
+        await record(p, run, result.text, 'COMPLETED', usage);
+        return { response: result.text, usage, chat_id: run.chatId, sources: p.sources };
+      } catch (err) {
+        const status = statusOnError(signal, clientGone);
+        await record(p, run, '', status, usageOf(p, '', undefined), status === 'FAILED' ? upstreamError(err, signal).message : 'client disconnected');
+        if (!(err instanceof AppError)) deps.logger.warn({ err, agent_id: p.agentId }, 'model call failed');
+        throw upstreamError(err, signal);
+      }
+    },
+
+    /** Yields the SSE events; records the run in `finally`, so a disconnect still keeps what was produced. */
+    async *stream(p: Prepared, signal: AbortSignal, clientGone: () => boolean): AsyncGenerator<StreamOutEvent> {
+      const run = await startRun(p);
+      let text = '';
+      let reported: ModelUsage | undefined;
+      let status: RunStatus = 'RUNNING';
+      let error: string | undefined;
+      try {
+        yield { type: 'metadata', content: '', data: { agent_id: p.agentId, chat_id: run.chatId } };
+        for await (const ev of stream({ ...p.call, abortSignal: signal })) {
+          if (ev.type === 'text') {
+            text += ev.text;
+            yield { type: 'token', content: ev.text, data: null };
+          } else reported = ev.usage;
+        }
+        status = 'COMPLETED';
+        yield { type: 'done', content: '', data: { response: text, usage: usageOf(p, text, reported), chat_id: run.chatId, sources: p.sources } };
+      } catch (err) {
+        status = statusOnError(signal, clientGone);
+        error = status === 'CANCELED' ? 'client disconnected' : upstreamError(err, signal).message;
+        if (status === 'FAILED') {
+          deps.logger.warn({ err, agent_id: p.agentId }, 'model stream failed');
+          yield { type: 'error', content: error, data: null };
+        }
+      } finally {
+        if (status === 'RUNNING') {
+          status = 'CANCELED'; // the consumer stopped reading: the client went away
+          error = 'client disconnected';
+        }
+        await record(p, run, text, status, usageOf(p, text, status === 'COMPLETED' ? reported : undefined), error);
+      }
+    },
+  };
+}

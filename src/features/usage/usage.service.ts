@@ -1,0 +1,72 @@
+import type { Db, Tx } from '../../db/client.ts';
+import { badRequest } from '../../lib/errors.ts';
+import { newId } from '../../lib/ids.ts';
+import * as repo from './usage.repo.ts';
+import type { UsageSummary } from './usage.schemas.ts';
+
+export type UsageService = ReturnType<typeof createUsageService>;
+
+export interface UsageEntry {
+  orgId: string;
+  assistantId: string;
+  apiKeyId: string | null;
+  chatId: string | null;
+  model: string;
+  promptTokens: number;
+  completionTokens: number;
+  latencyMs: number;
+  outcome: 'ok' | 'error' | 'canceled';
+}
+
+const monthStart = (now: Date) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+
+export function createUsageService(deps: { db: Db; budgetOf: (orgId: string) => Promise<number | null> }) {
+  const { db } = deps;
+  return {
+    /** Written inside the transaction that closes the run, so a call is never recorded twice or half. */
+    async record(tx: Tx, e: UsageEntry): Promise<void> {
+      await repo.insertUsage(tx, {
+        id: `usg_${newId('message').slice(4)}`,
+        orgId: e.orgId,
+        assistantId: e.assistantId,
+        apiKeyId: e.apiKeyId,
+        chatId: e.chatId,
+        model: e.model,
+        promptTokens: e.promptTokens,
+        completionTokens: e.completionTokens,
+        totalTokens: e.promptTokens + e.completionTokens,
+        latencyMs: e.latencyMs,
+        outcome: e.outcome,
+      });
+    },
+
+    /** Budget left this month, or null when the org has none. */
+    async remainingBudget(orgId: string): Promise<{ budget: number; used: number } | null> {
+      const budget = await deps.budgetOf(orgId);
+      if (budget === null) return null;
+      return { budget, used: await repo.tokensSince(db, orgId, monthStart(new Date())) };
+    },
+
+    async summary(orgId: string, q: { from?: string; to?: string; group_by: repo.GroupBy }): Promise<UsageSummary> {
+      const to = q.to ? new Date(q.to) : new Date();
+      const from = q.from ? new Date(q.from) : new Date(to.getTime() - 30 * 86_400_000);
+      if (from >= to) throw badRequest('from: must be before to');
+      const [groups, budget, monthUsed] = await Promise.all([
+        repo.summarize(db, orgId, from, to, q.group_by),
+        deps.budgetOf(orgId),
+        repo.tokensSince(db, orgId, monthStart(new Date())),
+      ]);
+      const totals = { requests: 0, errors: 0, prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+      for (const g of groups) for (const k of Object.keys(totals) as Array<keyof typeof totals>) totals[k] += g[k];
+      return {
+        from: from.toISOString(),
+        to: to.toISOString(),
+        group_by: q.group_by,
+        totals,
+        groups,
+        monthly_token_budget: budget,
+        month_to_date_tokens: monthUsed,
+      };
+    },
+  };
+}

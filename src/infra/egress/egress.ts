@@ -1,0 +1,73 @@
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
+import { Agent, buildConnector, fetch as undiciFetch } from 'undici';
+
+/**
+ * The one guarded door for outbound HTTP to addresses chosen by users (websites to crawl,
+ * org-supplied model base URLs, webhooks). Addresses are checked when each connection is made,
+ * after DNS resolution, so a rebinding DNS answer or a redirect cannot reach a private address.
+ */
+export class EgressDeniedError extends Error {
+  constructor(readonly host: string, readonly address: string) {
+    super(`outbound request to ${host} (${address}) refused: private, loopback or link-local address`);
+    this.name = 'EgressDeniedError';
+  }
+}
+
+export interface EgressPolicy {
+  /** True when `address` (an IP) of `host` may be connected to. */
+  allows(host: string, address: string): boolean;
+}
+
+/** Public unicast only, plus the hosts and CIDR ranges listed in PARLEY_EGRESS_ALLOW. */
+export function createEgressPolicy(allow: string[]): EgressPolicy {
+  const cidrs: Array<[ipaddr.IPv4 | ipaddr.IPv6, number]> = [];
+  const hosts = new Set<string>();
+  for (const entry of allow) {
+    if (entry.includes('/')) cidrs.push(ipaddr.parseCIDR(entry));
+    else if (isIP(entry)) cidrs.push(ipaddr.parseCIDR(`${entry}/${isIP(entry) === 4 ? 32 : 128}`));
+    else hosts.add(entry.toLowerCase());
+  }
+  return {
+    allows(host, address) {
+      if (hosts.has(host.toLowerCase())) return true;
+      let ip = ipaddr.parse(address);
+      if (ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).isIPv4MappedAddress()) ip = (ip as ipaddr.IPv6).toIPv4Address();
+      if (cidrs.some(([range, bits]) => range.kind() === ip.kind() && ip.match([range, bits] as never))) return true;
+      return ip.range() === 'unicast';
+    },
+  };
+}
+
+export type EgressFetch = (input: string | URL, init?: Parameters<typeof undiciFetch>[1]) => Promise<Response>;
+
+export function createEgressFetch(policy: EgressPolicy, opts: { connectTimeoutMs?: number } = {}): EgressFetch {
+  const guardedLookup = (
+    hostname: string,
+    options: object,
+    callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
+  ) => {
+    dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) return callback(err, []);
+      const list = addresses as LookupAddress[];
+      const denied = list.find((a) => !policy.allows(hostname, a.address));
+      if (denied) return callback(new EgressDeniedError(hostname, denied.address), []);
+      const all = (options as { all?: boolean }).all;
+      if (all) return callback(null, list);
+      callback(null, list[0]!.address, list[0]!.family);
+    });
+  };
+  const base = buildConnector({ lookup: guardedLookup as never, timeout: opts.connectTimeoutMs ?? 10_000 });
+  // IP literals skip DNS lookup entirely, so they are checked here, on every connection (redirects too).
+  const connect: buildConnector.connector = (options, callback) => {
+    const host = options.hostname.replace(/^\[|\]$/g, '');
+    if (isIP(host) && !policy.allows(host, host)) {
+      callback(new EgressDeniedError(host, host), null);
+      return;
+    }
+    base(options, callback);
+  };
+  const dispatcher = new Agent({ connect });
+  return ((input, init) => undiciFetch(input, { ...init, dispatcher })) as EgressFetch;
+}

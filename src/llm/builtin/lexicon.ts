@@ -1,0 +1,130 @@
+/**
+ * Word lists of the built-in model. Every word is in normalized form (lowercase, accents
+ * stripped, split at apostrophes), the form `words()` in text-analysis.ts produces.
+ */
+
+const set = (s: string) => new Set(s.split(/\s+/).filter(Boolean));
+
+/**
+ * Words that carry no topic. Besides grammar words this holds conversational filler ("please",
+ * "tell", "know"): a filler word missing from the knowledge would otherwise count as an unmatched
+ * topic and hide a good answer.
+ */
+export const STOPWORDS = set(`
+  a about above after again against all am an and any are aren as at be because been before being below between both
+  but by can cannot could couldn did didn do does doesn doing don down during each few for from further had hadn has
+  hasn have haven having he her here hers herself him himself his how i if in into is isn it its itself just let me
+  more most my myself no nor not of off on once only or other ought our ours ourselves out over own same she should
+  so some such than that the their theirs them themselves then there these they this those through to too under
+  until up very was wasn we were weren what when where which while who whom why will with won would wouldn you your
+  yours yourself yourselves s t ll re ve d m im ive id youre also get got please tell know want wanted wondering
+  help hi hello hey thanks thank ok okay may might must shall us anything something thing things like really much
+  many question ask say back
+  le la les l un une des du de d et ou mais est sont suis es etes sommes ai as avez avons ont je j tu il elle nous
+  vous ils elles on ce cet cette ces ca c qu que qui quoi quel quelle quels quelles quand comment pour par avec sans
+  sur dans en au aux mon ma mes ton ta tes son sa ses notre nos votre vos leur leurs ne n pas plus se y te lui
+  bonjour merci svp stp peux peut pouvez faire fait savoir voudrais combien
+  el los las unos unas del al y o pero son soy eres somos esta estan estoy hay quien cual cuales cuando como donde
+  por para con sin sobre mi mis tus su sus nuestro nuestra nuestros lo le les nos si muy mas hola gracias puedo
+  puede pueden quiero saber cuanto cuanta cuantos cuantas
+  os um uma uns umas do da dos das no na nas em e sao sou estao ha quem qual quais pelo pela com sem meu minha seu
+  sua nosso nossa voce voces ele ela eles elas nao sim muito ola obrigado obrigada posso pode podem quero quanto quanta quantos quantas
+`);
+
+/** Words a greeting may be made of; at least one of GREETING_CORE must be present. */
+export const GREETING_CORE = set(`
+  hi hello hey hiya howdy greetings morning afternoon evening bonjour salut bonsoir coucou hola buenos buenas dias
+  tardes noches ola oi bom boa dia tarde noite hallo
+`);
+export const GREETING_WORDS = new Set([
+  ...GREETING_CORE,
+  ...set(`good there all everyone team folks how are you doing is it going ca va comment allez vous que tal como esta
+    estas tudo bem`),
+]);
+
+/** Words a thank-you or goodbye may be made of; at least one of THANKS_CORE must be present. */
+export const THANKS_CORE = set(`
+  thanks thank thx ty cheers bye goodbye merci gracias obrigado obrigada valeu adios tchau revoir
+`);
+export const THANKS_WORDS = new Set([
+  ...THANKS_CORE,
+  ...set(`you so much very a lot many great perfect ok okay awesome that thats s it helps helpful helped appreciated
+    appreciate see later have nice good day all for your help the info information beaucoup bien au parfait super
+    tres muchas mil hasta luego perfecto muito ate logo and`),
+]);
+
+/**
+ * Support-desk words customers and businesses use for the same thing ("cost" vs "price").
+ * Kept short on purpose: each group widens what a question matches, so only near-synonyms belong.
+ */
+export const SYNONYM_GROUPS: string[][] = [
+  'price prices cost costs fee fees charge pricing prix tarif tarifs coute precio precios cuesta preco precos custa',
+  'phone telephone call tel telefono telefone',
+  'email mail courriel correo',
+  'hours opening open closed close schedule horaire horaires horario horarios',
+  'refund refunds reimburse reimbursement money remboursement reembolso',
+  'shipping ship shipped delivery deliver shipment livraison envio entrega',
+  'return returns retour devolucion devolucao',
+  'cancel cancellation annulation annuler cancelacion cancelamento',
+  'appointment appointments booking book reservation reserve rendez cita consulta',
+  'address location located adresse direccion endereco',
+  'contact reach',
+  'payment pay paiement pago pagamento',
+].map((g) => g.split(' '));
+
+/** Openers like "what about Italy?": the message leans on the previous question. */
+export const FOLLOW_UP_OPENERS = [
+  'and ', 'what about ', 'how about ', 'what if ', 'also ', 'same for ', 'et ', 'et pour ', 'y ', 'y para ',
+  'e ', 'e para ', 'e quanto ',
+];
+
+export type ReplyLanguage = 'en' | 'fr' | 'es' | 'pt';
+
+/** Frequent words that tell the four languages apart (used only when the assistant is set to `auto`). */
+export const LANGUAGE_MARKERS: Record<ReplyLanguage, Set<string>> = {
+  en: set('hi hello hey thanks thank the you what is are your how do does good morning can when where which with'),
+  fr: set('bonjour salut bonsoir merci je vous est les des quels quelle quel pour avec votre vos pouvez quand ou'),
+  es: set('hola gracias buenos buenas el los que usted como donde cuando tienen puedo para esta hay'),
+  pt: set('ola oi obrigado obrigada bom boa voce nao tem com quando onde posso para esta muito'),
+};
+
+export interface CannedReplies {
+  /** Greeting openers keyed by the normalized phrase the customer used; '' is the default. */
+  greetings: Array<[phrase: string, opener: string]>;
+  offer: string;
+  thanks: string;
+  noInformation: string;
+  clarify: string;
+}
+
+export const REPLIES: Record<ReplyLanguage, CannedReplies> = {
+  en: {
+    greetings: [['good morning', 'Good morning!'], ['good afternoon', 'Good afternoon!'], ['good evening', 'Good evening!'], ['', 'Hello!']],
+    offer: 'How can I help you today?',
+    thanks: "You're welcome! Let me know if there is anything else I can help you with.",
+    noInformation: "I'm sorry, I don't have that information. Would you like me to put you in touch with a member of our team?",
+    clarify: 'Could you tell me a little more about what you are looking for?',
+  },
+  fr: {
+    greetings: [['bonsoir', 'Bonsoir !'], ['', 'Bonjour !']],
+    offer: 'Comment puis-je vous aider ?',
+    thanks: "Je vous en prie ! N'hésitez pas si vous avez d'autres questions.",
+    noInformation:
+      "Je suis désolé, je n'ai pas cette information. Souhaitez-vous que je vous mette en relation avec un membre de notre équipe ?",
+    clarify: 'Pourriez-vous préciser ce que vous recherchez ?',
+  },
+  es: {
+    greetings: [['buenos dias', '¡Buenos días!'], ['buenas tardes', '¡Buenas tardes!'], ['buenas noches', '¡Buenas noches!'], ['', '¡Hola!']],
+    offer: '¿En qué puedo ayudarle?',
+    thanks: '¡De nada! Si necesita algo más, no dude en decírmelo.',
+    noInformation: 'Lo siento, no tengo esa información. ¿Desea que le ponga en contacto con una persona de nuestro equipo?',
+    clarify: '¿Podría darme un poco más de detalle sobre lo que busca?',
+  },
+  pt: {
+    greetings: [['bom dia', 'Bom dia!'], ['boa tarde', 'Boa tarde!'], ['boa noite', 'Boa noite!'], ['', 'Olá!']],
+    offer: 'Como posso ajudar?',
+    thanks: 'De nada! Se precisar de mais alguma coisa, é só dizer.',
+    noInformation: 'Desculpe, não tenho essa informação. Gostaria de falar com uma pessoa da nossa equipe?',
+    clarify: 'Poderia dar mais detalhes sobre o que procura?',
+  },
+};

@@ -1,0 +1,142 @@
+import { APICallError, generateText, type ModelMessage, streamText, type TextStreamPart, type ToolSet } from 'ai';
+import type { LanguageModelV2 } from '@ai-sdk/provider';
+import { AppError } from '../lib/errors.ts';
+
+export interface RetryPolicy {
+  maxRetries: number;
+  baseMs: number;
+  /** Upper bound of one wait. */
+  maxDelayMs: number;
+}
+
+export interface ModelCall {
+  model: LanguageModelV2;
+  system: string;
+  messages: ModelMessage[];
+  maxOutputTokens: number;
+  abortSignal: AbortSignal;
+  retry: RetryPolicy;
+}
+
+export interface ModelUsage {
+  promptTokens?: number;
+  completionTokens?: number;
+}
+
+export interface ModelResult {
+  text: string;
+  usage: ModelUsage;
+}
+
+/** 429, 408, 409, 5xx and network failures are worth another try; 4xx are not. */
+export function isTransient(err: unknown): boolean {
+  if (APICallError.isInstance(err)) return err.isRetryable;
+  const e = err as { name?: string; code?: string; cause?: { code?: string } };
+  if (e?.name === 'AbortError' || e?.name === 'TimeoutError') return false;
+  const code = e?.code ?? e?.cause?.code;
+  return e instanceof TypeError || ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET'].includes(code ?? '');
+}
+
+/** Exponential backoff with full jitter, honouring a provider's Retry-After when it is shorter than the cap. */
+export function backoffDelay(attempt: number, policy: RetryPolicy, err?: unknown): number {
+  const retryAfter = APICallError.isInstance(err) ? Number(err.responseHeaders?.['retry-after']) : NaN;
+  if (Number.isFinite(retryAfter) && retryAfter >= 0) return Math.min(retryAfter * 1000, policy.maxDelayMs);
+  const ceiling = Math.min(policy.baseMs * 2 ** attempt, policy.maxDelayMs);
+  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const t = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** What the caller shows for an upstream failure: status only, never the vendor's body (it may echo keys). */
+export function upstreamError(err: unknown, signal: AbortSignal): AppError {
+  if (signal.aborted && (signal.reason as Error | undefined)?.name === 'TimeoutError') {
+    return new AppError('bad_gateway', 'the model provider did not answer in time');
+  }
+  if (err instanceof AppError) return err;
+  if (APICallError.isInstance(err)) {
+    return new AppError('bad_gateway', `the model provider failed${err.statusCode ? ` (HTTP ${err.statusCode})` : ''}`);
+  }
+  return new AppError('bad_gateway', 'the model provider could not be reached');
+}
+
+async function withRetries<T>(call: ModelCall, attemptFn: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await attemptFn();
+    } catch (err) {
+      if (call.abortSignal.aborted || attempt >= call.retry.maxRetries || !isTransient(err)) throw err;
+      await sleep(backoffDelay(attempt, call.retry, err), call.abortSignal);
+    }
+  }
+}
+
+export async function generate(call: ModelCall): Promise<ModelResult> {
+  const result = await withRetries(call, () =>
+    generateText({
+      model: call.model,
+      system: call.system,
+      messages: call.messages,
+      maxOutputTokens: call.maxOutputTokens,
+      abortSignal: call.abortSignal,
+      maxRetries: 0, // retries are ours: jittered, bounded, and aware of the request's deadline
+    }),
+  );
+  return { text: result.text, usage: { promptTokens: result.usage.inputTokens, completionTokens: result.usage.outputTokens } };
+}
+
+export type StreamEvent =
+  | { type: 'text'; text: string }
+  | { type: 'finish'; usage: ModelUsage };
+
+/**
+ * Streams a reply. Transient failures before the first token are retried; once a token has been
+ * forwarded, a failure ends the stream (the caller turns it into an `error` event).
+ */
+export async function* stream(call: ModelCall): AsyncGenerator<StreamEvent> {
+  const open = async () => {
+    const result = streamText({
+      model: call.model,
+      system: call.system,
+      messages: call.messages,
+      maxOutputTokens: call.maxOutputTokens,
+      abortSignal: call.abortSignal,
+      maxRetries: 0,
+      onError: () => {}, // errors are read from the stream below
+    });
+    const it = result.fullStream[Symbol.asyncIterator]();
+    // Pull until something the caller must see; errors up to here are retryable.
+    for (;;) {
+      const next = await it.next();
+      if (next.done) return { first: undefined, it };
+      const part = next.value as TextStreamPart<ToolSet>;
+      if (part.type === 'error') throw part.error;
+      if (part.type === 'abort') throw call.abortSignal.reason ?? new Error('aborted');
+      if (part.type === 'text-delta' || part.type === 'finish') return { first: part, it };
+    }
+  };
+  const { first, it } = await withRetries(call, open);
+  let part: TextStreamPart<ToolSet> | undefined = first;
+  while (part) {
+    if (part.type === 'error') throw part.error;
+    if (part.type === 'abort') throw call.abortSignal.reason ?? new Error('aborted');
+    if (part.type === 'text-delta' && part.text) yield { type: 'text', text: part.text };
+    if (part.type === 'finish') {
+      yield { type: 'finish', usage: { promptTokens: part.totalUsage.inputTokens, completionTokens: part.totalUsage.outputTokens } };
+    }
+    const next = await it.next();
+    part = next.done ? undefined : (next.value as TextStreamPart<ToolSet>);
+  }
+}

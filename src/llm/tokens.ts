@@ -1,0 +1,53 @@
+import { createRequire } from 'node:module';
+import type * as O200kBase from 'gpt-tokenizer/encoding/o200k_base';
+
+/**
+ * Token counting with the o200k_base encoding (GPT-4o, GPT-4.1, GPT-5, o-series). Other vendors
+ * tokenize differently; for them (and the built-in model) this is a close, consistent estimate.
+ */
+
+type Encoding = typeof O200kBase;
+
+/**
+ * Chat framing, after OpenAI's published counting recipe: every message costs its content plus
+ * about 3 tokens (start marker, role, separator/end marker), and the reply is primed with about
+ * 3 more (`<|start|>assistant<|message|>`). The role name is folded into the 3 rather than
+ * counted separately, so callers can budget a turn as `countTokens(content) + TOKENS_PER_MESSAGE`.
+ */
+export const TOKENS_PER_MESSAGE = 3;
+export const REPLY_PRIMER_TOKENS = 3;
+
+// The encoding's rank tables take ~250 ms to load, so they are loaded on first use (synchronously,
+// through require, because counting is synchronous) rather than by every CLI command at startup.
+const require = createRequire(import.meta.url);
+let encoding: Encoding | undefined;
+const load = (): Encoding => (encoding ??= require('gpt-tokenizer/encoding/o200k_base') as Encoding);
+
+// Customer text may contain strings like "<|endoftext|>"; they are counted as the plain text
+// they are (as vendors do for user content) instead of throwing. Hoisted: built once, not per call.
+const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
+
+/** Loads the encoding now, e.g. at boot, so the first request does not pay for it. */
+export function warmTokenizer(): void {
+  load();
+}
+
+/**
+ * Number of o200k_base tokens in `text`. Uses the library's counting path, which walks the BPE
+ * merges without materialising the token array that `encode(text).length` would allocate.
+ */
+export function countTokens(text: string): number {
+  if (text.length === 0) return 0;
+  return load().countTokens(text, PLAIN_TEXT);
+}
+
+/**
+ * Prompt tokens of a chat: content tokens plus TOKENS_PER_MESSAGE per message, plus
+ * REPLY_PRIMER_TOKENS once when there is at least one message (no messages, no reply, 0).
+ */
+export function countPromptTokens(messages: ReadonlyArray<{ role: string; content: string }>): number {
+  if (messages.length === 0) return 0;
+  let total = REPLY_PRIMER_TOKENS;
+  for (const m of messages) total += TOKENS_PER_MESSAGE + countTokens(m.content);
+  return total;
+}
