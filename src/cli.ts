@@ -3,6 +3,9 @@ import { createDeps, type Deps } from './app/deps.ts';
 import { VERSION } from './app/server.ts';
 import { ConfigError, loadConfig } from './config/config.ts';
 import { migrate } from './db/migrate.ts';
+import { CreateApiKeyBodySchema } from './features/api-keys/api-keys.schemas.ts';
+import { CreateSubOrgBodySchema } from './features/orgs/orgs.schemas.ts';
+import { z } from 'zod';
 import { handleSignals, start } from './main.ts';
 
 const out = (line = ""): void => void process.stdout.write(`${line}\n`);
@@ -26,6 +29,13 @@ function table(rows: Array<Record<string, unknown>>, columns: string[]): void {
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   out(line(columns.map((c) => c.toUpperCase())));
   for (const r of rows) out(line(columns.map((c) => String(r[c] ?? '-'))));
+}
+
+/** Validates CLI input with the same schemas as the HTTP API, so both refuse the same things in the same words. */
+function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  throw new Error(parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
 }
 
 const program = new Command()
@@ -61,7 +71,8 @@ orgs
   .option('--parent <org_id>', 'parent organization id')
   .option('--json', 'print the organization as JSON')
   .action(async (opts: { name: string; parent?: string; json?: boolean }) => {
-    const org = await withDeps((d) => d.orgs.create(opts.parent ?? null, { name: opts.name }));
+    const input = parseInput(CreateSubOrgBodySchema, { name: opts.name });
+    const org = await withDeps((d) => d.orgs.create(opts.parent ?? null, input));
     if (opts.json) out(JSON.stringify(org, null, 2));
     else out(`created organization ${org.id} (${org.name})`);
   });
@@ -86,14 +97,13 @@ keys
   .option('--expires-at <iso_date>', 'expiry, e.g. 2027-01-01T00:00:00Z')
   .option('--json', 'print the key record as JSON, secret included')
   .action(async (opts: { org: string; name: string; scope: 'admin' | 'runtime'; assistant?: string; expiresAt?: string; json?: boolean }) => {
-    const key = await withDeps(async (d) =>
-      d.apiKeys.create(await d.setup.resolveOrgRef(opts.org), {
-        name: opts.name,
-        scope: opts.scope,
-        assistant_id: opts.assistant,
-        expires_at: opts.expiresAt,
-      }),
-    );
+    const input = parseInput(CreateApiKeyBodySchema, {
+      name: opts.name,
+      scope: opts.scope,
+      assistant_id: opts.assistant,
+      expires_at: opts.expiresAt,
+    });
+    const key = await withDeps(async (d) => d.apiKeys.create(await d.setup.resolveOrgRef(opts.org), input));
     if (opts.json) out(JSON.stringify(key, null, 2));
     else {
       out(key.key);

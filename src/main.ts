@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from './config/config.ts';
 import { createDeps, type Deps } from './app/deps.ts';
 import { buildServer } from './app/server.ts';
+import { warmTokenizer } from './llm/tokens.ts';
 import { migrate } from './db/migrate.ts';
 
 export interface Running {
@@ -17,6 +18,8 @@ export async function start(config: Config = loadConfig(), opts: { print?: (line
   const deps = await createDeps(config);
   const { logger } = deps;
   try {
+    // Loads the tokenizer's tables now rather than inside the first request.
+    warmTokenizer();
     await migrate(deps.database);
     // Replies left RUNNING by a killed process: no run outlives the model timeout, so older ones are dead.
     const stale = await deps.chats.failStaleRuns(new Date(Date.now() - config.llm.timeoutMs - 60_000));

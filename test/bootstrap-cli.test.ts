@@ -256,12 +256,18 @@ describe('the parley command', () => {
 
   it('explains itself and fails helpfully on bad input', { timeout: SLOW }, async () => {
     const env = { PARLEY_DATA_DIR: tempDir() };
-    const [help, unknown, missing, badScope] = await Promise.all([
+    const [help, unknown, missing, badScope, badDate, shortName] = await Promise.all([
       runCli(['keys', 'create', '--help'], env),
       runCli(['frobnicate'], env),
       runCli(['keys', 'create'], env),
       runCli(['keys', 'create', '--org', 'default', '--scope', 'root'], env),
+      runCli(['keys', 'create', '--org', 'default', '--expires-at', 'next tuesday'], env),
+      runCli(['orgs', 'create', '--name', 'x'], env),
     ]);
+    expect(badDate.code, show(badDate)).toBe(1);
+    expect(badDate.stderr).toMatch(/expires_at/);
+    expect(shortName.code, show(shortName)).toBe(1);
+    expect(shortName.stderr).toMatch(/name/);
     expect(help.code, show(help)).toBe(0);
     expect(help.stdout).toContain('--scope');
     expect(help.stdout).toMatch(/admin/);

@@ -126,5 +126,6 @@ describe('global rate limit', () => {
     expect(over.headers.get('ratelimit-remaining')).toBe('0');
     // probes stay reachable for load balancers
     expect((await call(server, 'GET', '/healthz')).status).toBe(200);
+    expect((await call(server, 'GET', '/readyz?probe=lb')).status).toBe(200);
   });
 });

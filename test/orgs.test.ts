@@ -98,4 +98,18 @@ describe('sub-organizations', () => {
     const keys = await client(server, sub.key).get('/orgs/c/api-keys');
     expect(keys.body.map((k: { id: string }) => k.id)).toEqual([sub.keyId]);
   });
+
+  it("sets a sub-org's monthly budget only with its parent's key", async () => {
+    const parent = await seedOrg(server);
+    const sub = await seedOrg(server, { parentId: parent.orgId });
+    const own = await client(server, sub.key).patch('/orgs/c', { monthly_token_budget: 1_000_000 });
+    expect(own.status).toBe(400);
+    expect(own.body.message).toMatch(/^monthly_token_budget: .*parent/);
+    expect((await client(server, sub.key).patch('/orgs/c', { name: 'Renamed by itself' })).status).toBe(200);
+    const byParent = await client(server, parent.key).patch(`/orgs/${sub.orgId}`, { monthly_token_budget: 500 });
+    expect(byParent.status).toBe(200);
+    expect(byParent.body).toMatchObject({ name: 'Renamed by itself', monthly_token_budget: 500 });
+    const top = await client(server, parent.key).patch('/orgs/c', { monthly_token_budget: 10 });
+    expect(top.body.monthly_token_budget).toBe(10);
+  });
 });

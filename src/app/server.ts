@@ -20,7 +20,9 @@ const UNLIMITED_PATHS = new Set(['/healthz', '/readyz']);
 const INCOMING_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 function errorStatuses(def: RouteDef): number[] {
-  const s = new Set<number>([429, 500, ...(def.errors ?? [])]);
+  // 403: plain HTTP from a non-loopback client (see https.ts) can reach any route.
+  const s = new Set<number>([403, 500, ...(def.errors ?? [])]);
+  if (!UNLIMITED_PATHS.has(def.url)) s.add(429);
   if (def.params || def.query || def.body) s.add(400);
   if (def.auth !== 'public') s.add(401);
   if (def.params || def.auth !== 'public') s.add(404);
@@ -59,7 +61,7 @@ export async function buildServer(deps: Deps): Promise<{ app: FastifyInstance; r
     reply.header('x-request-id', request.id);
     if (request.protocol === 'https') reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
     enforceHttps(request, config.allowHttp);
-    if (UNLIMITED_PATHS.has(request.url)) return;
+    if (UNLIMITED_PATHS.has(request.routeOptions.url ?? '')) return;
     await enforceLimit(
       deps.rateLimiter,
       reply,

@@ -7,7 +7,7 @@ export const ErrorSchema = z
 export const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Bad request: a parameter or the body is invalid; the message names the field.',
   401: 'The API key is missing, invalid, revoked or expired, or the endpoint is not available to this key.',
-  403: 'HTTPS is required.',
+  403: 'Forbidden: plain HTTP from a non-loopback client (HTTPS is required), or a disabled agent on the runtime API.',
   404: 'The resource (or route) was not found, or is outside the reach of this key.',
   429: 'Rate limit exceeded; see the Retry-After header.',
   500: 'Unexpected server error; the response carries an x-request-id to quote.',

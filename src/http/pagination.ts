@@ -1,7 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import type { Page } from '../lib/pagination.ts';
 
-/** Sends a page as a bare JSON array with Invent's pagination-* headers. */
+/** Sends a page as a bare JSON array with the pagination-* headers. */
 export function sendPage<T>(reply: FastifyReply, page: Page<T>): T[] {
   reply.header('pagination-count', page.count);
   reply.header('pagination-page', page.page);

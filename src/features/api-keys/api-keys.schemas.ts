@@ -23,7 +23,7 @@ export const ApiKeySchema = z
 export const CreatedApiKeySchema = ApiKeySchema.extend({
   key: z.string().meta({
     description: 'The secret. It is shown only in this response; store it now.',
-    examples: ['apk_7Tq2Wm9xYvB3nC8kL1pZ5sD0fG6hJ4rE2tU9wQ1aMb'],
+    examples: ['apk_7Tq2Wm9xYvB3nC8kL1pZ5sD0fG6hJ4rE2tU9wQ1aMbX'],
   }),
 }).meta({ id: 'CreatedApiKey' });
 

@@ -50,7 +50,16 @@ export function docsRoutes(opts: {
       description: 'This API as an OpenAPI 3.1 document, generated from the route schemas.',
       tags,
       auth: 'public',
-      responses: { 200: text('OpenAPI 3.1 document', 'application/json') },
+      responses: {
+        200: {
+          description: 'OpenAPI 3.1 document',
+          content: {
+            'application/json': {
+              schema: z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.record(z.string(), z.unknown()) }),
+            },
+          },
+        },
+      },
       handler: async ({ reply }) => reply.type('application/json; charset=utf-8').serializer(JSON.stringify).send(opts.openapi()),
     }),
     defineRoute({

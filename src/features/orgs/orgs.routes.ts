@@ -31,13 +31,14 @@ export function orgsRoutes(orgs: OrgsService): RouteDef[] {
       url: '/orgs/:org_id',
       operationId: 'updateOrganization',
       summary: 'Update an organization',
-      description: 'Name, logo, settings (deep-merged) and the monthly token budget of the org.',
+      description:
+        "Name, logo, settings (deep-merged) and the monthly token budget of the org. A sub-organization's budget can only be changed with its parent's keys.",
       tags,
       auth: 'admin',
       params: OrgParams,
       body: UpdateSubOrgBodySchema,
       responses: { 200: OrgSchema },
-      handler: async ({ orgId, body }) => orgs.update(orgId, body),
+      handler: async ({ orgId, body, principal }) => orgs.update(orgId, body, principal.orgId),
     }),
     defineRoute({
       method: 'GET',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NullableTimestamp, OrgIdParam, Timestamp, WebUrl } from '../../http/common-schemas.ts';
+import { OrgIdParam, Timestamp, WebUrl } from '../../http/common-schemas.ts';
 
 const ModulesSchema = z.object({
   enable_inbox: z.boolean().optional(),
@@ -32,7 +32,7 @@ export const OrgSchema = z
     config: OrgConfigSchema,
     monthly_token_budget: z.number().int().nullable().meta({ description: 'Runtime tokens allowed per calendar month (UTC); null = unlimited.' }),
     created_at: Timestamp,
-    updated_at: NullableTimestamp,
+    updated_at: Timestamp,
   })
   .meta({ id: 'Organization' });
 

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client.ts';
 import type { OrgRow } from '../../db/schema.ts';
-import { notFound } from '../../lib/errors.ts';
+import { badRequest, notFound } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { deepMerge } from '../../lib/objects.ts';
 import type { Page, PageQuery } from '../../lib/pagination.ts';
@@ -74,11 +74,19 @@ export function createOrgsService(deps: { db: Db }) {
       return toOrg(row);
     },
 
-    /** Updates an org the caller reaches (its own, or a descendant through its id). */
-    async update(orgId: string, input: UpdateSubOrgInput): Promise<Org> {
+    /**
+     * Updates an org the caller reaches (its own, or a descendant through its id). A sub-org's own
+     * key cannot change its budget: the budget is how a parent caps what a sub-org spends.
+     */
+    async update(orgId: string, input: UpdateSubOrgInput, callerOrgId: string): Promise<Org> {
       return db.transaction(async (tx) => {
         const current = await repo.findOrg(tx, orgId);
         if (!current) throw notFound('Organization');
+        if (input.monthly_token_budget !== undefined && orgId === callerOrgId && current.parentId) {
+          throw badRequest(
+            "monthly_token_budget: a sub-organization's budget can only be changed with a key of its parent organization",
+          );
+        }
         return toOrg((await repo.updateOrg(tx, orgId, patchOf(current, input)))!);
       });
     },
