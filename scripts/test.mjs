@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// `npm test`: type-check, then every test (unit once; the HTTP suite on PGlite and on a real
+// `npm test`: type-check, import rules, then every test (unit once; the HTTP suite on PGlite and on a real
 // PostgreSQL server that the suite starts itself). Ends with one "tests: N passed, N failed" line.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, FORCE_COLOR: process.env.CI ? '0' : '1' } });
 const step = (title) => process.stdout.write(`\n== ${title}\n`);
@@ -11,6 +11,14 @@ step('type-check (tsc --noEmit)');
 const tsc = run('npx', ['--no-install', 'tsc', '--noEmit']);
 if (tsc.status !== 0) {
   process.stdout.write('tests: 0 passed, 1 failed (type-check failed)\n');
+  process.exit(1);
+}
+
+step('architecture import rules (dependency-cruiser, .dependency-cruiser.cjs)');
+const roots = ['src', 'test', 'bench', 'web', 'e2e'].filter((d) => existsSync(d));
+const cruise = run('npx', ['--no-install', 'depcruise', ...roots, '--config', '.dependency-cruiser.cjs']);
+if (cruise.status !== 0) {
+  process.stdout.write('tests: 0 passed, 1 failed (import rules violated)\n');
   process.exit(1);
 }
 
