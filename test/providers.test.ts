@@ -218,6 +218,7 @@ describe('org-stored provider credentials', () => {
           expect(fake.requests.at(-1)!.headers.authorization).toBe('Bearer org-secret-key-1234');
         } else {
           expect(res.status).toBe(502);
+          expect(res.body.message).toMatch(/address is refused: .*PARLEY_EGRESS_ALLOW/);
           expect(fake.requests.length).toBe(before); // the guard refused before any byte left
         }
         const del = await client(server, a.key).del('/orgs/c/providers/openai-compatible');

@@ -83,7 +83,9 @@ describe('runtime API on the built-in model', () => {
       ['missing message', {}, t.key, agentId, 400, 'message is required'],
       ['empty message', { message: '' }, t.key, agentId, 400, 'message is required'],
       ['blank message', { message: '   ' }, t.key, agentId, 400, 'message is required'],
-      ['non-string message', { message: 42 }, t.key, agentId, 400, 'message is required'],
+      ['non-string message', { message: 42 }, t.key, agentId, 400, 'message must be a string'],
+      ['too long message', { message: 'x'.repeat(100_001) }, t.key, agentId, 400, 'message must be at most 100000 characters'],
+      ['too much history', { message: 'hi', history: Array.from({ length: 501 }, () => ({ role: 'user', content: 'x' })) }, t.key, agentId, 400, 'history: must hold at most 500 items'],
       ['history not an array', { message: 'hi', history: 'nope' }, t.key, agentId, 400, /^history: /],
       ['bad role', { message: 'hi', history: [{ role: 'system', content: 'x' }] }, t.key, agentId, 400, /^history\[0\]\.role: must be "user" or "assistant"/],
       ['non-string content', { message: 'hi', history: [{ role: 'user', content: 5 }] }, t.key, agentId, 400, /^history\[0\]\.content: /],
@@ -136,6 +138,23 @@ describe('runtime API on the built-in model', () => {
     // the continuation saw the first exchange: more prompt tokens than the same question alone
     const alone = await invoke({ message: 'When is the clinic open?' });
     expect(second.body.usage.prompt_tokens).toBeGreaterThan(alone.body.usage.prompt_tokens);
+  });
+
+  it('records concurrent calls each once, complete, with their usage', async () => {
+    const tenant = await seedOrg(server);
+    const api = client(server, tenant.key);
+    const agent = (await api.post('/orgs/c/assistants', { name: 'Busy' })).body.id;
+    const replies = await Promise.all(
+      Array.from({ length: 24 }, (_, i) => invoke({ message: `Question number ${i}` }, tenant.key, agent)),
+    );
+    expect(replies.map((r) => r.status)).toEqual(replies.map(() => 200));
+    const chats = await api.get(`/orgs/c/chats?assistant_id=${agent}&take=100`);
+    expect(chats.headers.get('pagination-count')).toBe('24');
+    expect(new Set(chats.body.map((c: { id: string }) => c.id))).toEqual(new Set(replies.map((r) => r.body.chat_id)));
+    expect(chats.body.every((c: { status: string; messages_count: number }) => c.status === 'COMPLETED' && c.messages_count === 2)).toBe(true);
+    const usage = await api.get('/orgs/c/usage?group_by=assistant');
+    const total = replies.reduce((n, r) => n + r.body.usage.total_tokens, 0);
+    expect(usage.body.totals).toMatchObject({ requests: 24, errors: 0, total_tokens: total });
   });
 
   it('keeps the client history in a new chat', async () => {
@@ -225,6 +244,7 @@ describe('runtime API on the built-in model', () => {
     const refused = await invoke({ message: 'hi' }, own.key, a);
     expect(refused.status).toBe(429);
     expect(refused.body.message).toMatch(/monthly token budget exhausted/);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     await api.patch('/orgs/c', { monthly_token_budget: null });
     expect((await invoke({ message: 'hi' }, own.key, a)).status).toBe(200);
   });

@@ -5,8 +5,8 @@ import { createApiKeysService, type ApiKeysService } from '../features/api-keys/
 import { createAssistantsService, type AssistantsService } from '../features/assistants/index.ts';
 import { createOrgsService, type OrgsService } from '../features/orgs/index.ts';
 import { createSetupService, type SetupService } from '../features/setup/index.ts';
-import { createChatsService, type ChatsService } from '../features/chats/index.ts';
-import { createUsageService, type UsageService } from '../features/usage/index.ts';
+import { createChatsService, createRunRecorder, type ChatsService, type RunRecorder } from '../features/chats/index.ts';
+import { createUsageService, type UsageEntry, type UsageService } from '../features/usage/index.ts';
 import { createProvidersService, type ProvidersService } from '../features/providers/index.ts';
 import { createRuntimeService, type RuntimeService } from '../features/runtime/index.ts';
 import { createEgressFetch, createEgressPolicy, type EgressFetch } from '../infra/egress/egress.ts';
@@ -53,12 +53,22 @@ export async function createDeps(config: Config, overrides: { logger?: Logger; d
     : undefined;
 
   const rateLimiter = createMemoryRateLimiter();
-  const orgs = createOrgsService({ db });
-  const assistants = createAssistantsService({ db, defaultModel: config.defaultModel });
+  const cacheTtlMs = config.cacheTtlMs;
+  const orgs = createOrgsService({
+    db,
+    cacheTtlMs,
+    onDeleted: () => {
+      apiKeys.forgetCached();
+      assistants.forgetCached();
+      providers.forgetCached();
+    },
+  });
+  const assistants = createAssistantsService({ db, defaultModel: config.defaultModel, cacheTtlMs });
   const apiKeys = createApiKeysService({
     db,
     assistantExists: async (orgId, id) => !!(await assistants.find(orgId, id)),
     onFlushError: (err) => logger.warn({ err }, 'could not write api key last_used_at; will retry'),
+    cacheTtlMs,
   });
   const setup = createSetupService({ orgs, apiKeys, withLock: (fn) => database.withAdvisoryLock(0x70626f74, fn) });
   const egressFetch = createEgressFetch(createEgressPolicy(config.egressAllow));
@@ -66,6 +76,7 @@ export async function createDeps(config: Config, overrides: { logger?: Logger; d
   let secretBox: SecretBox | undefined;
   const providers = createProvidersService({
     db,
+    cacheTtlMs,
     secretBox: () => {
       if (secretBox) return secretBox;
       const master =
@@ -75,12 +86,19 @@ export async function createDeps(config: Config, overrides: { logger?: Logger; d
       return secretBox;
     },
   });
-  const chats = createChatsService({ db, resolveReach: (keyOrg, orgId) => orgs.resolveReach(keyOrg, orgId) });
-  const usage = createUsageService({ db, budgetOf: (orgId) => orgs.budgetOf(orgId) });
+  const settle = () => recorder.settle();
+  const chats = createChatsService({ db, resolveReach: (keyOrg, orgId) => orgs.resolveReach(keyOrg, orgId), settle });
+  const usage = createUsageService({ db, budgetOf: (orgId) => orgs.budgetOf(orgId), settle });
+  const recorder: RunRecorder<UsageEntry> = createRunRecorder<UsageEntry>({
+    db,
+    logger,
+    writeExtra: (tx, entries) => usage.recordMany(tx, entries),
+  });
   const runtime = createRuntimeService({
     assistants,
     orgs,
     chats,
+    recorder,
     usage,
     models,
     credentialFor: (orgId, provider) => providers.credentialFor(orgId, provider),
@@ -111,6 +129,7 @@ export async function createDeps(config: Config, overrides: { logger?: Logger; d
     models,
     egressFetch,
     async close() {
+      await recorder.close();
       await apiKeys.close();
       await rateLimiter.close();
       await database.close();

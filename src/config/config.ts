@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 /**
@@ -50,6 +51,7 @@ const EnvSchema = z.object({
     .optional(),
   PARLEY_PUBLIC_URL: z.url().optional(),
   PARLEY_SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+  PARLEY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(10_000),
   PARLEY_SECRET: secret
     .refine((s) => s.reveal().length >= 32, { message: 'must be at least 32 characters' })
     .optional(),
@@ -65,7 +67,12 @@ const EnvSchema = z.object({
   PARLEY_LLM_RETRY_BASE_MS: positiveInt.default(500),
   PARLEY_LLM_MAX_OUTPUT_TOKENS: positiveInt.default(1024),
   PARLEY_DEFAULT_CONTEXT_WINDOW: positiveInt.default(8192),
-  PARLEY_EGRESS_ALLOW: z.string().optional(),
+  PARLEY_EGRESS_ALLOW: z
+    .string()
+    .optional()
+    .refine((v) => (v ?? '').split(',').every((x) => !x.includes('/') || ipaddr.isValidCIDR(x.trim())), {
+      message: 'must be comma-separated host names, IP addresses or CIDR ranges (e.g. 127.0.0.1/32)',
+    }),
 });
 
 export type TrustProxy = boolean | string[] | number;
@@ -86,6 +93,8 @@ export interface Config {
   bootstrapKey?: Secret;
   publicUrl?: string;
   shutdownTimeoutMs: number;
+  /** How long hot lookups (keys, assistants, org settings) are cached; bounds cross-instance staleness. 0 disables. */
+  cacheTtlMs: number;
   /** Key material for encrypting org credentials at rest; generated into the data dir when unset (embedded mode). */
   secret?: Secret;
   defaultModel: string;
@@ -151,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bootstrapKey: e.PARLEY_BOOTSTRAP_KEY,
     publicUrl: e.PARLEY_PUBLIC_URL,
     shutdownTimeoutMs: e.PARLEY_SHUTDOWN_TIMEOUT_MS,
+    cacheTtlMs: e.PARLEY_CACHE_TTL_MS,
     secret: e.PARLEY_SECRET,
     defaultModel: e.PARLEY_DEFAULT_MODEL ?? defaultModelFor(e),
     providers: {

@@ -21,6 +21,7 @@ export const ID_PREFIXES = {
   apiKey: 'key',
   chat: 'chat',
   message: 'msg',
+  usage: 'usg',
   knowledge: 'kn',
   webhook: 'whk',
 } as const;

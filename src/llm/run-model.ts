@@ -1,5 +1,6 @@
 import { APICallError, generateText, type ModelMessage, streamText, type TextStreamPart, type ToolSet } from 'ai';
 import type { LanguageModelV2 } from '@ai-sdk/provider';
+import { EgressDeniedError } from '../infra/egress/egress.ts';
 import { AppError } from '../lib/errors.ts';
 
 export interface RetryPolicy {
@@ -29,7 +30,16 @@ export interface ModelResult {
 }
 
 /** 429, 408, 409, 5xx and network failures are worth another try; 4xx are not. */
+/** The egress guard's refusal, wherever the SDK wrapped it (APICallError -> TypeError -> cause). */
+export function egressRefusal(err: unknown): EgressDeniedError | undefined {
+  for (let e = err as { cause?: unknown } | undefined, depth = 0; e && depth < 6; e = e.cause as typeof e, depth++) {
+    if (e instanceof EgressDeniedError) return e;
+  }
+  return undefined;
+}
+
 export function isTransient(err: unknown): boolean {
+  if (egressRefusal(err)) return false;
   if (APICallError.isInstance(err)) return err.isRetryable;
   const e = err as { name?: string; code?: string; cause?: { code?: string } };
   if (e?.name === 'AbortError' || e?.name === 'TimeoutError') return false;
@@ -66,6 +76,12 @@ export function upstreamError(err: unknown, signal: AbortSignal): AppError {
     return new AppError('bad_gateway', 'the model provider did not answer in time');
   }
   if (err instanceof AppError) return err;
+  if (egressRefusal(err)) {
+    return new AppError(
+      'bad_gateway',
+      "the model provider's address is refused: it is a private, loopback or link-local address (an operator may allow it with PARLEY_EGRESS_ALLOW)",
+    );
+  }
   if (APICallError.isInstance(err)) {
     return new AppError('bad_gateway', `the model provider failed${err.statusCode ? ` (HTTP ${err.statusCode})` : ''}`);
   }

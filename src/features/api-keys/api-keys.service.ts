@@ -4,6 +4,7 @@ import type { Principal } from '../../http/principal.ts';
 import { badRequest, notFound } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Page, PageQuery } from '../../lib/pagination.ts';
+import { createTtlCache } from '../../infra/cache/ttl-cache.ts';
 import { generateSecret, hashSecret, looksLikeSecret, visiblePrefix } from './api-key-secret.ts';
 import * as repo from './api-keys.repo.ts';
 import type { ApiKey, CreateApiKeyInput, CreatedApiKey } from './api-keys.schemas.ts';
@@ -16,6 +17,8 @@ export interface ApiKeysDeps {
   now?: () => Date;
   lastUsedFlushMs?: number;
   onFlushError?: (err: unknown) => void;
+  /** Key lookups are cached this long (a revocation here applies at once; elsewhere within this time). */
+  cacheTtlMs?: number;
 }
 
 export type ApiKeysService = ReturnType<typeof createApiKeysService>;
@@ -23,6 +26,8 @@ export type ApiKeysService = ReturnType<typeof createApiKeysService>;
 export function createApiKeysService(deps: ApiKeysDeps) {
   const { db } = deps;
   const now = deps.now ?? (() => new Date());
+  // Keyed by the secret's hash: one database read per key per TTL instead of one per request.
+  const byHash = createTtlCache<ApiKeyRow | null>({ ttlMs: deps.cacheTtlMs ?? 0 });
   const lastUsed = createLastUsedTracker({
     flush: (batch) => repo.touchKeys(db, batch),
     intervalMs: deps.lastUsedFlushMs ?? 15_000,
@@ -80,12 +85,14 @@ export function createApiKeysService(deps: ApiKeysDeps) {
     async revoke(orgId: string, keyId: string): Promise<ApiKey> {
       const row = await repo.revokeKey(db, orgId, keyId);
       if (!row) throw notFound('API key');
+      byHash.delete(row.keyHash);
       return toApi(row);
     },
 
     async revokeAnywhere(keyId: string): Promise<ApiKey> {
       const row = await repo.revokeKeyById(db, keyId);
       if (!row) throw notFound('API key');
+      byHash.delete(row.keyHash);
       return toApi(row);
     },
 
@@ -95,11 +102,17 @@ export function createApiKeysService(deps: ApiKeysDeps) {
 
     async authenticate(secret: string): Promise<Principal | null> {
       if (!looksLikeSecret(secret)) return null;
-      const row = await repo.findByHash(db, hashSecret(secret));
+      const hash = hashSecret(secret);
+      const row = await byHash.getOrLoad(hash, async () => (await repo.findByHash(db, hash)) ?? null);
       const t = now();
       if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= t)) return null;
       lastUsed.record(row.id, t);
       return { keyId: row.id, orgId: row.orgId, scope: row.scope, assistantId: row.assistantId };
+    },
+
+    /** Forgets cached keys (an org and its keys were deleted). */
+    forgetCached(): void {
+      byHash.clear();
     },
 
     /** Writes pending last-used times; called on shutdown. */

@@ -4,6 +4,7 @@ import { notFound } from '../../lib/errors.ts';
 import { newId, randomBase62 } from '../../lib/ids.ts';
 import type { Page, PageQuery } from '../../lib/pagination.ts';
 import { deepMerge } from '../../lib/objects.ts';
+import { createTtlCache } from '../../infra/cache/ttl-cache.ts';
 import * as repo from './assistants.repo.ts';
 import type { Assistant, AssistantConfig, CreateAssistantInput, UpdateAssistantInput } from './assistants.schemas.ts';
 
@@ -26,8 +27,10 @@ const DEFAULT_CONVERSATION: AssistantConfig['conversation'] = {
 
 export type AssistantsService = ReturnType<typeof createAssistantsService>;
 
-export function createAssistantsService(deps: { db: Db; defaultModel: string }) {
+export function createAssistantsService(deps: { db: Db; defaultModel: string; cacheTtlMs?: number }) {
   const { db } = deps;
+  // The runtime reads an assistant on every call; changes made here drop the entry at once.
+  const live = createTtlCache<AssistantRow | null>({ ttlMs: deps.cacheTtlMs ?? 0 });
 
   /** Stored config holds what was set; defaults are applied on read so they can evolve. */
   function effectiveConfig(stored: Record<string, unknown>): AssistantConfig {
@@ -94,11 +97,16 @@ export function createAssistantsService(deps: { db: Db; defaultModel: string }) 
 
     /** Live (not deleted) assistant by id in any org; the caller must check reach. */
     async findAnywhere(id: string): Promise<AssistantRow | undefined> {
-      return repo.findLiveAssistantById(db, id);
+      return (await live.getOrLoad(id, async () => (await repo.findLiveAssistantById(db, id)) ?? null)) ?? undefined;
+    },
+
+    /** Forgets cached assistants (their org was deleted). */
+    forgetCached(): void {
+      live.clear();
     },
 
     async update(orgId: string, id: string, input: UpdateAssistantInput): Promise<Assistant> {
-      return db.transaction(async (tx) => {
+      const updated = await db.transaction(async (tx) => {
         const current = await repo.findAssistant(tx, orgId, id);
         if (!current) throw notFound('Assistant');
         const row = await repo.updateAssistant(tx, orgId, id, {
@@ -110,11 +118,14 @@ export function createAssistantsService(deps: { db: Db; defaultModel: string }) 
         });
         return toApi(row!);
       });
+      live.delete(id);
+      return updated;
     },
 
     /** Soft delete: the record stays for chats and usage history but leaves lists and the runtime API. */
     async remove(orgId: string, id: string): Promise<void> {
       const row = await repo.updateAssistant(db, orgId, id, { deletedAt: new Date() });
+      live.delete(id);
       if (!row) throw notFound('Assistant');
     },
   };

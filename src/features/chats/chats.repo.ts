@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, lt, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { chats, type ChatRow, messages, type MessageRow } from '../../db/schema.ts';
 import { type PageQuery, pageOffset } from '../../lib/pagination.ts';
@@ -87,6 +87,13 @@ export async function failStaleRuns(db: DbOrTx, olderThan: Date): Promise<number
     .update(messages)
     .set({ status: 'FAILED', error: 'interrupted: the server stopped during generation', updatedAt: new Date() })
     .where(and(eq(messages.status, 'RUNNING'), lt(messages.createdAt, olderThan)))
-    .returning({ id: messages.id });
+    .returning({ id: messages.id, chatId: messages.chatId });
+  const chatIds = [...new Set(rows.map((r) => r.chatId))];
+  if (chatIds.length) {
+    await db
+      .update(chats)
+      .set({ status: 'FAILED', updatedAt: new Date() })
+      .where(and(inArray(chats.id, chatIds), eq(chats.status, 'RUNNING')));
+  }
   return rows.length;
 }

@@ -4,6 +4,7 @@ import { badRequest, notFound } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { deepMerge } from '../../lib/objects.ts';
 import type { Page, PageQuery } from '../../lib/pagination.ts';
+import { createTtlCache } from '../../infra/cache/ttl-cache.ts';
 import * as repo from './orgs.repo.ts';
 import type { CreateSubOrgInput, Org, OrgConfig, UpdateSubOrgInput } from './orgs.schemas.ts';
 
@@ -33,8 +34,12 @@ function patchOf(current: OrgRow, input: UpdateSubOrgInput) {
   };
 }
 
-export function createOrgsService(deps: { db: Db }) {
+export function createOrgsService(deps: { db: Db; cacheTtlMs?: number; onDeleted?: () => void }) {
   const { db } = deps;
+  const ttlMs = deps.cacheTtlMs ?? 0;
+  // Read on every runtime call: the budget, and whether a key's org reaches another org.
+  const budgets = createTtlCache<number | null>({ ttlMs });
+  const reach = createTtlCache<boolean>({ ttlMs });
   return {
     async get(orgId: string): Promise<Org> {
       const row = await repo.findOrg(db, orgId);
@@ -88,7 +93,7 @@ export function createOrgsService(deps: { db: Db }) {
           );
         }
         return toOrg((await repo.updateOrg(tx, orgId, patchOf(current, input)))!);
-      });
+      }).finally(() => budgets.delete(orgId));
     },
 
     async updateChild(parentId: string, childId: string, input: UpdateSubOrgInput): Promise<Org> {
@@ -96,16 +101,21 @@ export function createOrgsService(deps: { db: Db }) {
         const current = await repo.findChild(tx, parentId, childId);
         if (!current) throw notFound('Organization');
         return toOrg((await repo.updateChild(tx, parentId, childId, patchOf(current, input)))!);
-      });
+      }).finally(() => budgets.delete(childId));
     },
 
     async budgetOf(orgId: string): Promise<number | null> {
-      return (await repo.findOrg(db, orgId))?.monthlyTokenBudget ?? null;
+      return budgets.getOrLoad(orgId, async () => (await repo.findOrg(db, orgId))?.monthlyTokenBudget ?? null);
     },
 
     /** Removes the sub-org with its whole subtree (sub-orgs, keys, assistants) atomically. */
     async deleteChild(parentId: string, childId: string): Promise<void> {
-      if (!(await repo.deleteChild(db, parentId, childId))) throw notFound('Organization');
+      const deleted = await repo.deleteChild(db, parentId, childId);
+      if (!deleted) throw notFound('Organization');
+      // A whole subtree went: drop every cached fact rather than track which belonged to it.
+      budgets.clear();
+      reach.clear();
+      deps.onDeleted?.();
     },
 
     /**
@@ -114,7 +124,7 @@ export function createOrgsService(deps: { db: Db }) {
      */
     async resolveReach(keyOrgId: string, orgParam: string): Promise<string> {
       if (orgParam === 'c' || orgParam === keyOrgId) return keyOrgId;
-      if (await repo.isWithin(db, keyOrgId, orgParam)) return orgParam;
+      if (await reach.getOrLoad(`${keyOrgId}>${orgParam}`, () => repo.isWithin(db, keyOrgId, orgParam))) return orgParam;
       throw notFound('Organization');
     },
   };

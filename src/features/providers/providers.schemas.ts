@@ -8,7 +8,7 @@ export const ProviderCredentialSchema = z
     provider: CredentialProviderSchema,
     base_url: z.string().nullable(),
     has_api_key: z.boolean(),
-    api_key_hint: z.string().nullable().meta({ description: 'The last 4 characters of the stored key; the key itself is never returned.' }),
+    api_key_hint: z.string().nullable().meta({ description: '`...` and the last 4 characters of the stored key, to recognise it; the key itself is never returned.' }),
     created_at: Timestamp,
     updated_at: Timestamp,
   })

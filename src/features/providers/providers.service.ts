@@ -3,6 +3,7 @@ import type { ProviderCredentialRow } from '../../db/schema.ts';
 import type { SecretBox } from '../../infra/secret-box.ts';
 import { AppError, badRequest, notFound } from '../../lib/errors.ts';
 import type { OrgCredential } from '../../llm/registry.ts';
+import { createTtlCache } from '../../infra/cache/ttl-cache.ts';
 import * as repo from './providers.repo.ts';
 import type { ProviderCredential, PutProviderInput } from './providers.schemas.ts';
 
@@ -19,8 +20,11 @@ const toApi = (row: ProviderCredentialRow): ProviderCredential => ({
 });
 
 /** Org-stored model provider credentials, encrypted at rest; keys are never returned. */
-export function createProvidersService(deps: { db: Db; secretBox: () => SecretBox | undefined }) {
+export function createProvidersService(deps: { db: Db; secretBox: () => SecretBox | undefined; cacheTtlMs?: number }) {
   const { db } = deps;
+  // Resolved per (org, provider), misses included: most orgs store none and use the instance's.
+  // Sub-orgs inherit, so any change clears the whole cache.
+  const resolved = createTtlCache<OrgCredential | null>({ ttlMs: deps.cacheTtlMs ?? 0 });
   const box = () => {
     const b = deps.secretBox();
     if (!b) throw badRequest('storing provider credentials needs PARLEY_SECRET to be set on this instance');
@@ -40,26 +44,38 @@ export function createProvidersService(deps: { db: Db; secretBox: () => SecretBo
       const apiKeyEncrypted = apiKey === undefined ? (current?.apiKeyEncrypted ?? null) : apiKey === null ? null : box().seal(apiKey);
       const apiKeyHint = apiKey === undefined ? (current?.apiKeyHint ?? null) : apiKey === null ? null : `...${apiKey.slice(-4)}`;
       if (!apiKeyEncrypted && provider !== 'openai-compatible') throw badRequest(`api_key: is required for ${provider}`);
-      return toApi(await repo.upsertCredential(db, { orgId, provider, apiKeyEncrypted, apiKeyHint, baseUrl }));
+      const row = await repo.upsertCredential(db, { orgId, provider, apiKeyEncrypted, apiKeyHint, baseUrl });
+      resolved.clear();
+      return toApi(row);
     },
 
     async remove(orgId: string, provider: Provider): Promise<void> {
-      if (!(await repo.deleteCredential(db, orgId, provider))) throw notFound('Provider credential');
+      const deleted = await repo.deleteCredential(db, orgId, provider);
+      resolved.clear();
+      if (!deleted) throw notFound('Provider credential');
     },
 
     /** Decrypted credential for the runtime: the org's own or its nearest ancestor's. */
     async credentialFor(orgId: string, provider: string): Promise<OrgCredential | undefined> {
-      const row = await repo.nearestCredential(db, orgId, provider as Provider);
-      if (!row) return undefined;
-      let apiKey: string | undefined;
-      if (row.apiKeyEncrypted) {
-        try {
-          apiKey = box().open(row.apiKeyEncrypted);
-        } catch {
-          throw new AppError('internal', 'stored provider credentials cannot be decrypted (was PARLEY_SECRET changed?)');
-        }
-      }
-      return { provider: row.provider, apiKey, baseUrl: row.baseUrl ?? undefined, version: `${row.orgId}:${row.updatedAt.getTime()}` };
+      return (await resolved.getOrLoad(`${orgId} ${provider}`, () => loadCredential(orgId, provider))) ?? undefined;
+    },
+
+    forgetCached(): void {
+      resolved.clear();
     },
   };
+
+  async function loadCredential(orgId: string, provider: string): Promise<OrgCredential | null> {
+    const row = await repo.nearestCredential(db, orgId, provider as Provider);
+    if (!row) return null;
+    let apiKey: string | undefined;
+    if (row.apiKeyEncrypted) {
+      try {
+        apiKey = box().open(row.apiKeyEncrypted);
+      } catch {
+        throw new AppError('internal', 'stored provider credentials cannot be decrypted (was PARLEY_SECRET changed?)');
+      }
+    }
+    return { provider: row.provider, apiKey, baseUrl: row.baseUrl ?? undefined, version: `${row.orgId}:${row.updatedAt.getTime()}` };
+  }
 }

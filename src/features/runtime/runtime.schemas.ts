@@ -5,21 +5,21 @@ const MAX_MESSAGE_CHARS = 100_000;
 export const HistoryItemSchema = z
   .object({
     role: z.enum(['user', 'assistant'], { error: 'must be "user" or "assistant"' }),
-    content: z.string({ error: 'must be a string' }).max(MAX_MESSAGE_CHARS),
+    content: z.string({ error: 'must be a string' }).max(MAX_MESSAGE_CHARS, { error: `must be at most ${MAX_MESSAGE_CHARS} characters` }),
   })
   .meta({ id: 'HistoryItem' });
 
 export const InvokeBodySchema = z
   .object({
     message: z
-      .string({ error: 'message is required' })
+      .string({ error: (iss) => (iss.input === undefined || iss.input === null ? 'message is required' : 'message must be a string') })
       .trim()
       .min(1, { error: 'message is required' })
-      .max(MAX_MESSAGE_CHARS)
+      .max(MAX_MESSAGE_CHARS, { error: `message must be at most ${MAX_MESSAGE_CHARS} characters` })
       .meta({ description: "The user's new message.", examples: ['What is the capital of France?'] }),
     history: z
       .array(HistoryItemSchema, { error: 'must be an array of {role, content}' })
-      .max(500)
+      .max(500, { error: 'must hold at most 500 items' })
       .optional()
       .meta({ description: 'Earlier turns, oldest first. Not allowed together with chat_id.' }),
     chat_id: z

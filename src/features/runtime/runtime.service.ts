@@ -7,13 +7,19 @@ import { type ModelRegistry, type OrgCredential, parseModelRef, type ResolvedMod
 import { generate, stream, upstreamError, type ModelCall, type ModelUsage } from '../../llm/run-model.ts';
 import { countPromptTokens, countTokens } from '../../llm/tokens.ts';
 import type { AssistantsService } from '../assistants/index.ts';
-import type { ChatsService, RunRef } from '../chats/index.ts';
+import type { ChatsService, RunRecorder, RunRef } from '../chats/index.ts';
 import type { OrgsService } from '../orgs/index.ts';
-import type { UsageService } from '../usage/index.ts';
+import type { UsageEntry, UsageService } from '../usage/index.ts';
 import { buildSystemPrompt, fitHistory, type Passage, type Turn } from './prompt.ts';
 import type { InvokeBody } from './runtime.schemas.ts';
 
 export const AGENT_NOT_FOUND = 'Agent not found';
+
+/** Budgets are per calendar month in UTC. */
+function secondsToNextMonth(now: Date): number {
+  const next = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
+  return Math.max(1, Math.ceil((next - now.getTime()) / 1000));
+}
 
 /** Knowledge hook: passages relevant to the message (the knowledge feature plugs in here). */
 export type KnowledgeRetriever = (input: { orgId: string; assistantId: string; scope: string; query: string; history: Turn[] }) => Promise<Passage[]>;
@@ -22,6 +28,7 @@ export interface RuntimeDeps {
   assistants: AssistantsService;
   orgs: OrgsService;
   chats: ChatsService;
+  recorder: RunRecorder<UsageEntry>;
   usage: UsageService;
   models: ModelRegistry;
   credentialFor: (orgId: string, provider: string) => Promise<OrgCredential | undefined>;
@@ -61,29 +68,29 @@ export function createRuntimeService(deps: RuntimeDeps) {
     return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
   }
 
-  async function record(p: Prepared, run: RunRef, text: string, status: RunStatus, usage: TokenUsage, error?: string) {
+  /** A run that ended early: a provider that produced nothing is not counted as having served the prompt. */
+  function unfinishedUsage(p: Prepared, text: string): TokenUsage {
+    return text ? usageOf(p, text, undefined) : { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+  }
+
+  /** Queues the end of a run with its usage; written after the reply (see the run recorder). */
+  function record(p: Prepared, run: RunRef, text: string, status: RunStatus, usage: TokenUsage, error?: string): void {
     const latencyMs = Date.now() - p.startedAt;
-    try {
-      await deps.chats.finishRun(run, { text, status, usage, latencyMs, error }, (tx) =>
-        deps.usage.record(tx, {
-          orgId: p.orgId,
-          assistantId: p.agentId,
-          apiKeyId: p.principal.keyId,
-          chatId: run.chatId,
-          model: p.model.ref,
-          promptTokens: usage.prompt_tokens,
-          completionTokens: usage.completion_tokens,
-          latencyMs,
-          outcome: status === 'COMPLETED' ? 'ok' : status === 'CANCELED' ? 'canceled' : 'error',
-        }),
-      );
-    } catch (err) {
-      deps.logger.error({ err, chat_id: run.chatId }, 'could not record the end of a run');
-    }
+    deps.recorder.finish(run, { text, status, usage, latencyMs, error }, {
+      orgId: p.orgId,
+      assistantId: p.agentId,
+      apiKeyId: p.principal.keyId,
+      chatId: run.chatId,
+      model: p.model.ref,
+      promptTokens: usage.prompt_tokens,
+      completionTokens: usage.completion_tokens,
+      latencyMs,
+      outcome: status === 'COMPLETED' ? 'ok' : status === 'CANCELED' ? 'canceled' : 'error',
+    });
   }
 
   const startRun = (p: Prepared) =>
-    deps.chats.startRun({
+    deps.recorder.begin({
       orgId: p.orgId,
       assistantId: p.agentId,
       apiKeyId: p.principal.keyId,
@@ -113,6 +120,7 @@ export function createRuntimeService(deps: RuntimeDeps) {
         throw new AppError(
           'rate_limited',
           `monthly token budget exhausted for this organization (${budget.used} of ${budget.budget} tokens used); it resets on the 1st (UTC)`,
+          { 'Retry-After': String(secondsToNextMonth(new Date())) },
         );
       }
       const config = deps.assistants.effectiveConfig(assistant.config);
@@ -167,15 +175,15 @@ export function createRuntimeService(deps: RuntimeDeps) {
     },
 
     async invoke(p: Prepared, signal: AbortSignal, clientGone: () => boolean) {
-      const run = await startRun(p);
+      const run = startRun(p);
       try {
         const result = await generate({ ...p.call, abortSignal: signal });
         const usage = usageOf(p, result.text, result.usage);
-        await record(p, run, result.text, 'COMPLETED', usage);
+        record(p, run, result.text, 'COMPLETED', usage);
         return { response: result.text, usage, chat_id: run.chatId, sources: p.sources };
       } catch (err) {
         const status = statusOnError(signal, clientGone);
-        await record(p, run, '', status, usageOf(p, '', undefined), status === 'FAILED' ? upstreamError(err, signal).message : 'client disconnected');
+        record(p, run, '', status, unfinishedUsage(p, ''), status === 'FAILED' ? upstreamError(err, signal).message : 'client disconnected');
         if (!(err instanceof AppError)) deps.logger.warn({ err, agent_id: p.agentId }, 'model call failed');
         throw upstreamError(err, signal);
       }
@@ -183,7 +191,7 @@ export function createRuntimeService(deps: RuntimeDeps) {
 
     /** Yields the SSE events; records the run in `finally`, so a disconnect still keeps what was produced. */
     async *stream(p: Prepared, signal: AbortSignal, clientGone: () => boolean): AsyncGenerator<StreamOutEvent> {
-      const run = await startRun(p);
+      const run = startRun(p);
       let text = '';
       let reported: ModelUsage | undefined;
       let status: RunStatus = 'RUNNING';
@@ -210,7 +218,7 @@ export function createRuntimeService(deps: RuntimeDeps) {
           status = 'CANCELED'; // the consumer stopped reading: the client went away
           error = 'client disconnected';
         }
-        await record(p, run, text, status, usageOf(p, text, status === 'COMPLETED' ? reported : undefined), error);
+        record(p, run, text, status, status === 'COMPLETED' ? usageOf(p, text, reported) : unfinishedUsage(p, text), error);
       }
     },
   };

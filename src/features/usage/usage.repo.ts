@@ -2,8 +2,8 @@ import { and, eq, gte, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { usageRecords } from '../../db/schema.ts';
 
-export async function insertUsage(db: DbOrTx, row: typeof usageRecords.$inferInsert): Promise<void> {
-  await db.insert(usageRecords).values(row);
+export async function insertUsage(db: DbOrTx, rows: Array<typeof usageRecords.$inferInsert>): Promise<void> {
+  if (rows.length) await db.insert(usageRecords).values(rows);
 }
 
 export async function tokensSince(db: DbOrTx, orgId: string, since: Date): Promise<number> {

@@ -1,6 +1,7 @@
 import type { Db, Tx } from '../../db/client.ts';
 import { badRequest } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
+import { createTtlCache } from '../../infra/cache/ttl-cache.ts';
 import * as repo from './usage.repo.ts';
 import type { UsageSummary } from './usage.schemas.ts';
 
@@ -20,37 +21,54 @@ export interface UsageEntry {
 
 const monthStart = (now: Date) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
 
-export function createUsageService(deps: { db: Db; budgetOf: (orgId: string) => Promise<number | null> }) {
+/** Month-to-date spend is re-read at most this often per org while a budget is set. */
+const SPENT_TTL_MS = 1_000;
+
+export function createUsageService(deps: {
+  db: Db;
+  budgetOf: (orgId: string) => Promise<number | null>;
+  /** Waits for runtime calls still being recorded (see the chats feature's run recorder). */
+  settle: () => Promise<void>;
+}) {
   const { db } = deps;
+  const spent = createTtlCache<number>({ ttlMs: SPENT_TTL_MS });
   return {
-    /** Written inside the transaction that closes the run, so a call is never recorded twice or half. */
-    async record(tx: Tx, e: UsageEntry): Promise<void> {
-      await repo.insertUsage(tx, {
-        id: `usg_${newId('message').slice(4)}`,
-        orgId: e.orgId,
-        assistantId: e.assistantId,
-        apiKeyId: e.apiKeyId,
-        chatId: e.chatId,
-        model: e.model,
-        promptTokens: e.promptTokens,
-        completionTokens: e.completionTokens,
-        totalTokens: e.promptTokens + e.completionTokens,
-        latencyMs: e.latencyMs,
-        outcome: e.outcome,
-      });
+    /** Written inside the transaction that closes the runs, so a call is never recorded twice or half. */
+    async recordMany(tx: Tx, entries: UsageEntry[]): Promise<void> {
+      await repo.insertUsage(
+        tx,
+        entries.map((e) => ({
+          id: newId('usage'),
+          orgId: e.orgId,
+          assistantId: e.assistantId,
+          apiKeyId: e.apiKeyId,
+          chatId: e.chatId,
+          model: e.model,
+          promptTokens: e.promptTokens,
+          completionTokens: e.completionTokens,
+          totalTokens: e.promptTokens + e.completionTokens,
+          latencyMs: e.latencyMs,
+          outcome: e.outcome,
+        })),
+      );
     },
 
-    /** Budget left this month, or null when the org has none. */
+    /**
+     * Budget left this month, or null when the org has none. The spend is at most a second old, so
+     * concurrent calls may overshoot a budget by what they use in that second.
+     */
     async remainingBudget(orgId: string): Promise<{ budget: number; used: number } | null> {
       const budget = await deps.budgetOf(orgId);
       if (budget === null) return null;
-      return { budget, used: await repo.tokensSince(db, orgId, monthStart(new Date())) };
+      const used = await spent.getOrLoad(orgId, () => repo.tokensSince(db, orgId, monthStart(new Date())));
+      return { budget, used };
     },
 
     async summary(orgId: string, q: { from?: string; to?: string; group_by: repo.GroupBy }): Promise<UsageSummary> {
       const to = q.to ? new Date(q.to) : new Date();
       const from = q.from ? new Date(q.from) : new Date(to.getTime() - 30 * 86_400_000);
       if (from >= to) throw badRequest('from: must be before to');
+      await deps.settle();
       const [groups, budget, monthUsed] = await Promise.all([
         repo.summarize(db, orgId, from, to, q.group_by),
         deps.budgetOf(orgId),

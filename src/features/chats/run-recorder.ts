@@ -1,0 +1,228 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { Db, Tx } from '../../db/client.ts';
+import { chats, type RunStatus, type TokenUsage } from '../../db/schema.ts';
+import { newId } from '../../lib/ids.ts';
+import * as repo from './chats.repo.ts';
+
+export interface Turn {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
+export interface RunStart {
+  orgId: string;
+  assistantId: string;
+  apiKeyId: string;
+  /** Continue this chat; a new chat (holding `history`) when absent. */
+  chatId?: string;
+  history: Turn[];
+  message: string;
+  model: string;
+}
+
+export interface RunOutcome {
+  text: string;
+  status: RunStatus;
+  usage: TokenUsage;
+  latencyMs: number;
+  error?: string;
+}
+
+export interface RunRef {
+  orgId: string;
+  chatId: string;
+  assistantMessageId: string;
+  isNewChat: boolean;
+}
+
+/** Rows written with the end of a run by another feature (usage), in the same transaction. */
+export type FinishExtra<E> = (tx: Tx, entries: E[]) => Promise<void>;
+
+interface Pending<E> {
+  ref: RunRef;
+  start?: { input: RunStart; at: number; due: number };
+  finish?: { outcome: RunOutcome; at: number; extra: E };
+}
+
+const titleOf = (text: string) => (text.length > 80 ? `${text.slice(0, 77).trimEnd()}...` : text);
+
+/**
+ * Records runtime calls (chat, messages, usage) off the request path, with group commit.
+ *
+ * `begin` and `finish` only queue work; one writer drains the queue in a single transaction per
+ * batch, so concurrent calls share one commit instead of paying two each. A run's start is held
+ * back for `startDelayMs`: a quick call (the common case) is then written once, complete, while a
+ * long one (a slow model, a long stream) shows up as RUNNING while it runs. Reads that must see
+ * recent runs call `settle()`; shutdown calls `close()`. A replica that dies outright loses at
+ * most the batch being written; a RUNNING row it leaves is marked FAILED at the next boot.
+ */
+export function createRunRecorder<E>(deps: { db: Db; logger: Logger; writeExtra: FinishExtra<E>; startDelayMs?: number }) {
+  const { db, logger } = deps;
+  const startDelayMs = deps.startDelayMs ?? 100;
+  const pending = new Map<string, Pending<E>>();
+  let writing: Promise<void> | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let immediate: NodeJS.Immediate | null = null;
+
+  function schedule(): void {
+    if (writing || immediate) return;
+    let due = Infinity;
+    for (const p of pending.values()) {
+      if (p.finish) due = 0;
+      else if (p.start) due = Math.min(due, p.start.due);
+      if (due === 0) break;
+    }
+    if (due === Infinity) return;
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (due <= Date.now()) immediate = setImmediate(() => void flush(false));
+    else timer = setTimeout(() => void flush(false), due - Date.now()).unref();
+  }
+
+  /** Writes every due item (or everything with `all`); batches never overlap. */
+  async function flush(all: boolean): Promise<void> {
+    immediate = null;
+    if (timer) clearTimeout(timer);
+    timer = null;
+    while (writing) await writing;
+    const now = Date.now();
+    const batch: Pending<E>[] = [];
+    for (const [id, p] of pending) {
+      if (all || p.finish || (p.start && p.start.due <= now)) {
+        batch.push(p);
+        pending.delete(id);
+      }
+    }
+    if (batch.length === 0) return;
+    writing = write(batch).finally(() => {
+      writing = null;
+      schedule();
+    });
+    await writing;
+  }
+
+  async function write(batch: Pending<E>[]): Promise<void> {
+    try {
+      await db.transaction((tx) => writeBatch(tx, batch));
+    } catch (err) {
+      // One bad run (say, its chat was deleted meanwhile) must not cost the others their records.
+      if (batch.length > 1) {
+        for (const p of batch) await write([p]);
+        return;
+      }
+      logger.error({ err, chat_id: batch[0]!.ref.chatId }, 'could not record a runtime call');
+    }
+  }
+
+  async function writeBatch(tx: Tx, batch: Pending<E>[]): Promise<void> {
+    const newChats: Array<typeof chats.$inferInsert> = [];
+    const messages: Parameters<typeof repo.insertMessages>[1] = [];
+    const extras: E[] = [];
+    for (const { ref, start, finish } of batch) {
+      if (finish) extras.push(finish.extra);
+      if (!start) continue;
+      const { input } = start;
+      const earlier = ref.isNewChat ? input.history : [];
+      // Strictly increasing timestamps keep the order of messages written in one statement.
+      const at = (i: number) => new Date(start.at - earlier.length + i);
+      const turns = [...earlier, { role: 'user' as const, content: input.message }];
+      turns.forEach((t, i) => messages.push(messageRow(ref, t.role, t.content, 'COMPLETED', at(i), null)));
+      const reply = messageRow(ref, 'assistant', finish?.outcome.text ?? '', finish?.outcome.status ?? 'RUNNING', at(turns.length), input.model, ref.assistantMessageId);
+      if (finish) Object.assign(reply, outcomeColumns(finish.outcome), { updatedAt: new Date(finish.at) });
+      messages.push(reply);
+      const status = finish?.outcome.status ?? 'RUNNING';
+      const lastMessageAt = new Date(finish?.at ?? start.at);
+      if (ref.isNewChat) {
+        newChats.push({
+          id: ref.chatId,
+          orgId: ref.orgId,
+          assistantId: input.assistantId,
+          apiKeyId: input.apiKeyId,
+          title: titleOf(input.history.find((t) => t.role === 'user')?.content ?? input.message),
+          status,
+          messagesCount: turns.length + 1,
+          lastMessageAt,
+          createdAt: new Date(start.at),
+        });
+      }
+    }
+    if (newChats.length) await tx.insert(chats).values(newChats);
+    await repo.insertMessages(tx, messages);
+    for (const { ref, start, finish } of batch) {
+      if (!ref.isNewChat && start) {
+        await tx
+          .update(chats)
+          .set({
+            status: finish?.outcome.status ?? 'RUNNING',
+            messagesCount: sql`${chats.messagesCount} + 2`,
+            lastMessageAt: new Date(finish?.at ?? start.at),
+            updatedAt: new Date(),
+          })
+          .where(eq(chats.id, ref.chatId));
+      } else if (!start && finish) {
+        await repo.updateMessage(tx, ref.orgId, ref.assistantMessageId, {
+          parts: [{ type: 'text', text: finish.outcome.text }],
+          ...outcomeColumns(finish.outcome),
+        });
+        await repo.updateChat(tx, ref.orgId, ref.chatId, { status: finish.outcome.status, lastMessageAt: new Date(finish.at) });
+      }
+    }
+    if (extras.length) await deps.writeExtra(tx, extras);
+  }
+
+  return {
+    /** Queues the start of a run and returns its ids at once (the chat id goes out before anything is written). */
+    begin(input: RunStart): RunRef {
+      const ref: RunRef = {
+        orgId: input.orgId,
+        chatId: input.chatId ?? newId('chat'),
+        assistantMessageId: newId('message'),
+        isNewChat: !input.chatId,
+      };
+      const at = Date.now();
+      pending.set(ref.assistantMessageId, { ref, start: { input, at, due: at + startDelayMs } });
+      schedule();
+      return ref;
+    },
+
+    /** Queues how a run ended, with the extra rows (usage) that go in the same transaction. */
+    finish(ref: RunRef, outcome: RunOutcome, extra: E): void {
+      const p = pending.get(ref.assistantMessageId) ?? { ref };
+      p.finish = { outcome, at: Date.now(), extra };
+      pending.set(ref.assistantMessageId, p);
+      schedule();
+    },
+
+    /** Resolves once every run queued so far is written (reads that must see them call this). */
+    async settle(): Promise<void> {
+      if (pending.size > 0) await flush(true);
+      else if (writing) await writing;
+    },
+
+    /** Writes what is queued; called on shutdown. */
+    async close(): Promise<void> {
+      while (pending.size > 0 || writing) await flush(true);
+    },
+  };
+}
+
+function messageRow(ref: RunRef, role: 'user' | 'assistant', text: string, status: RunStatus, at: Date, model: string | null, id?: string) {
+  return {
+    id: id ?? newId('message'),
+    chatId: ref.chatId,
+    orgId: ref.orgId,
+    role,
+    parts: [{ type: 'text' as const, text }],
+    status,
+    model,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+function outcomeColumns(o: RunOutcome) {
+  return { status: o.status, usage: o.usage, latencyMs: o.latencyMs, error: o.error ?? null };
+}
+
+export type RunRecorder<E> = ReturnType<typeof createRunRecorder<E>>;
