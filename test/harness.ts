@@ -57,6 +57,7 @@ export async function startServer(
   const database = opts.database ?? (await freshDatabase());
   const deps = await createDeps(config, { database, logger: opts.logger ?? createLogger({ level: config.logLevel }) });
   const { app } = await buildServer(deps);
+  await deps.jobs.start();
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as { port: number };
   const scheme = deps.tls ? 'https' : 'http';

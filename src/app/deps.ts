@@ -9,6 +9,9 @@ import { createChatsService, createRunRecorder, type ChatsService, type RunRecor
 import { createUsageService, type UsageEntry, type UsageService } from '../features/usage/index.ts';
 import { createProvidersService, type ProvidersService } from '../features/providers/index.ts';
 import { createRuntimeService, type RuntimeService } from '../features/runtime/index.ts';
+import { createKnowledgeService, createRetriever, knowledgeJobs, type KnowledgeService, type Scope } from '../features/knowledge/index.ts';
+import { createJobQueue, type JobQueue } from '../jobs/job-queue.ts';
+import { createEmbedder } from '../llm/embeddings.ts';
 import { createEgressFetch, createEgressPolicy, type EgressFetch } from '../infra/egress/egress.ts';
 import { createSecretBox, loadOrCreateDataDirSecret, type SecretBox } from '../infra/secret-box.ts';
 import { createModelRegistry, type ModelRegistry } from '../llm/registry.ts';
@@ -16,6 +19,9 @@ import type { Authenticator } from '../http/auth.ts';
 import { createLogger, type Logger } from '../infra/logger.ts';
 import { createMemoryRateLimiter } from '../infra/rate-limit/memory-rate-limiter.ts';
 import type { RateLimiter } from '../infra/rate-limit/rate-limiter.ts';
+
+/** Knowledge passages put in front of the model for each message. */
+const PASSAGES_PER_ANSWER = 5;
 
 export interface Deps {
   config: Config;
@@ -32,6 +38,8 @@ export interface Deps {
   usage: UsageService;
   providers: ProvidersService;
   runtime: RuntimeService;
+  knowledge: KnowledgeService;
+  jobs: JobQueue;
   models: ModelRegistry;
   egressFetch: EgressFetch;
   close(): Promise<void>;
@@ -94,6 +102,26 @@ export async function createDeps(config: Config, overrides: { logger?: Logger; d
     logger,
     writeExtra: (tx, entries) => usage.recordMany(tx, entries),
   });
+  const embedder = createEmbedder(config);
+  if (config.knowledge.embeddingModel && !embedder) {
+    logger.warn({ model: config.knowledge.embeddingModel }, 'PARLEY_EMBEDDING_MODEL names a provider without credentials; knowledge search is keyword-only');
+  }
+  const retriever = createRetriever({ db, embedder });
+  const jobs = createJobQueue({
+    database,
+    logger,
+    concurrency: config.knowledge.jobConcurrency,
+    definitions: [...knowledgeJobs({ db, retriever, egressFetch, crawlMaxPages: config.knowledge.crawlMaxPages })],
+  });
+  const knowledge = createKnowledgeService({
+    db,
+    queue: jobs,
+    retriever,
+    assistantScope: async (orgId, id) => {
+      const a = await assistants.find(orgId, id);
+      return a ? assistants.effectiveConfig(a.config).knowledge_scope : undefined;
+    },
+  });
   const runtime = createRuntimeService({
     assistants,
     orgs,
@@ -102,7 +130,13 @@ export async function createDeps(config: Config, overrides: { logger?: Logger; d
     usage,
     models,
     credentialFor: (orgId, provider) => providers.credentialFor(orgId, provider),
-    retrieve: async () => [], // knowledge retrieval plugs in here
+    retrieve: async ({ orgId, assistantId, scope, query }) =>
+      (await retriever.search({ orgId, assistantId, scope: scope as Scope, query, limit: PASSAGES_PER_ANSWER })).results.map((r) => ({
+        knowledgeId: r.content_id,
+        title: r.title,
+        url: r.url,
+        text: r.text,
+      })),
     llm: config.llm,
     logger,
   });
@@ -126,9 +160,12 @@ export async function createDeps(config: Config, overrides: { logger?: Logger; d
     usage,
     providers,
     runtime,
+    knowledge,
+    jobs,
     models,
     egressFetch,
     async close() {
+      await jobs.stop();
       await recorder.close();
       await apiKeys.close();
       await rateLimiter.close();

@@ -2,6 +2,7 @@ import { apiKeysRoutes } from '../features/api-keys/index.ts';
 import { assistantsRoutes } from '../features/assistants/index.ts';
 import { docsRoutes, type DocPage } from '../features/docs/index.ts';
 import { healthRoutes } from '../features/health/index.ts';
+import { knowledgeRoutes } from '../features/knowledge/index.ts';
 import { orgsRoutes } from '../features/orgs/index.ts';
 import { chatsRoutes } from '../features/chats/index.ts';
 import { providersRoutes } from '../features/providers/index.ts';
@@ -21,6 +22,7 @@ export function routeTable(deps: Deps, docs: { pages: DocPage[]; openapi: () => 
     ...chatsRoutes(deps.chats),
     ...usageRoutes(deps.usage),
     ...providersRoutes(deps.providers),
+    ...knowledgeRoutes(deps.knowledge),
     ...docsRoutes({ ...docs, publicUrl: deps.config.publicUrl }),
   ];
 }

@@ -9,6 +9,7 @@ import type { RouteDef } from '../http/define-route.ts';
 import { ERROR_DESCRIPTIONS, ErrorSchema } from '../http/error-schema.ts';
 import { registerErrorHandlers } from '../http/error-handler.ts';
 import { enforceHttps } from '../http/https.ts';
+import { multipartToBody, registerMultipart } from '../http/multipart.ts';
 import { registerOpenApi } from '../http/openapi.ts';
 import { enforceLimit } from '../http/rate-limit.ts';
 import type { Deps } from './deps.ts';
@@ -75,6 +76,8 @@ export async function buildServer(deps: Deps): Promise<{ app: FastifyInstance; r
   const pages = loadDocPages();
   const routes = routeTable(deps, { pages, openapi: () => app.swagger() });
   await registerOpenApi(app, { routes, version: VERSION, serverUrl: config.publicUrl ?? '/' });
+  const uploadLimit = Math.max(0, ...routes.map((r) => r.multipart?.maxFileBytes ?? 0));
+  if (uploadLimit > 0) await registerMultipart(app, uploadLimit);
 
   for (const def of routes) {
     const onRequest = def.auth === 'public' ? undefined : async (request: FastifyRequest) => authorize(request, def.auth, deps.authenticator);
@@ -95,6 +98,8 @@ export async function buildServer(deps: Deps): Promise<{ app: FastifyInstance; r
         hide: def.hidden,
       } as never,
       onRequest,
+      ...(def.bodyLimit && { bodyLimit: def.bodyLimit }),
+      ...(def.multipart && { preValidation: multipartToBody(def.multipart) }),
       preHandler: limit
         ? async (request, reply) =>
             enforceLimit(deps.rateLimiter, reply, `${limit.name}:${request.orgId}`, limit.limit, limit.windowMs, limit.message)

@@ -67,6 +67,9 @@ const EnvSchema = z.object({
   PARLEY_LLM_RETRY_BASE_MS: positiveInt.default(500),
   PARLEY_LLM_MAX_OUTPUT_TOKENS: positiveInt.default(1024),
   PARLEY_DEFAULT_CONTEXT_WINDOW: positiveInt.default(8192),
+  PARLEY_EMBEDDING_MODEL: z.string().regex(/^(openai|openai-compatible)\/\S+$/, 'must be "openai/<model>" or "openai-compatible/<model>"').optional(),
+  PARLEY_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  PARLEY_CRAWL_MAX_PAGES: positiveInt.default(200),
   PARLEY_EGRESS_ALLOW: z
     .string()
     .optional()
@@ -106,6 +109,14 @@ export interface Config {
   llm: { timeoutMs: number; maxRetries: number; retryBaseMs: number; maxOutputTokens: number; defaultContextWindow: number };
   /** Hosts or CIDR ranges outbound HTTP may reach even though they are private. */
   egressAllow: string[];
+  knowledge: {
+    /** `provider/model` for embeddings; keyword-only retrieval when unset. */
+    embeddingModel?: string;
+    /** Background jobs (ingestion) run at most this many at once per instance. */
+    jobConcurrency: number;
+    /** Upper bound on pages per website item (an item may ask for fewer). */
+    crawlMaxPages: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -178,6 +189,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retryBaseMs: e.PARLEY_LLM_RETRY_BASE_MS,
       maxOutputTokens: e.PARLEY_LLM_MAX_OUTPUT_TOKENS,
       defaultContextWindow: e.PARLEY_DEFAULT_CONTEXT_WINDOW,
+    },
+    knowledge: {
+      embeddingModel: e.PARLEY_EMBEDDING_MODEL,
+      jobConcurrency: e.PARLEY_JOB_CONCURRENCY,
+      crawlMaxPages: e.PARLEY_CRAWL_MAX_PAGES,
     },
     egressAllow: (e.PARLEY_EGRESS_ALLOW ?? '').split(',').map((x) => x.trim()).filter(Boolean),
   };

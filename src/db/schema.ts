@@ -3,6 +3,7 @@ import {
   type AnyPgColumn,
   bigint,
   boolean,
+  customType,
   index,
   integer,
   jsonb,
@@ -12,6 +13,8 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -167,6 +170,134 @@ export const providerCredentials = pgTable(
   (t) => [primaryKey({ columns: [t.orgId, t.provider] })],
 );
 
+/** PostgreSQL full-text document; written by a generated column, read only inside SQL. */
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
+export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
+
+/**
+ * The durable job queue (embedded and PostgreSQL alike): a job is a row, claimed with
+ * FOR UPDATE SKIP LOCKED under a lease that a live worker renews, so a killed process's jobs
+ * are picked up again once their lease runs out.
+ */
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    status: text('status').$type<JobStatus>().notNull().default('queued'),
+    attempts: integer('attempts').notNull().default(0),
+    maxAttempts: integer('max_attempts').notNull(),
+    runAt: ts('run_at').notNull().defaultNow(),
+    lockedBy: text('locked_by'),
+    lockedUntil: ts('locked_until'),
+    lastError: text('last_error'),
+    /** At most one queued or running job per key (e.g. one sync per knowledge item). */
+    dedupeKey: text('dedupe_key'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('jobs_due_idx').on(t.status, t.runAt),
+    uniqueIndex('jobs_dedupe_idx').on(t.dedupeKey).where(sql`${t.status} in ('queued', 'running')`),
+  ],
+);
+
+export type ContentType = 'TEXT' | 'FILE' | 'URL';
+export type ContentStatus = 'PENDING' | 'PROCESSING' | 'PROCESSED' | 'FAILED';
+export interface ContentSource {
+  type: ContentType;
+  url?: string;
+  mode?: 'single' | 'crawl' | 'sitemap';
+  include_path_patterns?: string[];
+  exclude_path_patterns?: string[];
+  max_pages?: number;
+  max_depth?: number;
+  file_name?: string;
+  mime_type?: string;
+}
+export interface ContentProgress {
+  pages_fetched?: number;
+  pages_skipped?: number;
+  pages_failed?: number;
+}
+
+export const knowledgeContents = pgTable(
+  'knowledge_contents',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id, { onDelete: 'cascade' }),
+    /** Null: global to the org; else attached to this assistant only. */
+    assistantId: text('assistant_id').references(() => assistants.id, { onDelete: 'cascade' }),
+    /** A crawled page's website item. */
+    parentId: text('parent_id').references((): AnyPgColumn => knowledgeContents.id, { onDelete: 'cascade' }),
+    type: text('type').$type<ContentType>().notNull(),
+    title: text('title').notNull(),
+    source: jsonb('source').$type<ContentSource>().notNull(),
+    /** Extracted text as Markdown (the body itself for TEXT). */
+    text: text('text'),
+    url: text('url'),
+    size: integer('size').notNull().default(0),
+    status: text('status').$type<ContentStatus>().notNull().default('PENDING'),
+    chunksCount: integer('chunks_count').notNull().default(0),
+    chunksProcessed: integer('chunks_processed').notNull().default(0),
+    progress: jsonb('progress').$type<ContentProgress>().notNull().default({}),
+    error: text('error'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('knowledge_contents_org_idx').on(t.orgId, t.createdAt),
+    index('knowledge_contents_parent_idx').on(t.parentId),
+    uniqueIndex('knowledge_contents_page_idx').on(t.parentId, t.url),
+  ],
+);
+
+/** An uploaded file's bytes, kept until it is processed so a restart can resume. */
+export const knowledgeFiles = pgTable('knowledge_files', {
+  contentId: text('content_id')
+    .primaryKey()
+    .references(() => knowledgeContents.id, { onDelete: 'cascade' }),
+  bytes: bytea('bytes').notNull(),
+});
+
+export const knowledgeChunks = pgTable(
+  'knowledge_chunks',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id').notNull(),
+    contentId: text('content_id')
+      .notNull()
+      .references(() => knowledgeContents.id, { onDelete: 'cascade' }),
+    /** The top-level item (the website for a crawled page): its scope decides who sees the chunk. */
+    rootId: text('root_id').notNull(),
+    assistantId: text('assistant_id'),
+    chunkIndex: integer('chunk_index').notNull(),
+    title: text('title').notNull(),
+    headingPath: jsonb('heading_path').$type<string[]>().notNull(),
+    text: text('text').notNull(),
+    url: text('url'),
+    page: integer('page'),
+    charStart: integer('char_start').notNull(),
+    charEnd: integer('char_end').notNull(),
+    tokens: integer('tokens').notNull(),
+    tsv: tsvector('tsv')
+      .notNull()
+      .generatedAlwaysAs(
+        sql`setweight(to_tsvector('english', title || ' ' || heading_path::text), 'A') || setweight(to_tsvector('english', text), 'B')`,
+      ),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('knowledge_chunks_content_idx').on(t.contentId, t.chunkIndex),
+    index('knowledge_chunks_org_idx').on(t.orgId, t.assistantId),
+    index('knowledge_chunks_tsv_idx').using('gin', t.tsv),
+  ],
+);
+
 export type OrgRow = typeof orgs.$inferSelect;
 export type ChatRow = typeof chats.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
@@ -174,3 +305,6 @@ export type UsageRow = typeof usageRecords.$inferSelect;
 export type ProviderCredentialRow = typeof providerCredentials.$inferSelect;
 export type AssistantRow = typeof assistants.$inferSelect;
 export type ApiKeyRow = typeof apiKeys.$inferSelect;
+export type JobRow = typeof jobs.$inferSelect;
+export type ContentRow = typeof knowledgeContents.$inferSelect;
+export type ChunkRow = typeof knowledgeChunks.$inferSelect;

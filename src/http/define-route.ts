@@ -50,6 +50,25 @@ export interface RouteDef<
   rateLimit?: { name: string; limit: number; windowMs: number; message: string };
   /** Hidden from the OpenAPI document (docs pages, static assets). */
   hidden?: boolean;
+  /** A larger body limit than the instance's default, for routes that take big documents. */
+  bodyLimit?: number;
+  /**
+   * Also accepts multipart/form-data: the parts are read before validation into `body`
+   * (via `toBody`) and the uploaded file is available as `request.upload`. `schema` documents the form.
+   */
+  multipart?: { schema: Schema; maxFileBytes: number; toBody: (fields: Record<string, string>, file: Upload | undefined) => unknown };
+}
+
+export interface Upload {
+  bytes: Buffer;
+  filename: string;
+  mimeType: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    upload?: Upload;
+  }
 }
 
 /** Identity helper that keeps the handler's context typed from its schemas. */

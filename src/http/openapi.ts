@@ -1,6 +1,7 @@
 import fastifySwagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { RouteDef } from './define-route.ts';
 import { PAGINATION_HEADERS } from './pagination.ts';
 
@@ -15,6 +16,7 @@ export const TAGS = [
   { name: 'API keys', description: 'Keys that authenticate calls to this API.' },
   { name: 'Assistants', description: 'AI assistants and their configuration.' },
   { name: 'Runtime', description: 'Invoke assistants, with or without streaming.' },
+  { name: 'Knowledge', description: 'What assistants know: texts, files and websites, and search over them.' },
   { name: 'Chats', description: 'Stored conversations and their messages.' },
   { name: 'Usage', description: 'Token usage and budgets.' },
   { name: 'Model providers', description: 'Per-org credentials for model providers.' },
@@ -22,13 +24,20 @@ export const TAGS = [
 ];
 
 type OpenApiDoc = {
-  paths?: Record<string, Record<string, { operationId?: string; responses?: Record<string, Record<string, unknown>> }>>;
+  paths?: Record<
+    string,
+    Record<string, { operationId?: string; requestBody?: { content?: Record<string, unknown> }; responses?: Record<string, Record<string, unknown>> }>
+  >;
 };
 
-/** Adds what zod schemas cannot say: list headers and rate-limit headers. */
-function decorate(doc: OpenApiDoc, paginated: Set<string>): OpenApiDoc {
+/** Adds what zod schemas cannot say: list and rate-limit headers, and multipart request bodies. */
+function decorate(doc: OpenApiDoc, paginated: Set<string>, multipart: Map<string, z.ZodType>): OpenApiDoc {
   for (const methods of Object.values(doc.paths ?? {})) {
     for (const op of Object.values(methods)) {
+      const form = op.operationId ? multipart.get(op.operationId) : undefined;
+      if (form && op.requestBody?.content) {
+        op.requestBody.content['multipart/form-data'] = { schema: z.toJSONSchema(form, { target: 'draft-2020-12', io: 'input' }) };
+      }
       for (const [status, response] of Object.entries(op.responses ?? {})) {
         const headers: Record<string, unknown> = { ...RATE_LIMIT_HEADERS };
         if (status === '200' && op.operationId && paginated.has(op.operationId)) Object.assign(headers, PAGINATION_HEADERS);
@@ -44,6 +53,7 @@ export async function registerOpenApi(
   app: FastifyInstance,
   opts: { routes: RouteDef[]; version: string; serverUrl: string },
 ): Promise<void> {
+  const multipart = new Map(opts.routes.filter((r) => r.multipart).map((r) => [r.operationId, r.multipart!.schema]));
   const paginated = new Set(opts.routes.filter((r) => r.query && r.operationId.startsWith('list')).map((r) => r.operationId));
   await app.register(fastifySwagger, {
     openapi: {
@@ -66,6 +76,6 @@ export async function registerOpenApi(
       security: [{ bearerAuth: [] }],
     },
     transform: jsonSchemaTransform,
-    transformObject: (input) => decorate(jsonSchemaTransformObject(input) as OpenApiDoc, paginated) as never,
+    transformObject: (input) => decorate(jsonSchemaTransformObject(input) as OpenApiDoc, paginated, multipart) as never,
   });
 }

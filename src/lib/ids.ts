@@ -22,6 +22,8 @@ export const ID_PREFIXES = {
   chat: 'chat',
   message: 'msg',
   usage: 'usg',
+  job: 'job',
+  chunk: 'chk',
   knowledge: 'kn',
   webhook: 'whk',
 } as const;

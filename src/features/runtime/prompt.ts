@@ -89,3 +89,10 @@ export function fitHistory(input: {
     maxOutputTokens: reserve,
   };
 }
+
+/** A short follow-up ("and on Saturday?") is searched together with the customer's previous message. */
+export function searchQueryFor(message: string, history: Turn[]): string {
+  if (message.split(/\s+/).length >= 8) return message;
+  const previous = [...history].reverse().find((t) => t.role === 'user');
+  return previous ? `${previous.content.slice(0, 500)} ${message}` : message;
+}

@@ -10,7 +10,7 @@ import type { AssistantsService } from '../assistants/index.ts';
 import type { ChatsService, RunRecorder, RunRef } from '../chats/index.ts';
 import type { OrgsService } from '../orgs/index.ts';
 import type { UsageEntry, UsageService } from '../usage/index.ts';
-import { buildSystemPrompt, fitHistory, type Passage, type Turn } from './prompt.ts';
+import { buildSystemPrompt, fitHistory, searchQueryFor, type Passage, type Turn } from './prompt.ts';
 import type { InvokeBody } from './runtime.schemas.ts';
 
 export const AGENT_NOT_FOUND = 'Agent not found';
@@ -135,7 +135,7 @@ export function createRuntimeService(deps: RuntimeDeps) {
         orgId: assistant.orgId,
         assistantId: assistant.id,
         scope: config.knowledge_scope,
-        query: body.message,
+        query: searchQueryFor(body.message, history),
         history,
       });
       const system = buildSystemPrompt({

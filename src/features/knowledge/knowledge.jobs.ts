@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import type { Db } from '../../db/client.ts';
+import type { ContentRow } from '../../db/schema.ts';
+import type { EgressFetch } from '../../infra/egress/egress.ts';
+import { defineJob, type JobContext, type JobDefinition } from '../../jobs/job-queue.ts';
+import { newId } from '../../lib/ids.ts';
+import { CrawlError, crawlSite } from './crawl/index.ts';
+import { chunkMarkdown, ExtractError, extractFile, htmlToMarkdown } from './extract/index.ts';
+import * as repo from './knowledge.repo.ts';
+import type { Retriever } from './retrieval.ts';
+
+export const INGEST_JOB = 'knowledge.ingest';
+
+/** Chunk size: a few paragraphs, enough context for an answer, small enough to rank precisely. */
+const CHUNK_TOKENS = 400;
+const CHUNK_OVERLAP = 50;
+const DEFAULT_DEPTH = 3;
+
+/** Errors that another attempt cannot fix (unreadable file, site refusing): fail at once. */
+export class PermanentError extends Error {
+  readonly permanent = true;
+}
+
+export interface IngestDeps {
+  db: Db;
+  retriever: Retriever;
+  egressFetch: EgressFetch;
+  crawlMaxPages: number;
+}
+
+/** Chunks one item's Markdown and stores the chunks (replacing any earlier ones) with the item's counters. */
+async function indexText(deps: IngestDeps, item: ContentRow, markdown: string, extra: Partial<ContentRow> = {}, signal?: AbortSignal) {
+  const pieces = chunkMarkdown(markdown, { maxTokens: CHUNK_TOKENS, overlapTokens: CHUNK_OVERLAP });
+  const root = item.parentId ?? item.id;
+  const rows = pieces.map((c) => ({
+    id: newId('chunk'),
+    orgId: item.orgId,
+    contentId: item.id,
+    rootId: root,
+    assistantId: item.assistantId,
+    chunkIndex: c.index,
+    title: extra.title ?? item.title,
+    headingPath: c.headingPath,
+    text: c.text,
+    url: item.url,
+    page: c.page ?? null,
+    charStart: c.charStart,
+    charEnd: c.charEnd,
+    tokens: c.tokens,
+  }));
+  await deps.db.transaction(async (tx) => {
+    await repo.replaceChunks(tx, item.id, rows);
+    await repo.updateContent(tx, item.id, { ...extra, text: markdown, chunksCount: rows.length, chunksProcessed: rows.length });
+  });
+  await deps.retriever.storeEmbeddings(rows, signal);
+  return rows.length;
+}
+
+async function ingestFile(deps: IngestDeps, item: ContentRow, signal: AbortSignal) {
+  const bytes = await repo.loadFile(deps.db, item.id);
+  if (!bytes) throw new PermanentError('the uploaded file is no longer available; upload it again');
+  try {
+    const { markdown } = await extractFile({ bytes, filename: item.source.file_name ?? item.title, mimeType: item.source.mime_type });
+    await indexText(deps, item, markdown, { size: bytes.byteLength }, signal);
+  } catch (err) {
+    if (err instanceof ExtractError) throw new PermanentError(err.message);
+    throw err;
+  }
+}
+
+async function ingestWebsite(deps: IngestDeps, item: ContentRow, ctx: JobContext) {
+  const src = item.source;
+  const seen: string[] = [];
+  let size = 0;
+  let chunks = 0;
+  const progress = { pages_fetched: 0, pages_skipped: 0, pages_failed: 0 };
+  try {
+    await crawlSite({
+      url: src.url!,
+      mode: src.mode ?? 'single',
+      includePatterns: src.include_path_patterns,
+      excludePatterns: src.exclude_path_patterns,
+      maxPages: Math.min(src.max_pages ?? deps.crawlMaxPages, deps.crawlMaxPages),
+      maxDepth: src.max_depth ?? DEFAULT_DEPTH,
+      fetch: deps.egressFetch,
+      signal: ctx.signal,
+      onPage: async (page) => {
+        const { title, markdown } = htmlToMarkdown(page.html, { url: page.url });
+        const child = await repo.upsertPage(deps.db, item, { id: newId('knowledge'), url: page.url, title: title || page.url });
+        chunks += await indexText(deps, child, markdown, { status: 'PROCESSED', size: Buffer.byteLength(page.html), title: title || page.url }, ctx.signal);
+        seen.push(child.id);
+        size += Buffer.byteLength(page.html);
+        progress.pages_fetched++;
+        await repo.updateContent(deps.db, item.id, { progress: { ...progress }, chunksCount: chunks, chunksProcessed: chunks, size });
+      },
+      onProgress: (p) => {
+        progress.pages_skipped = p.skipped;
+        progress.pages_failed = p.failed;
+      },
+    });
+  } catch (err) {
+    if (err instanceof CrawlError) throw new PermanentError(err.message);
+    throw err;
+  }
+  await repo.deleteStalePages(deps.db, item.id, seen);
+  await repo.updateContent(deps.db, item.id, { progress: { ...progress }, chunksCount: chunks, chunksProcessed: chunks, size });
+}
+
+export function knowledgeJobs(deps: IngestDeps): JobDefinition[] {
+  return [
+    defineJob({
+      name: INGEST_JOB,
+      payload: z.object({ content_id: z.string() }),
+      maxAttempts: 4,
+      backoffMs: 2_000,
+      timeoutMs: 30 * 60_000,
+      async run({ content_id }, ctx) {
+        const item = await repo.findContentById(deps.db, content_id);
+        if (!item) return; // deleted meanwhile: nothing to do
+        await repo.updateContent(deps.db, item.id, { status: 'PROCESSING', error: null });
+        if (item.type === 'TEXT') await indexText(deps, item, item.text ?? '', {}, ctx.signal);
+        else if (item.type === 'FILE') await ingestFile(deps, item, ctx.signal);
+        else await ingestWebsite(deps, item, ctx);
+        await deps.db.transaction(async (tx) => {
+          await repo.updateContent(tx, item.id, { status: 'PROCESSED', error: null });
+          if (item.type === 'FILE') await repo.deleteFile(tx, item.id);
+        });
+        ctx.logger.info({ content_id, type: item.type }, 'knowledge item processed');
+      },
+      async onFailed({ content_id }, error) {
+        await repo.updateContent(deps.db, content_id, { status: 'FAILED', error: error.message });
+      },
+    }),
+  ];
+}

@@ -1,0 +1,178 @@
+import { and, asc, count, desc, eq, ilike, inArray, isNull, notInArray, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.ts';
+import { type ChunkRow, type ContentRow, knowledgeChunks, knowledgeContents, knowledgeFiles } from '../../db/schema.ts';
+import { type PageQuery, pageOffset } from '../../lib/pagination.ts';
+import type { ListContentsQuery } from './knowledge.schemas.ts';
+
+export async function insertContent(db: DbOrTx, row: typeof knowledgeContents.$inferInsert): Promise<ContentRow> {
+  const [created] = await db.insert(knowledgeContents).values(row).returning();
+  return created!;
+}
+
+export async function findContent(db: DbOrTx, orgId: string, id: string): Promise<ContentRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(knowledgeContents)
+    .where(and(eq(knowledgeContents.orgId, orgId), eq(knowledgeContents.id, id)))
+    .limit(1);
+  return row;
+}
+
+/** The item for a job, whatever its org (jobs carry ids only). */
+export async function findContentById(db: DbOrTx, id: string): Promise<ContentRow | undefined> {
+  const [row] = await db.select().from(knowledgeContents).where(eq(knowledgeContents.id, id)).limit(1);
+  return row;
+}
+
+export async function listContents(
+  db: DbOrTx,
+  orgId: string,
+  owner: { assistantIds: Array<string | null> },
+  q: ListContentsQuery,
+): Promise<[ContentRow[], number]> {
+  const ids = owner.assistantIds.filter((a): a is string => a !== null);
+  const ownerClause = owner.assistantIds.includes(null)
+    ? ids.length
+      ? sql`(${knowledgeContents.assistantId} is null or ${inArray(knowledgeContents.assistantId, ids)})`
+      : isNull(knowledgeContents.assistantId)
+    : inArray(knowledgeContents.assistantId, ids);
+  const where = and(
+    eq(knowledgeContents.orgId, orgId),
+    isNull(knowledgeContents.parentId),
+    ownerClause,
+    q.type !== 'ALL' ? eq(knowledgeContents.type, q.type) : undefined,
+    q.status !== 'ALL' ? eq(knowledgeContents.status, q.status) : undefined,
+    q.search ? ilike(knowledgeContents.title, `%${q.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`) : undefined,
+  );
+  const [items, [total]] = await Promise.all([
+    db.select().from(knowledgeContents).where(where).orderBy(desc(knowledgeContents.createdAt), desc(knowledgeContents.id)).limit(q.take).offset(pageOffset(q)),
+    db.select({ n: count() }).from(knowledgeContents).where(where),
+  ]);
+  return [items, total?.n ?? 0];
+}
+
+export async function listChildren(db: DbOrTx, orgId: string, parentId: string): Promise<ContentRow[]> {
+  return db
+    .select()
+    .from(knowledgeContents)
+    .where(and(eq(knowledgeContents.orgId, orgId), eq(knowledgeContents.parentId, parentId)))
+    .orderBy(asc(knowledgeContents.createdAt), asc(knowledgeContents.id));
+}
+
+export async function updateContent(
+  db: DbOrTx,
+  id: string,
+  patch: Partial<Omit<typeof knowledgeContents.$inferInsert, 'id' | 'orgId'>>,
+): Promise<ContentRow | undefined> {
+  const [row] = await db
+    .update(knowledgeContents)
+    .set({ ...patch, updatedAt: new Date() })
+    .where(eq(knowledgeContents.id, id))
+    .returning();
+  return row;
+}
+
+export async function deleteContent(db: DbOrTx, orgId: string, id: string): Promise<boolean> {
+  const rows = await db
+    .delete(knowledgeContents)
+    .where(and(eq(knowledgeContents.orgId, orgId), eq(knowledgeContents.id, id)))
+    .returning({ id: knowledgeContents.id });
+  return rows.length > 0;
+}
+
+/** A crawled page of a website item, created or found by its URL (so a re-run never duplicates it). */
+export async function upsertPage(db: DbOrTx, parent: ContentRow, page: { id: string; url: string; title: string }): Promise<ContentRow> {
+  const [row] = await db
+    .insert(knowledgeContents)
+    .values({
+      id: page.id,
+      orgId: parent.orgId,
+      assistantId: parent.assistantId,
+      parentId: parent.id,
+      type: 'URL',
+      title: page.title,
+      url: page.url,
+      source: { type: 'URL', url: page.url, mode: 'single' },
+      status: 'PROCESSING',
+    })
+    .onConflictDoUpdate({
+      target: [knowledgeContents.parentId, knowledgeContents.url],
+      set: { title: page.title, status: 'PROCESSING', error: null, updatedAt: new Date() },
+    })
+    .returning();
+  return row!;
+}
+
+/** Pages no longer found on the site (not in `keep`) go, with their chunks. */
+export async function deleteStalePages(db: DbOrTx, parentId: string, keep: string[]): Promise<void> {
+  await db
+    .delete(knowledgeContents)
+    .where(and(eq(knowledgeContents.parentId, parentId), keep.length ? notInArray(knowledgeContents.id, keep) : undefined));
+}
+
+const INSERT_BATCH = 500;
+
+/** Replaces an item's chunks (delete then insert, in the caller's transaction): idempotent. */
+export async function replaceChunks(db: DbOrTx, contentId: string, rows: Array<typeof knowledgeChunks.$inferInsert>): Promise<void> {
+  await db.delete(knowledgeChunks).where(eq(knowledgeChunks.contentId, contentId));
+  for (let i = 0; i < rows.length; i += INSERT_BATCH) {
+    await db.insert(knowledgeChunks).values(rows.slice(i, i + INSERT_BATCH));
+  }
+}
+
+export async function listChunks(db: DbOrTx, orgId: string, contentIds: string[], q: PageQuery): Promise<[ChunkRow[], number]> {
+  const where = and(eq(knowledgeChunks.orgId, orgId), inArray(knowledgeChunks.contentId, contentIds));
+  const [items, [total]] = await Promise.all([
+    db
+      .select()
+      .from(knowledgeChunks)
+      .where(where)
+      .orderBy(asc(knowledgeChunks.contentId), asc(knowledgeChunks.chunkIndex))
+      .limit(q.take)
+      .offset(pageOffset(q)),
+    db.select({ n: count() }).from(knowledgeChunks).where(where),
+  ]);
+  return [items, total?.n ?? 0];
+}
+
+export async function findChunk(db: DbOrTx, orgId: string, contentIds: string[], chunkId: string): Promise<ChunkRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(knowledgeChunks)
+    .where(and(eq(knowledgeChunks.orgId, orgId), eq(knowledgeChunks.id, chunkId), inArray(knowledgeChunks.contentId, contentIds)))
+    .limit(1);
+  return row;
+}
+
+export async function saveFile(db: DbOrTx, contentId: string, bytes: Uint8Array): Promise<void> {
+  await db.insert(knowledgeFiles).values({ contentId, bytes });
+}
+
+export async function loadFile(db: DbOrTx, contentId: string): Promise<Uint8Array | undefined> {
+  const [row] = await db.select().from(knowledgeFiles).where(eq(knowledgeFiles.contentId, contentId)).limit(1);
+  return row?.bytes;
+}
+
+export async function deleteFile(db: DbOrTx, contentId: string): Promise<void> {
+  await db.delete(knowledgeFiles).where(eq(knowledgeFiles.contentId, contentId));
+}
+
+export async function stats(db: DbOrTx, orgId: string) {
+  const [row] = await db
+    .select({
+      contents: sql<number>`count(*) filter (where ${knowledgeContents.parentId} is null)::int`,
+      size: sql<number>`coalesce(sum(${knowledgeContents.size}) filter (where ${knowledgeContents.parentId} is null), 0)::bigint`,
+      pending: sql<number>`count(*) filter (where ${knowledgeContents.parentId} is null and ${knowledgeContents.status} in ('PENDING', 'PROCESSING'))::int`,
+      failed: sql<number>`count(*) filter (where ${knowledgeContents.parentId} is null and ${knowledgeContents.status} = 'FAILED')::int`,
+    })
+    .from(knowledgeContents)
+    .where(eq(knowledgeContents.orgId, orgId));
+  const [chunks] = await db.select({ n: count() }).from(knowledgeChunks).where(eq(knowledgeChunks.orgId, orgId));
+  return {
+    contents: Number(row?.contents ?? 0),
+    chunks: chunks?.n ?? 0,
+    size: Number(row?.size ?? 0),
+    pending: Number(row?.pending ?? 0),
+    failed: Number(row?.failed ?? 0),
+  };
+}

@@ -1,0 +1,207 @@
+import type { Db } from '../../db/client.ts';
+import type { ChunkRow, ContentRow, knowledgeContents } from '../../db/schema.ts';
+import type { JobQueue } from '../../jobs/job-queue.ts';
+import { badRequest, notFound } from '../../lib/errors.ts';
+import { newId } from '../../lib/ids.ts';
+import type { Page, PageQuery } from '../../lib/pagination.ts';
+import { INGEST_JOB } from './knowledge.jobs.ts';
+import * as repo from './knowledge.repo.ts';
+import type { Chunk, Content, CreateContentInput, ListContentsQuery, SearchInput } from './knowledge.schemas.ts';
+import type { Retriever, Scope } from './retrieval.ts';
+
+export type KnowledgeService = ReturnType<typeof createKnowledgeService>;
+
+const base = (row: ContentRow) => ({
+  id: row.id,
+  title: row.title,
+  type: row.type,
+  status: row.status,
+  assistant_id: row.assistantId,
+  parent_content_id: row.parentId,
+  content: row.source,
+  url: row.url,
+  size: row.size,
+  chunks_count: row.chunksCount,
+  chunks_processed: row.chunksProcessed,
+  progress: row.progress,
+  error: row.error,
+  created_at: row.createdAt.toISOString(),
+  updated_at: row.updatedAt.toISOString(),
+});
+
+const toContent = (row: ContentRow, detail?: { children: ContentRow[] }): Content => ({
+  ...base(row),
+  content: detail && row.type === 'TEXT' ? { ...row.source, text: row.text ?? '' } : row.source,
+  text: detail ? row.text : null,
+  children: detail ? detail.children.map(base) : [],
+});
+
+const toChunk = (row: ChunkRow): Chunk => ({
+  id: row.id,
+  content_id: row.contentId,
+  chunk_index: row.chunkIndex,
+  char_start: row.charStart,
+  char_end: row.charEnd,
+  status: 'PROCESSED',
+  error: null,
+  text: row.text,
+  heading_path: row.headingPath,
+  url: row.url,
+  page: row.page,
+  tokens: row.tokens,
+  created_at: row.createdAt.toISOString(),
+  updated_at: row.createdAt.toISOString(),
+});
+
+export interface KnowledgeDeps {
+  db: Db;
+  queue: JobQueue;
+  retriever: Retriever;
+  /** The assistant's knowledge scope when it is a live assistant of the org, else undefined. */
+  assistantScope: (orgId: string, assistantId: string) => Promise<Scope | undefined>;
+}
+
+export function createKnowledgeService(deps: KnowledgeDeps) {
+  const { db, queue } = deps;
+
+  async function ownAssistant(orgId: string, assistantId: string | null): Promise<void> {
+    if (assistantId && !(await deps.assistantScope(orgId, assistantId))) throw notFound('Assistant');
+  }
+
+  /** Inserts the item and its processing job in one transaction, then wakes the worker. */
+  async function add(row: Omit<typeof knowledgeContents.$inferInsert, 'id'>, file?: Uint8Array): Promise<Content> {
+    const created = await db.transaction(async (tx) => {
+      const item = await repo.insertContent(tx, { ...row, id: newId('knowledge') });
+      if (file) await repo.saveFile(tx, item.id, file);
+      await queue.enqueue(tx, INGEST_JOB, { content_id: item.id }, { dedupeKey: `knowledge:${item.id}` });
+      return item;
+    });
+    queue.wake();
+    return toContent(created);
+  }
+
+  async function reprocess(item: ContentRow, patch: Partial<ContentRow>): Promise<Content> {
+    const row = await db.transaction(async (tx) => {
+      const updated = await repo.updateContent(tx, item.id, { ...patch, status: 'PENDING', error: null });
+      await queue.enqueue(tx, INGEST_JOB, { content_id: item.id }, { dedupeKey: `knowledge:${item.id}` });
+      return updated!;
+    });
+    queue.wake();
+    return toContent(row);
+  }
+
+  async function mustFind(orgId: string, id: string): Promise<ContentRow> {
+    const row = await repo.findContent(db, orgId, id);
+    if (!row) throw notFound('Knowledge content');
+    return row;
+  }
+
+  return {
+    async create(orgId: string, assistantId: string | null, input: CreateContentInput): Promise<Content> {
+      await ownAssistant(orgId, assistantId);
+      const c = input.content;
+      if (c.type === 'FILE') throw badRequest('content: upload files as multipart/form-data with the fields "file" and "title"');
+      if (c.type === 'TEXT') {
+        return add({ orgId, assistantId, type: 'TEXT', title: input.title, source: { type: 'TEXT' }, text: c.text, size: Buffer.byteLength(c.text) });
+      }
+      const { type: _type, url, ...settings } = c;
+      return add({ orgId, assistantId, type: 'URL', title: input.title, url, source: { type: 'URL', url, ...settings } });
+    },
+
+    async createFile(
+      orgId: string,
+      assistantId: string | null,
+      file: { bytes: Buffer; filename: string; mimeType: string; title?: string },
+    ): Promise<Content> {
+      await ownAssistant(orgId, assistantId);
+      if (file.bytes.byteLength === 0) throw badRequest('file: is empty');
+      return add(
+        {
+          orgId,
+          assistantId,
+          type: 'FILE',
+          title: file.title?.trim() || file.filename,
+          source: { type: 'FILE', file_name: file.filename, mime_type: file.mimeType },
+          size: file.bytes.byteLength,
+        },
+        file.bytes,
+      );
+    },
+
+    async list(orgId: string, assistantId: string | null, q: ListContentsQuery): Promise<Page<Content>> {
+      let owners: Array<string | null> = [null];
+      if (assistantId) {
+        const scope = await deps.assistantScope(orgId, assistantId);
+        if (!scope) throw notFound('Assistant');
+        owners = scope === 'all' ? [null, assistantId] : scope === 'global' ? [null] : [assistantId];
+      }
+      const [rows, count] = await repo.listContents(db, orgId, { assistantIds: owners }, q);
+      return { items: rows.map((r) => toContent(r)), count, ...q };
+    },
+
+    async get(orgId: string, id: string): Promise<Content> {
+      const row = await mustFind(orgId, id);
+      return toContent(row, { children: row.type === 'URL' && !row.parentId ? await repo.listChildren(db, orgId, id) : [] });
+    },
+
+    async update(orgId: string, id: string, input: { title?: string; text?: string }): Promise<Content> {
+      const item = await mustFind(orgId, id);
+      if (input.text !== undefined && item.type !== 'TEXT') throw badRequest('text: only TEXT items have a text to replace');
+      if (input.text === undefined) {
+        const row = await repo.updateContent(db, id, { ...(input.title !== undefined && { title: input.title }) });
+        return toContent(row!);
+      }
+      return reprocess(item, { ...(input.title !== undefined && { title: input.title }), text: input.text, size: Buffer.byteLength(input.text) });
+    },
+
+    async updateUrl(
+      orgId: string,
+      id: string,
+      input: { include_path_patterns?: string[]; exclude_path_patterns?: string[]; max_pages?: number; max_depth?: number },
+    ): Promise<Content> {
+      const item = await mustFind(orgId, id);
+      if (item.type !== 'URL' || item.parentId) throw badRequest('content_id: only website items have crawl settings');
+      const source = { ...item.source };
+      for (const [k, v] of Object.entries(input)) if (v !== undefined) (source as Record<string, unknown>)[k] = v;
+      return reprocess(item, { source });
+    },
+
+    async sync(orgId: string, id: string): Promise<Content> {
+      const item = await mustFind(orgId, id);
+      if (item.type !== 'URL' || item.parentId) throw badRequest('content_id: only website items can be synced again');
+      return reprocess(item, {});
+    },
+
+    /** Deletes the item with its pages and chunks (ON DELETE CASCADE: one statement, one transaction). */
+    async remove(orgId: string, id: string): Promise<void> {
+      if (!(await repo.deleteContent(db, orgId, id))) throw notFound('Knowledge content');
+    },
+
+    async chunks(orgId: string, id: string, q: PageQuery & { status: string }): Promise<Page<Chunk>> {
+      const item = await mustFind(orgId, id);
+      if (q.status !== 'ALL' && q.status !== 'PROCESSED') return { items: [], count: 0, ...q };
+      const ids = [id, ...(await repo.listChildren(db, orgId, item.id)).map((c) => c.id)];
+      const [rows, count] = await repo.listChunks(db, orgId, ids, q);
+      return { items: rows.map(toChunk), count, ...q };
+    },
+
+    async chunk(orgId: string, id: string, chunkId: string): Promise<Chunk> {
+      const item = await mustFind(orgId, id);
+      const ids = [id, ...(await repo.listChildren(db, orgId, item.id)).map((c) => c.id)];
+      const row = await repo.findChunk(db, orgId, ids, chunkId);
+      if (!row) throw notFound('Chunk');
+      return toChunk(row);
+    },
+
+    stats: (orgId: string) => repo.stats(db, orgId),
+
+    async search(orgId: string, input: SearchInput) {
+      let scope: Scope | undefined;
+      if (input.assistant_id) {
+        scope = await deps.assistantScope(orgId, input.assistant_id);
+        if (!scope) throw notFound('Assistant');
+      }
+      return deps.retriever.search({ orgId, query: input.query, limit: input.limit, assistantId: input.assistant_id, scope });
+    },
+  };
+}

@@ -1,0 +1,133 @@
+import { type SQL, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import type { Embedder } from '../../llm/embeddings.ts';
+import type { SearchResult } from './knowledge.schemas.ts';
+
+export type Scope = 'all' | 'global' | 'assistant';
+
+export interface SearchRequest {
+  orgId: string;
+  query: string;
+  limit: number;
+  /** Restricts to what this assistant sees under `scope`; the whole org when absent. */
+  assistantId?: string;
+  scope?: Scope;
+}
+
+/** Reciprocal rank fusion constant (Cormack et al.): damps the weight of the very top ranks. */
+const RRF_K = 60;
+
+type Row = { id: string; content_id: string; title: string; url: string | null; heading_path: string[]; text: string };
+
+/**
+ * Words of a question as an OR query: a support question rarely repeats every word of the passage
+ * that answers it, so any shared stem counts and ts_rank_cd orders by how many and how close.
+ */
+export function orQuery(text: string): string | null {
+  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const unique = [...new Set(words.filter((w) => w.length > 1 || /\d/.test(w)))].slice(0, 64);
+  return unique.length ? unique.map((w) => `'${w}'`).join(' | ') : null;
+}
+
+function scopeFilter(req: SearchRequest): SQL {
+  if (!req.assistantId) return sql`true`;
+  switch (req.scope ?? 'all') {
+    case 'global':
+      return sql`c.assistant_id is null`;
+    case 'assistant':
+      return sql`c.assistant_id = ${req.assistantId}`;
+    default:
+      return sql`(c.assistant_id is null or c.assistant_id = ${req.assistantId})`;
+  }
+}
+
+const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).rows;
+
+export function createRetriever(deps: { db: Db; embedder?: Embedder }) {
+  const { db } = deps;
+  let vectorColumn: Promise<boolean> | undefined;
+  /** pgvector is optional on PostgreSQL: the column exists only where the extension did. */
+  const hasVectors = () =>
+    (vectorColumn ??= db
+      .execute(sql`select 1 from information_schema.columns where table_name = 'knowledge_chunks' and column_name = 'embedding'`)
+      .then((r) => rowsOf(r).length > 0));
+
+  async function keyword(req: SearchRequest, k: number): Promise<Row[]> {
+    const q = orQuery(req.query);
+    if (!q) return [];
+    return rowsOf<Row>(
+      await db.execute(sql`
+        select c.id, c.content_id, c.title, c.url, c.heading_path, c.text
+        from knowledge_chunks c, to_tsquery('english', ${q}) q
+        where c.org_id = ${req.orgId} and ${scopeFilter(req)} and c.tsv @@ q
+        order by ts_rank_cd(c.tsv, q, 1) desc, c.id
+        limit ${k}`),
+    );
+  }
+
+  async function vector(req: SearchRequest, k: number): Promise<Row[]> {
+    const embedder = deps.embedder!;
+    const v = await embedder.embedOne(req.query);
+    return rowsOf<Row>(
+      await db.execute(sql`
+        select c.id, c.content_id, c.title, c.url, c.heading_path, c.text
+        from knowledge_chunks c
+        where c.org_id = ${req.orgId} and ${scopeFilter(req)} and c.embedding_model = ${embedder.ref}
+        order by c.embedding <=> ${JSON.stringify(v)}::vector, c.id
+        limit ${k}`),
+    );
+  }
+
+  return {
+    /** True when search can use embeddings (a model configured and pgvector present). */
+    async hybrid(): Promise<boolean> {
+      return !!deps.embedder && (await hasVectors());
+    },
+
+    async storeEmbeddings(chunks: Array<{ id: string; text: string }>, signal?: AbortSignal): Promise<void> {
+      if (!deps.embedder || !(await hasVectors()) || chunks.length === 0) return;
+      const vectors = await deps.embedder.embedMany(chunks.map((c) => c.text), signal);
+      const values = sql.join(
+        chunks.map((c, i) => sql`(${c.id}, ${JSON.stringify(vectors[i])}::vector)`),
+        sql`, `,
+      );
+      await db.execute(sql`
+        update knowledge_chunks c set embedding = v.embedding, embedding_model = ${deps.embedder.ref}
+        from (values ${values}) as v(id, embedding) where c.id = v.id`);
+    },
+
+    /** Keyword and (when available) vector candidates, fused by reciprocal rank. */
+    async search(req: SearchRequest): Promise<{ mode: 'keyword' | 'hybrid'; results: SearchResult[] }> {
+      const k = Math.max(req.limit * 4, 20);
+      const useVectors = await this.hybrid();
+      const [byKeyword, byVector] = await Promise.all([keyword(req, k), useVectors ? vector(req, k) : Promise.resolve([])]);
+      const fused = new Map<string, { row: Row; score: number; keyword_rank: number | null; vector_rank: number | null }>();
+      const add = (rows: Row[], field: 'keyword_rank' | 'vector_rank') =>
+        rows.forEach((row, i) => {
+          const entry = fused.get(row.id) ?? { row, score: 0, keyword_rank: null, vector_rank: null };
+          entry.score += 1 / (RRF_K + i + 1);
+          entry[field] = i + 1;
+          fused.set(row.id, entry);
+        });
+      add(byKeyword, 'keyword_rank');
+      add(byVector, 'vector_rank');
+      const results = [...fused.values()]
+        .sort((a, b) => b.score - a.score || a.row.id.localeCompare(b.row.id))
+        .slice(0, req.limit)
+        .map(({ row, score, keyword_rank, vector_rank }) => ({
+          chunk_id: row.id,
+          content_id: row.content_id,
+          title: row.title,
+          url: row.url,
+          heading_path: row.heading_path,
+          text: row.text,
+          score: Number(score.toFixed(6)),
+          keyword_rank,
+          vector_rank,
+        }));
+      return { mode: useVectors ? 'hybrid' : 'keyword', results };
+    },
+  };
+}
+
+export type Retriever = ReturnType<typeof createRetriever>;

@@ -1,0 +1,223 @@
+import { randomUUID } from 'node:crypto';
+import { and, eq, sql } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { Database, DbOrTx } from '../db/client.ts';
+import { type JobRow, jobs } from '../db/schema.ts';
+import { newId } from '../lib/ids.ts';
+
+export interface JobContext {
+  /** Aborted on timeout and on shutdown; long jobs check it between steps. */
+  signal: AbortSignal;
+  attempt: number;
+  logger: Logger;
+}
+
+/** One entry of the job catalog: what a job carries and how it is run and retried. */
+export interface JobDefinition<S extends z.ZodType = z.ZodType> {
+  name: string;
+  payload: S;
+  maxAttempts: number;
+  /** First retry delay; doubled each attempt, with jitter. */
+  backoffMs: number;
+  timeoutMs: number;
+  run(payload: z.output<S>, ctx: JobContext): Promise<void>;
+  /** Called once when the last attempt failed (to mark the work FAILED for people to see). */
+  onFailed?(payload: z.output<S>, error: Error): Promise<void>;
+}
+
+export function defineJob<S extends z.ZodType>(def: JobDefinition<S>): JobDefinition {
+  return def as unknown as JobDefinition;
+}
+
+export interface EnqueueOptions {
+  /** While a job with this key is queued or running, enqueueing another is a no-op. */
+  dedupeKey?: string;
+  delayMs?: number;
+}
+
+const SHUTDOWN = 'shutdown';
+
+/**
+ * The durable job queue over the `jobs` table (PGlite or PostgreSQL). Jobs are enqueued inside the
+ * caller's transaction, claimed with FOR UPDATE SKIP LOCKED under a lease that the worker renews,
+ * retried with exponential backoff, and released on shutdown so the next start resumes them.
+ * Jobs must be idempotent: a job whose worker died is run again once its lease expires.
+ */
+export function createJobQueue(deps: {
+  database: Database;
+  logger: Logger;
+  definitions: JobDefinition[];
+  concurrency: number;
+  pollMs?: number;
+  leaseMs?: number;
+}) {
+  const { db } = deps.database;
+  const defs = new Map(deps.definitions.map((d) => [d.name, d]));
+  const names = [...defs.keys()];
+  const workerId = randomUUID();
+  const pollMs = deps.pollMs ?? 1_000;
+  const leaseMs = deps.leaseMs ?? 60_000;
+  const active = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  let started = false;
+  let stopping = false;
+  let timer: NodeJS.Timeout | null = null;
+  let ticking = false;
+
+  function schedule(ms: number): void {
+    if (!started || stopping) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => void tick(), ms);
+    timer.unref();
+  }
+
+  async function claim(): Promise<JobRow | undefined> {
+    const nameList = sql.join(names.map((n) => sql`${n}`), sql`, `);
+    const result = await db.execute(sql`
+      update jobs set status = 'running', attempts = attempts + 1, locked_by = ${workerId},
+        locked_until = now() + make_interval(secs => ${leaseMs / 1000}), updated_at = now()
+      where id = (
+        select id from jobs
+        where name in (${nameList})
+          and ((status = 'queued' and run_at <= now()) or (status = 'running' and locked_until < now()))
+        order by run_at
+        limit 1
+        for update skip locked
+      )
+      returning id, name, payload, attempts, max_attempts`);
+    const row = (result as unknown as { rows: Array<Record<string, unknown>> }).rows[0];
+    if (!row) return undefined;
+    return {
+      id: row.id as string,
+      name: row.name as string,
+      payload: row.payload as Record<string, unknown>,
+      attempts: Number(row.attempts),
+      maxAttempts: Number(row.max_attempts),
+    } as JobRow;
+  }
+
+  async function tick(): Promise<void> {
+    if (ticking || stopping) return;
+    ticking = true;
+    try {
+      while (active.size < deps.concurrency && !stopping) {
+        const job = await claim();
+        if (!job) break;
+        const controller = new AbortController();
+        const done = execute(job, controller).finally(() => {
+          active.delete(job.id);
+          schedule(0);
+        });
+        active.set(job.id, { controller, done });
+      }
+    } catch (err) {
+      deps.logger.error({ err }, 'job queue: could not claim a job');
+    } finally {
+      ticking = false;
+      schedule(pollMs);
+    }
+  }
+
+  async function execute(job: JobRow, controller: AbortController): Promise<void> {
+    const def = defs.get(job.name)!;
+    const log = deps.logger.child({ job_id: job.id, job: job.name, attempt: job.attempts });
+    const mine = and(eq(jobs.id, job.id), eq(jobs.lockedBy, workerId));
+    const heartbeat = setInterval(() => {
+      void db
+        .update(jobs)
+        .set({ lockedUntil: sql`now() + make_interval(secs => ${leaseMs / 1000})` })
+        .where(mine)
+        .catch((err: unknown) => log.warn({ err }, 'job queue: could not renew a lease'));
+    }, leaseMs / 3);
+    heartbeat.unref();
+    const timeout = setTimeout(() => controller.abort(new Error(`timed out after ${def.timeoutMs} ms`)), def.timeoutMs);
+    timeout.unref();
+    const parsed = def.payload.safeParse(job.payload);
+    try {
+      if (!parsed.success) throw new Error(`invalid payload: ${parsed.error.message}`);
+      await def.run(parsed.data, { signal: controller.signal, attempt: job.attempts, logger: log });
+      await db.delete(jobs).where(mine);
+    } catch (caught) {
+      const err = caught instanceof Error ? caught : new Error(String(caught));
+      if (controller.signal.reason === SHUTDOWN) {
+        // Not the job's fault: hand it back untouched for the next start.
+        await db.update(jobs).set({ status: 'queued', attempts: sql`${jobs.attempts} - 1`, lockedBy: null, lockedUntil: null }).where(mine);
+        return;
+      }
+      // A job marks errors no retry can fix with `permanent: true` (say, an unreadable file).
+      const final = !parsed.success || job.attempts >= job.maxAttempts || (err as { permanent?: boolean }).permanent === true;
+      log.warn({ err: err.message, final }, final ? 'job failed for good' : 'job failed; will retry');
+      if (final) {
+        await db.update(jobs).set({ status: 'failed', lastError: err.message, lockedBy: null, updatedAt: new Date() }).where(mine);
+        if (parsed.success) await def.onFailed?.(parsed.data, err).catch((e: unknown) => log.error({ err: e }, 'onFailed hook failed'));
+      } else {
+        const ceiling = def.backoffMs * 2 ** (job.attempts - 1);
+        const delay = Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+        await db
+          .update(jobs)
+          .set({ status: 'queued', lastError: err.message, lockedBy: null, runAt: new Date(Date.now() + delay), updatedAt: new Date() })
+          .where(mine);
+      }
+    } finally {
+      clearInterval(heartbeat);
+      clearTimeout(timeout);
+    }
+  }
+
+  return {
+    /** Adds a job; pass the caller's transaction so the job exists exactly when the write that caused it does. */
+    async enqueue(tx: DbOrTx, name: string, payload: Record<string, unknown>, opts: EnqueueOptions = {}): Promise<void> {
+      const def = defs.get(name);
+      if (!def) throw new Error(`unknown job "${name}"`);
+      await tx
+        .insert(jobs)
+        .values({
+          id: newId('job'),
+          name,
+          payload,
+          maxAttempts: def.maxAttempts,
+          runAt: new Date(Date.now() + (opts.delayMs ?? 0)),
+          dedupeKey: opts.dedupeKey ?? null,
+        })
+        .onConflictDoNothing({ target: jobs.dedupeKey, where: sql`${jobs.status} in ('queued', 'running')` });
+    },
+
+    /** Looks for work now instead of at the next poll (after a commit that enqueued some). */
+    wake(): void {
+      if (started && !stopping) schedule(0);
+    },
+
+    /**
+     * Starts the worker loop. With an embedded database this process is the only one, so jobs
+     * left running by a killed process are resumed at once instead of after their lease.
+     */
+    async start(): Promise<void> {
+      if (deps.database.kind === 'pglite') {
+        await db.update(jobs).set({ status: 'queued', lockedBy: null, lockedUntil: null }).where(eq(jobs.status, 'running'));
+      }
+      started = true;
+      schedule(0);
+    },
+
+    /** Stops claiming, aborts running jobs and hands them back to the queue. */
+    async stop(): Promise<void> {
+      stopping = true;
+      if (timer) clearTimeout(timer);
+      for (const { controller } of active.values()) controller.abort(SHUTDOWN);
+      await Promise.allSettled([...active.values()].map((a) => a.done));
+    },
+
+    /** Resolves when no job is queued or running (tests and the CLI wait on this). */
+    async idle(timeoutMs = 60_000): Promise<void> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(jobs).where(sql`${jobs.status} in ('queued', 'running')`);
+        if (!row || row.n === 0) return;
+        if (Date.now() > deadline) throw new Error('jobs still pending');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+  };
+}
+
+export type JobQueue = ReturnType<typeof createJobQueue>;
