@@ -111,6 +111,7 @@ export async function createDeps(config: Config, overrides: { logger?: Logger; d
     database,
     logger,
     concurrency: config.knowledge.jobConcurrency,
+    leaseMs: config.knowledge.jobLeaseMs,
     definitions: [...knowledgeJobs({ db, retriever, egressFetch, crawlMaxPages: config.knowledge.crawlMaxPages })],
   });
   const knowledge = createKnowledgeService({

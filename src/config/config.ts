@@ -69,6 +69,7 @@ const EnvSchema = z.object({
   PARLEY_DEFAULT_CONTEXT_WINDOW: positiveInt.default(8192),
   PARLEY_EMBEDDING_MODEL: z.string().regex(/^(openai|openai-compatible)\/\S+$/, 'must be "openai/<model>" or "openai-compatible/<model>"').optional(),
   PARLEY_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  PARLEY_JOB_LEASE_MS: z.coerce.number().int().min(1_000).default(60_000),
   PARLEY_CRAWL_MAX_PAGES: positiveInt.default(200),
   PARLEY_EGRESS_ALLOW: z
     .string()
@@ -114,6 +115,8 @@ export interface Config {
     embeddingModel?: string;
     /** Background jobs (ingestion) run at most this many at once per instance. */
     jobConcurrency: number;
+    /** A running job's lease, renewed while its worker lives; a dead worker's jobs are retaken after it. */
+    jobLeaseMs: number;
     /** Upper bound on pages per website item (an item may ask for fewer). */
     crawlMaxPages: number;
   };
@@ -193,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     knowledge: {
       embeddingModel: e.PARLEY_EMBEDDING_MODEL,
       jobConcurrency: e.PARLEY_JOB_CONCURRENCY,
+      jobLeaseMs: e.PARLEY_JOB_LEASE_MS,
       crawlMaxPages: e.PARLEY_CRAWL_MAX_PAGES,
     },
     egressAllow: (e.PARLEY_EGRESS_ALLOW ?? '').split(',').map((x) => x.trim()).filter(Boolean),

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CrawlError, describeFetchFailure } from './crawl-error.ts';
-import type { CrawledPage, CrawlOptions, CrawlSummary } from './crawler.ts';
+import type { CrawledPage, CrawlOptions, CrawlSummary } from './crawl-types.ts';
 import { decodeHtml, fetchResource, REQUEST_TIMEOUT_MS, type FetchContext, type ResourceResult, type Skip, type SkipKind } from './fetch-resource.ts';
 import { extractLinks } from './links.ts';
 import { createRobotsCache, type RobotsCache } from './robots.ts';
@@ -167,7 +167,10 @@ export class CrawlRun {
       checkType: htmlOnly,
       checkHop: (hop, n) => (n === 0 ? this.vetRobots(hop) : this.vetRedirect(hop)),
     });
-    if (res.kind === 'failed' || res.kind === 'http-error') return void this.failed++;
+    if (res.kind === 'failed' || res.kind === 'http-error') {
+      this.failed++;
+      return;
+    }
     if (res.kind === 'skipped') return this.skip(res.skip);
     const finalUrl = normaliseUrl(res.url) as string; // claimed by vetRedirect when it differs from url
     const html = decodeHtml(res.body, res.contentType);

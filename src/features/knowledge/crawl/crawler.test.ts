@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEgressFetch, createEgressPolicy } from '../../../infra/egress/egress.ts';
 import { htmlPage, redirect, startTestSite, type Route, type TestSite } from './crawl-test-site.ts';
@@ -13,6 +14,12 @@ function hugePage(): Route {
     res.end();
   };
 }
+
+const NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"';
+const urlset = (urls: string[]) =>
+  `<?xml version="1.0" encoding="UTF-8"?><urlset ${NS}>${urls.map((u) => `<url><loc>${u.replace(/&/g, '&amp;')}</loc></url>`).join('')}</urlset>`;
+const sitemapIndex = (urls: string[]) =>
+  `<?xml version="1.0" encoding="UTF-8"?><sitemapindex ${NS}>${urls.map((u) => `<sitemap><loc>${u}</loc></sitemap>`).join('')}</sitemapindex>`;
 
 function siteRoutes(other: string) {
   return (origin: string): Record<string, Route> => ({
@@ -44,6 +51,14 @@ function siteRoutes(other: string) {
     '/docs/intro': { body: htmlPage('Intro') },
     '/docs/guide/setup': { body: htmlPage('Setup') },
     '/blog/news': { body: htmlPage('News') },
+    '/sitemap.xml': { type: 'application/xml', body: urlset([origin, `${origin}/a`, `${origin}/b#frag`, `${origin}/private/secret`, `${origin}/admin/panel`, `${origin}/file.pdf`, `${other}/landing`]) },
+    '/sitemap-index.xml': { type: 'application/xml', body: sitemapIndex([`${origin}/sitemap-1.xml`, `${origin}/sitemap-nested.xml`, `${origin}/sitemap-missing.xml`]) },
+    '/sitemap-1.xml': { type: 'text/xml', body: urlset([`${origin}/s1/page`, `${origin}/s1/other`]) },
+    '/sitemap-nested.xml': { type: 'text/xml', body: sitemapIndex([`${origin}/sitemap-2.xml.gz`]) },
+    '/sitemap-2.xml.gz': { type: 'application/gzip', body: gzipSync(urlset([`${origin}/s2/page`])) },
+    '/s1/page': { body: htmlPage('S1 page', ['/s1/linked']) },
+    '/s1/other': { body: htmlPage('S1 other') },
+    '/s2/page': { body: htmlPage('S2 page') },
     '/base': { body: `<html><head><base href="${origin}/docs/"></head><body><a href="intro">intro</a></body></html>` },
   });
 }
@@ -76,6 +91,7 @@ async function crawl(overrides: Partial<CrawlOptions> & { url: string }) {
 
 describe('crawl mode', () => {
   it('follows same-site links within depth, patterns and robots.txt, skipping what is not a page', async () => {
+    const otherHitsBefore = other.hits.length;
     const { summary, paths, pages } = await crawl({ url: `${site.origin}/`, excludePatterns: ['/admin/*'] });
 
     expect(paths).toEqual(['/', '/a', '/a?x=1', '/b', '/deep/1', '/deep/2', '/deep/3']);
@@ -88,7 +104,7 @@ describe('crawl mode', () => {
     expect(site.hitsOf('/private/secret')).toBe(0);
     expect(site.hitsOf('/admin/panel') + site.hitsOf('/admin/panel/deep')).toBe(0);
     expect(site.hitsOf('/file.pdf')).toBe(0);
-    expect(other.hits).toEqual([]);
+    expect(other.hits.slice(otherHitsBefore)).toEqual([]);
   });
 
   it('fetches each page once: fragments, an empty query and a redirect to a known page collapse', async () => {
@@ -210,5 +226,38 @@ describe('start URL failures', () => {
     } finally {
       await open.close();
     }
+  });
+});
+
+describe('sitemap mode', () => {
+  it('collects the listed same-site pages within patterns and robots.txt, without following links', async () => {
+    const otherHitsBefore = other.hits.length;
+    const { summary, pages, paths } = await crawl({ url: `${site.origin}/sitemap.xml`, mode: 'sitemap', excludePatterns: ['/admin/*'] });
+    expect(paths).toEqual(['/', '/a', '/b']);
+    expect(pages.every((p) => p.depth === 1)).toBe(true);
+    // private (robots), admin (pattern), file.pdf (extension), the other site's page
+    expect(summary).toEqual({ pages: 3, skipped: 4, failed: 0, robotsDisallowed: 1 });
+    expect(other.hits.slice(otherHitsBefore)).toEqual([]);
+  });
+
+  it('walks nested sitemap indexes, gzip included, and counts a missing sitemap as failed', async () => {
+    const { summary, paths } = await crawl({ url: `${site.origin}/sitemap-index.xml`, mode: 'sitemap' });
+    expect(paths).toEqual(['/s1/other', '/s1/page', '/s2/page']);
+    expect(summary).toMatchObject({ pages: 3, failed: 1 });
+    expect(site.hitsOf('/s1/linked')).toBe(0);
+  });
+
+  it('stops at maxPages', async () => {
+    const { summary } = await crawl({ url: `${site.origin}/sitemap-index.xml`, mode: 'sitemap', maxPages: 2 });
+    expect(summary.pages).toBe(2);
+  });
+
+  it('refuses a document that is not a sitemap', async () => {
+    await expect(crawl({ url: `${site.origin}/a`, mode: 'sitemap' })).rejects.toThrow(/is not a sitemap/);
+  });
+
+  it('explains an empty result', async () => {
+    const run = crawl({ url: `${site.origin}/sitemap.xml`, mode: 'sitemap', includePatterns: ['/private/**'] });
+    await expect(run).rejects.toThrow(/no pages could be collected .*: .*disallowed by robots\.txt/);
   });
 });

@@ -72,7 +72,9 @@ function splitWrapped(md: string, block: Block, maxTokens: number): { pieces: Co
   const open = md.slice(block.start, trimEnd(md, block.start, lines[headerLines - 1]!.end).end);
   const close = isCode ? (closed ? lines.at(-1)!.text.trim() : fence) : '';
   const wrapper = { open, close, openTokens: countTokens(open), closeTokens: countTokens(close) };
-  const budget = maxTokens - wrapper.openTokens - wrapper.closeTokens - 2;
+  // Each of the two joins ("\n" after the header or fence, before the closing fence) may cost up to
+  // three tokens once tokenized together with its neighbours; a piece must fit even alone in a chunk.
+  const budget = maxTokens - wrapper.openTokens - wrapper.closeTokens - 6;
   if (body.length === 0 || budget < maxTokens / 2) return undefined;
 
   const pieces: CountedSpan[] = [];
@@ -83,11 +85,13 @@ function splitWrapped(md: string, block: Block, maxTokens: number): { pieces: Co
     if (tokens <= budget) pieces.push({ ...span, tokens });
     else for (const s of splitToBudget(md, span, budget)) pieces.push(s);
   }
-  const first = pieces[0]!;
-  pieces[0] = { ...first, start: block.start, tokens: first.tokens + wrapper.openTokens + 1 };
+  // The first piece takes in the header (or fence) and the last the closing fence: both are then
+  // plain slices of the document, counted exactly.
+  const exact = (start: number, end: number) => countTokens(md.slice(start, end));
+  pieces[0] = { ...pieces[0]!, start: block.start, tokens: exact(block.start, pieces[0]!.end) };
   if (closed) {
     const last = pieces.at(-1)!;
-    pieces[pieces.length - 1] = { ...last, end: block.end, tokens: last.tokens + wrapper.closeTokens + 1 };
+    pieces[pieces.length - 1] = { ...last, end: block.end, tokens: exact(last.start, block.end) };
   }
   return { pieces, wrapper };
 }

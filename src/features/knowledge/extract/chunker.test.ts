@@ -244,3 +244,44 @@ describe('chunkMarkdown: pages, determinism, size', () => {
     expect(chunks.at(-1)!.charEnd).toBeGreaterThan(md.length - 200);
   });
 });
+
+describe('chunkMarkdown: invariants on generated documents', () => {
+  // A seeded generator of everything at once: sections, nested lists, wide tables, unclosed fences,
+  // page markers, CRLF, abbreviations, CJK, URLs and blobs longer than the budget.
+  let seed = 11;
+  const rnd = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+  const words = ['refund', 'the', 'plan', 'e.g.', 'Dr.', '€10', '数据', 'naïve', 'x|y', '`code`', '**bold**', 'https://acme.test/a?b=c', 'QUJD'.repeat(12)];
+  const text = () => Array.from({ length: 1 + rnd(25) }, () => words[rnd(words.length)]).join(' ') + ['.', '!', '', '。'][rnd(4)];
+  const block = () =>
+    [
+      () => `${'#'.repeat(1 + rnd(6))} ${text()}`,
+      () => Array.from({ length: 1 + rnd(8) }, () => `${rnd(2) ? '-' : '1.'} ${text()}${rnd(3) ? '' : `\n  - ${text()}`}`).join('\n'),
+      () => `| a | b |\n| --- | --- |\n${Array.from({ length: 1 + rnd(30) }, () => `| ${text()} | ${text()} |`).join('\n')}`,
+      () => '```\n' + Array.from({ length: 1 + rnd(30) }, () => `  ${text()}`).join('\n') + (rnd(4) ? '\n```' : ''),
+      () => pageMarker(1 + rnd(9)),
+      () => `> ${text()}\n> ${text()}`,
+      () => Array.from({ length: 1 + rnd(12) }, text).join(rnd(3) ? ' ' : '\n'),
+    ][rnd(7)]!();
+
+  it('never exceeds maxTokens, counts exactly and starts each chunk where its range starts', () => {
+    // Thousands of chunks: violations are collected and asserted once (an expect per chunk is slow).
+    const violations: string[] = [];
+    for (let d = 0; d < 150; d++) {
+      const md = Array.from({ length: 1 + rnd(25) }, block).join(rnd(5) ? '\n\n' : '\r\n\r\n');
+      const maxTokens = [12, 20, 30, 80, 300][rnd(5)]!;
+      const chunks = chunkMarkdown(md, { maxTokens, overlapTokens: rnd(Math.min(maxTokens, 40)) });
+      chunks.forEach((c, i) => {
+        const line = firstLine(c.text);
+        const problem =
+          c.index !== i ? 'index' :
+          c.tokens !== countTokens(c.text) ? 'token count' :
+          c.tokens > maxTokens ? `over ${maxTokens}` :
+          !(c.charStart < c.charEnd) ? 'empty range' :
+          // Split tables and code blocks start with their repeated header or fence.
+          !/^(\||```)/.test(line) && !md.startsWith(line, c.charStart) ? 'start' : undefined;
+        if (problem) violations.push(`doc ${d} chunk ${i}: ${problem}: ${JSON.stringify(c.text.slice(0, 60))}`);
+      });
+    }
+    expect(violations).toEqual([]);
+  });
+});
