@@ -74,7 +74,7 @@ describe('knowledge ingestion across a killed process', () => {
   it('resumes a crawl after SIGKILL and ends with every page and chunk exactly once', { timeout: 90_000 }, async () => {
     site = await slowSite();
     const key = `apk_${randomBytes(40).toString('base64url').replace(/[-_]/g, 'x').slice(0, 43)}`;
-    const env = { ...(await storage()), PARLEY_BOOTSTRAP_KEY: key, PARLEY_EGRESS_ALLOW: '127.0.0.1/32', PARLEY_JOB_CONCURRENCY: '1' };
+    const env: Record<string, string> = { ...(await storage()), PARLEY_BOOTSTRAP_KEY: key, PARLEY_EGRESS_ALLOW: '127.0.0.1/32', PARLEY_JOB_CONCURRENCY: '1' };
     if (env.PARLEY_DATA_DIR) dirs.push(env.PARLEY_DATA_DIR);
 
     const first = await startParley(env);
