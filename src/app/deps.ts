@@ -136,7 +136,8 @@ export async function createDeps(config: Config, overrides: { logger?: Logger; d
         knowledgeId: r.content_id,
         title: r.title,
         url: r.url,
-        text: r.text,
+        // The chunker keeps headings out of a chunk's text; the passage gets them back for context.
+        text: r.heading_path.length ? `${r.heading_path.join(' > ')}\n\n${r.text}` : r.text,
       })),
     llm: config.llm,
     logger,

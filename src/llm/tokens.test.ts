@@ -1,5 +1,8 @@
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { countPromptTokens, countTokens, REPLY_PRIMER_TOKENS, TOKENS_PER_MESSAGE } from './tokens.ts';
+
+const require = createRequire(import.meta.url);
 
 describe('countTokens', () => {
   it('counts o200k_base tokens', () => {
@@ -34,5 +37,20 @@ describe('countPromptTokens', () => {
   it('is 0 for no messages and charges an empty message its overhead', () => {
     expect(countPromptTokens([])).toBe(0);
     expect(countPromptTokens([{ role: 'user', content: '' }])).toBe(TOKENS_PER_MESSAGE + REPLY_PRIMER_TOKENS);
+  });
+
+  it('counts very long unbroken runs in bounded time, close to their whole count', () => {
+    // counted whole, 300k letters in a row would take minutes (quadratic BPE) and time the test out
+    const attack = 'x'.repeat(300_000);
+    const n = countTokens(attack);
+    expect(n).toBeGreaterThan(0);
+    expect(n).toBeLessThan(300_000);
+    // a run of 2,000 letters, counted in four pieces, stays within two tokens per piece of its exact count
+    const run = 'abcdefghij'.repeat(200);
+    const load = require('gpt-tokenizer/encoding/o200k_base') as { countTokens: (t: string) => number };
+    const exact = load.countTokens(`see ${run} here`);
+    const pieces = countTokens(`see ${run} here`);
+    expect(pieces).toBeGreaterThanOrEqual(exact);
+    expect(pieces - exact).toBeLessThanOrEqual(8);
   });
 });

@@ -38,8 +38,26 @@ export function warmTokenizer(): void {
  */
 export function countTokens(text: string): number {
   if (text.length === 0) return 0;
-  return load().countTokens(text, PLAIN_TEXT);
+  const enc = load();
+  // BPE time is quadratic in the length of one pre-token (a run with no space or digit): 128k
+  // letters in a row take ~11 s. Such runs (never prose; possibly an attack) are counted in
+  // LONG_RUN-character pieces, which may overcount them by a token per piece.
+  let total = 0;
+  let start = 0;
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 32 || (c >= 48 && c <= 57)) run = 0;
+    else if (++run >= LONG_RUN) {
+      total += enc.countTokens(text.slice(start, i + 1), PLAIN_TEXT);
+      start = i + 1;
+      run = 0;
+    }
+  }
+  return total + (start < text.length ? enc.countTokens(start === 0 ? text : text.slice(start), PLAIN_TEXT) : 0);
 }
+
+const LONG_RUN = 512;
 
 /**
  * Prompt tokens of a chat: content tokens plus TOKENS_PER_MESSAGE per message, plus

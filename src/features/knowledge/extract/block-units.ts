@@ -1,6 +1,6 @@
 import { countTokens } from '../../../llm/tokens.ts';
 import type { Block } from './markdown-blocks.ts';
-import { lineSpans, splitToBudget, type CountedSpan, type Span } from './split-text.ts';
+import { countOrSplit, lineSpans, splitToBudget, type CountedSpan, type Span } from './split-text.ts';
 
 /**
  * The smallest pieces the chunker packs: a whole block when it fits the budget, otherwise the
@@ -29,7 +29,7 @@ export function blockUnits(
 ): { units: Unit[]; wrapper?: Wrapper } {
   const prose = PROSE.has(block.kind);
   const unit = (s: CountedSpan): Unit => ({ ...s, block: index, page, prose });
-  const tokens = countTokens(md.slice(block.start, block.end));
+  const tokens = countOrSplit(md.slice(block.start, block.end));
   if (tokens <= maxTokens) return { units: [unit({ start: block.start, end: block.end, tokens })] };
 
   if (block.kind === 'table' || block.kind === 'code') {
@@ -39,7 +39,7 @@ export function blockUnits(
   if (block.kind !== 'list') return { units: splitToBudget(md, block, maxTokens).map(unit) };
   const units: Unit[] = [];
   for (const item of listItems(md, block)) {
-    const t = countTokens(md.slice(item.start, item.end));
+    const t = countOrSplit(md.slice(item.start, item.end));
     if (t <= maxTokens) units.push(unit({ ...item, tokens: t }));
     else for (const s of splitToBudget(md, item, maxTokens)) units.push(unit(s));
   }
@@ -71,7 +71,7 @@ function splitWrapped(md: string, block: Block, maxTokens: number): { pieces: Co
   const body = lines.slice(headerLines, closed ? -1 : undefined).filter((l) => l.text.trim() !== '');
   const open = md.slice(block.start, trimEnd(md, block.start, lines[headerLines - 1]!.end).end);
   const close = isCode ? (closed ? lines.at(-1)!.text.trim() : fence) : '';
-  const wrapper = { open, close, openTokens: countTokens(open), closeTokens: countTokens(close) };
+  const wrapper = { open, close, openTokens: countOrSplit(open), closeTokens: countTokens(close) };
   // Each of the two joins ("\n" after the header or fence, before the closing fence) may cost up to
   // three tokens once tokenized together with its neighbours; a piece must fit even alone in a chunk.
   const budget = maxTokens - wrapper.openTokens - wrapper.closeTokens - 6;
@@ -81,7 +81,7 @@ function splitWrapped(md: string, block: Block, maxTokens: number): { pieces: Co
   for (const line of body) {
     // Code keeps its indentation; a table row is trimmed like any block.
     const span = isCode ? trimEnd(md, line.start, line.end) : lineSpans(md, line.start, line.end)[0]!;
-    const tokens = countTokens(md.slice(span.start, span.end));
+    const tokens = countOrSplit(md.slice(span.start, span.end));
     if (tokens <= budget) pieces.push({ ...span, tokens });
     else for (const s of splitToBudget(md, span, budget)) pieces.push(s);
   }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { countTokens } from '../../../llm/tokens.ts';
 import { chunkMarkdown, type Chunk } from './chunker.ts';
 import { pageMarker } from './page-marker.ts';
+import { hasLongRun } from './split-text.ts';
 
 const sentence = (i: number) => `Fact number ${i} says the plan includes ${i * 3} seats and ${i} projects.`;
 const paragraph = (from: number, count: number) => Array.from({ length: count }, (_, k) => sentence(from + k)).join(' ');
@@ -120,6 +121,24 @@ describe('chunkMarkdown: budget and boundaries', () => {
     const chunks = chunkMarkdown(md, { maxTokens: 100, overlapTokens: 0 });
     expectWellFormed(md, chunks, 100);
     expect(chunks.map((c) => c.text).join('').replace(/\s/g, '')).toBe(`Key:${blob}end.`);
+  });
+});
+
+describe('chunkMarkdown: pathological runs', () => {
+  it('detects runs that would make BPE slow, and only those', () => {
+    expect(hasLongRun('a'.repeat(511))).toBe(false);
+    expect(hasLongRun(`${'a'.repeat(400)} ${'b'.repeat(400)}`)).toBe(false);
+    expect(hasLongRun(`${'a'.repeat(400)}1${'b'.repeat(400)}`)).toBe(false);
+    expect(hasLongRun(`x ${'='.repeat(512)}`)).toBe(true);
+  });
+
+  it('chunks a 300k-letter run without tokenizing it whole (BPE is quadratic in a run’s length)', () => {
+    let x = 1;
+    const run = Array.from({ length: 300_000 }, () => 'abcdefghijklmnopqrstuvwxyz'[(x = (x * 48271) % 2147483647) % 26]).join('');
+    const md = `# Dump\n\nBefore. ${run} After.`;
+    const chunks = chunkMarkdown(md, { maxTokens: 400, overlapTokens: 50 });
+    expectWellFormed(md, chunks, 400);
+    expect(chunks.map((c) => c.text).join('').replace(/Before\. |After\./g, '')).toContain(run.slice(0, 5000));
   });
 });
 
@@ -266,7 +285,7 @@ describe('chunkMarkdown: invariants on generated documents', () => {
   it('never exceeds maxTokens, counts exactly and starts each chunk where its range starts', () => {
     // Thousands of chunks: violations are collected and asserted once (an expect per chunk is slow).
     const violations: string[] = [];
-    for (let d = 0; d < 150; d++) {
+    for (let d = 0; d < 80; d++) {
       const md = Array.from({ length: 1 + rnd(25) }, block).join(rnd(5) ? '\n\n' : '\r\n\r\n');
       const maxTokens = [12, 20, 30, 80, 300][rnd(5)]!;
       const chunks = chunkMarkdown(md, { maxTokens, overlapTokens: rnd(Math.min(maxTokens, 40)) });

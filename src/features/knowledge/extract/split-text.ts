@@ -1,5 +1,26 @@
 import { countTokens } from '../../../llm/tokens.ts';
 
+// gpt-tokenizer's BPE takes time quadratic in the length of one pre-token (a run of letters or of
+// punctuation with no space or digit): 8k letters take ~60 ms, 128k letters ~11 s. Prose never has
+// such runs, so text holding one is never counted whole; it is split first, down to pieces of at most
+// RUN_PIECE characters.
+const LONG_RUN = 512;
+const RUN_PIECE = 512;
+
+/** True when `text` has LONG_RUN characters in a row without whitespace or a digit (a superset of long pre-tokens). */
+export function hasLongRun(text: string): boolean {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 32 || (c >= 48 && c <= 57)) run = 0;
+    else if (++run >= LONG_RUN) return true;
+  }
+  return false;
+}
+
+/** Token count of text that may be arbitrarily long: Infinity (meaning "split it") when counting it whole would be slow. */
+export const countOrSplit = (text: string): number => (hasLongRun(text) ? Infinity : countTokens(text));
+
 /** A piece of the document by offsets; `tokens` is its own token count. */
 export type Span = { start: number; end: number };
 export type CountedSpan = Span & { tokens: number };
@@ -51,7 +72,7 @@ export function splitToBudget(md: string, span: Span, budget: number, level = 0)
   if (level === LEVELS.length - 1) return groupWords(md, pieces, budget);
   if (pieces.length <= 1) return splitToBudget(md, span, budget, level + 1);
   for (const piece of pieces) {
-    const tokens = countTokens(md.slice(piece.start, piece.end));
+    const tokens = countOrSplit(md.slice(piece.start, piece.end));
     if (tokens <= budget) out.push({ ...piece, tokens });
     else for (const sub of splitToBudget(md, piece, budget, level + 1)) out.push(sub);
   }
@@ -63,7 +84,7 @@ function groupWords(md: string, words: Span[], budget: number): CountedSpan[] {
   const out: CountedSpan[] = [];
   let group: CountedSpan | undefined;
   for (const word of words) {
-    const tokens = countTokens(md.slice(word.start, word.end));
+    const tokens = countOrSplit(md.slice(word.start, word.end));
     if (tokens > budget) {
       if (group) out.push(group);
       group = undefined;
@@ -83,7 +104,7 @@ function hardSplit(md: string, span: Span, budget: number): CountedSpan[] {
   const out: CountedSpan[] = [];
   let start = span.start;
   while (start < span.end) {
-    let size = Math.max(1, budget * 3);
+    let size = Math.max(1, Math.min(budget * 3, RUN_PIECE));
     let end: number;
     let tokens: number;
     do {
