@@ -50,7 +50,7 @@ export const UploadFormSchema = z
     file: z.string().meta({ format: 'binary', description: 'PDF, DOCX, TXT, Markdown or HTML; at most 50 MB.' }),
     title: z.string().max(255).optional().meta({ description: 'Defaults to the file name.' }),
   })
-  .meta({ id: 'KnowledgeUpload' });
+  .meta({ description: 'A file upload as multipart/form-data.' });
 
 export const UpdateContentBodySchema = z
   .object({
@@ -81,7 +81,7 @@ const ContentSourceSchema = z
     file_name: z.string().optional(),
     mime_type: z.string().optional(),
   })
-  .meta({ id: 'KnowledgeContentInput', description: 'What was added: the text, the website settings, or the file name.' });
+  .meta({ id: 'KnowledgeSource', description: 'What was added: the text, the website settings, or the file name.' });
 
 const ContentBase = z.object({
   id: z.string().meta({ examples: ['kn_3JbV7x9QmT2LcR8pWn1Ya'] }),
