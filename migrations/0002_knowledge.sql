@@ -64,7 +64,7 @@ ALTER TABLE "knowledge_contents" ADD CONSTRAINT "knowledge_contents_assistant_id
 ALTER TABLE "knowledge_contents" ADD CONSTRAINT "knowledge_contents_parent_id_knowledge_contents_id_fk" FOREIGN KEY ("parent_id") REFERENCES "public"."knowledge_contents"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "knowledge_files" ADD CONSTRAINT "knowledge_files_content_id_knowledge_contents_id_fk" FOREIGN KEY ("content_id") REFERENCES "public"."knowledge_contents"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "jobs_due_idx" ON "jobs" USING btree ("status","run_at");--> statement-breakpoint
-CREATE UNIQUE INDEX "jobs_dedupe_idx" ON "jobs" USING btree ("dedupe_key") WHERE "jobs"."status" in ('queued', 'running');--> statement-breakpoint
+CREATE UNIQUE INDEX "jobs_dedupe_idx" ON "jobs" USING btree ("dedupe_key") WHERE "jobs"."status" = 'queued';--> statement-breakpoint
 CREATE INDEX "knowledge_chunks_content_idx" ON "knowledge_chunks" USING btree ("content_id","chunk_index");--> statement-breakpoint
 CREATE INDEX "knowledge_chunks_org_idx" ON "knowledge_chunks" USING btree ("org_id","assistant_id");--> statement-breakpoint
 CREATE INDEX "knowledge_chunks_tsv_idx" ON "knowledge_chunks" USING gin ("tsv");--> statement-breakpoint

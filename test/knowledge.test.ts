@@ -279,6 +279,11 @@ describe('knowledge', () => {
     expect((await client(server, stranger.key).get(`/orgs/c/knowledge/contents/${own.body.id}`)).status).toBe(404);
     expect((await client(server, stranger.key).post('/orgs/c/knowledge/search', { query: 'VIP desk' })).body.results).toEqual([]);
     expect((await client(server, stranger.key).del(`/orgs/c/knowledge/contents/${own.body.id}`)).status).toBe(404);
+
+    // deleting the assistant deletes its own knowledge with it
+    expect((await api.del(`/orgs/c/assistants/${t.agentId}`)).status).toBe(200);
+    expect((await api.get(`/orgs/c/knowledge/contents/${own.body.id}`)).status).toBe(404);
+    expect((await api.post('/orgs/c/knowledge/search', { query: 'VIP desk' })).body.results).toEqual([]);
   });
 
   it('stops answering from an item once it is deleted', async () => {
@@ -310,5 +315,9 @@ describe('knowledge', () => {
     expect((await invoke(t, 'How much is the delivery fee?')).body.response).toMatch(/7 euros/);
     const chunks = await api.get(`/orgs/c/knowledge/contents/${item.body.id}/chunks`);
     expect(chunks.body.map((c: { text: string }) => c.text).join(' ')).not.toMatch(/5 euros/);
+    // a rename reaches search results (and so the sources of answers) at once
+    expect((await api.patch(`/orgs/c/knowledge/contents/${item.body.id}`, { title: 'Delivery pricing' })).body.status).toBe('PROCESSED');
+    const found = await api.post('/orgs/c/knowledge/search', { query: 'delivery fee' });
+    expect(found.body.results[0]).toMatchObject({ content_id: item.body.id, title: 'Delivery pricing' });
   });
 });

@@ -71,7 +71,12 @@ export async function createDeps(config: Config, overrides: { logger?: Logger; d
       providers.forgetCached();
     },
   });
-  const assistants = createAssistantsService({ db, defaultModel: config.defaultModel, cacheTtlMs });
+  const assistants = createAssistantsService({
+    db,
+    defaultModel: config.defaultModel,
+    cacheTtlMs,
+    onDeleted: (tx, orgId, id) => knowledge.removeForAssistant(tx, orgId, id),
+  });
   const apiKeys = createApiKeysService({
     db,
     assistantExists: async (orgId, id) => !!(await assistants.find(orgId, id)),
@@ -106,7 +111,11 @@ export async function createDeps(config: Config, overrides: { logger?: Logger; d
   if (config.knowledge.embeddingModel && !embedder) {
     logger.warn({ model: config.knowledge.embeddingModel }, 'PARLEY_EMBEDDING_MODEL names a provider without credentials; knowledge search is keyword-only');
   }
-  const retriever = createRetriever({ db, embedder });
+  const retriever = createRetriever({
+    db,
+    embedder,
+    onVectorError: (err) => logger.warn({ err }, 'embedding the query failed; this search is keyword-only'),
+  });
   const jobs = createJobQueue({
     database,
     logger,

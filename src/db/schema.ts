@@ -193,14 +193,14 @@ export const jobs = pgTable(
     lockedBy: text('locked_by'),
     lockedUntil: ts('locked_until'),
     lastError: text('last_error'),
-    /** At most one queued or running job per key (e.g. one sync per knowledge item). */
+    /** At most one queued job per key, and jobs of one key never run at once (e.g. syncs of one knowledge item). */
     dedupeKey: text('dedupe_key'),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [
     index('jobs_due_idx').on(t.status, t.runAt),
-    uniqueIndex('jobs_dedupe_idx').on(t.dedupeKey).where(sql`${t.status} in ('queued', 'running')`),
+    uniqueIndex('jobs_dedupe_idx').on(t.dedupeKey).where(sql`${t.status} = 'queued'`),
   ],
 );
 

@@ -63,7 +63,7 @@ export function registerErrorHandlers(app: FastifyInstance, opts: { bodyLimit: n
       request.log.error({ err, issues: err.cause?.issues }, 'response does not match its schema');
       return sendError(reply, 500, 'internal server error');
     }
-    const framework = frameworkMessage(err, opts.bodyLimit);
+    const framework = frameworkMessage(err, request.routeOptions?.bodyLimit ?? opts.bodyLimit);
     if (framework) {
       request.log.info({ code: err.code }, framework);
       return sendError(reply, 400, framework);

@@ -31,7 +31,10 @@ export function defineJob<S extends z.ZodType>(def: JobDefinition<S>): JobDefini
 }
 
 export interface EnqueueOptions {
-  /** While a job with this key is queued or running, enqueueing another is a no-op. */
+  /**
+   * While a job with this key is queued, enqueueing another is a no-op; one that is running
+   * finishes before the next one with its key starts.
+   */
   dedupeKey?: string;
   delayMs?: number;
 }
@@ -80,6 +83,9 @@ export function createJobQueue(deps: {
         select id from jobs
         where name in (${nameList})
           and ((status = 'queued' and run_at <= now()) or (status = 'running' and locked_until < now()))
+          and (dedupe_key is null or not exists (
+            select 1 from jobs r where r.dedupe_key = jobs.dedupe_key and r.id <> jobs.id
+              and r.status = 'running' and r.locked_until >= now()))
         order by run_at
         limit 1
         for update skip locked
@@ -179,7 +185,7 @@ export function createJobQueue(deps: {
           runAt: new Date(Date.now() + (opts.delayMs ?? 0)),
           dedupeKey: opts.dedupeKey ?? null,
         })
-        .onConflictDoNothing({ target: jobs.dedupeKey, where: sql`${jobs.status} in ('queued', 'running')` });
+        .onConflictDoNothing({ target: jobs.dedupeKey, where: sql`${jobs.status} = 'queued'` });
     },
 
     /** Looks for work now instead of at the next poll (after a commit that enqueued some). */

@@ -1,4 +1,4 @@
-import type { Db } from '../../db/client.ts';
+import type { Db, Tx } from '../../db/client.ts';
 import type { AssistantRow } from '../../db/schema.ts';
 import { notFound } from '../../lib/errors.ts';
 import { newId, randomBase62 } from '../../lib/ids.ts';
@@ -27,7 +27,13 @@ const DEFAULT_CONVERSATION: AssistantConfig['conversation'] = {
 
 export type AssistantsService = ReturnType<typeof createAssistantsService>;
 
-export function createAssistantsService(deps: { db: Db; defaultModel: string; cacheTtlMs?: number }) {
+export function createAssistantsService(deps: {
+  db: Db;
+  defaultModel: string;
+  cacheTtlMs?: number;
+  /** Removes what only this assistant used (its own knowledge), in the deleting transaction. */
+  onDeleted?: (tx: Tx, orgId: string, assistantId: string) => Promise<unknown>;
+}) {
   const { db } = deps;
   // The runtime reads an assistant on every call; changes made here drop the entry at once.
   const live = createTtlCache<AssistantRow | null>({ ttlMs: deps.cacheTtlMs ?? 0 });
@@ -124,9 +130,12 @@ export function createAssistantsService(deps: { db: Db; defaultModel: string; ca
 
     /** Soft delete: the record stays for chats and usage history but leaves lists and the runtime API. */
     async remove(orgId: string, id: string): Promise<void> {
-      const row = await repo.updateAssistant(db, orgId, id, { deletedAt: new Date() });
+      await db.transaction(async (tx) => {
+        const row = await repo.updateAssistant(tx, orgId, id, { deletedAt: new Date() });
+        if (!row) throw notFound('Assistant');
+        await deps.onDeleted?.(tx, orgId, id);
+      });
       live.delete(id);
-      if (!row) throw notFound('Assistant');
     },
   };
 }

@@ -10,6 +10,8 @@ import * as repo from './knowledge.repo.ts';
 import type { Retriever } from './retrieval.ts';
 
 export const INGEST_JOB = 'knowledge.ingest';
+/** One queued run per item; runs of one item never overlap. */
+export const ingestKey = (contentId: string) => `knowledge:${contentId}`;
 
 /** Chunk size: a few paragraphs, enough context for an answer, small enough to rank precisely. */
 const CHUNK_TOKENS = 400;
@@ -99,7 +101,8 @@ async function ingestWebsite(deps: IngestDeps, item: ContentRow, ctx: JobContext
       },
     });
   } catch (err) {
-    if (err instanceof CrawlError) throw new PermanentError(err.message);
+    // A site that is down for a moment (refused, timeout, 5xx) is tried again with backoff.
+    if (err instanceof CrawlError && !err.retryable) throw new PermanentError(err.message);
     throw err;
   }
   await repo.deleteStalePages(deps.db, item.id, seen);
@@ -112,7 +115,7 @@ export function knowledgeJobs(deps: IngestDeps): JobDefinition[] {
       name: INGEST_JOB,
       payload: z.object({ content_id: z.string() }),
       maxAttempts: 4,
-      backoffMs: 2_000,
+      backoffMs: 1_000,
       timeoutMs: 30 * 60_000,
       async run({ content_id }, ctx) {
         const item = await repo.findContentById(deps.db, content_id);
@@ -122,7 +125,9 @@ export function knowledgeJobs(deps: IngestDeps): JobDefinition[] {
         else if (item.type === 'FILE') await ingestFile(deps, item, ctx.signal);
         else await ingestWebsite(deps, item, ctx);
         await deps.db.transaction(async (tx) => {
-          await repo.updateContent(tx, item.id, { status: 'PROCESSED', error: null });
+          // Changed while this run went on: the queued run will finish the job, so do not claim it done.
+          const superseded = await repo.hasQueuedJob(tx, ingestKey(item.id));
+          await repo.updateContent(tx, item.id, { status: superseded ? 'PENDING' : 'PROCESSED', error: null });
           if (item.type === 'FILE') await repo.deleteFile(tx, item.id);
         });
         ctx.logger.info({ content_id, type: item.type }, 'knowledge item processed');

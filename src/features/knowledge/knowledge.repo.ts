@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, ilike, inArray, isNull, notInArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
-import { type ChunkRow, type ContentRow, knowledgeChunks, knowledgeContents, knowledgeFiles } from '../../db/schema.ts';
+import { type ChunkRow, type ContentRow, jobs, knowledgeChunks, knowledgeContents, knowledgeFiles } from '../../db/schema.ts';
 import { type PageQuery, pageOffset } from '../../lib/pagination.ts';
 import type { ListContentsQuery } from './knowledge.schemas.ts';
 
@@ -175,4 +175,24 @@ export async function stats(db: DbOrTx, orgId: string) {
     pending: Number(row?.pending ?? 0),
     failed: Number(row?.failed ?? 0),
   };
+}
+
+/** True when another run for this key is waiting (the item changed while it was being processed). */
+export async function hasQueuedJob(db: DbOrTx, dedupeKey: string): Promise<boolean> {
+  const [row] = await db.select({ id: jobs.id }).from(jobs).where(and(eq(jobs.dedupeKey, dedupeKey), eq(jobs.status, 'queued'))).limit(1);
+  return !!row;
+}
+
+/** Chunks carry their item's title (for search and passages): a rename reaches them too. */
+export async function retitleChunks(db: DbOrTx, contentId: string, title: string): Promise<void> {
+  await db.update(knowledgeChunks).set({ title }).where(eq(knowledgeChunks.contentId, contentId));
+}
+
+/** An assistant's own items go with it (chunks and pages by cascade). */
+export async function deleteAssistantContents(db: DbOrTx, orgId: string, assistantId: string): Promise<number> {
+  const rows = await db
+    .delete(knowledgeContents)
+    .where(and(eq(knowledgeContents.orgId, orgId), eq(knowledgeContents.assistantId, assistantId)))
+    .returning({ id: knowledgeContents.id });
+  return rows.length;
 }

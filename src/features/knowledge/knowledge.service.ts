@@ -1,10 +1,10 @@
-import type { Db } from '../../db/client.ts';
+import type { Db, DbOrTx } from '../../db/client.ts';
 import type { ChunkRow, ContentRow, knowledgeContents } from '../../db/schema.ts';
 import type { JobQueue } from '../../jobs/job-queue.ts';
 import { badRequest, notFound } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Page, PageQuery } from '../../lib/pagination.ts';
-import { INGEST_JOB } from './knowledge.jobs.ts';
+import { INGEST_JOB, ingestKey } from './knowledge.jobs.ts';
 import * as repo from './knowledge.repo.ts';
 import type { Chunk, Content, CreateContentInput, ListContentsQuery, SearchInput } from './knowledge.schemas.ts';
 import type { Retriever, Scope } from './retrieval.ts';
@@ -73,7 +73,7 @@ export function createKnowledgeService(deps: KnowledgeDeps) {
     const created = await db.transaction(async (tx) => {
       const item = await repo.insertContent(tx, { ...row, id: newId('knowledge') });
       if (file) await repo.saveFile(tx, item.id, file);
-      await queue.enqueue(tx, INGEST_JOB, { content_id: item.id }, { dedupeKey: `knowledge:${item.id}` });
+      await queue.enqueue(tx, INGEST_JOB, { content_id: item.id }, { dedupeKey: ingestKey(item.id) });
       return item;
     });
     queue.wake();
@@ -83,7 +83,7 @@ export function createKnowledgeService(deps: KnowledgeDeps) {
   async function reprocess(item: ContentRow, patch: Partial<ContentRow>): Promise<Content> {
     const row = await db.transaction(async (tx) => {
       const updated = await repo.updateContent(tx, item.id, { ...patch, status: 'PENDING', error: null });
-      await queue.enqueue(tx, INGEST_JOB, { content_id: item.id }, { dedupeKey: `knowledge:${item.id}` });
+      await queue.enqueue(tx, INGEST_JOB, { content_id: item.id }, { dedupeKey: ingestKey(item.id) });
       return updated!;
     });
     queue.wake();
@@ -147,6 +147,7 @@ export function createKnowledgeService(deps: KnowledgeDeps) {
     async update(orgId: string, id: string, input: { title?: string; text?: string }): Promise<Content> {
       const item = await mustFind(orgId, id);
       if (input.text !== undefined && item.type !== 'TEXT') throw badRequest('text: only TEXT items have a text to replace');
+      if (input.title !== undefined) await repo.retitleChunks(db, id, input.title);
       if (input.text === undefined) {
         const row = await repo.updateContent(db, id, { ...(input.title !== undefined && { title: input.title }) });
         return toContent(row!);
@@ -194,6 +195,12 @@ export function createKnowledgeService(deps: KnowledgeDeps) {
     },
 
     stats: (orgId: string) => repo.stats(db, orgId),
+
+    /** Called when an assistant is deleted: its own knowledge has no one left to serve. */
+    removeForAssistant: (tx: DbOrTx, orgId: string, assistantId: string) => repo.deleteAssistantContents(tx, orgId, assistantId),
+
+    /** False when embeddings were asked for but cannot be used (no pgvector): search is keyword-only. */
+    hybridAvailable: () => deps.retriever.hybrid(),
 
     async search(orgId: string, input: SearchInput) {
       let scope: Scope | undefined;

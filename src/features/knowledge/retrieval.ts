@@ -43,7 +43,7 @@ function scopeFilter(req: SearchRequest): SQL {
 
 const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).rows;
 
-export function createRetriever(deps: { db: Db; embedder?: Embedder }) {
+export function createRetriever(deps: { db: Db; embedder?: Embedder; onVectorError?: (err: unknown) => void }) {
   const { db } = deps;
   let vectorColumn: Promise<boolean> | undefined;
   /** pgvector is optional on PostgreSQL: the column exists only where the extension did. */
@@ -100,7 +100,18 @@ export function createRetriever(deps: { db: Db; embedder?: Embedder }) {
     async search(req: SearchRequest): Promise<{ mode: 'keyword' | 'hybrid'; results: SearchResult[] }> {
       const k = Math.max(req.limit * 4, 20);
       const useVectors = await this.hybrid();
-      const [byKeyword, byVector] = await Promise.all([keyword(req, k), useVectors ? vector(req, k) : Promise.resolve([])]);
+      // An embedding provider that fails must not fail the answer: keyword results still stand.
+      let vectorFailed = false;
+      const [byKeyword, byVector] = await Promise.all([
+        keyword(req, k),
+        useVectors
+          ? vector(req, k).catch((err: unknown) => {
+              vectorFailed = true;
+              deps.onVectorError?.(err);
+              return [] as Row[];
+            })
+          : Promise.resolve([] as Row[]),
+      ]);
       const fused = new Map<string, { row: Row; score: number; keyword_rank: number | null; vector_rank: number | null }>();
       const add = (rows: Row[], field: 'keyword_rank' | 'vector_rank') =>
         rows.forEach((row, i) => {
@@ -125,7 +136,7 @@ export function createRetriever(deps: { db: Db; embedder?: Embedder }) {
           keyword_rank,
           vector_rank,
         }));
-      return { mode: useVectors ? 'hybrid' : 'keyword', results };
+      return { mode: useVectors && !vectorFailed ? 'hybrid' : 'keyword', results };
     },
   };
 }
