@@ -14,6 +14,10 @@ export interface SearchRequest {
   scope?: Scope;
 }
 
+/** Bounds on the keyword stage's work per query (see `keyword`). */
+const DF_CAP = 5_000;
+const CANDIDATES = 300;
+
 /** Reciprocal rank fusion constant (Cormack et al.): damps the weight of the very top ranks. */
 const RRF_K = 60;
 
@@ -52,15 +56,41 @@ export function createRetriever(deps: { db: Db; embedder?: Embedder; onVectorErr
       .execute(sql`select 1 from information_schema.columns where table_name = 'knowledge_chunks' and column_name = 'embedding'`)
       .then((r) => rowsOf(r).length > 0));
 
+  /**
+   * Full-text candidates (any shared stem, GIN index), re-ordered by the summed rarity (idf) of the
+   * question's stems each chunk contains, then by ts_rank: a chunk matching "credit", "charged" and
+   * "order" beats one that repeats "card". Document frequencies are counted per org, capped at
+   * DF_CAP so a very common stem costs a bounded scan; candidates are capped at CANDIDATES.
+   */
   async function keyword(req: SearchRequest, k: number): Promise<Row[]> {
     const q = orQuery(req.query);
     if (!q) return [];
     return rowsOf<Row>(
       await db.execute(sql`
-        select c.id, c.content_id, c.title, c.url, c.heading_path, c.text
-        from knowledge_chunks c, to_tsquery('english', ${q}) q
-        where c.org_id = ${req.orgId} and ${scopeFilter(req)} and c.tsv @@ q
-        order by ts_rank_cd(c.tsv, q, 1) desc, c.id
+        with q as (select to_tsquery('english', ${q}) as q),
+        terms as (
+          select t.lexeme, quote_literal(t.lexeme)::tsquery as tq
+          from unnest(tsvector_to_array(to_tsvector('english', ${req.query}))) as t(lexeme)
+          limit 32
+        ),
+        df as (
+          select terms.tq, (select count(*) from (
+            select 1 from knowledge_chunks d where d.org_id = ${req.orgId} and d.tsv @@ terms.tq limit ${DF_CAP}) s) as n
+          from terms
+        ),
+        total as (select greatest(count(*), 1)::float8 as n from knowledge_chunks where org_id = ${req.orgId}),
+        cand as (
+          select c.id, c.content_id, c.title, c.url, c.heading_path, c.text, c.tsv, ts_rank(c.tsv, q.q) as rank
+          from knowledge_chunks c, q
+          where c.org_id = ${req.orgId} and ${scopeFilter(req)} and c.tsv @@ q.q
+          order by rank desc, c.id
+          limit ${CANDIDATES}
+        )
+        select cand.id, cand.content_id, cand.title, cand.url, cand.heading_path, cand.text
+        from cand
+        order by (
+          select coalesce(sum(ln((total.n + 1) / (df.n + 0.5))), 0) from df, total where cand.tsv @@ df.tq
+        ) desc, cand.rank desc, cand.id
         limit ${k}`),
     );
   }
