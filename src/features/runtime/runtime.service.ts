@@ -86,6 +86,7 @@ export function createRuntimeService(deps: RuntimeDeps) {
       completionTokens: usage.completion_tokens,
       latencyMs,
       outcome: status === 'COMPLETED' ? 'ok' : status === 'CANCELED' ? 'canceled' : 'error',
+      at: new Date(),
     });
   }
 

@@ -16,6 +16,8 @@ export interface UsageEntry {
   promptTokens: number;
   completionTokens: number;
   latencyMs: number;
+  /** When the call ended; the record is written a moment later, but counts for this instant. */
+  at: Date;
   outcome: 'ok' | 'error' | 'canceled';
 }
 
@@ -49,6 +51,7 @@ export function createUsageService(deps: {
           totalTokens: e.promptTokens + e.completionTokens,
           latencyMs: e.latencyMs,
           outcome: e.outcome,
+          createdAt: e.at,
         })),
       );
     },
@@ -65,10 +68,11 @@ export function createUsageService(deps: {
     },
 
     async summary(orgId: string, q: { from?: string; to?: string; group_by: repo.GroupBy }): Promise<UsageSummary> {
+      // Calls answered before this request are counted: wait for their records, then take "now".
+      await deps.settle();
       const to = q.to ? new Date(q.to) : new Date();
       const from = q.from ? new Date(q.from) : new Date(to.getTime() - 30 * 86_400_000);
       if (from >= to) throw badRequest('from: must be before to');
-      await deps.settle();
       const [groups, budget, monthUsed] = await Promise.all([
         repo.summarize(db, orgId, from, to, q.group_by),
         deps.budgetOf(orgId),
