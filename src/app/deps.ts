@@ -114,6 +114,7 @@ export async function createDeps(config: Config, overrides: { logger?: Logger; d
   const retriever = createRetriever({
     db,
     embedder,
+    cacheTtlMs,
     onVectorError: (err) => logger.warn({ err }, 'embedding the query failed; this search is keyword-only'),
   });
   const jobs = createJobQueue({

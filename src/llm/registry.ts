@@ -83,12 +83,28 @@ export function createModelRegistry(config: Pick<Config, 'providers' | 'llm'>, e
       const compat = createOpenAICompatible({ name: 'openai-compatible', baseURL: cred.baseUrl, apiKey: cred.apiKey, includeUsage: true, fetch });
       f = (m) => compat(m);
     }
-    if (orgFactories.size > 1000) orgFactories.clear();
+    if (orgFactories.size > 1000) {
+      for (const old of orgFactories.values()) models.delete(old);
+      orgFactories.clear();
+    }
     orgFactories.set(cacheKey, f);
     return f;
   };
 
   const builtin = createExtractiveModel('extractive');
+  // A model object per (client, model id), built once: constructing one per request rebuilds the
+  // SDK's response schemas each time, which showed up in profiles of the invoke path.
+  const models = new Map<Factory, Map<string, LanguageModelV2>>();
+  const modelOf = (factory: Factory, modelId: string): LanguageModelV2 => {
+    let byId = models.get(factory);
+    if (!byId) models.set(factory, (byId = new Map()));
+    let m = byId.get(modelId);
+    if (!m) {
+      if (byId.size > 1000) byId.clear();
+      byId.set(modelId, (m = factory(modelId)));
+    }
+    return m;
+  };
 
   return {
     resolve(ref, orgCredential) {
@@ -109,7 +125,7 @@ export function createModelRegistry(config: Pick<Config, 'providers' | 'llm'>, e
           `model provider "${p}" is not configured on this instance: set its credentials (see the configuration docs) or store them for the org under /orgs/{org_id}/providers`,
         );
       }
-      return { ref, provider: p, modelId, model: factory(modelId), contextWindow };
+      return { ref, provider: p, modelId, model: modelOf(factory, modelId), contextWindow };
     },
   };
 }

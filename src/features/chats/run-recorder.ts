@@ -42,7 +42,7 @@ export type FinishExtra<E> = (tx: Tx, entries: E[]) => Promise<void>;
 interface Pending<E> {
   ref: RunRef;
   start?: { input: RunStart; at: number; due: number };
-  finish?: { outcome: RunOutcome; at: number; extra: E };
+  finish?: { outcome: RunOutcome; at: number; extra: E; due: number };
 }
 
 const titleOf = (text: string) => (text.length > 80 ? `${text.slice(0, 77).trimEnd()}...` : text);
@@ -51,15 +51,27 @@ const titleOf = (text: string) => (text.length > 80 ? `${text.slice(0, 77).trimE
  * Records runtime calls (chat, messages, usage) off the request path, with group commit.
  *
  * `begin` and `finish` only queue work; one writer drains the queue in a single transaction per
- * batch, so concurrent calls share one commit instead of paying two each. A run's start is held
+ * batch, so calls share one commit (a finished run waits up to `lingerMs` for company) instead of
+ * paying two each, and no write sits between a request and its reply. A run's start is held
  * back for `startDelayMs`: a quick call (the common case) is then written once, complete, while a
  * long one (a slow model, a long stream) shows up as RUNNING while it runs. Reads that must see
  * recent runs call `settle()`; shutdown calls `close()`. A replica that dies outright loses at
  * most the batch being written; a RUNNING row it leaves is marked FAILED at the next boot.
  */
-export function createRunRecorder<E>(deps: { db: Db; logger: Logger; writeExtra: FinishExtra<E>; startDelayMs?: number }) {
+export function createRunRecorder<E>(deps: {
+  db: Db;
+  logger: Logger;
+  writeExtra: FinishExtra<E>;
+  startDelayMs?: number;
+  /** How long a finished run may wait for others to share its commit. */
+  lingerMs?: number;
+  /** A batch this large is written at once. */
+  maxBatch?: number;
+}) {
   const { db, logger } = deps;
   const startDelayMs = deps.startDelayMs ?? 100;
+  const lingerMs = deps.lingerMs ?? 20;
+  const maxBatch = deps.maxBatch ?? 256;
   const pending = new Map<string, Pending<E>>();
   let writing: Promise<void> | null = null;
   let timer: NodeJS.Timeout | null = null;
@@ -67,11 +79,10 @@ export function createRunRecorder<E>(deps: { db: Db; logger: Logger; writeExtra:
 
   function schedule(): void {
     if (writing || immediate) return;
-    let due = Infinity;
+    let due = pending.size >= maxBatch ? 0 : Infinity;
     for (const p of pending.values()) {
-      if (p.finish) due = 0;
-      else if (p.start) due = Math.min(due, p.start.due);
       if (due === 0) break;
+      due = Math.min(due, p.finish?.due ?? Infinity, p.start?.due ?? Infinity);
     }
     if (due === Infinity) return;
     if (timer) clearTimeout(timer);
@@ -88,8 +99,9 @@ export function createRunRecorder<E>(deps: { db: Db; logger: Logger; writeExtra:
     while (writing) await writing;
     const now = Date.now();
     const batch: Pending<E>[] = [];
+    const full = pending.size >= maxBatch;
     for (const [id, p] of pending) {
-      if (all || p.finish || (p.start && p.start.due <= now)) {
+      if (all || full || (p.finish && p.finish.due <= now) || (p.start && p.start.due <= now)) {
         batch.push(p);
         pending.delete(id);
       }
@@ -189,7 +201,8 @@ export function createRunRecorder<E>(deps: { db: Db; logger: Logger; writeExtra:
     /** Queues how a run ended, with the extra rows (usage) that go in the same transaction. */
     finish(ref: RunRef, outcome: RunOutcome, extra: E): void {
       const p = pending.get(ref.assistantMessageId) ?? { ref };
-      p.finish = { outcome, at: Date.now(), extra };
+      const at = Date.now();
+      p.finish = { outcome, at, extra, due: at + lingerMs };
       pending.set(ref.assistantMessageId, p);
       schedule();
     },

@@ -54,6 +54,7 @@ async function indexText(deps: IngestDeps, item: ContentRow, markdown: string, e
     await repo.replaceChunks(tx, item.id, rows);
     await repo.updateContent(tx, item.id, { ...extra, text: markdown, chunksCount: rows.length, chunksProcessed: rows.length });
   });
+  deps.retriever.noteChunks(item.orgId);
   await deps.retriever.storeEmbeddings(rows, signal);
   return rows.length;
 }

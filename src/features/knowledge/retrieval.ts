@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { createTtlCache } from '../../infra/cache/ttl-cache.ts';
 import type { Embedder } from '../../llm/embeddings.ts';
 import type { SearchResult } from './knowledge.schemas.ts';
 
@@ -47,8 +48,13 @@ function scopeFilter(req: SearchRequest): SQL {
 
 const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).rows;
 
-export function createRetriever(deps: { db: Db; embedder?: Embedder; onVectorError?: (err: unknown) => void }) {
+export function createRetriever(deps: { db: Db; embedder?: Embedder; onVectorError?: (err: unknown) => void; cacheTtlMs?: number }) {
   const { db } = deps;
+  // Most calls come from orgs without knowledge: knowing that spares the search on every message.
+  // Ingestion on this instance clears the entry; elsewhere new knowledge shows within the TTL.
+  const hasChunks = createTtlCache<boolean>({ ttlMs: deps.cacheTtlMs ?? 0 });
+  const orgHasChunks = (orgId: string) =>
+    hasChunks.getOrLoad(orgId, async () => rowsOf(await db.execute(sql`select 1 from knowledge_chunks where org_id = ${orgId} limit 1`)).length > 0);
   let vectorColumn: Promise<boolean> | undefined;
   /** pgvector is optional on PostgreSQL: the column exists only where the extension did. */
   const hasVectors = () =>
@@ -127,9 +133,15 @@ export function createRetriever(deps: { db: Db; embedder?: Embedder; onVectorErr
     },
 
     /** Keyword and (when available) vector candidates, fused by reciprocal rank. */
+    /** New chunks exist for this org: stop treating it as empty. */
+    noteChunks(orgId: string): void {
+      hasChunks.delete(orgId);
+    },
+
     async search(req: SearchRequest): Promise<{ mode: 'keyword' | 'hybrid'; results: SearchResult[] }> {
       const k = Math.max(req.limit * 4, 20);
       const useVectors = await this.hybrid();
+      if (!(await orgHasChunks(req.orgId))) return { mode: useVectors ? 'hybrid' : 'keyword', results: [] };
       // An embedding provider that fails must not fail the answer: keyword results still stand.
       let vectorFailed = false;
       const [byKeyword, byVector] = await Promise.all([

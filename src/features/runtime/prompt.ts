@@ -16,11 +16,21 @@ export interface Turn {
 
 const escapeAttr = (s: string) => s.replace(/"/g, '&quot;').replace(/\n/g, ' ');
 
+// Building an Intl.DateTimeFormat costs far more than using one: kept per time zone.
+const formatters = new Map<string, { date: Intl.DateTimeFormat; weekday: Intl.DateTimeFormat; time: Intl.DateTimeFormat }>();
+
 function describeNow(now: Date, timeZone: string): string {
-  const date = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-  const weekday = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'long' }).format(now);
-  const time = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit' }).format(now);
-  return `Current date: ${date} (${weekday}), ${time}`;
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = {
+      date: new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }),
+      weekday: new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'long' }),
+      time: new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit' }),
+    };
+    if (formatters.size > 500) formatters.clear();
+    formatters.set(timeZone, f);
+  }
+  return `Current date: ${f.date.format(now)} (${f.weekday.format(now)}), ${f.time.format(now)}`;
 }
 
 /**

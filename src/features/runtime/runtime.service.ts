@@ -185,6 +185,8 @@ export function createRuntimeService(deps: RuntimeDeps) {
       } catch (err) {
         const status = statusOnError(signal, clientGone);
         record(p, run, '', status, unfinishedUsage(p, ''), status === 'FAILED' ? upstreamError(err, signal).message : 'client disconnected');
+        // The caller left: nobody reads this reply, and it is not the provider's failure.
+        if (status === 'CANCELED') throw new AppError('bad_request', 'client disconnected');
         if (!(err instanceof AppError)) deps.logger.warn({ err, agent_id: p.agentId }, 'model call failed');
         throw upstreamError(err, signal);
       }

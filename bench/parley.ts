@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Child, freePort, spawnChild, waitForHttp } from './proc.ts';
+import { MODEL } from './shape.ts';
+
+/**
+ * Parley as a user runs it: `node bin/parley.js start` in a child process, configured only
+ * through its environment, set up only through its HTTP API.
+ */
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** `apk_` and 43 base62 characters, the shape PARLEY_BOOTSTRAP_KEY requires. */
+export function generateKey(): string {
+  const bytes = randomBytes(43);
+  return `apk_${Array.from(bytes, (b) => BASE62[b % 62]).join('')}`;
+}
+
+/** The caller's environment without any setting that would change what Parley does. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (/^(PARLEY_|DATABASE_URL$|OPENAI_|ANTHROPIC_|REDIS_|PORT$|HOST$)/.test(k)) continue;
+    env[k] = v;
+  }
+  return env;
+}
+
+export interface ParleyInstance {
+  child: Child;
+  url: string;
+  key: string;
+  assistantId: string;
+}
+
+export async function startParley(opts: {
+  name: string;
+  upstreamPort: number;
+  dataDir: string;
+  logFile: string;
+  databaseUrl?: string;
+  profileDir?: string;
+}): Promise<ParleyInstance> {
+  const port = await freePort();
+  const key = generateKey();
+  mkdirSync(opts.dataDir, { recursive: true });
+  const env: NodeJS.ProcessEnv = {
+    ...cleanEnv(),
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PARLEY_DATA_DIR: opts.dataDir,
+    PARLEY_BOOTSTRAP_KEY: key,
+    PARLEY_SECRET: randomBytes(24).toString('hex'),
+    PARLEY_RATE_LIMIT_PER_MINUTE: '100000000',
+    PARLEY_LOG_LEVEL: 'warn',
+    PARLEY_SHUTDOWN_TIMEOUT_MS: '5000',
+    OPENAI_COMPATIBLE_BASE_URL: `http://127.0.0.1:${opts.upstreamPort}/v1`,
+    PARLEY_EGRESS_ALLOW: '127.0.0.1/32',
+    ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}),
+  };
+  const nodeArgs = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : [];
+  const child = spawnChild(opts.name, process.execPath, [...nodeArgs, path.join(ROOT, 'bin/parley.js'), 'start'], {
+    env,
+    cwd: ROOT,
+    logFile: opts.logFile,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${url}/readyz`, child, 90_000);
+
+  const res = await fetch(`${url}/orgs/c/assistants`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'Bench', config: { model: `openai-compatible/${MODEL}` } }),
+  });
+  const text = await res.text();
+  if (res.status !== 201 && res.status !== 200) {
+    throw new Error(`${opts.name}: creating the assistant answered ${res.status}: ${text}`);
+  }
+  const assistantId = (JSON.parse(text) as { id: string }).id;
+  return { child, url, key, assistantId };
+}
