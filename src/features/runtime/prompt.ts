@@ -1,6 +1,6 @@
 import type { ModelMessage } from 'ai';
 import { AppError } from '../../lib/errors.ts';
-import { countPromptTokens, countTokens } from '../../llm/tokens.ts';
+import { countPromptTokens, countTokens, REPLY_PRIMER_TOKENS, TOKENS_PER_MESSAGE } from '../../llm/tokens.ts';
 
 export interface Passage {
   knowledgeId: string;
@@ -73,6 +73,18 @@ export function fitHistory(input: {
   maxOutputTokens: number;
 }): { messages: ModelMessage[]; dropped: number; maxOutputTokens: number } {
   const reserve = Math.min(input.maxOutputTokens, Math.floor(input.contextWindow / 4));
+  // Every token covers at least one UTF-8 byte, so a prompt whose bytes (plus framing) fit the
+  // window fits in tokens too: the common case skips tokenizing altogether.
+  const framing = REPLY_PRIMER_TOKENS + TOKENS_PER_MESSAGE * (input.history.length + 2);
+  let bytes = Buffer.byteLength(input.system) + Buffer.byteLength(input.message);
+  for (const t of input.history) bytes += Buffer.byteLength(t.content);
+  if (bytes + framing <= input.contextWindow - reserve) {
+    return {
+      messages: [...input.history.map((t) => ({ role: t.role, content: t.content }) as ModelMessage), { role: 'user', content: input.message }],
+      dropped: 0,
+      maxOutputTokens: reserve,
+    };
+  }
   const fixed = countPromptTokens([
     { role: 'system', content: input.system },
     { role: 'user', content: input.message },
