@@ -40,6 +40,7 @@ export interface Deps {
   runtime: RuntimeService;
   knowledge: KnowledgeService;
   jobs: JobQueue;
+  recorder: RunRecorder<UsageEntry>;
   models: ModelRegistry;
   egressFetch: EgressFetch;
   close(): Promise<void>;
@@ -174,6 +175,7 @@ export async function createDeps(config: Config, overrides: { logger?: Logger; d
     runtime,
     knowledge,
     jobs,
+    recorder,
     models,
     egressFetch,
     async close() {

@@ -70,7 +70,7 @@ export function createRunRecorder<E>(deps: {
 }) {
   const { db, logger } = deps;
   const startDelayMs = deps.startDelayMs ?? 100;
-  const lingerMs = deps.lingerMs ?? 20;
+  const lingerMs = deps.lingerMs ?? 50;
   const maxBatch = deps.maxBatch ?? 256;
   const pending = new Map<string, Pending<E>>();
   let writing: Promise<void> | null = null;
