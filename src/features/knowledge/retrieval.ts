@@ -16,8 +16,10 @@ export interface SearchRequest {
 }
 
 /** Bounds on the keyword stage's work per query (see `keyword`). */
-const DF_CAP = 5_000;
-const CANDIDATES = 300;
+const DF_CAP = 2_000;
+const MAX_TERMS = 24;
+const CANDIDATE_TERMS = 6;
+const CANDIDATES = 2_000;
 
 /** Reciprocal rank fusion constant (Cormack et al.): damps the weight of the very top ranks. */
 const RRF_K = 60;
@@ -62,41 +64,51 @@ export function createRetriever(deps: { db: Db; embedder?: Embedder; onVectorErr
       .execute(sql`select 1 from information_schema.columns where table_name = 'knowledge_chunks' and column_name = 'embedding'`)
       .then((r) => rowsOf(r).length > 0));
 
+  /** Chunks of the org: the N of idf, cached like the other per-org facts. */
+  const chunkCount = createTtlCache<number>({ ttlMs: deps.cacheTtlMs ?? 0 });
+
   /**
-   * Full-text candidates (any shared stem, GIN index), re-ordered by the summed rarity (idf) of the
-   * question's stems each chunk contains, then by ts_rank: a chunk matching "credit", "charged" and
-   * "order" beats one that repeats "card". Document frequencies are counted per org, capped at
-   * DF_CAP so a very common stem costs a bounded scan; candidates are capped at CANDIDATES.
+   * Full-text search ranked by the rarity of what matched. The question's stems are counted
+   * (document frequency, capped at DF_CAP so a very common stem costs a bounded scan); candidates
+   * come from the rarest stems only (at most CANDIDATE_TERMS of them, unordered, at most
+   * CANDIDATES rows), so a question full of common words never ranks the whole corpus; candidates
+   * are then ordered by the summed idf of the stems they contain, then by ts_rank. A chunk that
+   * matches "credit", "charged" and "order" thus beats one that repeats "card".
    */
   async function keyword(req: SearchRequest, k: number): Promise<Row[]> {
-    const q = orQuery(req.query);
-    if (!q) return [];
+    if (!orQuery(req.query)) return [];
+    const terms = rowsOf<{ lexeme: string; df: number | string }>(
+      await db.execute(sql`
+        select t.lexeme, (select count(*) from (
+          select 1 from knowledge_chunks d where d.org_id = ${req.orgId} and d.tsv @@ quote_literal(t.lexeme)::tsquery limit ${DF_CAP}) s) as df
+        from (select distinct unnest(tsvector_to_array(to_tsvector('english', ${req.query}))) as lexeme limit ${MAX_TERMS}) t`),
+    )
+      .map((t) => ({ lexeme: t.lexeme, df: Number(t.df) }))
+      .filter((t) => t.df > 0);
+    if (terms.length === 0) return [];
+    const n = await chunkCount.getOrLoad(req.orgId, async () =>
+      Number(rowsOf<{ n: number | string }>(await db.execute(sql`select count(*) as n from knowledge_chunks where org_id = ${req.orgId}`))[0]?.n ?? 0),
+    );
+    const weighted = terms.map((t) => ({ ...t, idf: Math.log((Math.max(n, t.df) + 1) / (t.df + 0.5)) }));
+    const seeds = [...weighted].sort((a, b) => a.df - b.df).slice(0, CANDIDATE_TERMS);
+    const tq = (lexeme: string) => sql`quote_literal(${lexeme})::tsquery`;
+    const seedQuery = sql.join(seeds.map((t) => tq(t.lexeme)), sql` || `);
+    const allQuery = sql.join(weighted.map((t) => tq(t.lexeme)), sql` || `);
+    const score = sql.join(
+      weighted.map((t) => sql`(case when cand.tsv @@ ${tq(t.lexeme)} then ${t.idf}::float8 else 0 end)`),
+      sql` + `,
+    );
     return rowsOf<Row>(
       await db.execute(sql`
-        with q as (select to_tsquery('english', ${q}) as q),
-        terms as (
-          select t.lexeme, quote_literal(t.lexeme)::tsquery as tq
-          from unnest(tsvector_to_array(to_tsvector('english', ${req.query}))) as t(lexeme)
-          limit 32
-        ),
-        df as (
-          select terms.tq, (select count(*) from (
-            select 1 from knowledge_chunks d where d.org_id = ${req.orgId} and d.tsv @@ terms.tq limit ${DF_CAP}) s) as n
-          from terms
-        ),
-        total as (select greatest(count(*), 1)::float8 as n from knowledge_chunks where org_id = ${req.orgId}),
-        cand as (
-          select c.id, c.content_id, c.title, c.url, c.heading_path, c.text, c.tsv, ts_rank(c.tsv, q.q) as rank
-          from knowledge_chunks c, q
-          where c.org_id = ${req.orgId} and ${scopeFilter(req)} and c.tsv @@ q.q
-          order by rank desc, c.id
+        with cand as (
+          select c.id, c.content_id, c.title, c.url, c.heading_path, c.text, c.tsv
+          from knowledge_chunks c
+          where c.org_id = ${req.orgId} and ${scopeFilter(req)} and c.tsv @@ (${seedQuery})
           limit ${CANDIDATES}
         )
         select cand.id, cand.content_id, cand.title, cand.url, cand.heading_path, cand.text
         from cand
-        order by (
-          select coalesce(sum(ln((total.n + 1) / (df.n + 0.5))), 0) from df, total where cand.tsv @@ df.tq
-        ) desc, cand.rank desc, cand.id
+        order by ${score} desc, ts_rank(cand.tsv, ${allQuery}) desc, cand.id
         limit ${k}`),
     );
   }
@@ -136,6 +148,7 @@ export function createRetriever(deps: { db: Db; embedder?: Embedder; onVectorErr
     /** New chunks exist for this org: stop treating it as empty. */
     noteChunks(orgId: string): void {
       hasChunks.delete(orgId);
+      chunkCount.delete(orgId);
     },
 
     async search(req: SearchRequest): Promise<{ mode: 'keyword' | 'hybrid'; results: SearchResult[] }> {
