@@ -29,23 +29,31 @@ function cleanEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-export interface ParleyInstance {
+export interface ParleyServer {
   child: Child;
   url: string;
   key: string;
+}
+
+export interface ParleyInstance extends ParleyServer {
   assistantId: string;
 }
 
-export async function startParley(opts: {
+/**
+ * Starts `parley start` and waits until /readyz answers. Passing the `key` of an earlier run on the
+ * same data keeps it valid: the bootstrap key is installed only into an empty database.
+ */
+export async function launchParley(opts: {
   name: string;
-  upstreamPort: number;
   dataDir: string;
   logFile: string;
+  upstreamPort?: number;
   databaseUrl?: string;
   profileDir?: string;
-}): Promise<ParleyInstance> {
+  key?: string;
+}): Promise<ParleyServer> {
   const port = await freePort();
-  const key = generateKey();
+  const key = opts.key ?? generateKey();
   mkdirSync(opts.dataDir, { recursive: true });
   const env: NodeJS.ProcessEnv = {
     ...cleanEnv(),
@@ -57,7 +65,7 @@ export async function startParley(opts: {
     PARLEY_RATE_LIMIT_PER_MINUTE: '100000000',
     PARLEY_LOG_LEVEL: 'warn',
     PARLEY_SHUTDOWN_TIMEOUT_MS: '5000',
-    OPENAI_COMPATIBLE_BASE_URL: `http://127.0.0.1:${opts.upstreamPort}/v1`,
+    ...(opts.upstreamPort !== undefined ? { OPENAI_COMPATIBLE_BASE_URL: `http://127.0.0.1:${opts.upstreamPort}/v1` } : {}),
     PARLEY_EGRESS_ALLOW: '127.0.0.1/32',
     ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}),
   };
@@ -69,7 +77,18 @@ export async function startParley(opts: {
   });
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(`${url}/readyz`, child, 90_000);
+  return { child, url, key };
+}
 
+export async function startParley(opts: {
+  name: string;
+  upstreamPort: number;
+  dataDir: string;
+  logFile: string;
+  databaseUrl?: string;
+  profileDir?: string;
+}): Promise<ParleyInstance> {
+  const { child, url, key } = await launchParley(opts);
   const res = await fetch(`${url}/orgs/c/assistants`, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },

@@ -18,8 +18,8 @@ export interface SearchRequest {
 /** Bounds on the keyword stage's work per query (see `keyword`). */
 const DF_CAP = 2_000;
 const MAX_TERMS = 24;
-const CANDIDATE_TERMS = 6;
-const CANDIDATES = 2_000;
+const CANDIDATE_TERMS = 4;
+const CANDIDATES = CANDIDATE_TERMS * DF_CAP;
 
 /** Reciprocal rank fusion constant (Cormack et al.): damps the weight of the very top ranks. */
 const RRF_K = 60;
@@ -70,9 +70,9 @@ export function createRetriever(deps: { db: Db; embedder?: Embedder; onVectorErr
   /**
    * Full-text search ranked by the rarity of what matched. The question's stems are counted
    * (document frequency, capped at DF_CAP so a very common stem costs a bounded scan); candidates
-   * come from the rarest stems only (at most CANDIDATE_TERMS of them, unordered, at most
-   * CANDIDATES rows), so a question full of common words never ranks the whole corpus; candidates
-   * are then ordered by the summed idf of the stems they contain, then by ts_rank. A chunk that
+   * come from the rarest stems below the cap (at most CANDIDATE_TERMS of them, so every chunk
+   * holding a rare word is a candidate and a question full of common words never ranks the whole
+   * corpus); candidates are ordered by the summed idf of the stems they contain, then by ts_rank. A chunk that
    * matches "credit", "charged" and "order" thus beats one that repeats "card".
    */
   async function keyword(req: SearchRequest, k: number): Promise<Row[]> {
@@ -89,8 +89,16 @@ export function createRetriever(deps: { db: Db; embedder?: Embedder; onVectorErr
     const n = await chunkCount.getOrLoad(req.orgId, async () =>
       Number(rowsOf<{ n: number | string }>(await db.execute(sql`select count(*) as n from knowledge_chunks where org_id = ${req.orgId}`))[0]?.n ?? 0),
     );
-    const weighted = terms.map((t) => ({ ...t, idf: Math.log((Math.max(n, t.df) + 1) / (t.df + 0.5)) }));
-    const seeds = [...weighted].sort((a, b) => a.df - b.df).slice(0, CANDIDATE_TERMS);
+    // A stem found DF_CAP times or more is common: its true count is unknown, so it gets the weight
+    // of a stem in half the chunks at most, never more than an uncapped one.
+    const weighted = terms.map((t) => ({
+      ...t,
+      idf: t.df >= DF_CAP ? Math.min(Math.log((n + 1) / (DF_CAP + 0.5)), Math.LN2) : Math.log((Math.max(n, t.df) + 1) / (t.df + 0.5)),
+    }));
+    // Candidates come from the rare stems (each below the cap, so at most CANDIDATE_TERMS x DF_CAP
+    // rows, all scored); a question made only of common words falls back to all of them, capped.
+    const rare = weighted.filter((t) => t.df < DF_CAP).sort((a, b) => a.df - b.df);
+    const seeds = rare.length ? rare.slice(0, CANDIDATE_TERMS) : weighted;
     const tq = (lexeme: string) => sql`quote_literal(${lexeme})::tsquery`;
     const seedQuery = sql.join(seeds.map((t) => tq(t.lexeme)), sql` || `);
     const allQuery = sql.join(weighted.map((t) => tq(t.lexeme)), sql` || `);

@@ -1,0 +1,108 @@
+import type { IngestResult, LatencySummary, SearchResult } from './knowledge-measure.ts';
+import type { LoadResult } from './knowledge-load.ts';
+import { brief, type LogProblem } from './report.ts';
+
+/** The knowledge benchmark's results and how they are printed: one table, then a line per step. */
+
+export type Engine = 'pglite' | 'postgres';
+
+export interface SizeResult {
+  size: number;
+  load?: LoadResult;
+  search?: SearchResult;
+  baseline?: LatencySummary;
+}
+
+export interface EngineResult {
+  engine: Engine;
+  label: string;
+  skipped?: string;
+  ingest?: IngestResult;
+  /** Characters per synthetic chunk: the mean Parley's chunker made of the ingested items. */
+  chunkChars?: number;
+  sizes: SizeResult[];
+  logProblems: LogProblem[];
+}
+
+/** What the rendering needs to know of the run's settings. */
+export interface Plan {
+  sizes: number[];
+  searches: number;
+}
+
+const fmt = (n: number | undefined, digits = 1) => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(digits));
+const ms = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '-' : `${n.toFixed(n < 10 ? 2 : n < 100 ? 1 : 0)} ms`);
+const sizeLabel = (n: number) => (n % 1000 === 0 ? `${n / 1000}k` : String(n));
+
+/** The time budget, not the count, ended the measurement. */
+const cutShort = (plan: Plan, s: SearchResult) => s.requests + s.failures < plan.searches;
+
+export function renderTable(results: EngineResult[], plan: Plan): string {
+  const header = ['engine', 'ingest MB/s', 'chunks/s', 'RSS peak'];
+  for (const size of plan.sizes) header.push(`p50 @${sizeLabel(size)}`, `p99 @${sizeLabel(size)}`);
+  header.push('mode');
+  const rows = results.map((r) => {
+    const row = [r.label, fmt(r.ingest?.mbPerS, 2), fmt(r.ingest?.chunksPerS, 0), r.ingest?.rssPeakMb ? `${r.ingest.rssPeakMb.toFixed(0)} MB` : '-'];
+    for (const size of plan.sizes) {
+      const s = r.sizes.find((x) => x.size === size)?.search;
+      row.push(ms(s?.p50), s ? `${ms(s.p99)}${cutShort(plan, s) ? '*' : ''}` : '-');
+    }
+    row.push([...new Set(r.sizes.map((x) => x.search?.mode).filter(Boolean))].join(',') || '-');
+    return row;
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const few = results.some((r) => r.sizes.some((x) => x.search && cutShort(plan, x.search)));
+  const note = few ? `\n* the time budget ended the run before ${plan.searches} searches: p99 is about the slowest one (counts below)` : '';
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n') + note;
+}
+
+export function renderDetails(results: EngineResult[]): string {
+  const out: string[] = [];
+  for (const r of results) {
+    if (r.skipped) out.push(`${r.label}: not measured: ${brief(r.skipped)}`);
+    const i = r.ingest;
+    if (i) {
+      out.push(
+        `${r.label} ingestion: ${i.items} items, ${(i.bytes / 1e6).toFixed(2)} MB -> ${i.chunks} chunks (~${fmt(i.meanChunkChars, 0)} chars) in ${i.seconds.toFixed(1)} s ` +
+          `(posting ${i.postSeconds.toFixed(1)} s); RSS ${fmt(i.rssIdleMb, 0)} MB idle, ${fmt(i.rssPeakMb, 0)} MB peak (${i.rssPeakSource})`,
+      );
+    }
+    for (const s of r.sizes) {
+      const parts: string[] = [];
+      if (s.load) parts.push(`loaded +${s.load.chunks} in ${((s.load.insertMs + s.load.indexMs + s.load.vacuumMs) / 1000).toFixed(1)} s`);
+      if (s.baseline) parts.push(`GET /orgs/c p50 ${fmt(s.baseline.p50, 2)} ms`);
+      if (s.search) {
+        parts.push(
+          `search p50 ${fmt(s.search.p50, 2)} / p90 ${fmt(s.search.p90, 2)} / p99 ${fmt(s.search.p99, 2)} / max ${fmt(s.search.max, 1)} ms over ${s.search.requests}`,
+          `${fmt(s.search.meanResults, 1)} results per query, ${(s.search.emptyShare * 100).toFixed(0)}% empty`,
+          `rare name in the results for ${s.search.rareFound} of ${s.search.rareAsked} questions naming one`,
+        );
+      }
+      out.push(`${r.label} @${sizeLabel(s.size)}: ${parts.join('; ')}`);
+    }
+    for (const s of r.sizes) {
+      const q = s.search;
+      if (q && q.rareFound < q.rareAsked) {
+        out.push(`NOTE ${r.label} @${sizeLabel(s.size)}: ${q.rareAsked - q.rareFound} of ${q.rareAsked} questions naming a near-unique term got none of the chunks holding it`);
+      }
+    }
+    for (const p of r.logProblems) out.push(`${r.label} logged ${p.count} x ${p.level}: ${p.message}`);
+  }
+  return out.join('\n');
+}
+
+export function collectProblems(results: EngineResult[]): string[] {
+  const problems: string[] = [];
+  for (const r of results) {
+    if (r.skipped) problems.push(`${r.label}: not measured: ${brief(r.skipped)}`);
+    if (r.ingest?.failed) problems.push(`${r.label}: ${r.ingest.failed} items FAILED to ingest`);
+    for (const s of r.sizes) {
+      if (s.search?.failures) problems.push(`${r.label} @${s.size}: ${s.search.failures} searches failed: ${s.search.samples.join(' | ')}`);
+      if (s.baseline?.failures) problems.push(`${r.label} @${s.size}: ${s.baseline.failures} baseline requests failed`);
+      if (s.search && s.search.chunksInOrg !== s.size) problems.push(`${r.label}: searched ${s.search.chunksInOrg} chunks, expected ${s.size}`);
+    }
+  }
+  return problems;
+}
+
