@@ -101,7 +101,8 @@ export function createRunRecorder<E>(deps: {
     const batch: Pending<E>[] = [];
     const full = pending.size >= maxBatch;
     for (const [id, p] of pending) {
-      if (all || full || (p.finish && p.finish.due <= now) || (p.start && p.start.due <= now)) {
+      // The first finished run to reach its linger takes every finished run along: that is the batch.
+      if (all || full || p.finish || (p.start && p.start.due <= now)) {
         batch.push(p);
         pending.delete(id);
       }
