@@ -122,3 +122,15 @@ export function client(server: { url: string }, key?: string) {
     del: <T = any>(path: string) => call<T>(server, 'DELETE', path, { key }),
   };
 }
+
+/** Polls a knowledge item until its processing ends (PROCESSED or FAILED) and returns it. */
+export async function settled(server: { url: string }, key: string, id: string, timeoutMs = 20_000): Promise<any> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await client(server, key).get(`/orgs/c/knowledge/contents/${id}`);
+    if (res.status !== 200) throw new Error(`GET content ${id}: ${res.status} ${res.text}`);
+    if (res.body.status === 'PROCESSED' || res.body.status === 'FAILED') return res.body;
+    if (Date.now() > deadline) throw new Error(`content ${id} still ${res.body.status}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

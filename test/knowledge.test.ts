@@ -2,21 +2,9 @@ import { createServer, type Server } from 'node:http';
 import { Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow } from 'docx';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, client, seedOrg, startServer, type Tenant, type TestServer } from './harness.ts';
+import { call, client, seedOrg, startServer, type Tenant, type TestServer, settled } from './harness.ts';
 
 type Json = any;
-
-/** Polls an item until its processing ends (PROCESSED or FAILED). */
-export async function settled(server: TestServer, key: string, id: string, timeoutMs = 20_000): Promise<Json> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const res = await client(server, key).get(`/orgs/c/knowledge/contents/${id}`);
-    if (res.status !== 200) throw new Error(`GET content ${id}: ${res.status} ${res.text}`);
-    if (res.body.status === 'PROCESSED' || res.body.status === 'FAILED') return res.body;
-    if (Date.now() > deadline) throw new Error(`content ${id} still ${res.body.status}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function upload(server: TestServer, key: string, path: string, file: { name: string; type: string; bytes: Uint8Array }, title?: string) {
   const form = new FormData();

@@ -3,7 +3,7 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { embedMany } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cosine, EMBEDDING_DIMENSIONS, embeddedInputs, embedText, type FakeEmbeddings, startFakeEmbeddings } from './fakes/embeddings-fake.ts';
-import { client, ENGINE, freshDatabase, seedOrg, startServer, type Tenant, type TestServer } from './harness.ts';
+import { client, ENGINE, freshDatabase, seedOrg, startServer, type Tenant, type TestServer, settled } from './harness.ts';
 
 // Retrieval quality on a labelled set (test/fixtures/retrieval): 15 support documents of one
 // fictional company and 64 questions, about half sharing words with the passage that answers them
@@ -38,18 +38,6 @@ const DOCS = readdirSync(FIXTURES)
     return { file, text, title: /^#\s+(.+)$/m.exec(text)![1]!.trim() };
   });
 const QUESTIONS: Question[] = JSON.parse(readFileSync(new URL('questions.json', FIXTURES), 'utf8'));
-
-/** Polls an item until its processing ends (PROCESSED or FAILED); as in knowledge.test.ts. */
-async function settled(server: TestServer, key: string, id: string, timeoutMs = 20_000): Promise<Json> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const res = await client(server, key).get(`/orgs/c/knowledge/contents/${id}`);
-    if (res.status !== 200) throw new Error(`GET content ${id}: ${res.status} ${res.text}`);
-    if (res.body.status === 'PROCESSED' || res.body.status === 'FAILED') return res.body;
-    if (Date.now() > deadline) throw new Error(`content ${id} still ${res.body.status}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 interface Corpus {
   server: TestServer;

@@ -26,6 +26,9 @@ export interface JobDefinition<S extends z.ZodType = z.ZodType> {
   onFailed?(payload: z.output<S>, error: Error): Promise<void>;
 }
 
+/** Thrown by a job for a failure no retry can fix (say, an unreadable file): it fails at once. */
+export class PermanentJobError extends Error {}
+
 export function defineJob<S extends z.ZodType>(def: JobDefinition<S>): JobDefinition {
   return def as unknown as JobDefinition;
 }
@@ -150,8 +153,7 @@ export function createJobQueue(deps: {
         await db.update(jobs).set({ status: 'queued', attempts: sql`${jobs.attempts} - 1`, lockedBy: null, lockedUntil: null }).where(mine);
         return;
       }
-      // A job marks errors no retry can fix with `permanent: true` (say, an unreadable file).
-      const final = !parsed.success || job.attempts >= job.maxAttempts || (err as { permanent?: boolean }).permanent === true;
+      const final = !parsed.success || job.attempts >= job.maxAttempts || err instanceof PermanentJobError;
       log.warn({ err: err.message, final }, final ? 'job failed for good' : 'job failed; will retry');
       if (final) {
         await db.update(jobs).set({ status: 'failed', lastError: err.message, lockedBy: null, updatedAt: new Date() }).where(mine);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import type { ContentRow } from '../../db/schema.ts';
 import type { EgressFetch } from '../../infra/egress/egress.ts';
-import { defineJob, type JobContext, type JobDefinition } from '../../jobs/job-queue.ts';
+import { defineJob, type JobContext, type JobDefinition, PermanentJobError } from '../../jobs/job-queue.ts';
 import { newId } from '../../lib/ids.ts';
 import { CrawlError, crawlSite } from './crawl/index.ts';
 import { chunkMarkdown, ExtractError, extractFile, htmlToMarkdown } from './extract/index.ts';
@@ -17,11 +17,6 @@ export const ingestKey = (contentId: string) => `knowledge:${contentId}`;
 const CHUNK_TOKENS = 400;
 const CHUNK_OVERLAP = 50;
 const DEFAULT_DEPTH = 3;
-
-/** Errors that another attempt cannot fix (unreadable file, site refusing): fail at once. */
-export class PermanentError extends Error {
-  readonly permanent = true;
-}
 
 export interface IngestDeps {
   db: Db;
@@ -61,12 +56,12 @@ async function indexText(deps: IngestDeps, item: ContentRow, markdown: string, e
 
 async function ingestFile(deps: IngestDeps, item: ContentRow, signal: AbortSignal) {
   const bytes = await repo.loadFile(deps.db, item.id);
-  if (!bytes) throw new PermanentError('the uploaded file is no longer available; upload it again');
+  if (!bytes) throw new PermanentJobError('the uploaded file is no longer available; upload it again');
   try {
     const { markdown } = await extractFile({ bytes, filename: item.source.file_name ?? item.title, mimeType: item.source.mime_type });
     await indexText(deps, item, markdown, { size: bytes.byteLength }, signal);
   } catch (err) {
-    if (err instanceof ExtractError) throw new PermanentError(err.message);
+    if (err instanceof ExtractError) throw new PermanentJobError(err.message);
     throw err;
   }
 }
@@ -103,7 +98,7 @@ async function ingestWebsite(deps: IngestDeps, item: ContentRow, ctx: JobContext
     });
   } catch (err) {
     // A site that is down for a moment (refused, timeout, 5xx) is tried again with backoff.
-    if (err instanceof CrawlError && !err.retryable) throw new PermanentError(err.message);
+    if (err instanceof CrawlError && !err.retryable) throw new PermanentJobError(err.message);
     throw err;
   }
   await repo.deleteStalePages(deps.db, item.id, seen);

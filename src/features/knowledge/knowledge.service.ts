@@ -90,6 +90,12 @@ export function createKnowledgeService(deps: KnowledgeDeps) {
     return toContent(row);
   }
 
+  /** The item and, for a website, its pages: the contents whose chunks belong to it. */
+  async function withPages(orgId: string, id: string): Promise<string[]> {
+    const item = await mustFind(orgId, id);
+    return [item.id, ...(await repo.listChildren(db, orgId, item.id)).map((c) => c.id)];
+  }
+
   async function mustFind(orgId: string, id: string): Promise<ContentRow> {
     const row = await repo.findContent(db, orgId, id);
     if (!row) throw notFound('Knowledge content');
@@ -179,17 +185,14 @@ export function createKnowledgeService(deps: KnowledgeDeps) {
     },
 
     async chunks(orgId: string, id: string, q: PageQuery & { status: string }): Promise<Page<Chunk>> {
-      const item = await mustFind(orgId, id);
+      const ids = await withPages(orgId, id);
       if (q.status !== 'ALL' && q.status !== 'PROCESSED') return { items: [], count: 0, ...q };
-      const ids = [id, ...(await repo.listChildren(db, orgId, item.id)).map((c) => c.id)];
       const [rows, count] = await repo.listChunks(db, orgId, ids, q);
       return { items: rows.map(toChunk), count, ...q };
     },
 
     async chunk(orgId: string, id: string, chunkId: string): Promise<Chunk> {
-      const item = await mustFind(orgId, id);
-      const ids = [id, ...(await repo.listChildren(db, orgId, item.id)).map((c) => c.id)];
-      const row = await repo.findChunk(db, orgId, ids, chunkId);
+      const row = await repo.findChunk(db, orgId, await withPages(orgId, id), chunkId);
       if (!row) throw notFound('Chunk');
       return toChunk(row);
     },
