@@ -12,7 +12,9 @@ import { createRuntimeService, type RuntimeService } from '../features/runtime/i
 import { createKnowledgeService, createRetriever, knowledgeJobs, type KnowledgeService, type Scope } from '../features/knowledge/index.ts';
 import { createJobQueue, type JobQueue } from '../jobs/job-queue.ts';
 import { createEmbedder } from '../llm/embeddings.ts';
-import { createEgressFetch, createEgressPolicy, type EgressFetch } from '../infra/egress/egress.ts';
+import { Agent } from 'undici';
+import { createEgressDispatcher, createEgressFetch, createEgressPolicy, type EgressFetch } from '../infra/egress/egress.ts';
+import { createLeanFetch } from '../infra/egress/lean-fetch.ts';
 import { createSecretBox, loadOrCreateDataDirSecret, type SecretBox } from '../infra/secret-box.ts';
 import { createModelRegistry, type ModelRegistry } from '../llm/registry.ts';
 import type { Authenticator } from '../http/auth.ts';
@@ -85,8 +87,11 @@ export async function createDeps(config: Config, overrides: { logger?: Logger; d
     cacheTtlMs,
   });
   const setup = createSetupService({ orgs, apiKeys, withLock: (fn) => database.withAdvisoryLock(0x70626f74, fn) });
-  const egressFetch = createEgressFetch(createEgressPolicy(config.egressAllow));
-  const models = createModelRegistry(config, egressFetch as never);
+  const guarded = createEgressDispatcher(createEgressPolicy(config.egressAllow));
+  const egressFetch = createEgressFetch(guarded);
+  // Instance providers are the operator's own endpoints (often a local Ollama or vLLM), so only the
+  // base URLs that org users supply go through the guard.
+  const models = createModelRegistry(config, { fetch: createLeanFetch(new Agent()), guardedFetch: createLeanFetch(guarded) });
   let secretBox: SecretBox | undefined;
   const providers = createProvidersService({
     db,

@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite/vector';
+import type { PGlite } from '@electric-sql/pglite';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -9,6 +8,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import * as schema from './schema.ts';
 import { acquireDataDirLock } from './data-dir-lock.ts';
+import { startPgliteThread, type PgliteLike } from './pglite-thread.ts';
 
 export type Schema = typeof schema;
 /** One database type for both engines: PGlite and node-postgres share Drizzle's PgDatabase. */
@@ -74,14 +74,15 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     // PGlite is single-process: a second process on the same folder would corrupt it.
     release = acquireDataDirLock(path.resolve(dataDir));
   }
-  let client: PGlite;
+  let client: PgliteLike;
   try {
-    client = await PGlite.create(dir ?? 'memory://', { extensions: { vector } });
+    client = await startPgliteThread(dir ?? 'memory://');
   } catch (err) {
     await release();
     throw err;
   }
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  // Drizzle's PGlite driver only calls query() and transaction(), which the thread's client provides.
+  const db = drizzlePglite(client as unknown as PGlite, { schema }) as unknown as Db;
   return {
     db,
     kind: 'pglite',

@@ -41,18 +41,22 @@ export function parseModelRef(ref: string): { provider: string; modelId: string 
 
 /**
  * Turns `provider/model` into an AI SDK model. Instance credentials come from config; an org's
- * own credentials (base URLs chosen by users) go through the SSRF-guarded `egressFetch`.
+ * own credentials (base URLs chosen by users) go through the SSRF-guarded `guardedFetch`.
  */
-export function createModelRegistry(config: Pick<Config, 'providers' | 'llm'>, egressFetch: FetchLike): ModelRegistry {
+export function createModelRegistry(
+  config: Pick<Config, 'providers' | 'llm'>,
+  http: { fetch: FetchLike; guardedFetch: FetchLike },
+): ModelRegistry {
+  const fetch = http.fetch as typeof globalThis.fetch;
   type Factory = (modelId: string) => LanguageModelV2;
   const instance = new Map<CredentialProvider, Factory>();
   const p = config.providers;
   if (p.openai) {
-    const openai = createOpenAI({ apiKey: p.openai.apiKey?.reveal() ?? '', baseURL: p.openai.baseUrl });
+    const openai = createOpenAI({ apiKey: p.openai.apiKey?.reveal() ?? '', baseURL: p.openai.baseUrl, fetch });
     instance.set('openai', (m) => openai.chat(m));
   }
   if (p.anthropic) {
-    const anthropic = createAnthropic({ apiKey: p.anthropic.apiKey?.reveal() ?? '', baseURL: p.anthropic.baseUrl });
+    const anthropic = createAnthropic({ apiKey: p.anthropic.apiKey?.reveal() ?? '', baseURL: p.anthropic.baseUrl, fetch });
     instance.set('anthropic', (m) => anthropic(m));
   }
   if (p.openaiCompatible) {
@@ -61,6 +65,7 @@ export function createModelRegistry(config: Pick<Config, 'providers' | 'llm'>, e
       baseURL: p.openaiCompatible.baseUrl,
       apiKey: p.openaiCompatible.apiKey?.reveal(),
       includeUsage: true,
+      fetch,
     });
     instance.set('openai-compatible', (m) => compat(m));
   }
@@ -71,7 +76,7 @@ export function createModelRegistry(config: Pick<Config, 'providers' | 'llm'>, e
     const cacheKey = `${cred.provider}:${cred.version}`;
     let f = orgFactories.get(cacheKey);
     if (f) return f;
-    const fetch = egressFetch as typeof globalThis.fetch;
+    const fetch = http.guardedFetch as typeof globalThis.fetch;
     if (cred.provider === 'openai') {
       const openai = createOpenAI({ apiKey: cred.apiKey ?? '', baseURL: cred.baseUrl, fetch });
       f = (m) => openai.chat(m);

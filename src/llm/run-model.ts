@@ -1,5 +1,5 @@
-import { APICallError, generateText, type ModelMessage, streamText, type TextStreamPart, type ToolSet } from 'ai';
-import type { LanguageModelV2 } from '@ai-sdk/provider';
+import { APICallError, type ModelMessage } from 'ai';
+import type { LanguageModelV2, LanguageModelV2CallOptions, LanguageModelV2Prompt, LanguageModelV2StreamPart } from '@ai-sdk/provider';
 import { EgressDeniedError } from '../infra/egress/egress.ts';
 import { AppError } from '../lib/errors.ts';
 
@@ -99,18 +99,39 @@ async function withRetries<T>(call: ModelCall, attemptFn: () => Promise<T>): Pro
   }
 }
 
+/*
+ * Calls go to the AI SDK's provider interface (`doGenerate` / `doStream` of LanguageModelV2, the
+ * contract every provider and our built-in model implement) rather than through `generateText` /
+ * `streamText`. Those helpers re-validate the prompt against the SDK's recursive message schema on
+ * every call (measured: ~20 KB of garbage and a walk of the whole schema per request with zod 4.6),
+ * and add retries, tool steps, telemetry spans and stream transforms that Parley does not use:
+ * retries are ours, prompts are plain text built by us, and each transform delayed the first token.
+ */
+
+/** Our text-only conversation in the provider prompt format (what the SDK's own conversion yields). */
+export function toProviderPrompt(system: string, messages: ModelMessage[]): LanguageModelV2Prompt {
+  const prompt: LanguageModelV2Prompt = [];
+  if (system) prompt.push({ role: 'system', content: system });
+  for (const m of messages) {
+    if (m.role === 'system') prompt.push({ role: 'system', content: m.content });
+    else if (m.role === 'user' || m.role === 'assistant') {
+      const text = typeof m.content === 'string' ? m.content : m.content.map((p) => (p.type === 'text' ? p.text : '')).join('');
+      prompt.push({ role: m.role, content: [{ type: 'text', text }] });
+    }
+  }
+  return prompt;
+}
+
+function callOptions(call: ModelCall): LanguageModelV2CallOptions {
+  return { prompt: toProviderPrompt(call.system, call.messages), maxOutputTokens: call.maxOutputTokens, abortSignal: call.abortSignal };
+}
+
 export async function generate(call: ModelCall): Promise<ModelResult> {
-  const result = await withRetries(call, () =>
-    generateText({
-      model: call.model,
-      system: call.system,
-      messages: call.messages,
-      maxOutputTokens: call.maxOutputTokens,
-      abortSignal: call.abortSignal,
-      maxRetries: 0, // retries are ours: jittered, bounded, and aware of the request's deadline
-    }),
-  );
-  return { text: result.text, usage: { promptTokens: result.usage.inputTokens, completionTokens: result.usage.outputTokens } };
+  const options = callOptions(call);
+  const result = await withRetries(call, async () => call.model.doGenerate(options));
+  let text = '';
+  for (const part of result.content) if (part.type === 'text') text += part.text;
+  return { text, usage: { promptTokens: result.usage.inputTokens, completionTokens: result.usage.outputTokens } };
 }
 
 export type StreamEvent =
@@ -122,37 +143,37 @@ export type StreamEvent =
  * forwarded, a failure ends the stream (the caller turns it into an `error` event).
  */
 export async function* stream(call: ModelCall): AsyncGenerator<StreamEvent> {
+  const options = callOptions(call);
   const open = async () => {
-    const result = streamText({
-      model: call.model,
-      system: call.system,
-      messages: call.messages,
-      maxOutputTokens: call.maxOutputTokens,
-      abortSignal: call.abortSignal,
-      maxRetries: 0,
-      onError: () => {}, // errors are read from the stream below
-    });
-    const it = result.fullStream[Symbol.asyncIterator]();
+    const { stream: parts } = await call.model.doStream(options);
+    const reader = parts.getReader();
     // Pull until something the caller must see; errors up to here are retryable.
     for (;;) {
-      const next = await it.next();
-      if (next.done) return { first: undefined, it };
-      const part = next.value as TextStreamPart<ToolSet>;
-      if (part.type === 'error') throw part.error;
-      if (part.type === 'abort') throw call.abortSignal.reason ?? new Error('aborted');
-      if (part.type === 'text-delta' || part.type === 'finish') return { first: part, it };
+      const next = await reader.read();
+      if (next.done) return { first: undefined, reader };
+      const part = next.value;
+      if (part.type === 'error') {
+        reader.cancel().catch(() => {});
+        throw part.error;
+      }
+      if (part.type === 'text-delta' || part.type === 'finish') return { first: part, reader };
     }
   };
-  const { first, it } = await withRetries(call, open);
-  let part: TextStreamPart<ToolSet> | undefined = first;
-  while (part) {
-    if (part.type === 'error') throw part.error;
-    if (part.type === 'abort') throw call.abortSignal.reason ?? new Error('aborted');
-    if (part.type === 'text-delta' && part.text) yield { type: 'text', text: part.text };
-    if (part.type === 'finish') {
-      yield { type: 'finish', usage: { promptTokens: part.totalUsage.inputTokens, completionTokens: part.totalUsage.outputTokens } };
+  const { first, reader } = await withRetries(call, open);
+  let part: LanguageModelV2StreamPart | undefined = first;
+  try {
+    while (part) {
+      if (call.abortSignal.aborted) throw call.abortSignal.reason ?? new Error('aborted');
+      if (part.type === 'error') throw part.error;
+      if (part.type === 'text-delta' && part.delta) yield { type: 'text', text: part.delta };
+      if (part.type === 'finish') {
+        yield { type: 'finish', usage: { promptTokens: part.usage.inputTokens, completionTokens: part.usage.outputTokens } };
+      }
+      const next = await reader.read();
+      part = next.done ? undefined : next.value;
     }
-    const next = await it.next();
-    part = next.done ? undefined : (next.value as TextStreamPart<ToolSet>);
+  } finally {
+    // Stopped early (an error, the client went away): release the provider's response.
+    if (part) reader.cancel().catch(() => {});
   }
 }

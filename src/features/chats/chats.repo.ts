@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
+import { insertMany } from '../../db/insert-many.ts';
 import { chats, type ChatRow, messages, type MessageRow } from '../../db/schema.ts';
 import { type PageQuery, pageOffset } from '../../lib/pagination.ts';
 
@@ -46,7 +47,7 @@ export async function insertChat(db: DbOrTx, row: typeof chats.$inferInsert): Pr
 }
 
 export async function insertMessages(db: DbOrTx, rows: Array<typeof messages.$inferInsert>): Promise<void> {
-  if (rows.length) await db.insert(messages).values(rows);
+  await insertMany(db, messages, rows);
 }
 
 export async function updateMessage(

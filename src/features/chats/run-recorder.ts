@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db, Tx } from '../../db/client.ts';
 import { chats, type RunStatus, type TokenUsage } from '../../db/schema.ts';
+import { insertMany } from '../../db/insert-many.ts';
 import { newId } from '../../lib/ids.ts';
 import * as repo from './chats.repo.ts';
 
@@ -160,7 +161,7 @@ export function createRunRecorder<E>(deps: {
         });
       }
     }
-    if (newChats.length) await tx.insert(chats).values(newChats);
+    await insertMany(tx, chats, newChats);
     await repo.insertMessages(tx, messages);
     for (const { ref, start, finish } of batch) {
       if (!ref.isNewChat && start) {

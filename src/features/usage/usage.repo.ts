@@ -1,9 +1,10 @@
 import { and, eq, gte, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
+import { insertMany } from '../../db/insert-many.ts';
 import { usageRecords } from '../../db/schema.ts';
 
 export async function insertUsage(db: DbOrTx, rows: Array<typeof usageRecords.$inferInsert>): Promise<void> {
-  if (rows.length) await db.insert(usageRecords).values(rows);
+  await insertMany(db, usageRecords, rows);
 }
 
 export async function tokensSince(db: DbOrTx, orgId: string, since: Date): Promise<number> {

@@ -42,7 +42,8 @@ export function createEgressPolicy(allow: string[]): EgressPolicy {
 
 export type EgressFetch = (input: string | URL, init?: Parameters<typeof undiciFetch>[1]) => Promise<Response>;
 
-export function createEgressFetch(policy: EgressPolicy, opts: { connectTimeoutMs?: number } = {}): EgressFetch {
+/** An undici dispatcher whose every connection is checked against `policy`. */
+export function createEgressDispatcher(policy: EgressPolicy, opts: { connectTimeoutMs?: number } = {}): Agent {
   const guardedLookup = (
     hostname: string,
     options: object,
@@ -68,6 +69,10 @@ export function createEgressFetch(policy: EgressPolicy, opts: { connectTimeoutMs
     }
     base(options, callback);
   };
-  const dispatcher = new Agent({ connect });
+  return new Agent({ connect });
+}
+
+/** fetch through the guarded dispatcher (crawling, webhooks): redirects followed, each re-checked. */
+export function createEgressFetch(dispatcher: Agent): EgressFetch {
   return ((input, init) => undiciFetch(input, { ...init, dispatcher })) as EgressFetch;
 }

@@ -1,10 +1,10 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEgressFetch, createEgressPolicy } from '../../../infra/egress/egress.ts';
+import { createEgressDispatcher, createEgressFetch, createEgressPolicy } from '../../../infra/egress/egress.ts';
 import { htmlPage, redirect, startTestSite, type Route, type TestSite } from './crawl-test-site.ts';
 import { CrawlError, crawlSite, type CrawledPage, type CrawlOptions } from './index.ts';
 
-const loopbackFetch = createEgressFetch(createEgressPolicy(['127.0.0.1/32']));
+const loopbackFetch = createEgressFetch(createEgressDispatcher(createEgressPolicy(['127.0.0.1/32'])));
 
 function hugePage(): Route {
   return (_req, res) => {
@@ -183,7 +183,7 @@ describe('single mode', () => {
 
 describe('start URL failures', () => {
   it('refuses a private address unless the egress policy allows it', async () => {
-    const run = crawl({ url: `${site.origin}/`, fetch: createEgressFetch(createEgressPolicy([])) });
+    const run = crawl({ url: `${site.origin}/`, fetch: createEgressFetch(createEgressDispatcher(createEgressPolicy([]))) });
     await expect(run).rejects.toThrow(CrawlError);
     await expect(run).rejects.toThrow(`${site.origin}/ is a private address and is not allowed`);
   });

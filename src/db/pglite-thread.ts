@@ -1,0 +1,123 @@
+import { Worker } from 'node:worker_threads';
+import type { WorkerInit, WorkerReply, WorkerRequest } from './pglite-worker.ts';
+
+type Rows = { rows: unknown[]; fields: { name: string; dataTypeID: number }[]; affectedRows?: number };
+type QueryOptions = { rowMode?: 'array' | 'object' };
+type Request = WorkerRequest extends infer R ? (R extends WorkerRequest ? Omit<R, 'id'> : never) : never;
+
+/** The slice of PGlite's client API that Drizzle's PGlite driver and Parley use. */
+export interface PgliteLike {
+  query(sql: string, params?: unknown[], opts?: QueryOptions): Promise<Rows>;
+  exec(sql: string): Promise<Rows[]>;
+  transaction<T>(fn: (tx: PgliteTx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface PgliteTx {
+  query(sql: string, params?: unknown[], opts?: QueryOptions): Promise<Rows>;
+  exec(sql: string): Promise<Rows[]>;
+  rollback(): Promise<void>;
+  readonly closed: boolean;
+}
+
+/** A database error from the worker, with PostgreSQL's fields (code, detail, constraint, ...) restored. */
+function revive(fields: Record<string, unknown>): Error {
+  const err = new Error(String(fields.message ?? 'database error'));
+  Object.assign(err, fields);
+  return err;
+}
+
+/**
+ * PGlite on its own thread (see `pglite-worker.ts` for why), behind the client API that Drizzle's
+ * PGlite driver calls. Each call is one message; a transaction holds the worker's connection from
+ * `begin` to `end`, exactly as PGlite's own `transaction()` does in process.
+ */
+export async function startPgliteThread(dataDir: string): Promise<PgliteLike> {
+  // The worker is TypeScript too: its thread registers tsx's loader first, since loaders registered
+  // on this thread (bin/parley.js, vitest) do not carry over to new threads.
+  const entry = new URL('./pglite-worker.ts', import.meta.url).href;
+  const boot = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
+  const worker = new Worker(boot, { eval: true, workerData: { dataDir } satisfies WorkerInit });
+  const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  let nextId = 1;
+  let nextTx = 1;
+  let dead: Error | null = null;
+
+  const ready = new Promise<void>((resolve, reject) => {
+    worker.on('message', (msg: WorkerReply) => {
+      if ('ready' in msg) return resolve();
+      if ('fatal' in msg) return reject(revive(msg.fatal));
+      const w = waiting.get(msg.id);
+      if (!w) return;
+      waiting.delete(msg.id);
+      if (msg.error) w.reject(revive(msg.error));
+      else w.resolve(msg.result);
+    });
+    const fail = (err: Error) => {
+      dead = err;
+      reject(err);
+      for (const w of waiting.values()) w.reject(err);
+      waiting.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`the embedded database thread stopped (exit code ${code})`)));
+  });
+
+  function send<T>(req: Request): Promise<T> {
+    if (dead) return Promise.reject(dead);
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      worker.postMessage({ ...req, id } as WorkerRequest);
+    });
+  }
+
+  try {
+    await ready;
+  } catch (err) {
+    await worker.terminate();
+    throw err;
+  }
+
+  return {
+    query: (sql, params, opts) => send({ op: 'query', sql, params, rowMode: opts?.rowMode }),
+    exec: (sql) => send({ op: 'exec', sql }),
+    async transaction(fn) {
+      const tx = nextTx++;
+      await send({ op: 'begin', tx });
+      let closed = false;
+      const handle: PgliteTx = {
+        query: (sql, params, opts) => send({ op: 'query', sql, params, rowMode: opts?.rowMode, tx }),
+        exec: (sql) => send({ op: 'exec', sql, tx }),
+        async rollback() {
+          closed = true;
+          await send({ op: 'end', tx, commit: false });
+        },
+        get closed() {
+          return closed;
+        },
+      };
+      let result;
+      try {
+        result = await fn(handle);
+      } catch (err) {
+        if (!closed) {
+          closed = true;
+          await send({ op: 'end', tx, commit: false }).catch(() => {});
+        }
+        throw err;
+      }
+      if (!closed) {
+        closed = true;
+        await send({ op: 'end', tx, commit: true });
+      }
+      return result;
+    },
+    async close() {
+      if (!dead) await send({ op: 'close' });
+      dead = new Error('the embedded database is closed');
+      worker.removeAllListeners('exit');
+      await worker.terminate();
+    },
+  };
+}
