@@ -5,17 +5,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
  * written and flushed as it is produced. Headers set earlier on the reply (request id,
  * rate-limit headers) are carried over.
  */
-export function openEventStream(request: FastifyRequest, reply: FastifyReply) {
+export function openEventStream(request: FastifyRequest, reply: FastifyReply, timeoutMs: number) {
   const res = reply.raw;
-  const controller = new AbortController();
-  let clientGone = false;
-  // 'close' fires when the response ends or the connection drops; only the latter matters here.
-  res.on('close', () => {
-    if (!res.writableFinished) {
-      clientGone = true;
-      controller.abort(Object.assign(new Error('client disconnected'), { name: 'AbortError' }));
-    }
-  });
+  const { signal, clientGone } = clientAbortSignal(reply, timeoutMs);
   reply.hijack();
   res.writeHead(200, {
     ...(reply.getHeaders() as Record<string, string>),
@@ -27,22 +19,30 @@ export function openEventStream(request: FastifyRequest, reply: FastifyReply) {
   res.flushHeaders();
   request.socket.setNoDelay(true);
   return {
-    signal: controller.signal,
-    clientGone: () => clientGone,
+    signal,
+    clientGone,
     send(event: unknown): void {
-      if (!clientGone) res.write(`data: ${JSON.stringify(event)}\n\n`);
+      if (!clientGone()) res.write(`data: ${JSON.stringify(event)}\n\n`);
     },
     end(): void {
-      if (!clientGone) res.end();
+      if (!clientGone()) res.end();
     },
   };
 }
 
-/** Abort signal for a plain (non-streamed) request: fires when the client goes away. */
-export function clientAbortSignal(reply: FastifyReply) {
+/**
+ * The request's abort signal: fires when the client goes away (reason: AbortError) or when
+ * `timeoutMs` passes (reason: TimeoutError, as `AbortSignal.timeout` gives). One controller and one
+ * timer instead of `AbortSignal.any([..., AbortSignal.timeout()])`: each AbortSignal costs ~10 µs
+ * to create on Node 20, and the invoke path is measured in tenths of a millisecond.
+ */
+export function clientAbortSignal(reply: FastifyReply, timeoutMs: number) {
   const controller = new AbortController();
   let gone = false;
+  const timer = setTimeout(() => controller.abort(new DOMException('The operation timed out.', 'TimeoutError')), timeoutMs);
+  // 'close' fires when the response ends or the connection drops; only the latter aborts.
   reply.raw.on('close', () => {
+    clearTimeout(timer);
     if (!reply.raw.writableFinished) {
       gone = true;
       controller.abort(Object.assign(new Error('client disconnected'), { name: 'AbortError' }));

@@ -7,7 +7,6 @@ import type { RuntimeService } from './runtime.service.ts';
 const tags = ['Runtime'];
 
 export function runtimeRoutes(runtime: RuntimeService, opts: { timeoutMs: number }): RouteDef[] {
-  const deadline = (signal: AbortSignal) => AbortSignal.any([signal, AbortSignal.timeout(opts.timeoutMs)]);
   return [
     defineRoute({
       method: 'POST',
@@ -23,9 +22,9 @@ export function runtimeRoutes(runtime: RuntimeService, opts: { timeoutMs: number
       responses: { 200: InvokeResponseSchema },
       errors: [403, 502],
       handler: async ({ principal, params, body, reply }) => {
-        const client = clientAbortSignal(reply);
+        const client = clientAbortSignal(reply, opts.timeoutMs);
         const prepared = await runtime.prepare(principal, params.agentId, body);
-        return runtime.invoke(prepared, deadline(client.signal), client.clientGone);
+        return runtime.invoke(prepared, client.signal, client.clientGone);
       },
     }),
     defineRoute({
@@ -47,8 +46,8 @@ export function runtimeRoutes(runtime: RuntimeService, opts: { timeoutMs: number
       errors: [403],
       handler: async ({ request, principal, params, body, reply }) => {
         const prepared = await runtime.prepare(principal, params.agentId, body);
-        const sse = openEventStream(request, reply);
-        for await (const event of runtime.stream(prepared, deadline(sse.signal), sse.clientGone)) {
+        const sse = openEventStream(request, reply, opts.timeoutMs);
+        for await (const event of runtime.stream(prepared, sse.signal, sse.clientGone)) {
           if (sse.clientGone()) break;
           sse.send(event);
         }
