@@ -13,7 +13,8 @@ export type LeanFetch = (input: string | URL | Request, init?: RequestInit) => P
  * it arrives, an abort rejects with the signal's reason, and a failure to connect rejects with
  * `TypeError('fetch failed')` carrying the cause (as fetch does, so the SDK classifies it the same
  * way and the egress guard's refusal stays findable in the cause chain). Redirects are not followed:
- * model APIs do not redirect their POSTs.
+ * model APIs do not redirect their POSTs. A whole reply comes back as a light Response (see
+ * `bufferedResponse`); a stream as a real one.
  */
 export function createLeanFetch(dispatcher: Dispatcher): LeanFetch {
   return async (input, init = {}) => {
@@ -47,7 +48,7 @@ export function createLeanFetch(dispatcher: Dispatcher): LeanFetch {
       return new Response(Readable.toWeb(res.body) as ReadableStream, { status, headers });
     }
     try {
-      return new Response(await res.body.arrayBuffer(), { status, headers });
+      return bufferedResponse(status, headers, new Uint8Array(await res.body.arrayBuffer()));
     } catch (err) {
       if (signal?.aborted) throw signal.reason;
       throw new TypeError('fetch failed', { cause: err });
@@ -62,4 +63,60 @@ function plainHeaders(h: HeadersInit | undefined): Record<string, string> | unde
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k] = String(v);
   return out;
+}
+
+/**
+ * A complete reply as the part of `Response` that fetch's callers use: `ok`, `status`, `headers`,
+ * `body.getReader()` (how the AI SDK reads a reply, with its size limit), `text()`, `json()`,
+ * `arrayBuffer()`. A real Response builds a web ReadableStream around even a finished buffer,
+ * which was a tenth of the CPU left on the invoke path.
+ */
+function bufferedResponse(status: number, headers: Headers, bytes: Uint8Array): Response {
+  let used = false;
+  const take = () => {
+    if (used) throw new TypeError('Body is unusable: Body has already been read');
+    used = true;
+    return bytes;
+  };
+  const body = {
+    getReader() {
+      let done = false;
+      return {
+        async read() {
+          if (done) return { done: true as const, value: undefined };
+          done = true;
+          return { done: false as const, value: take() };
+        },
+        async cancel() {
+          done = true;
+        },
+        releaseLock() {},
+      };
+    },
+    async cancel() {},
+  };
+  const response = {
+    ok: status >= 200 && status < 300,
+    status,
+    statusText: '',
+    headers,
+    url: '',
+    redirected: false,
+    type: 'basic',
+    body,
+    get bodyUsed() {
+      return used;
+    },
+    async arrayBuffer() {
+      const b = take();
+      return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
+    },
+    async text() {
+      return new TextDecoder().decode(take());
+    },
+    async json() {
+      return JSON.parse(new TextDecoder().decode(take()));
+    },
+  };
+  return response as unknown as Response;
 }
