@@ -1,0 +1,87 @@
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../src/db/client.ts';
+import { insertMany } from '../src/db/insert-many.ts';
+import { orgs } from '../src/db/schema.ts';
+import { ENGINE, freshDatabase } from './harness.ts';
+
+// The database client's contract, on both engines: on the embedded one every statement crosses to
+// PGlite's own thread and back, so errors, transactions and values must survive the trip.
+let database: Database;
+beforeAll(async () => {
+  database = await freshDatabase();
+});
+afterAll(async () => {
+  await database.close();
+});
+
+const org = (id: string, name = id) => ({ id, name, createdAt: new Date(), updatedAt: new Date() });
+
+describe('database client', () => {
+  it("reports PostgreSQL's error fields (code, constraint) with the message", async () => {
+    await database.db.insert(orgs).values(org('org_dup_1'));
+    const err = await database.db
+      .insert(orgs)
+      .values(org('org_dup_1'))
+      .catch((e: unknown) => e as Error & { cause?: Record<string, unknown> });
+    const pgErr = (err as { cause?: Record<string, unknown> }).cause ?? (err as unknown as Record<string, unknown>);
+    expect(pgErr.code).toBe('23505');
+    expect(String(pgErr.message)).toMatch(/duplicate key/);
+  });
+
+  it('commits a transaction whole and rolls a failed one back whole, nested savepoints included', async () => {
+    await database.db.transaction(async (tx) => {
+      await tx.insert(orgs).values(org('org_tx_a'));
+      await tx.transaction(async (inner) => {
+        await inner.insert(orgs).values(org('org_tx_b'));
+      });
+    });
+    const failed = await database.db
+      .transaction(async (tx) => {
+        await tx.insert(orgs).values(org('org_tx_c'));
+        await tx.transaction(async (inner) => {
+          await inner.insert(orgs).values(org('org_tx_d'));
+        });
+        throw new Error('changed my mind');
+      })
+      .catch((e: Error) => e.message);
+    expect(failed).toBe('changed my mind');
+    const savepointRolledBack = await database.db.transaction(async (tx) => {
+      await tx.insert(orgs).values(org('org_tx_e'));
+      await tx.transaction(async (inner) => {
+        await inner.insert(orgs).values(org('org_tx_f'));
+        inner.rollback();
+      }).catch(() => {});
+      return 'kept e';
+    });
+    expect(savepointRolledBack).toBe('kept e');
+    const ids = (await database.db.select({ id: orgs.id }).from(orgs)).map((r) => r.id).filter((id) => id.startsWith('org_tx_'));
+    expect(ids.sort()).toEqual(['org_tx_a', 'org_tx_b', 'org_tx_e']);
+  });
+
+  it('keeps statements outside a transaction from seeing its writes until it commits', async () => {
+    let release!: () => void;
+    const hold = new Promise<void>((r) => (release = r));
+    const tx = database.db.transaction(async (t) => {
+      await t.insert(orgs).values(org('org_iso_1'));
+      await hold;
+    });
+    // On PGlite the outside read waits for the transaction; on PostgreSQL it runs and sees nothing.
+    const outside = database.db.select().from(orgs).where(eq(orgs.id, 'org_iso_1'));
+    setTimeout(release, 50);
+    const [seen] = await Promise.all([outside, tx]);
+    expect(seen).toHaveLength(ENGINE === 'pglite' ? 1 : 0);
+    expect(await database.db.select().from(orgs).where(eq(orgs.id, 'org_iso_1'))).toHaveLength(1);
+  });
+
+  it('inserts many rows in one statement, with every awkward value intact', async () => {
+    const names = ['plain', 'NULL', 'a "quoted" \\ backslash', '{braces},comma', '', 'üñí 😀 \u0001', ' spaced ', 'line\nbreak'];
+    const rows = names.map((name, i) => ({ ...org(`org_many_${i}`, name), monthlyTokenBudget: i % 2 ? null : i * 1000 }));
+    await insertMany(database.db, orgs, rows);
+    const back = await database.db.select().from(orgs).where(sql`${orgs.id} like 'org_many_%'`).orderBy(orgs.id);
+    expect(back.map((r) => r.name)).toEqual(names);
+    expect(back.map((r) => r.monthlyTokenBudget)).toEqual(rows.map((r) => r.monthlyTokenBudget));
+    expect(back.every((r, i) => r.createdAt.getTime() === rows[i]!.createdAt.getTime())).toBe(true);
+    await insertMany(database.db, orgs, []); // nothing to do is not an error
+  });
+});
