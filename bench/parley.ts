@@ -70,7 +70,6 @@ export async function launchParley(opts: {
     ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}),
   };
   const nodeArgs = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : [];
-  if (process.env.XARGS) nodeArgs.push(...process.env.XARGS.split(' '));
   const child = spawnChild(opts.name, process.execPath, [...nodeArgs, path.join(ROOT, 'bin/parley.js'), 'start'], {
     env,
     cwd: ROOT,

@@ -56,7 +56,11 @@ export async function createDeps(config: Config, overrides: { logger?: Logger; d
     (await openDatabase(
       config.databaseUrl
         ? { kind: 'postgres', url: config.databaseUrl.reveal() }
-        : { kind: 'pglite', dataDir: config.dataDir },
+        : {
+            kind: 'pglite',
+            dataDir: config.dataDir,
+            onStopped: (err) => logger.fatal({ err }, 'the embedded database stopped: every request that needs it fails until Parley restarts'),
+          },
     ));
   const { db } = database;
   const tls = config.tls

@@ -28,10 +28,15 @@ export interface Database {
 
 export type DatabaseOptions =
   | { kind: 'postgres'; url: string; poolSize?: number }
-  | { kind: 'pglite'; dataDir?: string /* undefined = in memory */ };
+  | {
+      kind: 'pglite';
+      dataDir?: string /* undefined = in memory */;
+      /** Called if the database thread dies (a WebAssembly crash): every query fails from then on. */
+      onStopped?: (err: Error) => void;
+    };
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
-  return opts.kind === 'postgres' ? openPostgres(opts.url, opts.poolSize ?? 10) : openPglite(opts.dataDir);
+  return opts.kind === 'postgres' ? openPostgres(opts.url, opts.poolSize ?? 10) : openPglite(opts.dataDir, opts.onStopped);
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
@@ -65,7 +70,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   };
 }
 
-async function openPglite(dataDir: string | undefined): Promise<Database> {
+async function openPglite(dataDir: string | undefined, onStopped?: (err: Error) => void): Promise<Database> {
   let release = async () => {};
   let dir: string | undefined;
   if (dataDir) {
@@ -76,7 +81,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
   }
   let client: PgliteLike;
   try {
-    client = await startPgliteThread(dir ?? 'memory://');
+    client = await startPgliteThread(dir ?? 'memory://', onStopped);
   } catch (err) {
     await release();
     throw err;

@@ -32,7 +32,7 @@ function revive(fields: Record<string, unknown>): Error {
  * PGlite driver calls. Each call is one message; a transaction holds the worker's connection from
  * `begin` to `end`, exactly as PGlite's own `transaction()` does in process.
  */
-export async function startPgliteThread(dataDir: string): Promise<PgliteLike> {
+export async function startPgliteThread(dataDir: string, onStopped?: (err: Error) => void): Promise<PgliteLike> {
   // The worker is TypeScript too: its thread registers tsx's loader first, since loaders registered
   // on this thread (bin/parley.js, vitest) do not carry over to new threads.
   const entry = new URL('./pglite-worker.ts', import.meta.url).href;
@@ -54,7 +54,9 @@ export async function startPgliteThread(dataDir: string): Promise<PgliteLike> {
       else w.resolve(msg.result);
     });
     const fail = (err: Error) => {
+      if (dead) return;
       dead = err;
+      onStopped?.(err);
       reject(err);
       for (const w of waiting.values()) w.reject(err);
       waiting.clear();
