@@ -140,6 +140,36 @@ describe.each([
     expect(usage.body.totals.requests).toBe(1);
     expect(usage.body.totals.completion_tokens).toBeGreaterThan(0);
   });
+
+  it('shows a long stream as RUNNING while it runs, then completes the same chat and message', async () => {
+    const a = await agentWith(server, model);
+    const words = Array.from({ length: 12 }, (_, i) => ` s${i}`);
+    fake.enqueue({ kind: 'text', text: words.join(''), chunks: words, chunkDelayMs: 25, usage: { input: 7, output: 12 } });
+    const res = await streamReq(server, a.key, a.agentId, { message: 'tell me slowly' });
+    let chatId = '';
+    let midway: any;
+    const events: any[] = [];
+    for await (const ev of sseEvents(res)) {
+      events.push(ev);
+      if (ev.type === 'metadata') chatId = ev.data.chat_id;
+      // Reading the chat mid-stream writes what is queued: the reply appears as RUNNING.
+      if (ev.type === 'token' && events.filter((e) => e.type === 'token').length === 4) {
+        midway = (await client(server, a.key).get(`/chats/${chatId}/messages`)).body;
+      }
+    }
+    expect(events.at(-1).type).toBe('done');
+    expect(midway.map((m: { role: string; status: string }) => [m.role, m.status])).toEqual([
+      ['user', 'COMPLETED'],
+      ['assistant', 'RUNNING'],
+    ]);
+    const after = (await client(server, a.key).get(`/chats/${chatId}/messages`)).body;
+    expect(after).toHaveLength(2);
+    expect(after[1]).toMatchObject({ id: midway[1].id, status: 'COMPLETED', parts: [{ type: 'text', text: words.join('') }] });
+    const chat = (await client(server, a.key).get(`/chats/${chatId}`)).body;
+    expect(chat).toMatchObject({ status: 'COMPLETED', messages_count: 2 });
+    const usage = (await client(server, a.key).get('/orgs/c/usage')).body;
+    expect(usage.totals).toMatchObject({ requests: 1, prompt_tokens: 7, completion_tokens: 12 });
+  });
 });
 
 describe('runtime through anthropic (fake Messages wire)', () => {

@@ -115,7 +115,7 @@ export async function createDeps(config: Config, overrides: { logger?: Logger; d
   const recorder: RunRecorder<UsageEntry> = createRunRecorder<UsageEntry>({
     db,
     logger,
-    writeExtra: (tx, entries) => usage.recordMany(tx, entries),
+    extraWrites: (entries) => usage.recordManySql(entries),
   });
   const embedder = createEmbedder(config);
   if (config.knowledge.embeddingModel && !embedder) {

@@ -1,4 +1,4 @@
-import { getTableColumns, sql } from 'drizzle-orm';
+import { getTableColumns, type SQL, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from './client.ts';
 
@@ -12,7 +12,13 @@ import type { DbOrTx } from './client.ts';
  * lacks one of them stores NULL there (not the column's default), so give every row the same keys.
  */
 export async function insertMany<T extends PgTable>(db: DbOrTx, table: T, rows: Array<T['$inferInsert']>): Promise<void> {
-  if (rows.length === 0) return;
+  const statement = insertManySql(table, rows);
+  if (statement) await db.execute(statement);
+}
+
+/** The statement `insertMany` runs, to compose with others (`combineWrites`); undefined for no rows. */
+export function insertManySql<T extends PgTable>(table: T, rows: Array<T['$inferInsert']>): SQL | undefined {
+  if (rows.length === 0) return undefined;
   const columns = getTableColumns(table);
   const records = rows as Array<Record<string, unknown>>;
   const keys = Object.keys(columns).filter((k) => records.some((r) => r[k] !== undefined));
@@ -22,5 +28,18 @@ export async function insertMany<T extends PgTable>(db: DbOrTx, table: T, rows: 
     const values = records.map((r) => (r[k] === undefined || r[k] === null ? null : column.mapToDriverValue(r[k])));
     return sql`${sql.param(values)}::${sql.raw(column.getSQLType())}[]`;
   });
-  await db.execute(sql`insert into ${table} (${sql.join(names, sql`, `)}) select * from unnest(${sql.join(arrays, sql`, `)})`);
+  return sql`insert into ${table} (${sql.join(names, sql`, `)}) select * from unnest(${sql.join(arrays, sql`, `)})`;
+}
+
+/**
+ * Several inserts as ONE statement (`with w1 as (insert ...), w2 as (insert ...) insert ...`), so a
+ * group commit costs one round trip and no BEGIN/COMMIT: on the embedded database each statement
+ * costs ~0.3 ms before any row is written. The statement is atomic, and foreign keys between its
+ * parts hold (they are checked when the whole statement ends). Undefined when there is nothing.
+ */
+export function combineWrites(statements: Array<SQL | undefined>): SQL | undefined {
+  const parts = statements.filter((s): s is SQL => s !== undefined);
+  if (parts.length <= 1) return parts[0];
+  const ctes = parts.slice(0, -1).map((s, i) => sql`${sql.identifier(`w${i + 1}`)} as (${s})`);
+  return sql`with ${sql.join(ctes, sql`, `)} ${parts[parts.length - 1]!}`;
 }

@@ -5,9 +5,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
  * written and flushed as it is produced. Headers set earlier on the reply (request id,
  * rate-limit headers) are carried over.
  */
-export function openEventStream(request: FastifyRequest, reply: FastifyReply, timeoutMs: number) {
+export function openEventStream(request: FastifyRequest, reply: FastifyReply, client: ClientSignal) {
   const res = reply.raw;
-  const { signal, clientGone } = clientAbortSignal(reply, timeoutMs);
+  const { signal, clientGone } = client;
   reply.hijack();
   res.writeHead(200, {
     ...(reply.getHeaders() as Record<string, string>),
@@ -36,7 +36,12 @@ export function openEventStream(request: FastifyRequest, reply: FastifyReply, ti
  * timer instead of `AbortSignal.any([..., AbortSignal.timeout()])`: each AbortSignal costs ~10 µs
  * to create on Node 20, and the invoke path is measured in tenths of a millisecond.
  */
-export function clientAbortSignal(reply: FastifyReply, timeoutMs: number) {
+export interface ClientSignal {
+  signal: AbortSignal;
+  clientGone: () => boolean;
+}
+
+export function clientAbortSignal(reply: FastifyReply, timeoutMs: number): ClientSignal {
   const controller = new AbortController();
   let gone = false;
   const timer = setTimeout(() => controller.abort(new DOMException('The operation timed out.', 'TimeoutError')), timeoutMs);

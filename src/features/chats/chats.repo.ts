@@ -1,6 +1,5 @@
 import { and, asc, count, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
-import { insertMany } from '../../db/insert-many.ts';
 import { chats, type ChatRow, messages, type MessageRow } from '../../db/schema.ts';
 import { type PageQuery, pageOffset } from '../../lib/pagination.ts';
 
@@ -44,10 +43,6 @@ export async function deleteChat(db: DbOrTx, orgId: string, chatId: string): Pro
 
 export async function insertChat(db: DbOrTx, row: typeof chats.$inferInsert): Promise<void> {
   await db.insert(chats).values(row);
-}
-
-export async function insertMessages(db: DbOrTx, rows: Array<typeof messages.$inferInsert>): Promise<void> {
-  await insertMany(db, messages, rows);
 }
 
 export async function updateMessage(

@@ -1,8 +1,8 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, type SQL, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db, Tx } from '../../db/client.ts';
-import { chats, type RunStatus, type TokenUsage } from '../../db/schema.ts';
-import { insertMany } from '../../db/insert-many.ts';
+import { chats, messages, type RunStatus, type TokenUsage } from '../../db/schema.ts';
+import { combineWrites, insertManySql } from '../../db/insert-many.ts';
 import { newId } from '../../lib/ids.ts';
 import * as repo from './chats.repo.ts';
 
@@ -37,8 +37,8 @@ export interface RunRef {
   isNewChat: boolean;
 }
 
-/** Rows written with the end of a run by another feature (usage), in the same transaction. */
-export type FinishExtra<E> = (tx: Tx, entries: E[]) => Promise<void>;
+/** The insert of rows another feature (usage) writes with the end of runs, in the same statement. */
+export type FinishExtra<E> = (entries: E[]) => SQL | undefined;
 
 interface Pending<E> {
   ref: RunRef;
@@ -62,7 +62,7 @@ const titleOf = (text: string) => (text.length > 80 ? `${text.slice(0, 77).trimE
 export function createRunRecorder<E>(deps: {
   db: Db;
   logger: Logger;
-  writeExtra: FinishExtra<E>;
+  extraWrites: FinishExtra<E>;
   startDelayMs?: number;
   /** How long a finished run may wait for others to share its commit. */
   lingerMs?: number;
@@ -118,7 +118,7 @@ export function createRunRecorder<E>(deps: {
 
   async function write(batch: Pending<E>[]): Promise<void> {
     try {
-      await db.transaction((tx) => writeBatch(tx, batch));
+      await writeBatch(batch);
     } catch (err) {
       // One bad run (say, its chat was deleted meanwhile) must not cost the others their records.
       if (batch.length > 1) {
@@ -129,22 +129,41 @@ export function createRunRecorder<E>(deps: {
     }
   }
 
-  async function writeBatch(tx: Tx, batch: Pending<E>[]): Promise<void> {
+  /**
+   * One statement inserts the batch's new chats, messages and usage records (the common case: calls
+   * that were quick enough to be written once, complete); runs written earlier as RUNNING are
+   * updated in the same transaction.
+   */
+  async function writeBatch(batch: Pending<E>[]): Promise<void> {
     const newChats: Array<typeof chats.$inferInsert> = [];
-    const messages: Parameters<typeof repo.insertMessages>[1] = [];
+    const rows: Array<typeof messages.$inferInsert> = [];
     const extras: E[] = [];
+    const updates: Array<(tx: Tx) => Promise<void>> = [];
     for (const { ref, start, finish } of batch) {
       if (finish) extras.push(finish.extra);
-      if (!start) continue;
+      if (!start) {
+        if (finish) {
+          updates.push(async (tx) => {
+            await repo.updateMessage(tx, ref.orgId, ref.assistantMessageId, {
+              parts: [{ type: 'text', text: finish.outcome.text }],
+              ...outcomeColumns(finish.outcome),
+            });
+            await repo.updateChat(tx, ref.orgId, ref.chatId, { status: finish.outcome.status, lastMessageAt: new Date(finish.at) });
+          });
+        }
+        continue;
+      }
       const { input } = start;
       const earlier = ref.isNewChat ? input.history : [];
       // Strictly increasing timestamps keep the order of messages written in one statement.
       const at = (i: number) => new Date(start.at - earlier.length + i);
       const turns = [...earlier, { role: 'user' as const, content: input.message }];
-      turns.forEach((t, i) => messages.push(messageRow(ref, t.role, t.content, 'COMPLETED', at(i), null)));
+      turns.forEach((t, i) => rows.push(messageRow(ref, t.role, t.content, 'COMPLETED', at(i), null)));
       const reply = messageRow(ref, 'assistant', finish?.outcome.text ?? '', finish?.outcome.status ?? 'RUNNING', at(turns.length), input.model, ref.assistantMessageId);
-      if (finish) Object.assign(reply, outcomeColumns(finish.outcome), { updatedAt: new Date(finish.at) });
-      messages.push(reply);
+      // Every message row carries the same keys (see insertManySql): the outcome's columns are null until it ends.
+      Object.assign(reply, finish ? outcomeColumns(finish.outcome) : { usage: null, latencyMs: null, error: null });
+      if (finish) reply.updatedAt = new Date(finish.at);
+      rows.push(reply);
       const status = finish?.outcome.status ?? 'RUNNING';
       const lastMessageAt = new Date(finish?.at ?? start.at);
       if (ref.isNewChat) {
@@ -159,30 +178,24 @@ export function createRunRecorder<E>(deps: {
           lastMessageAt,
           createdAt: new Date(start.at),
         });
-      }
-    }
-    await insertMany(tx, chats, newChats);
-    await repo.insertMessages(tx, messages);
-    for (const { ref, start, finish } of batch) {
-      if (!ref.isNewChat && start) {
-        await tx
-          .update(chats)
-          .set({
-            status: finish?.outcome.status ?? 'RUNNING',
-            messagesCount: sql`${chats.messagesCount} + 2`,
-            lastMessageAt: new Date(finish?.at ?? start.at),
-            updatedAt: new Date(),
-          })
-          .where(eq(chats.id, ref.chatId));
-      } else if (!start && finish) {
-        await repo.updateMessage(tx, ref.orgId, ref.assistantMessageId, {
-          parts: [{ type: 'text', text: finish.outcome.text }],
-          ...outcomeColumns(finish.outcome),
+      } else {
+        updates.push(async (tx) => {
+          await tx
+            .update(chats)
+            .set({ status, messagesCount: sql`${chats.messagesCount} + 2`, lastMessageAt, updatedAt: new Date() })
+            .where(eq(chats.id, ref.chatId));
         });
-        await repo.updateChat(tx, ref.orgId, ref.chatId, { status: finish.outcome.status, lastMessageAt: new Date(finish.at) });
       }
     }
-    if (extras.length) await deps.writeExtra(tx, extras);
+    const inserts = combineWrites([insertManySql(chats, newChats), insertManySql(messages, rows), deps.extraWrites(extras)]);
+    if (updates.length === 0) {
+      if (inserts) await db.execute(inserts);
+      return;
+    }
+    await db.transaction(async (tx) => {
+      if (inserts) await tx.execute(inserts);
+      for (const update of updates) await update(tx);
+    });
   }
 
   return {

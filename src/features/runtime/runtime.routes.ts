@@ -46,10 +46,18 @@ export function runtimeRoutes(runtime: RuntimeService, opts: { timeoutMs: number
       errors: [403],
       handler: async ({ request, principal, params, body, reply }) => {
         const prepared = await runtime.prepare(principal, params.agentId, body);
-        const sse = openEventStream(request, reply, opts.timeoutMs);
-        for await (const event of runtime.stream(prepared, sse.signal, sse.clientGone)) {
-          if (sse.clientGone()) break;
-          sse.send(event);
+        const client = clientAbortSignal(reply, opts.timeoutMs);
+        const events = runtime.stream(prepared, client.signal, client.clientGone);
+        // Taking the first event (metadata) sends the model request; the response headers go out
+        // while the provider works on it.
+        const first = events.next();
+        const sse = openEventStream(request, reply, client);
+        for (let next = await first; !next.done; next = await events.next()) {
+          if (sse.clientGone()) {
+            await events.return(undefined);
+            break;
+          }
+          sse.send(next.value);
         }
         sse.end();
         return reply;

@@ -4,7 +4,7 @@ import type { RunStatus, TokenUsage } from '../../db/schema.ts';
 import type { Principal } from '../../http/principal.ts';
 import { AppError } from '../../lib/errors.ts';
 import { type ModelRegistry, type OrgCredential, parseModelRef, type ResolvedModel } from '../../llm/registry.ts';
-import { generate, stream, upstreamError, type ModelCall, type ModelUsage } from '../../llm/run-model.ts';
+import { generate, stream, type StreamEvent, upstreamError, type ModelCall, type ModelUsage } from '../../llm/run-model.ts';
 import { countPromptTokens, countTokens } from '../../llm/tokens.ts';
 import type { AssistantsService } from '../assistants/index.ts';
 import type { ChatsService, RunRecorder, RunRef } from '../chats/index.ts';
@@ -199,9 +199,15 @@ export function createRuntimeService(deps: RuntimeDeps) {
       let reported: ModelUsage | undefined;
       let status: RunStatus = 'RUNNING';
       let error: string | undefined;
+      let tokens: AsyncGenerator<StreamEvent> | undefined;
       try {
+        tokens = stream({ ...p.call, abortSignal: signal });
+        // Started before the metadata event goes out, so the provider works while it is written.
+        const firstToken = tokens.next();
+        firstToken.catch(() => {}); // awaited below; a failure is handled there
         yield { type: 'metadata', content: '', data: { agent_id: p.agentId, chat_id: run.chatId } };
-        for await (const ev of stream({ ...p.call, abortSignal: signal })) {
+        for (let it = await firstToken; !it.done; it = await tokens.next()) {
+          const ev = it.value;
           if (ev.type === 'text') {
             text += ev.text;
             yield { type: 'token', content: ev.text, data: null };
@@ -217,6 +223,8 @@ export function createRuntimeService(deps: RuntimeDeps) {
           yield { type: 'error', content: error, data: null };
         }
       } finally {
+        // Stopped early: release the provider's stream (queued behind a pending read, if any).
+        void tokens?.return(undefined).catch(() => {});
         if (status === 'RUNNING') {
           status = 'CANCELED'; // the consumer stopped reading: the client went away
           error = 'client disconnected';

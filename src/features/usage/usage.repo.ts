@@ -1,10 +1,10 @@
-import { and, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, eq, gte, lt, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
-import { insertMany } from '../../db/insert-many.ts';
+import { insertManySql } from '../../db/insert-many.ts';
 import { usageRecords } from '../../db/schema.ts';
 
-export async function insertUsage(db: DbOrTx, rows: Array<typeof usageRecords.$inferInsert>): Promise<void> {
-  await insertMany(db, usageRecords, rows);
+export function insertUsageSql(rows: Array<typeof usageRecords.$inferInsert>): SQL | undefined {
+  return insertManySql(usageRecords, rows);
 }
 
 export async function tokensSince(db: DbOrTx, orgId: string, since: Date): Promise<number> {

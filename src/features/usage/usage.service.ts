@@ -1,4 +1,5 @@
-import type { Db, Tx } from '../../db/client.ts';
+import type { SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
 import { badRequest } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import { createTtlCache } from '../../infra/cache/ttl-cache.ts';
@@ -35,10 +36,12 @@ export function createUsageService(deps: {
   const { db } = deps;
   const spent = createTtlCache<number>({ ttlMs: SPENT_TTL_MS });
   return {
-    /** Written inside the transaction that closes the runs, so a call is never recorded twice or half. */
-    async recordMany(tx: Tx, entries: UsageEntry[]): Promise<void> {
-      await repo.insertUsage(
-        tx,
+    /**
+     * The insert of these calls' usage records, run by the run recorder as part of the statement
+     * that closes the runs, so a call is never recorded twice or half.
+     */
+    recordManySql(entries: UsageEntry[]): SQL | undefined {
+      return repo.insertUsageSql(
         entries.map((e) => ({
           id: newId('usage'),
           orgId: e.orgId,
