@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './pglite-worker.ts';
 
@@ -33,6 +35,17 @@ function revive(fields: Record<string, unknown>): Error {
  * `begin` to `end`, exactly as PGlite's own `transaction()` does in process.
  */
 export async function startPgliteThread(dataDir: string, onStopped?: (err: Error) => void): Promise<PgliteLike> {
+  // A first start runs initdb in a WebAssembly instance of its own, with a few hundred MB of memory.
+  // Done on a throwaway thread, that memory is returned when the thread ends, instead of whenever
+  // the long-lived thread's garbage collector gets round to it (it allocates little: maybe never).
+  if (dataDir !== 'memory://' && !existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    const init = await openThread(dataDir);
+    await init.close();
+  }
+  return openThread(dataDir, onStopped);
+}
+
+async function openThread(dataDir: string, onStopped?: (err: Error) => void): Promise<PgliteLike> {
   // The worker is TypeScript too: its thread registers tsx's loader first, since loaders registered
   // on this thread (bin/parley.js, vitest) do not carry over to new threads.
   const entry = new URL('./pglite-worker.ts', import.meta.url).href;
