@@ -115,7 +115,7 @@ export async function createDeps(config: Config, overrides: { logger?: Logger; d
   const recorder: RunRecorder<UsageEntry> = createRunRecorder<UsageEntry>({
     db,
     logger,
-    extraWrites: (entries) => usage.recordManySql(entries),
+    extraRows: (entries) => usage.usageRowsOf(entries),
   });
   const embedder = createEmbedder(config);
   if (config.knowledge.embeddingModel && !embedder) {

@@ -1,8 +1,8 @@
-import { eq, type SQL, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db, Tx } from '../../db/client.ts';
 import { chats, messages, type RunStatus, type TokenUsage } from '../../db/schema.ts';
-import { combineWrites, insertManySql } from '../../db/insert-many.ts';
+import { rowsFor, type RowsInsert, writeRows } from '../../db/insert-many.ts';
 import { newId } from '../../lib/ids.ts';
 import * as repo from './chats.repo.ts';
 
@@ -37,8 +37,8 @@ export interface RunRef {
   isNewChat: boolean;
 }
 
-/** The insert of rows another feature (usage) writes with the end of runs, in the same statement. */
-export type FinishExtra<E> = (entries: E[]) => SQL | undefined;
+/** Rows another feature (usage) writes with the end of runs, in the same statement. */
+export type FinishExtra<E> = (entries: E[]) => RowsInsert;
 
 interface Pending<E> {
   ref: RunRef;
@@ -62,7 +62,7 @@ const titleOf = (text: string) => (text.length > 80 ? `${text.slice(0, 77).trimE
 export function createRunRecorder<E>(deps: {
   db: Db;
   logger: Logger;
-  extraWrites: FinishExtra<E>;
+  extraRows: FinishExtra<E>;
   startDelayMs?: number;
   /** How long a finished run may wait for others to share its commit. */
   lingerMs?: number;
@@ -160,7 +160,7 @@ export function createRunRecorder<E>(deps: {
       const turns = [...earlier, { role: 'user' as const, content: input.message }];
       turns.forEach((t, i) => rows.push(messageRow(ref, t.role, t.content, 'COMPLETED', at(i), null)));
       const reply = messageRow(ref, 'assistant', finish?.outcome.text ?? '', finish?.outcome.status ?? 'RUNNING', at(turns.length), input.model, ref.assistantMessageId);
-      // Every message row carries the same keys (see insertManySql): the outcome's columns are null until it ends.
+      // Every message row carries the same keys (see insertMany): the outcome's columns are null until it ends.
       Object.assign(reply, finish ? outcomeColumns(finish.outcome) : { usage: null, latencyMs: null, error: null });
       if (finish) reply.updatedAt = new Date(finish.at);
       rows.push(reply);
@@ -187,13 +187,10 @@ export function createRunRecorder<E>(deps: {
         });
       }
     }
-    const inserts = combineWrites([insertManySql(chats, newChats), insertManySql(messages, rows), deps.extraWrites(extras)]);
-    if (updates.length === 0) {
-      if (inserts) await db.execute(inserts);
-      return;
-    }
+    const inserts = [rowsFor(chats, newChats), rowsFor(messages, rows), deps.extraRows(extras)];
+    if (updates.length === 0) return writeRows(db, inserts);
     await db.transaction(async (tx) => {
-      if (inserts) await tx.execute(inserts);
+      await writeRows(tx, inserts);
       for (const update of updates) await update(tx);
     });
   }

@@ -1,10 +1,11 @@
-import { and, eq, gte, lt, type SQL, sql } from 'drizzle-orm';
+import { and, eq, gte, lt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
-import { insertManySql } from '../../db/insert-many.ts';
+import { type RowsInsert, rowsFor } from '../../db/insert-many.ts';
 import { usageRecords } from '../../db/schema.ts';
 
-export function insertUsageSql(rows: Array<typeof usageRecords.$inferInsert>): SQL | undefined {
-  return insertManySql(usageRecords, rows);
+/** Usage rows to write with other inserts (see `writeRows`). */
+export function usageRows(rows: Array<typeof usageRecords.$inferInsert>): RowsInsert {
+  return rowsFor(usageRecords, rows);
 }
 
 export async function tokensSince(db: DbOrTx, orgId: string, since: Date): Promise<number> {

@@ -1,4 +1,4 @@
-import type { SQL } from 'drizzle-orm';
+import type { RowsInsert } from '../../db/insert-many.ts';
 import type { Db } from '../../db/client.ts';
 import { badRequest } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
@@ -37,11 +37,11 @@ export function createUsageService(deps: {
   const spent = createTtlCache<number>({ ttlMs: SPENT_TTL_MS });
   return {
     /**
-     * The insert of these calls' usage records, run by the run recorder as part of the statement
-     * that closes the runs, so a call is never recorded twice or half.
+     * These calls' usage records, written by the run recorder in the statement that closes the
+     * runs, so a call is never recorded twice or half.
      */
-    recordManySql(entries: UsageEntry[]): SQL | undefined {
-      return repo.insertUsageSql(
+    usageRowsOf(entries: UsageEntry[]): RowsInsert {
+      return repo.usageRows(
         entries.map((e) => ({
           id: newId('usage'),
           orgId: e.orgId,
