@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/client.ts';
-import { insertMany } from '../src/db/insert-many.ts';
+import { rowsFor, writeRows } from '../src/db/insert-many.ts';
 import { orgs } from '../src/db/schema.ts';
 import { ENGINE, freshDatabase } from './harness.ts';
 
@@ -77,11 +77,11 @@ describe('database client', () => {
   it('inserts many rows in one statement, with every awkward value intact', async () => {
     const names = ['plain', 'NULL', 'a "quoted" \\ backslash', '{braces},comma', '', 'üñí 😀 \u0001', ' spaced ', 'line\nbreak'];
     const rows = names.map((name, i) => ({ ...org(`org_many_${i}`, name), monthlyTokenBudget: i % 2 ? null : i * 1000 }));
-    await insertMany(database.db, orgs, rows);
+    await writeRows(database.db, [rowsFor(orgs, rows)]);
     const back = await database.db.select().from(orgs).where(sql`${orgs.id} like 'org_many_%'`).orderBy(orgs.id);
     expect(back.map((r) => r.name)).toEqual(names);
     expect(back.map((r) => r.monthlyTokenBudget)).toEqual(rows.map((r) => r.monthlyTokenBudget));
     expect(back.every((r, i) => r.createdAt.getTime() === rows[i]!.createdAt.getTime())).toBe(true);
-    await insertMany(database.db, orgs, []); // nothing to do is not an error
+    await writeRows(database.db, [rowsFor(orgs, [])]); // nothing to do is not an error
   });
 });

@@ -2,16 +2,15 @@ import { getTableColumns, getTableName } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from './client.ts';
 
-/** Rows for one table; see `insertMany` for the rule on their keys. */
+/** Rows for one table; see `rowsFor` for the rule on their keys. */
 export interface RowsInsert<T extends PgTable = PgTable> {
   table: T;
   rows: Array<T['$inferInsert']>;
 }
 
-export const rowsFor = <T extends PgTable>(table: T, rows: Array<T['$inferInsert']>): RowsInsert => ({ table, rows }) as RowsInsert;
-
 /**
- * Inserts many rows with one parameter per column: `insert ... select * from unnest($1::text[], ...)`.
+ * Rows for `writeRows`, each table's written with one parameter per column:
+ * `insert ... select * from unnest($1::text[], ...)`.
  *
  * Drizzle's multi-row `insert().values(rows)` builds a SQL chunk and a parameter per value; at the
  * few hundred rows of a group commit that was a tenth of the invoke path's CPU and a fifth of its
@@ -19,9 +18,7 @@ export const rowsFor = <T extends PgTable>(table: T, rows: Array<T['$inferInsert
  * Here the text depends only on the columns. Columns are the union of the rows' keys; a row that
  * lacks one of them stores NULL there (not the column's default), so give every row the same keys.
  */
-export async function insertMany<T extends PgTable>(db: DbOrTx, table: T, rows: Array<T['$inferInsert']>): Promise<void> {
-  await writeRows(db, [rowsFor(table, rows)]);
-}
+export const rowsFor = <T extends PgTable>(table: T, rows: Array<T['$inferInsert']>): RowsInsert => ({ table, rows }) as RowsInsert;
 
 /**
  * Inserts into several tables as ONE statement (`with w1 as (insert ...), w2 as (insert ...)

@@ -160,7 +160,7 @@ export function createRunRecorder<E>(deps: {
       const turns = [...earlier, { role: 'user' as const, content: input.message }];
       turns.forEach((t, i) => rows.push(messageRow(ref, t.role, t.content, 'COMPLETED', at(i), null)));
       const reply = messageRow(ref, 'assistant', finish?.outcome.text ?? '', finish?.outcome.status ?? 'RUNNING', at(turns.length), input.model, ref.assistantMessageId);
-      // Every message row carries the same keys (see insertMany): the outcome's columns are null until it ends.
+      // Every message row carries the same keys (see rowsFor): the outcome's columns are null until it ends.
       Object.assign(reply, finish ? outcomeColumns(finish.outcome) : { usage: null, latencyMs: null, error: null });
       if (finish) reply.updatedAt = new Date(finish.at);
       rows.push(reply);

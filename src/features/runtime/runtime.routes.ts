@@ -53,7 +53,7 @@ export function runtimeRoutes(runtime: RuntimeService, opts: { timeoutMs: number
         const first = events.next();
         const sse = openEventStream(request, reply, client);
         for (let next = await first; !next.done; next = await events.next()) {
-          if (sse.clientGone()) {
+          if (client.clientGone()) {
             await events.return(undefined);
             break;
           }
