@@ -21,9 +21,14 @@ export async function start(config: Config = loadConfig(), opts: { print?: (line
     // Loads the tokenizer's tables now rather than inside the first request.
     warmTokenizer();
     await migrate(deps.database);
-    // Replies left RUNNING by a killed process: no run outlives the model timeout, so older ones are dead.
-    const stale = await deps.chats.failStaleRuns(new Date(Date.now() - config.llm.timeoutMs - 60_000));
-    if (stale > 0) logger.warn({ count: stale }, 'marked replies interrupted by an earlier shutdown as FAILED');
+    // Replies left RUNNING by a killed process. An embedded database has one process, this one, so
+    // every such reply is dead; on PostgreSQL, those of instances that stopped heartbeating are.
+    if (deps.database.kind === 'pglite') {
+      const stale = await deps.chats.failInterruptedRuns({ all: true });
+      if (stale > 0) logger.warn({ count: stale }, 'marked replies interrupted by an earlier shutdown as FAILED');
+    } else {
+      await deps.instances.start();
+    }
     const boot = await deps.setup.bootstrap({ bootstrapKey: config.bootstrapKey?.reveal() });
     if (boot.created) {
       if (boot.secret) {

@@ -25,7 +25,7 @@ describe('error shapes', () => {
     expect(bad.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('maps framework errors to 400 with clear messages', async () => {
+  it('maps framework errors to the contract\'s statuses with clear messages', async () => {
     const t = await seedOrg(server);
     const post = (body: string, headers: Record<string, string>) =>
       call(server, 'POST', '/orgs/c/assistants', { key: t.key, body, headers });
@@ -36,12 +36,15 @@ describe('error shapes', () => {
     expect(empty.status).toBe(400);
     expect(empty.body.message).toMatch(/empty/);
     const wrongType = await post('name=x', { 'content-type': 'application/x-www-form-urlencoded' });
-    expect(wrongType.status).toBe(400);
-    expect(wrongType.body.message).toMatch(/content type/);
+    expect(wrongType.status).toBe(415);
+    expect(wrongType.body).toEqual({ message: 'unsupported content type; send Content-Type: application/json' });
+    const plain = await post('{"name":"x"}', { 'content-type': 'text/plain' });
+    expect(plain.status).toBe(415);
+    expect(plain.body).toEqual({ message: 'unsupported content type; send Content-Type: application/json' });
     const big = await post(JSON.stringify({ name: 'x'.repeat(5000) }), { 'content-type': 'application/json' });
     expect(big.status).toBe(400);
     expect(big.body).toEqual({ message: 'request body is too large (limit 2048 bytes)' });
-    const missing = await post('', {});
+    const missing = await call(server, 'POST', '/orgs/c/assistants', { key: t.key });
     expect(missing.status).toBe(400);
     expect(missing.body.message).toMatch(/^body: /);
   });

@@ -18,6 +18,7 @@ import { createLeanFetch } from '../infra/egress/lean-fetch.ts';
 import { createSecretBox, loadOrCreateDataDirSecret, type SecretBox } from '../infra/secret-box.ts';
 import { createModelRegistry, type ModelRegistry } from '../llm/registry.ts';
 import type { Authenticator } from '../http/auth.ts';
+import { createInstanceRegistry, type InstanceRegistry } from '../infra/instance-registry.ts';
 import { createLogger, type Logger } from '../infra/logger.ts';
 import { createMemoryRateLimiter } from '../infra/rate-limit/memory-rate-limiter.ts';
 import type { RateLimiter } from '../infra/rate-limit/rate-limiter.ts';
@@ -42,6 +43,7 @@ export interface Deps {
   runtime: RuntimeService;
   knowledge: KnowledgeService;
   jobs: JobQueue;
+  instances: InstanceRegistry;
   recorder: RunRecorder<UsageEntry>;
   models: ModelRegistry;
   egressFetch: EgressFetch;
@@ -112,10 +114,18 @@ export async function createDeps(config: Config, overrides: { logger?: Logger; d
   const settle = () => recorder.settle();
   const chats = createChatsService({ db, resolveReach: (keyOrg, orgId) => orgs.resolveReach(keyOrg, orgId), settle });
   const usage = createUsageService({ db, budgetOf: (orgId) => orgs.budgetOf(orgId), settle });
+  const instances = createInstanceRegistry({
+    db,
+    logger,
+    heartbeatMs: config.instanceHeartbeatMs,
+    onSweep: (aliveSince) =>
+      chats.failInterruptedRuns({ aliveSince, legacyBefore: new Date(Date.now() - config.llm.timeoutMs - 60_000) }),
+  });
   const recorder: RunRecorder<UsageEntry> = createRunRecorder<UsageEntry>({
     db,
     logger,
-    extraRows: (entries) => usage.usageRowsOf(entries),
+    extras: usage.runExtras,
+    instanceId: instances.id,
   });
   const embedder = createEmbedder(config);
   if (config.knowledge.embeddingModel && !embedder) {
@@ -184,12 +194,15 @@ export async function createDeps(config: Config, overrides: { logger?: Logger; d
     runtime,
     knowledge,
     jobs,
+    instances,
     recorder,
     models,
     egressFetch,
     async close() {
       await jobs.stop();
       await recorder.close();
+      // After the recorder: this instance's replies are all written, so it leaves as done, not dead.
+      await instances.stop().catch((err: unknown) => logger.warn({ err }, 'could not remove this instance\'s row'));
       await apiKeys.close();
       await rateLimiter.close();
       await database.close();

@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler } from 'fastify-type-provider-zod';
 import { loadDocPages } from '../features/docs/index.ts';
 import { authorize } from '../http/auth.ts';
 import type { RouteDef } from '../http/define-route.ts';
 import { ERROR_DESCRIPTIONS, ErrorSchema } from '../http/error-schema.ts';
-import { registerErrorHandlers } from '../http/error-handler.ts';
+import { MAX_PARAM_LENGTH, onFrameworkError, registerErrorHandlers } from '../http/error-handler.ts';
+import { trackMethods } from '../http/method-index.ts';
+import { rejectUnstorableUrlParts, storableValidatorCompiler } from '../http/storable-input.ts';
 import { enforceHttps } from '../http/https.ts';
 import { multipartToBody, registerMultipart } from '../http/multipart.ts';
 import { registerOpenApi } from '../http/openapi.ts';
@@ -51,26 +53,32 @@ export async function buildServer(deps: Deps): Promise<{ app: FastifyInstance; r
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && INCOMING_REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
-    routerOptions: { ignoreTrailingSlash: true },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: onFrameworkError,
   }) as unknown as FastifyInstance;
 
-  app.setValidatorCompiler(validatorCompiler);
+  const allowedMethods = trackMethods(app);
+  app.setValidatorCompiler(storableValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  registerErrorHandlers(app, { bodyLimit: config.bodyLimitBytes });
+  registerErrorHandlers(app, { bodyLimit: config.bodyLimitBytes, allowedMethods });
+  // Only JSON (and multipart on upload routes) is read: any other body is a 415, not a string to validate.
+  app.removeContentTypeParser('text/plain');
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     if (request.protocol === 'https') reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
     enforceHttps(request, config.allowHttp);
-    if (UNLIMITED_PATHS.has(request.routeOptions.url ?? '')) return;
-    await enforceLimit(
-      deps.rateLimiter,
-      reply,
-      `ip:${request.ip}`,
-      config.rateLimitPerMinute,
-      60_000,
-      `rate limit exceeded: at most ${config.rateLimitPerMinute} requests per minute per IP address`,
-    );
+    if (!UNLIMITED_PATHS.has(request.routeOptions.url ?? '')) {
+      await enforceLimit(
+        deps.rateLimiter,
+        reply,
+        `ip:${request.ip}`,
+        config.rateLimitPerMinute,
+        60_000,
+        `rate limit exceeded: at most ${config.rateLimitPerMinute} requests per minute per IP address`,
+      );
+    }
+    rejectUnstorableUrlParts(request);
   });
 
   const pages = loadDocPages();

@@ -71,6 +71,7 @@ const EnvSchema = z.object({
   PARLEY_JOB_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
   PARLEY_JOB_LEASE_MS: z.coerce.number().int().min(1_000).default(60_000),
   PARLEY_CRAWL_MAX_PAGES: positiveInt.default(200),
+  PARLEY_INSTANCE_HEARTBEAT_MS: z.coerce.number().int().min(100).default(10_000),
   PARLEY_EGRESS_ALLOW: z
     .string()
     .optional()
@@ -97,6 +98,8 @@ export interface Config {
   bootstrapKey?: Secret;
   publicUrl?: string;
   shutdownTimeoutMs: number;
+  /** PostgreSQL mode: how often this instance renews its heartbeat; silent for 3 of these, it counts as dead. */
+  instanceHeartbeatMs: number;
   /** How long hot lookups (keys, assistants, org settings) are cached; bounds cross-instance staleness. 0 disables. */
   cacheTtlMs: number;
   /** Key material for encrypting org credentials at rest; generated into the data dir when unset (embedded mode). */
@@ -174,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bootstrapKey: e.PARLEY_BOOTSTRAP_KEY,
     publicUrl: e.PARLEY_PUBLIC_URL,
     shutdownTimeoutMs: e.PARLEY_SHUTDOWN_TIMEOUT_MS,
+    instanceHeartbeatMs: e.PARLEY_INSTANCE_HEARTBEAT_MS,
     cacheTtlMs: e.PARLEY_CACHE_TTL_MS,
     secret: e.PARLEY_SECRET,
     defaultModel: e.PARLEY_DEFAULT_MODEL ?? defaultModelFor(e),

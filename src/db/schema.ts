@@ -126,6 +126,8 @@ export const messages = pgTable(
     usage: jsonb('usage').$type<TokenUsage>(),
     latencyMs: integer('latency_ms'),
     error: text('error'),
+    /** The Parley instance that wrote the reply: a RUNNING reply of an instance that stopped is failed. */
+    instanceId: text('instance_id'),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
@@ -169,6 +171,18 @@ export const providerCredentials = pgTable(
   },
   (t) => [primaryKey({ columns: [t.orgId, t.provider] })],
 );
+
+/**
+ * Running Parley instances (several may share one PostgreSQL database). Each renews its heartbeat;
+ * one that stops renewing is dead, and the others fail the replies it left RUNNING.
+ */
+export const instances = pgTable('instances', {
+  id: text('id').primaryKey(),
+  hostname: text('hostname').notNull(),
+  pid: integer('pid').notNull(),
+  startedAt: ts('started_at').notNull().defaultNow(),
+  heartbeatAt: ts('heartbeat_at').notNull().defaultNow(),
+});
 
 /** PostgreSQL full-text document; written by a generated column, read only inside SQL. */
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });

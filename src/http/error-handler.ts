@@ -21,31 +21,45 @@ function formatIssue(context: string | undefined, issue: Issue): string {
   return `${field}: ${msg}`;
 }
 
-/** Maps Fastify's own errors (parsing, media type, size) to the contract's 400 wording. */
-function frameworkMessage(err: FastifyError, bodyLimit: number): string | undefined {
+/** The longest path parameter the router accepts; a longer one is a 400 (see frameworkErrors). */
+export const MAX_PARAM_LENGTH = 200;
+
+/** Maps Fastify's own errors (URL, parsing, media type, size) to the contract's status and wording. */
+function frameworkError(err: FastifyError, bodyLimit: number): [number, string] | undefined {
   switch (err.code) {
+    case 'FST_ERR_BAD_URL':
+      return [400, 'the URL is not valid: it holds a malformed percent-encoding'];
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return [400, `a path parameter is too long (at most ${MAX_PARAM_LENGTH} characters)`];
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return 'request body is not valid JSON';
+      return [400, 'request body is not valid JSON'];
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return 'request body is empty; send a JSON object';
+      return [400, 'request body is empty; send a JSON object'];
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return 'unsupported content type; send Content-Type: application/json';
+      return [415, 'unsupported content type; send Content-Type: application/json'];
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return `request body is too large (limit ${bodyLimit} bytes)`;
+      return [400, `request body is too large (limit ${bodyLimit} bytes)`];
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return 'request body length does not match Content-Length';
+      return [400, 'request body length does not match Content-Length'];
     case 'FST_ERR_CTP_INVALID_TYPE':
-      return 'invalid Content-Type header';
+      return [400, 'invalid Content-Type header'];
     default:
       return undefined;
   }
+}
+
+/** Fastify's `frameworkErrors` option: router-level failures (bad URL, long parameter) speak the contract too. */
+export function onFrameworkError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const [status, message] = frameworkError(err, 0) ?? [400, 'bad request'];
+  request.log.info({ code: err.code, status }, message);
+  void sendError(reply, status, message);
 }
 
 export function sendError(reply: FastifyReply, status: number, message: string): FastifyReply {
   return reply.code(status).type('application/json; charset=utf-8').send({ message });
 }
 
-export function registerErrorHandlers(app: FastifyInstance, opts: { bodyLimit: number }): void {
+export function registerErrorHandlers(app: FastifyInstance, opts: { bodyLimit: number; allowedMethods: (url: string) => string[] }): void {
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (err instanceof AppError) {
       reply.headers(err.headers);
@@ -63,10 +77,10 @@ export function registerErrorHandlers(app: FastifyInstance, opts: { bodyLimit: n
       request.log.error({ err, issues: err.cause?.issues }, 'response does not match its schema');
       return sendError(reply, 500, 'internal server error');
     }
-    const framework = frameworkMessage(err, request.routeOptions?.bodyLimit ?? opts.bodyLimit);
+    const framework = frameworkError(err, request.routeOptions?.bodyLimit ?? opts.bodyLimit);
     if (framework) {
-      request.log.info({ code: err.code }, framework);
-      return sendError(reply, 400, framework);
+      request.log.info({ code: err.code, status: framework[0] }, framework[1]);
+      return sendError(reply, framework[0], framework[1]);
     }
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {
@@ -78,7 +92,13 @@ export function registerErrorHandlers(app: FastifyInstance, opts: { bodyLimit: n
     return sendError(reply, 500, 'internal server error');
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    sendError(reply, 404, `route not found: ${request.method} ${request.url.split('?')[0]}`),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0];
+    const allowed = opts.allowedMethods(request.url);
+    if (allowed.length > 0) {
+      reply.header('Allow', allowed.join(', '));
+      return sendError(reply, 405, `method ${request.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`);
+    }
+    return sendError(reply, 404, `route not found: ${request.method} ${path}`);
+  });
 }

@@ -1,6 +1,7 @@
 import fastifyMultipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../lib/errors.ts';
+import { findUnstorable, unstorableMessage } from '../lib/text.ts';
 import type { RouteDef } from './define-route.ts';
 
 /** Parses multipart bodies only on routes that ask for them (see `RouteDef.multipart`). */
@@ -15,6 +16,12 @@ export function multipartToBody(spec: NonNullable<RouteDef['multipart']>) {
     const fields: Record<string, string> = {};
     try {
       for await (const part of request.parts()) {
+        // Names go where values go (the item's title, the stored file name): the same rule as JSON bodies.
+        const badName = findUnstorable(part.fieldname, 'form field name') ?? (part.type === 'file' ? findUnstorable(part.filename, `${part.fieldname}.filename`) : undefined);
+        if (badName) {
+          if (part.type === 'file') part.file.resume();
+          throw new AppError('bad_request', unstorableMessage(badName, 'body'));
+        }
         if (part.type === 'file') {
           if (part.fieldname !== 'file') {
             part.file.resume();

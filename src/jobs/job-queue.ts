@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Database, DbOrTx } from '../db/client.ts';
 import { type JobRow, jobs } from '../db/schema.ts';
 import { newId } from '../lib/ids.ts';
+import { cleanBounded } from '../lib/text.ts';
 
 export interface JobContext {
   /** Aborted on timeout and on shutdown; long jobs check it between steps. */
@@ -43,6 +44,14 @@ export interface EnqueueOptions {
 }
 
 const SHUTDOWN = 'shutdown';
+/** Why an attempt ended without a word: its worker stopped (killed, crashed, or the lease ran out). */
+const INTERRUPTED = 'the process running it stopped before it finished';
+/** Errors come from anywhere (a page, a file, a driver): stored cleaned and cut to this length. */
+const MAX_ERROR_CHARS = 2_000;
+const PRUNE_EVERY_MS = 3_600_000;
+const DEFAULT_RETENTION_MS = 7 * 86_400_000;
+
+const errorText = (err: Error) => cleanBounded(err.message || err.name, MAX_ERROR_CHARS);
 
 /**
  * The durable job queue over the `jobs` table (PGlite or PostgreSQL). Jobs are enqueued inside the
@@ -57,6 +66,8 @@ export function createJobQueue(deps: {
   concurrency: number;
   pollMs?: number;
   leaseMs?: number;
+  /** How long done and failed rows are kept (for people looking into a failure). */
+  retentionMs?: number;
 }) {
   const { db } = deps.database;
   const defs = new Map(deps.definitions.map((d) => [d.name, d]));
@@ -64,6 +75,8 @@ export function createJobQueue(deps: {
   const workerId = randomUUID();
   const pollMs = deps.pollMs ?? 1_000;
   const leaseMs = deps.leaseMs ?? 60_000;
+  const retentionMs = deps.retentionMs ?? DEFAULT_RETENTION_MS;
+  let lastPruneAt = 0;
   const active = new Map<string, { controller: AbortController; done: Promise<void> }>();
   let started = false;
   let stopping = false;
@@ -81,6 +94,7 @@ export function createJobQueue(deps: {
     const nameList = sql.join(names.map((n) => sql`${n}`), sql`, `);
     const result = await db.execute(sql`
       update jobs set status = 'running', attempts = attempts + 1, locked_by = ${workerId},
+        last_error = case when status = 'running' then ${INTERRUPTED} else last_error end,
         locked_until = now() + make_interval(secs => ${leaseMs / 1000}), updated_at = now()
       where id = (
         select id from jobs
@@ -93,7 +107,7 @@ export function createJobQueue(deps: {
         limit 1
         for update skip locked
       )
-      returning id, name, payload, attempts, max_attempts`);
+      returning id, name, payload, attempts, max_attempts, last_error`);
     const row = (result as unknown as { rows: Array<Record<string, unknown>> }).rows[0];
     if (!row) return undefined;
     return {
@@ -102,6 +116,7 @@ export function createJobQueue(deps: {
       payload: row.payload as Record<string, unknown>,
       attempts: Number(row.attempts),
       maxAttempts: Number(row.max_attempts),
+      lastError: (row.last_error as string | null) ?? null,
     } as JobRow;
   }
 
@@ -109,6 +124,7 @@ export function createJobQueue(deps: {
     if (ticking || stopping) return;
     ticking = true;
     try {
+      await prune().catch((err: unknown) => deps.logger.warn({ err }, 'job queue: could not prune old jobs'));
       while (active.size < deps.concurrency && !stopping) {
         const job = await claim();
         if (!job) break;
@@ -127,10 +143,25 @@ export function createJobQueue(deps: {
     }
   }
 
+  /** Every way a job ends goes through here; a failure to record it is logged, never thrown. */
   async function execute(job: JobRow, controller: AbortController): Promise<void> {
-    const def = defs.get(job.name)!;
     const log = deps.logger.child({ job_id: job.id, job: job.name, attempt: job.attempts });
+    try {
+      await attempt(job, controller, log);
+    } catch (err) {
+      log.error({ err }, 'job queue: could not record how a job ended; its lease will expire and it runs again');
+    }
+  }
+
+  async function attempt(job: JobRow, controller: AbortController, log: Logger): Promise<void> {
+    const def = defs.get(job.name)!;
     const mine = and(eq(jobs.id, job.id), eq(jobs.lockedBy, workerId));
+    const parsed = def.payload.safeParse(job.payload);
+    if (job.attempts > job.maxAttempts) {
+      // Counted at claim: every earlier attempt ended with its worker (a crash, a kill), never here.
+      const reason = `gave up after ${job.maxAttempts} attempts: ${job.lastError ?? INTERRUPTED}`;
+      return fail(def, job, parsed, new Error(reason), mine, log);
+    }
     const heartbeat = setInterval(() => {
       void db
         .update(jobs)
@@ -141,11 +172,10 @@ export function createJobQueue(deps: {
     heartbeat.unref();
     const timeout = setTimeout(() => controller.abort(new Error(`timed out after ${def.timeoutMs} ms`)), def.timeoutMs);
     timeout.unref();
-    const parsed = def.payload.safeParse(job.payload);
     try {
-      if (!parsed.success) throw new Error(`invalid payload: ${parsed.error.message}`);
+      if (!parsed.success) throw new PermanentJobError(`invalid payload: ${parsed.error.message}`);
       await def.run(parsed.data, { signal: controller.signal, attempt: job.attempts, logger: log });
-      await db.delete(jobs).where(mine);
+      await db.update(jobs).set({ status: 'done', lastError: null, lockedBy: null, lockedUntil: null, updatedAt: new Date() }).where(mine);
     } catch (caught) {
       const err = caught instanceof Error ? caught : new Error(String(caught));
       if (controller.signal.reason === SHUTDOWN) {
@@ -153,23 +183,40 @@ export function createJobQueue(deps: {
         await db.update(jobs).set({ status: 'queued', attempts: sql`${jobs.attempts} - 1`, lockedBy: null, lockedUntil: null }).where(mine);
         return;
       }
-      const final = !parsed.success || job.attempts >= job.maxAttempts || err instanceof PermanentJobError;
-      log.warn({ err: err.message, final }, final ? 'job failed for good' : 'job failed; will retry');
-      if (final) {
-        await db.update(jobs).set({ status: 'failed', lastError: err.message, lockedBy: null, updatedAt: new Date() }).where(mine);
-        if (parsed.success) await def.onFailed?.(parsed.data, err).catch((e: unknown) => log.error({ err: e }, 'onFailed hook failed'));
-      } else {
-        const ceiling = def.backoffMs * 2 ** (job.attempts - 1);
-        const delay = Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
-        await db
-          .update(jobs)
-          .set({ status: 'queued', lastError: err.message, lockedBy: null, runAt: new Date(Date.now() + delay), updatedAt: new Date() })
-          .where(mine);
-      }
+      if (job.attempts >= job.maxAttempts || err instanceof PermanentJobError) return fail(def, job, parsed, err, mine, log);
+      log.warn({ err: err.message }, 'job failed; will retry');
+      const ceiling = def.backoffMs * 2 ** (job.attempts - 1);
+      const delay = Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
+      await db
+        .update(jobs)
+        .set({ status: 'queued', lastError: errorText(err), lockedBy: null, runAt: new Date(Date.now() + delay), updatedAt: new Date() })
+        .where(mine);
     } finally {
       clearInterval(heartbeat);
       clearTimeout(timeout);
     }
+  }
+
+  /** The last attempt failed: the row says why, then the job's own handler marks its work FAILED. */
+  async function fail(def: JobDefinition, job: JobRow, parsed: { success: boolean; data?: unknown }, err: Error, mine: SQL | undefined, log: Logger) {
+    const reason = errorText(err);
+    log.warn({ err: reason }, 'job failed for good');
+    await db.update(jobs).set({ status: 'failed', lastError: reason, lockedBy: null, lockedUntil: null, updatedAt: new Date() }).where(mine);
+    if (!parsed.success || !def.onFailed) return;
+    try {
+      await def.onFailed(parsed.data, new Error(reason));
+    } catch (e) {
+      log.error({ err: e }, 'job queue: the failure handler of a job threw; the job stays FAILED');
+    }
+  }
+
+  /** At most once an hour: finished and failed rows older than the retention period go. */
+  async function prune(): Promise<void> {
+    if (Date.now() - lastPruneAt < PRUNE_EVERY_MS) return;
+    lastPruneAt = Date.now();
+    await db
+      .delete(jobs)
+      .where(and(inArray(jobs.status, ['done', 'failed']), lt(jobs.updatedAt, new Date(Date.now() - retentionMs))));
   }
 
   return {
@@ -201,7 +248,10 @@ export function createJobQueue(deps: {
      */
     async start(): Promise<void> {
       if (deps.database.kind === 'pglite') {
-        await db.update(jobs).set({ status: 'queued', lockedBy: null, lockedUntil: null }).where(eq(jobs.status, 'running'));
+        await db
+          .update(jobs)
+          .set({ status: 'queued', lockedBy: null, lockedUntil: null, lastError: INTERRUPTED })
+          .where(eq(jobs.status, 'running'));
       }
       started = true;
       schedule(0);

@@ -1,6 +1,6 @@
-import { and, asc, count, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, isNull, lt, notInArray, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
-import { chats, type ChatRow, messages, type MessageRow } from '../../db/schema.ts';
+import { chats, type ChatRow, instances, messages, type MessageRow } from '../../db/schema.ts';
 import { type PageQuery, pageOffset } from '../../lib/pagination.ts';
 
 export async function findChat(db: DbOrTx, chatId: string): Promise<ChatRow | undefined> {
@@ -77,12 +77,29 @@ export async function completedTurns(db: DbOrTx, orgId: string, chatId: string, 
   return rows.reverse();
 }
 
-/** Replies left RUNNING by a process that died mid-generation are marked FAILED at boot. */
-export async function failStaleRuns(db: DbOrTx, olderThan: Date): Promise<number> {
+const INTERRUPTED = 'interrupted: the server stopped during generation';
+
+/**
+ * Marks FAILED the replies (and their chats) that no live process will finish: every RUNNING one
+ * (`{ all: true }`, for an embedded database at boot: its one process is this one), or those of
+ * instances silent since `aliveSince`, plus rows without an instance older than `legacyBefore`
+ * (written before replies carried their instance).
+ */
+export async function failInterruptedRuns(
+  db: DbOrTx,
+  which: { all: true } | { aliveSince: Date; legacyBefore: Date },
+): Promise<number> {
+  const orphaned =
+    'all' in which
+      ? undefined
+      : or(
+          and(isNull(messages.instanceId), lt(messages.createdAt, which.legacyBefore)),
+          notInArray(messages.instanceId, db.select({ id: instances.id }).from(instances).where(gte(instances.heartbeatAt, which.aliveSince))),
+        );
   const rows = await db
     .update(messages)
-    .set({ status: 'FAILED', error: 'interrupted: the server stopped during generation', updatedAt: new Date() })
-    .where(and(eq(messages.status, 'RUNNING'), lt(messages.createdAt, olderThan)))
+    .set({ status: 'FAILED', error: INTERRUPTED, updatedAt: new Date() })
+    .where(and(eq(messages.status, 'RUNNING'), orphaned))
     .returning({ id: messages.id, chatId: messages.chatId });
   const chatIds = [...new Set(rows.map((r) => r.chatId))];
   if (chatIds.length) {

@@ -99,6 +99,6 @@ export function createChatsService(deps: {
         .filter((t) => t.content.length > 0);
     },
 
-    failStaleRuns: (olderThan: Date) => repo.failStaleRuns(db, olderThan),
+    failInterruptedRuns: (which: Parameters<typeof repo.failInterruptedRuns>[1]) => repo.failInterruptedRuns(db, which),
   };
 }

@@ -4,6 +4,7 @@ import type { Db, Tx } from '../../db/client.ts';
 import { chats, messages, type RunStatus, type TokenUsage } from '../../db/schema.ts';
 import { rowsFor, type RowsInsert, writeRows } from '../../db/insert-many.ts';
 import { newId } from '../../lib/ids.ts';
+import { cleanText, isStorable } from '../../lib/text.ts';
 import * as repo from './chats.repo.ts';
 
 export interface Turn {
@@ -37,14 +38,26 @@ export interface RunRef {
   isNewChat: boolean;
 }
 
-/** Rows another feature (usage) writes with the end of runs, in the same statement. */
-export type FinishExtra<E> = (entries: E[]) => RowsInsert;
+/** What another feature (usage) records with the end of runs: its rows go in the same statement. */
+export interface FinishExtras<E> {
+  rows(entries: E[]): RowsInsert;
+  /** A run's end is queued; it is not in the database yet (budgets still count it). */
+  queued(entry: E): void;
+  /** These entries are written, or given up on: no longer pending. */
+  settled(entries: E[]): void;
+}
 
 interface Pending<E> {
   ref: RunRef;
   start?: { input: RunStart; at: number; due: number };
   finish?: { outcome: RunOutcome; at: number; extra: E; due: number };
+  /** Failed writes so far; the run is tried again later (the database may be back) up to MAX_TRIES. */
+  tries?: number;
 }
+
+/** A run that cannot be written after this many tries (a minute or so of backoff) is logged and dropped. */
+const MAX_TRIES = 6;
+const RETRY_BASE_MS = 500;
 
 const titleOf = (text: string) => (text.length > 80 ? `${text.slice(0, 77).trimEnd()}...` : text);
 
@@ -62,14 +75,16 @@ const titleOf = (text: string) => (text.length > 80 ? `${text.slice(0, 77).trimE
 export function createRunRecorder<E>(deps: {
   db: Db;
   logger: Logger;
-  extraRows: FinishExtra<E>;
+  extras: FinishExtras<E>;
+  /** Written on every message, so the replies of an instance that died can be found (see instance-registry). */
+  instanceId: string;
   startDelayMs?: number;
   /** How long a finished run may wait for others to share its commit. */
   lingerMs?: number;
   /** A batch this large is written at once. */
   maxBatch?: number;
 }) {
-  const { db, logger } = deps;
+  const { db, logger, instanceId } = deps;
   const startDelayMs = deps.startDelayMs ?? 100;
   const lingerMs = deps.lingerMs ?? 50;
   const maxBatch = deps.maxBatch ?? 256;
@@ -119,14 +134,48 @@ export function createRunRecorder<E>(deps: {
   async function write(batch: Pending<E>[]): Promise<void> {
     try {
       await writeBatch(batch);
+      settled(batch);
     } catch (err) {
       // One bad run (say, its chat was deleted meanwhile) must not cost the others their records.
       if (batch.length > 1) {
         for (const p of batch) await write([p]);
         return;
       }
-      logger.error({ err, chat_id: batch[0]!.ref.chatId }, 'could not record a runtime call');
+      await salvage(batch[0]!, err);
     }
+  }
+
+  /** A run that cannot be written whole: its usage is kept (metering first), or the run is tried again later. */
+  async function salvage(p: Pending<E>, err: unknown): Promise<void> {
+    const chatId = p.ref.chatId;
+    if (p.finish) {
+      const usageOnly = await writeRows(db, [deps.extras.rows([p.finish.extra])]).then(() => true, () => false);
+      if (usageOnly) {
+        logger.error({ err, chat_id: chatId }, 'could not record a runtime call; its usage was recorded without its messages');
+        return settled([p]);
+      }
+    }
+    p.tries = (p.tries ?? 0) + 1;
+    if (p.tries >= MAX_TRIES) {
+      logger.error({ err, chat_id: chatId, tries: p.tries }, 'could not record a runtime call; giving up');
+      return settled([p]);
+    }
+    logger.warn({ err, chat_id: chatId, tries: p.tries }, 'could not record a runtime call; will retry');
+    const due = Date.now() + RETRY_BASE_MS * 2 ** (p.tries - 1);
+    if (p.start) p.start.due = due;
+    if (p.finish) p.finish.due = due;
+    // finish() may have queued the run's end meanwhile: merge, never overwrite.
+    const queued = pending.get(p.ref.assistantMessageId);
+    if (queued) {
+      queued.start ??= p.start;
+      queued.finish ??= p.finish;
+      queued.tries = p.tries;
+    } else pending.set(p.ref.assistantMessageId, p);
+  }
+
+  function settled(batch: Pending<E>[]): void {
+    const done = batch.flatMap((p) => (p.finish ? [p.finish.extra] : []));
+    if (done.length) deps.extras.settled(done);
   }
 
   /**
@@ -158,8 +207,8 @@ export function createRunRecorder<E>(deps: {
       // Strictly increasing timestamps keep the order of messages written in one statement.
       const at = (i: number) => new Date(start.at - earlier.length + i);
       const turns = [...earlier, { role: 'user' as const, content: input.message }];
-      turns.forEach((t, i) => rows.push(messageRow(ref, t.role, t.content, 'COMPLETED', at(i), null)));
-      const reply = messageRow(ref, 'assistant', finish?.outcome.text ?? '', finish?.outcome.status ?? 'RUNNING', at(turns.length), input.model, ref.assistantMessageId);
+      turns.forEach((t, i) => rows.push(messageRow(ref, t.role, t.content, 'COMPLETED', at(i), null, instanceId)));
+      const reply = messageRow(ref, 'assistant', finish?.outcome.text ?? '', finish?.outcome.status ?? 'RUNNING', at(turns.length), input.model, instanceId, ref.assistantMessageId);
       // Every message row carries the same keys (see rowsFor): the outcome's columns are null until it ends.
       Object.assign(reply, finish ? outcomeColumns(finish.outcome) : { usage: null, latencyMs: null, error: null });
       if (finish) reply.updatedAt = new Date(finish.at);
@@ -187,7 +236,7 @@ export function createRunRecorder<E>(deps: {
         });
       }
     }
-    const inserts = [rowsFor(chats, newChats), rowsFor(messages, rows), deps.extraRows(extras)];
+    const inserts = [rowsFor(chats, newChats), rowsFor(messages, rows), deps.extras.rows(extras)];
     if (updates.length === 0) return writeRows(db, inserts);
     await db.transaction(async (tx) => {
       await writeRows(tx, inserts);
@@ -214,7 +263,13 @@ export function createRunRecorder<E>(deps: {
     finish(ref: RunRef, outcome: RunOutcome, extra: E): void {
       const p = pending.get(ref.assistantMessageId) ?? { ref };
       const at = Date.now();
-      p.finish = { outcome, at, extra, due: at + lingerMs };
+      // Model output and upstream errors are outside text: cleaned of what PostgreSQL cannot store.
+      const clean =
+        isStorable(outcome.text) && (outcome.error === undefined || isStorable(outcome.error))
+          ? outcome
+          : { ...outcome, text: cleanText(outcome.text), error: outcome.error === undefined ? undefined : cleanText(outcome.error) };
+      p.finish = { outcome: clean, at, extra, due: at + lingerMs };
+      deps.extras.queued(extra);
       pending.set(ref.assistantMessageId, p);
       schedule();
     },
@@ -232,8 +287,9 @@ export function createRunRecorder<E>(deps: {
   };
 }
 
-function messageRow(ref: RunRef, role: 'user' | 'assistant', text: string, status: RunStatus, at: Date, model: string | null, id?: string) {
+function messageRow(ref: RunRef, role: 'user' | 'assistant', text: string, status: RunStatus, at: Date, model: string | null, instanceId: string, id?: string) {
   return {
+    instanceId,
     id: id ?? newId('message'),
     chatId: ref.chatId,
     orgId: ref.orgId,

@@ -4,6 +4,7 @@ import type { ContentRow } from '../../db/schema.ts';
 import type { EgressFetch } from '../../infra/egress/egress.ts';
 import { defineJob, type JobContext, type JobDefinition, PermanentJobError } from '../../jobs/job-queue.ts';
 import { newId } from '../../lib/ids.ts';
+import { cleanText } from '../../lib/text.ts';
 import { CrawlError, crawlSite } from './crawl/index.ts';
 import { chunkMarkdown, ExtractError, extractFile, htmlToMarkdown } from './extract/index.ts';
 import * as repo from './knowledge.repo.ts';
@@ -59,7 +60,8 @@ async function ingestFile(deps: IngestDeps, item: ContentRow, signal: AbortSigna
   if (!bytes) throw new PermanentJobError('the uploaded file is no longer available; upload it again');
   try {
     const { markdown } = await extractFile({ bytes, filename: item.source.file_name ?? item.title, mimeType: item.source.mime_type });
-    await indexText(deps, item, markdown, { size: bytes.byteLength }, signal);
+    // A file is outside input: what PostgreSQL cannot store (NUL, lone surrogates) is cleaned, not refused.
+    await indexText(deps, item, cleanText(markdown), { size: bytes.byteLength }, signal);
   } catch (err) {
     if (err instanceof ExtractError) throw new PermanentJobError(err.message);
     throw err;
@@ -83,7 +85,8 @@ async function ingestWebsite(deps: IngestDeps, item: ContentRow, ctx: JobContext
       fetch: deps.egressFetch,
       signal: ctx.signal,
       onPage: async (page) => {
-        const { title, markdown } = htmlToMarkdown(page.html, { url: page.url });
+        // Any public page may hold what PostgreSQL cannot store (NUL, lone surrogates): cleaned once, here.
+        const { title, markdown } = htmlToMarkdown(cleanText(page.html), { url: page.url });
         const child = await repo.upsertPage(deps.db, item, { id: newId('knowledge'), url: page.url, title: title || page.url });
         chunks += await indexText(deps, child, markdown, { status: 'PROCESSED', size: Buffer.byteLength(page.html), title: title || page.url }, ctx.signal);
         seen.push(child.id);

@@ -27,6 +27,26 @@ const monthStart = (now: Date) => new Date(Date.UTC(now.getUTCFullYear(), now.ge
 /** Month-to-date spend is re-read at most this often per org while a budget is set. */
 const SPENT_TTL_MS = 1_000;
 
+/** Usage records of these calls, for the run recorder's group commit. */
+function usageRowsOf(entries: UsageEntry[]): RowsInsert {
+  return repo.usageRows(
+    entries.map((e) => ({
+      id: newId('usage'),
+      orgId: e.orgId,
+      assistantId: e.assistantId,
+      apiKeyId: e.apiKeyId,
+      chatId: e.chatId,
+      model: e.model,
+      promptTokens: e.promptTokens,
+      completionTokens: e.completionTokens,
+      totalTokens: e.promptTokens + e.completionTokens,
+      latencyMs: e.latencyMs,
+      outcome: e.outcome,
+      createdAt: e.at,
+    })),
+  );
+}
+
 export function createUsageService(deps: {
   db: Db;
   budgetOf: (orgId: string) => Promise<number | null>;
@@ -35,39 +55,41 @@ export function createUsageService(deps: {
 }) {
   const { db } = deps;
   const spent = createTtlCache<number>({ ttlMs: SPENT_TTL_MS });
+  /** Tokens of calls that ended but whose records are not written yet, per org: budgets count them. */
+  const unwritten = new Map<string, number>();
+  const tokensOf = (e: UsageEntry) => e.promptTokens + e.completionTokens;
   return {
     /**
-     * These calls' usage records, written by the run recorder in the statement that closes the
-     * runs, so a call is never recorded twice or half.
+     * The run recorder's hooks: usage records go in the statement that closes the runs (a call is
+     * never recorded twice or half), and calls still waiting for it count against budgets.
      */
-    usageRowsOf(entries: UsageEntry[]): RowsInsert {
-      return repo.usageRows(
-        entries.map((e) => ({
-          id: newId('usage'),
-          orgId: e.orgId,
-          assistantId: e.assistantId,
-          apiKeyId: e.apiKeyId,
-          chatId: e.chatId,
-          model: e.model,
-          promptTokens: e.promptTokens,
-          completionTokens: e.completionTokens,
-          totalTokens: e.promptTokens + e.completionTokens,
-          latencyMs: e.latencyMs,
-          outcome: e.outcome,
-          createdAt: e.at,
-        })),
-      );
+    runExtras: {
+      rows: usageRowsOf,
+      queued(e: UsageEntry): void {
+        unwritten.set(e.orgId, (unwritten.get(e.orgId) ?? 0) + tokensOf(e));
+      },
+      settled(entries: UsageEntry[]): void {
+        for (const e of entries) {
+          const left = (unwritten.get(e.orgId) ?? 0) - tokensOf(e);
+          if (left > 0) unwritten.set(e.orgId, left);
+          else unwritten.delete(e.orgId);
+          // The written rows are in the database now: the next check reads them there (not twice).
+          spent.delete(e.orgId);
+        }
+      },
     },
 
     /**
-     * Budget left this month, or null when the org has none. The spend is at most a second old, so
-     * concurrent calls may overshoot a budget by what they use in that second.
+     * Budget left this month, or null when the org has none: written records (re-read at most
+     * every second, and after each write of this instance) plus calls still being written.
+     * Calls that run at the same moment may each pass the check before either ends, so a budget
+     * can be overshot by the calls in flight when it runs out, never by calls that already ended.
      */
     async remainingBudget(orgId: string): Promise<{ budget: number; used: number } | null> {
       const budget = await deps.budgetOf(orgId);
       if (budget === null) return null;
-      const used = await spent.getOrLoad(orgId, () => repo.tokensSince(db, orgId, monthStart(new Date())));
-      return { budget, used };
+      const written = await spent.getOrLoad(orgId, () => repo.tokensSince(db, orgId, monthStart(new Date())));
+      return { budget, used: written + (unwritten.get(orgId) ?? 0) };
     },
 
     async summary(orgId: string, q: { from?: string; to?: string; group_by: repo.GroupBy }): Promise<UsageSummary> {
