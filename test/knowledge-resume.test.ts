@@ -1,15 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
-import { afterAll, describe, expect, it, inject } from 'vitest';
-import { call, ENGINE } from './harness.ts';
-import { freePort } from './postgres-server.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { call } from './harness.ts';
+import { durableStorage, exited, startParley, testKey } from './parley-process.ts';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 const PAGES = 12;
 
 /** A site whose pages answer slowly, so a crawl is still running when the process is killed. */
@@ -27,40 +22,6 @@ function slowSite(): Promise<{ url: string; server: Server }> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server })));
 }
 
-async function storage(): Promise<Record<string, string>> {
-  if (ENGINE === 'pglite') return { PARLEY_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'parley-resume-')) };
-  const adminUrl = inject('pgAdminUrl');
-  const name = `t_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`).finally(() => admin.end());
-  // A short lease: a killed instance's job is taken over quickly by the next one.
-  return { DATABASE_URL: adminUrl.replace(/\/postgres$/, `/${name}`), PARLEY_JOB_LEASE_MS: '2000' };
-}
-
-async function startParley(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort();
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PARLEY_') && k !== 'DATABASE_URL'));
-  const child = spawn(process.execPath, ['bin/parley.js', 'start'], {
-    cwd: ROOT,
-    env: { ...base, ...env, PORT: String(port), HOST: '127.0.0.1', PARLEY_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`parley exited ${child.exitCode}: ${stderr}`);
-    const ok = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
-    if (ok) return { child, url };
-    if (Date.now() > deadline) throw new Error(`parley did not start: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-const killed = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
-
 describe('knowledge ingestion across a killed process', () => {
   let site: Awaited<ReturnType<typeof slowSite>>;
   const children: ChildProcess[] = [];
@@ -73,8 +34,9 @@ describe('knowledge ingestion across a killed process', () => {
 
   it('resumes a crawl after SIGKILL and ends with every page and chunk exactly once', { timeout: 90_000 }, async () => {
     site = await slowSite();
-    const key = `apk_${randomBytes(40).toString('base64url').replace(/[-_]/g, 'x').slice(0, 43)}`;
-    const env: Record<string, string> = { ...(await storage()), PARLEY_BOOTSTRAP_KEY: key, PARLEY_EGRESS_ALLOW: '127.0.0.1/32', PARLEY_JOB_CONCURRENCY: '1' };
+    const key = testKey();
+    // A short lease: a killed instance's job is taken over quickly by the next one.
+    const env: Record<string, string> = { ...(await durableStorage()), PARLEY_BOOTSTRAP_KEY: key, PARLEY_EGRESS_ALLOW: '127.0.0.1/32', PARLEY_JOB_CONCURRENCY: '1', PARLEY_JOB_LEASE_MS: '2000' };
     if (env.PARLEY_DATA_DIR) dirs.push(env.PARLEY_DATA_DIR);
 
     const first = await startParley(env);
@@ -94,7 +56,7 @@ describe('knowledge ingestion across a killed process', () => {
       await new Promise((r) => setTimeout(r, 30));
     }
     first.child.kill('SIGKILL');
-    await killed(first.child);
+    await exited(first.child);
 
     const second = await startParley(env);
     children.push(second.child);
@@ -117,6 +79,6 @@ describe('knowledge ingestion across a killed process', () => {
     const perPage = item.body.children.reduce((n: number, c: { chunks_count: number }) => n + c.chunks_count, 0);
     expect(perPage).toBe(item.body.chunks_count);
     second.child.kill('SIGTERM');
-    await killed(second.child);
+    await exited(second.child);
   });
 });

@@ -27,6 +27,8 @@ function errorStatuses(def: RouteDef): number[] {
   const s = new Set<number>([403, 500, ...(def.errors ?? [])]);
   if (!UNLIMITED_PATHS.has(def.url)) s.add(429);
   if (def.params || def.query || def.body) s.add(400);
+  // A body in any other media type than the route reads (JSON, or a form on upload routes).
+  if (def.body) s.add(415);
   if (def.auth !== 'public') s.add(401);
   if (def.params || def.auth !== 'public') s.add(404);
   return [...s].sort();
