@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiKeys } from '../src/db/schema.ts';
 import { call, client, seedOrg, startServer, type TestServer } from './harness.ts';
 
 const INVALID = { message: 'invalid or expired api key' };
@@ -6,7 +8,8 @@ const INVALID = { message: 'invalid or expired api key' };
 describe('authentication and org reach', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer();
+    // last_used_at is batched: an hour between writes here, so the test sees exactly when it is written.
+    server = await startServer({}, { lastUsedFlushMs: 3_600_000 });
   });
   afterAll(async () => server?.close());
 
@@ -137,10 +140,18 @@ describe('authentication and org reach', () => {
 
   it('records last_used_at without a write per request', async () => {
     const t = await seedOrg(server);
+    const before = Date.now();
     await client(server, t.key).get('/orgs/c');
     const list = await client(server, t.key).get('/orgs/c/api-keys');
     const me = list.body.find((k: { id: string }) => k.id === t.keyId);
-    expect(me.last_used_at).not.toBeNull();
+    expect(Date.parse(me.last_used_at)).toBeGreaterThanOrEqual(before - 1);
     expect(JSON.stringify(list.body)).not.toContain(t.key);
+    // Served from memory: the row itself is not written on each request...
+    const stored = async () =>
+      (await server.deps.database.db.select({ at: apiKeys.lastUsedAt }).from(apiKeys).where(eq(apiKeys.id, t.keyId)))[0]!.at;
+    expect(await stored()).toBeNull();
+    // ...but in a batch, at the latest on shutdown.
+    await server.deps.apiKeys.close();
+    expect((await stored())?.toISOString()).toBe(me.last_used_at);
   });
 });

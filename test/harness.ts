@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { createDeps, type Deps } from '../src/app/deps.ts';
+import { createDeps, type Deps, type DepsOverrides } from '../src/app/deps.ts';
 import { buildServer } from '../src/app/server.ts';
 import { type Config, loadConfig } from '../src/config/config.ts';
 import { openDatabase, type Database } from '../src/db/client.ts';
@@ -51,11 +51,11 @@ export interface TestServer {
 /** Parley on 127.0.0.1:0 over real HTTP, with its own database. */
 export async function startServer(
   env: Record<string, string> = {},
-  opts: { database?: Database; logger?: Logger } = {},
+  opts: DepsOverrides = {},
 ): Promise<TestServer> {
   const config = testConfig(env);
   const database = opts.database ?? (await freshDatabase());
-  const deps = await createDeps(config, { database, logger: opts.logger ?? createLogger({ level: config.logLevel }) });
+  const deps = await createDeps(config, { ...opts, database, logger: opts.logger ?? createLogger({ level: config.logLevel }) });
   const { app } = await buildServer(deps);
   await deps.jobs.start();
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -51,7 +51,14 @@ export interface Deps {
 }
 
 /** Builds every long-lived object once per process. Nothing here listens or starts timers that matter. */
-export async function createDeps(config: Config, overrides: { logger?: Logger; database?: Database } = {}): Promise<Deps> {
+/** Tests hand in their own logger and database, and may slow the batched last_used_at writes down. */
+export interface DepsOverrides {
+  logger?: Logger;
+  database?: Database;
+  lastUsedFlushMs?: number;
+}
+
+export async function createDeps(config: Config, overrides: DepsOverrides = {}): Promise<Deps> {
   const logger = overrides.logger ?? createLogger({ level: config.logLevel, pretty: config.logPretty });
   const database =
     overrides.database ??
@@ -88,6 +95,7 @@ export async function createDeps(config: Config, overrides: { logger?: Logger; d
   });
   const apiKeys = createApiKeysService({
     db,
+    lastUsedFlushMs: overrides.lastUsedFlushMs,
     assistantExists: async (orgId, id) => !!(await assistants.find(orgId, id)),
     onFlushError: (err) => logger.warn({ err }, 'could not write api key last_used_at; will retry'),
     cacheTtlMs,
