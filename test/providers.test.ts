@@ -215,49 +215,92 @@ describe('org-stored provider credentials', () => {
   });
   afterAll(async () => fake?.close());
 
-  it('stores keys encrypted, never returns them, and refuses private base URLs unless allowed', async () => {
-    const guarded = await startServer(FAST_RETRIES);
-    const allowed = await startServer({ ...FAST_RETRIES, PARLEY_EGRESS_ALLOW: '127.0.0.1/32' });
+  it('stores keys encrypted and never returns them, with a loopback base URL the operator allowed', async () => {
+    const server = await startServer({ ...FAST_RETRIES, PARLEY_EGRESS_ALLOW: '127.0.0.1/32' });
     try {
-      for (const [server, expectOk] of [[guarded, false], [allowed, true]] as const) {
-        const a = await agentWith(server, 'openai-compatible/llama3');
-        // not configured on the instance, nor for the org yet
-        const unconfigured = await invoke(server, a.key, a.agentId, { message: 'hi' });
-        expect(unconfigured.status).toBe(400);
-        expect(unconfigured.body.message).toMatch(/not configured/);
-        const put = await client(server, a.key).post('/orgs/c/providers/openai-compatible', {});
-        expect(put.status).toBe(404); // PUT, not POST
-        const stored = await call(server, 'PUT', '/orgs/c/providers/openai-compatible', {
-          key: a.key,
-          json: { api_key: 'org-secret-key-1234', base_url: fake.url },
-        });
-        expect(stored.status).toBe(200);
-        expect(stored.body).toMatchObject({ provider: 'openai-compatible', has_api_key: true, api_key_hint: '...1234', base_url: fake.url });
-        const listed = await client(server, a.key).get('/orgs/c/providers');
-        expect(JSON.stringify(listed.body)).not.toContain('org-secret-key');
-        const rows = await server.deps.database.db.execute(sql`select api_key_encrypted from provider_credentials`);
-        const sealed = String((rows as unknown as { rows: Array<{ api_key_encrypted: string }> }).rows[0]!.api_key_encrypted);
-        expect(sealed).toMatch(/^v1\./);
-        expect(sealed).not.toContain('org-secret-key');
-        if (expectOk) fake.enqueue({ kind: 'text', text: 'From org creds.', usage: { input: 4, output: 3 } });
-        const before = fake.requests.length;
-        const res = await invoke(server, a.key, a.agentId, { message: 'hi' });
-        if (expectOk) {
-          expect(res.status).toBe(200);
-          expect(res.body.response).toBe('From org creds.');
-          expect(fake.requests.at(-1)!.headers.authorization).toBe('Bearer org-secret-key-1234');
-        } else {
-          expect(res.status).toBe(502);
-          expect(res.body.message).toMatch(/address is refused: .*PARLEY_EGRESS_ALLOW/);
-          expect(fake.requests.length).toBe(before); // the guard refused before any byte left
-        }
-        const del = await client(server, a.key).del('/orgs/c/providers/openai-compatible');
-        expect(del.status).toBe(200);
-        expect((await client(server, a.key).get('/orgs/c/providers')).body).toEqual([]);
-      }
+      const a = await agentWith(server, 'openai-compatible/llama3');
+      // not configured on the instance, nor for the org yet
+      const unconfigured = await invoke(server, a.key, a.agentId, { message: 'hi' });
+      expect(unconfigured.status).toBe(400);
+      expect(unconfigured.body.message).toMatch(/not configured/);
+      const put = await client(server, a.key).post('/orgs/c/providers/openai-compatible', {});
+      expect(put.status).toBe(404); // PUT, not POST
+      const stored = await call(server, 'PUT', '/orgs/c/providers/openai-compatible', {
+        key: a.key,
+        json: { api_key: 'org-secret-key-1234', base_url: fake.url },
+      });
+      expect(stored.status, stored.text).toBe(200);
+      expect(stored.body).toMatchObject({ provider: 'openai-compatible', has_api_key: true, api_key_hint: '...1234', base_url: fake.url });
+      const listed = await client(server, a.key).get('/orgs/c/providers');
+      expect(JSON.stringify(listed.body)).not.toContain('org-secret-key');
+      const rows = await server.deps.database.db.execute(sql`select api_key_encrypted from provider_credentials`);
+      const sealed = String((rows as unknown as { rows: Array<{ api_key_encrypted: string }> }).rows[0]!.api_key_encrypted);
+      expect(sealed).toMatch(/^v1\./);
+      expect(sealed).not.toContain('org-secret-key');
+      fake.enqueue({ kind: 'text', text: 'From org creds.', usage: { input: 4, output: 3 } });
+      const res = await invoke(server, a.key, a.agentId, { message: 'hi' });
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.response).toBe('From org creds.');
+      expect(fake.requests.at(-1)!.headers.authorization).toBe('Bearer org-secret-key-1234');
+      const del = await client(server, a.key).del('/orgs/c/providers/openai-compatible');
+      expect(del.status).toBe(200);
+      expect((await client(server, a.key).get('/orgs/c/providers')).body).toEqual([]);
     } finally {
-      await guarded.close();
-      await allowed.close();
+      await server.close();
+    }
+  });
+
+  it('refuses a base URL on a private, loopback or link-local address when it is saved', async () => {
+    const server = await startServer(FAST_RETRIES);
+    try {
+      const a = await agentWith(server, 'openai-compatible/llama3');
+      const refused = [
+        fake.url, // http://127.0.0.1:<port>
+        fake.url.replace('127.0.0.1', 'localhost'), // a name, resolved before it is checked
+        'http://[::1]:8080/v1',
+        'http://10.1.2.3/v1',
+        'http://169.254.169.254/latest',
+        'http://[::ffff:192.168.0.10]/v1',
+      ];
+      for (const base_url of refused) {
+        for (const provider of ['openai-compatible', 'openai']) {
+          const res = await call(server, 'PUT', `/orgs/c/providers/${provider}`, { key: a.key, json: { api_key: 'sk-org-1234', base_url } });
+          expect(res.status, `${provider} ${base_url}: ${res.text}`).toBe(400);
+          expect(Object.keys(res.body)).toEqual(['message']);
+          expect(res.body.message, base_url).toMatch(/^base_url: address is refused: .*PARLEY_EGRESS_ALLOW/);
+        }
+      }
+      expect((await client(server, a.key).get('/orgs/c/providers')).body).toEqual([]);
+      // a public address is stored (nothing is sent to it when saving)
+      const ok = await call(server, 'PUT', '/orgs/c/providers/openai-compatible', {
+        key: a.key,
+        json: { base_url: 'https://93.184.215.14/v1' },
+      });
+      expect(ok.status, ok.text).toBe(200);
+      // ...and a later PUT that only changes the key does not need the URL again
+      const keyOnly = await call(server, 'PUT', '/orgs/c/providers/openai-compatible', { key: a.key, json: { api_key: 'sk-org-5678' } });
+      expect(keyOnly.status, keyOnly.text).toBe(200);
+      expect(keyOnly.body).toMatchObject({ base_url: 'https://93.184.215.14/v1', api_key_hint: '...5678' });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('still refuses a private base URL at call time, when one is stored (rows saved before the check, or DNS that changed)', async () => {
+    const server = await startServer(FAST_RETRIES);
+    try {
+      const a = await agentWith(server, 'openai-compatible/llama3');
+      await server.deps.database.db.execute(
+        sql`insert into provider_credentials (org_id, provider, base_url) values (${a.orgId}, 'openai-compatible', ${fake.url})`,
+      );
+      server.deps.providers.forgetCached();
+      const before = fake.requests.length;
+      const res = await invoke(server, a.key, a.agentId, { message: 'hi' });
+      expect(res.status, res.text).toBe(502);
+      expect(res.body.message).toMatch(/address is refused: .*PARLEY_EGRESS_ALLOW/);
+      expect(fake.requests.length).toBe(before); // the guard refused before any byte left
+    } finally {
+      await server.close();
     }
   });
 });

@@ -101,7 +101,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     cacheTtlMs,
   });
   const setup = createSetupService({ orgs, apiKeys, withLock: (fn) => database.withAdvisoryLock(0x70626f74, fn) });
-  const guarded = createEgressDispatcher(createEgressPolicy(config.egressAllow));
+  const egressPolicy = createEgressPolicy(config.egressAllow);
+  const guarded = createEgressDispatcher(egressPolicy);
   const egressFetch = createEgressFetch(guarded);
   // Instance providers are the operator's own endpoints (often a local Ollama or vLLM), so only the
   // base URLs that org users supply go through the guard.
@@ -110,6 +111,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   const providers = createProvidersService({
     db,
     cacheTtlMs,
+    egressPolicy,
     secretBox: () => {
       if (secretBox) return secretBox;
       const master =

@@ -13,13 +13,12 @@ import { rejectUnstorableUrlParts, storableValidatorCompiler } from '../http/sto
 import { enforceHttps } from '../http/https.ts';
 import { multipartToBody, registerMultipart } from '../http/multipart.ts';
 import { registerOpenApi } from '../http/openapi.ts';
-import { enforceLimit } from '../http/rate-limit.ts';
+import { enforceLimit, UNLIMITED_PATHS } from '../http/rate-limit.ts';
 import type { Deps } from './deps.ts';
 import { routeTable } from './routes.ts';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
 
-const UNLIMITED_PATHS = new Set(['/healthz', '/readyz']);
 const INCOMING_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 function errorStatuses(def: RouteDef): number[] {

@@ -7,6 +7,19 @@ export const OrgIdParam = z
   .max(64)
   .meta({ description: 'An organization id, or `c` for the org the API key was issued for.', examples: ['c'] });
 
+/** A prefixed id in a path; the example shows callers which kind of id goes there. */
+export const idParam = (description: string, example: string) => z.string().min(1).max(64).meta({ description, examples: [example] });
+
+export const EXAMPLE_IDS = {
+  org: 'org_4xVb2mQ9cT1kLzR8pWn3Ya',
+  subOrg: 'org_7Rk2Lq9Xv4Tn1Bc8Mw3Pz6',
+  assistant: 'ast_2Yq8Lm4Nx7Tc1Vb9Kp3Rw5',
+  apiKey: 'key_1bQz8Hn4fK2LmX7cV9tR0s',
+  chat: 'chat_5Hq2Tn8Lm1Xc4Vb7Kp9Rw3',
+  knowledge: 'kn_3JbV7x9QmT2LcR8pWn1Ya',
+  chunk: 'chk_6Wp1Zr8Kd3Nf5Gh2Jq9Lx4',
+} as const;
+
 export const OrgParams = z.object({ org_id: OrgIdParam });
 
 export const PageQuerySchema = z.object({

@@ -3,7 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { RouteDef } from './define-route.ts';
+import { tidyComponentSchemas } from './openapi-components.ts';
 import { PAGINATION_HEADERS } from './pagination.ts';
+import { UNLIMITED_PATHS } from './rate-limit.ts';
 
 const RATE_LIMIT_HEADERS = {
   'RateLimit-Limit': { description: 'Requests allowed in the current window.', schema: { type: 'integer' } },
@@ -24,29 +26,44 @@ export const TAGS = [
 ];
 
 type OpenApiDoc = {
+  components?: { schemas?: Record<string, unknown> };
   paths?: Record<
     string,
     Record<string, { operationId?: string; requestBody?: { content?: Record<string, unknown> }; responses?: Record<string, Record<string, unknown>> }>
   >;
 };
 
+interface Decorations {
+  paginated: Set<string>;
+  /** Operations behind the per-IP limit: their every response carries the RateLimit-* headers. */
+  limited: Set<string>;
+  multipart: Map<string, z.ZodType>;
+}
+
 /** Adds what zod schemas cannot say: list and rate-limit headers, and multipart request bodies. */
-function decorate(doc: OpenApiDoc, paginated: Set<string>, multipart: Map<string, z.ZodType>): OpenApiDoc {
+function decorate(doc: OpenApiDoc, { paginated, limited, multipart }: Decorations): OpenApiDoc {
   for (const methods of Object.values(doc.paths ?? {})) {
     for (const op of Object.values(methods)) {
       const form = op.operationId ? multipart.get(op.operationId) : undefined;
       if (form && op.requestBody?.content) {
-        op.requestBody.content['multipart/form-data'] = { schema: z.toJSONSchema(form, { target: 'draft-2020-12', io: 'input' }) };
+        const { $schema: _, ...schema } = z.toJSONSchema(form, { target: 'draft-2020-12', io: 'input' });
+        op.requestBody.content['multipart/form-data'] = { schema };
       }
       for (const [status, response] of Object.entries(op.responses ?? {})) {
-        const headers: Record<string, unknown> = { ...RATE_LIMIT_HEADERS };
+        const headers: Record<string, unknown> = op.operationId && limited.has(op.operationId) ? { ...RATE_LIMIT_HEADERS } : {};
         if (status === '200' && op.operationId && paginated.has(op.operationId)) Object.assign(headers, PAGINATION_HEADERS);
         if (status === '429') headers['Retry-After'] = { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } };
-        response.headers = { ...headers, ...(response.headers as object | undefined) };
+        if (Object.keys(headers).length > 0) response.headers = { ...headers, ...(response.headers as object | undefined) };
       }
     }
   }
-  return doc;
+  return tidyComponentSchemas(doc);
+}
+
+/** A self-hosted instance's contact is whoever runs it; its guides are the one address we know. */
+function contactOf(serverUrl: string): { name: string; url?: string } {
+  const name = 'The operators of this Parley instance';
+  return /^https?:\/\//.test(serverUrl) ? { name, url: new URL('/guides', serverUrl).href } : { name };
 }
 
 export async function registerOpenApi(
@@ -55,6 +72,7 @@ export async function registerOpenApi(
 ): Promise<void> {
   const multipart = new Map(opts.routes.filter((r) => r.multipart).map((r) => [r.operationId, r.multipart!.schema]));
   const paginated = new Set(opts.routes.filter((r) => r.query && r.operationId.startsWith('list')).map((r) => r.operationId));
+  const limited = new Set(opts.routes.filter((r) => !UNLIMITED_PATHS.has(r.url)).map((r) => r.operationId));
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
@@ -64,6 +82,7 @@ export async function registerOpenApi(
         description:
           'Management API (`/orgs/{org_id}/...`) and runtime API (`/api/agents/{agentId}/invoke`) of a Parley instance. ' +
           'Authenticate with `Authorization: Bearer <api key>`. Guides: `/guides`, index for agents: `/llms.txt`.',
+        contact: contactOf(opts.serverUrl),
         license: { name: 'MIT', identifier: 'MIT' },
       },
       servers: [{ url: opts.serverUrl, description: 'This Parley instance' }],
@@ -76,6 +95,6 @@ export async function registerOpenApi(
       security: [{ bearerAuth: [] }],
     },
     transform: jsonSchemaTransform,
-    transformObject: (input) => decorate(jsonSchemaTransformObject(input) as OpenApiDoc, paginated, multipart) as never,
+    transformObject: (input) => decorate(jsonSchemaTransformObject(input) as OpenApiDoc, { paginated, limited, multipart }) as never,
   });
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NullableTimestamp, OrgIdParam, Timestamp } from '../../http/common-schemas.ts';
+import { EXAMPLE_IDS, idParam, NullableTimestamp, OrgIdParam, Timestamp } from '../../http/common-schemas.ts';
 
 export const ScopeSchema = z.enum(['admin', 'runtime']).meta({
   description: '`admin`: the whole management and runtime API of the org and its sub-orgs. `runtime`: only the runtime API.',
@@ -40,10 +40,13 @@ export const CreateApiKeyBodySchema = z
       .optional()
       .meta({ description: 'When the key stops working; never when absent.', examples: ['2027-01-01T00:00:00Z'] }),
   })
-  .meta({ id: 'CreateApiKey' });
+  .meta({
+    id: 'CreateApiKey',
+    examples: [{ name: 'Website widget', scope: 'runtime', assistant_id: EXAMPLE_IDS.assistant, expires_at: '2027-01-01T00:00:00Z' }],
+  });
 
 export type ApiKey = z.infer<typeof ApiKeySchema>;
 export type CreatedApiKey = z.infer<typeof CreatedApiKeySchema>;
 export type CreateApiKeyInput = z.input<typeof CreateApiKeyBodySchema>;
 
-export const ApiKeyParams = z.object({ org_id: OrgIdParam, key_id: z.string().min(1).max(64) });
+export const ApiKeyParams = z.object({ org_id: OrgIdParam, key_id: idParam('The API key id (not the secret).', EXAMPLE_IDS.apiKey) });

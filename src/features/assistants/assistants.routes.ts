@@ -51,6 +51,7 @@ export function assistantsRoutes(assistants: AssistantsService, opts: { createLi
       url: '/orgs/:org_id/assistants/:assistant_id',
       operationId: 'getAssistant',
       summary: 'Get an assistant',
+      description: 'One assistant of the org with its full config; another org\'s assistant answers 404, like a missing one.',
       tags,
       auth: 'admin',
       params: AssistantParams,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OrgIdParam, Timestamp, WebUrl } from '../../http/common-schemas.ts';
+import { EXAMPLE_IDS, idParam, OrgIdParam, Timestamp, WebUrl } from '../../http/common-schemas.ts';
 
 function isTimeZone(tz: string): boolean {
   try {
@@ -72,6 +72,9 @@ export const AssistantConfigSchema = z
   })
   .meta({ id: 'AssistantConfig' });
 
+/** Items of lists this version always sends empty; objects, so clients get a real item type. */
+const Reserved = z.looseObject({});
+
 export const AssistantSchema = z
   .object({
     id: z.string().meta({ examples: ['ast_2Yq8Lm4Nx7Tc1Vb9Kp3Rw5'] }),
@@ -82,9 +85,9 @@ export const AssistantSchema = z
     secret_key: z.string().nullable().meta({ description: 'Secret used to sign end-user session hashes; null unless generated.' }),
     avatar_url: z.string().nullable(),
     config: AssistantConfigSchema,
-    integrations: z.array(z.unknown()),
-    actions: z.array(z.unknown()),
-    boards: z.array(z.unknown()),
+    integrations: z.array(Reserved).meta({ description: 'Reserved; always empty in this version.' }),
+    actions: z.array(Reserved).meta({ description: 'Reserved; always empty in this version.' }),
+    boards: z.array(Reserved).meta({ description: 'Reserved; always empty in this version.' }),
     created_at: Timestamp,
     updated_at: Timestamp,
   })
@@ -103,7 +106,15 @@ export const CreateAssistantBodySchema = z
     generate_secret_key: z.boolean().default(false),
     config: AssistantConfigInputSchema.optional(),
   })
-  .meta({ id: 'CreateAssistant' });
+  .meta({
+    id: 'CreateAssistant',
+    examples: [
+      {
+        name: 'Support assistant',
+        config: { instructions: 'You are the support assistant of Acme Dental.', language: 'auto', model: 'builtin/extractive', timezone: 'Europe/Paris' },
+      },
+    ],
+  });
 
 export const UpdateAssistantBodySchema = z
   .object({
@@ -113,12 +124,12 @@ export const UpdateAssistantBodySchema = z
     generate_secret_key: z.boolean().optional().meta({ description: 'true issues a new secret_key (the old one stops working).' }),
     config: AssistantConfigInputSchema.optional(),
   })
-  .meta({ id: 'UpdateAssistant' });
+  .meta({ id: 'UpdateAssistant', examples: [{ enabled: false, config: { instructions: 'Answer in two sentences at most.' } }] });
 
 export type CreateAssistantInput = z.infer<typeof CreateAssistantBodySchema>;
 export type UpdateAssistantInput = z.infer<typeof UpdateAssistantBodySchema>;
 
 export const AssistantParams = z.object({
   org_id: OrgIdParam,
-  assistant_id: z.string().min(1).max(64).meta({ description: 'The assistant id.' }),
+  assistant_id: idParam('The assistant id.', EXAMPLE_IDS.assistant),
 });

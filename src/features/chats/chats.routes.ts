@@ -28,6 +28,7 @@ export function chatsRoutes(chats: ChatsService): RouteDef[] {
       url: '/chats/:chat_id',
       operationId: 'getChat',
       summary: 'Get a chat',
+      description: 'A stored conversation of the key\'s org or one of its sub-orgs, without its messages (see `GET /chats/{chat_id}/messages`).',
       tags,
       auth: 'admin',
       params: ChatParams,

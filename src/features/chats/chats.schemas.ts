@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OrgIdParam, PageQuerySchema, Timestamp } from '../../http/common-schemas.ts';
+import { EXAMPLE_IDS, idParam, OrgIdParam, PageQuerySchema, Timestamp } from '../../http/common-schemas.ts';
 
 export const RunStatusSchema = z.enum(['RUNNING', 'COMPLETED', 'FAILED', 'CANCELED']);
 
@@ -47,7 +47,7 @@ export const ChatListQuerySchema = PageQuerySchema.extend({
   assistant_id: z.string().min(1).max(64).optional().meta({ description: 'Only chats with this assistant.' }),
 });
 
-export const ChatParams = z.object({ chat_id: z.string().min(1).max(64) });
+export const ChatParams = z.object({ chat_id: idParam('The chat id, as every invoke returns it.', EXAMPLE_IDS.chat) });
 export const OrgChatsParams = z.object({ org_id: OrgIdParam });
 
 export const UpdateChatBodySchema = z
@@ -55,4 +55,4 @@ export const UpdateChatBodySchema = z
     title: z.string().trim().min(1).max(255).optional(),
     pinned: z.boolean().optional(),
   })
-  .meta({ id: 'UpdateChat' });
+  .meta({ id: 'UpdateChat', examples: [{ title: 'Refund for order 1042', pinned: true }] });

@@ -39,6 +39,8 @@ export function docsRoutes(opts: {
       description: 'Redirects to the documentation index.',
       tags,
       auth: 'public',
+      // A redirect for browsers: no 2xx answer and nothing a generated client would call.
+      hidden: true,
       responses: { 302: z.undefined().meta({ description: 'Redirect to /guides' }) },
       handler: async ({ reply }) => reply.redirect('/guides'),
     }),
@@ -110,6 +112,7 @@ export function docsRoutes(opts: {
       url: '/guides',
       operationId: 'listGuides',
       summary: 'Documentation index',
+      description: 'An HTML page linking every guide; `/llms.txt` lists the same pages for agents.',
       tags,
       auth: 'public',
       responses: { 200: text('HTML index of the documentation pages', 'text/html') },

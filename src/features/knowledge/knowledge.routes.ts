@@ -198,6 +198,7 @@ export function knowledgeRoutes(knowledge: KnowledgeService): RouteDef[] {
       url: '/orgs/:org_id/knowledge/contents/:content_id/chunks/:chunk_id',
       operationId: 'getKnowledgeChunk',
       summary: 'Get a chunk',
+      description: 'One passage of a knowledge item as it is searched: its text, heading path, page and token count.',
       tags,
       auth: 'admin',
       params: ChunkParams,

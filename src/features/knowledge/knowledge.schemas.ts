@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OrgIdParam, PageQuerySchema, Timestamp, WebUrl } from '../../http/common-schemas.ts';
+import { EXAMPLE_IDS, idParam, OrgIdParam, PageQuerySchema, Timestamp, WebUrl } from '../../http/common-schemas.ts';
 
 export const MAX_TEXT_CHARS = 2_097_152;
 export const MAX_FILE_BYTES = 50 * 1024 * 1024;
@@ -41,7 +41,13 @@ export const CreateContentBodySchema = z
       error: 'must be {type: "TEXT", text} or {type: "URL", url, mode}; upload files as multipart/form-data',
     }),
   })
-  .meta({ id: 'CreateKnowledgeContent' });
+  .meta({
+    id: 'CreateKnowledgeContent',
+    examples: [
+      { title: 'Opening hours', content: { type: 'TEXT', text: 'We are open Monday to Friday, 9:00 to 18:00.' } },
+      { title: 'Help center', content: { type: 'URL', url: 'https://example.com/docs', mode: 'crawl', include_path_patterns: ['/docs/*'] } },
+    ],
+  });
 export type CreateContentInput = z.output<typeof CreateContentBodySchema>;
 
 /** The multipart form of a file upload (documentation only; the route reads the parts itself). */
@@ -50,14 +56,14 @@ export const UploadFormSchema = z
     file: z.string().meta({ format: 'binary', description: 'PDF, DOCX, TXT, Markdown or HTML; at most 50 MB.' }),
     title: z.string().max(255).optional().meta({ description: 'Defaults to the file name.' }),
   })
-  .meta({ description: 'A file upload as multipart/form-data.' });
+  .meta({ description: 'A file upload as multipart/form-data.', examples: [{ file: '(the bytes of returns-policy.pdf)', title: 'Returns policy' }] });
 
 export const UpdateContentBodySchema = z
   .object({
     title: z.string().trim().min(1).max(255).optional(),
     text: TextInput.shape.text.optional().meta({ description: 'New body of a TEXT item; it is processed again.' }),
   })
-  .meta({ id: 'UpdateKnowledgeContent' });
+  .meta({ id: 'UpdateKnowledgeContent', examples: [{ text: 'We are open Monday to Saturday, 9:00 to 18:00.' }] });
 
 export const UpdateUrlBodySchema = z
   .object({
@@ -66,7 +72,7 @@ export const UpdateUrlBodySchema = z
     max_pages: UrlInput.shape.max_pages,
     max_depth: UrlInput.shape.max_depth,
   })
-  .meta({ id: 'UpdateKnowledgeUrl' });
+  .meta({ id: 'UpdateKnowledgeUrl', examples: [{ include_path_patterns: ['/docs/*'], exclude_path_patterns: ['/docs/archive/*'], max_pages: 200 }] });
 
 const ContentSourceSchema = z
   .object({
@@ -129,9 +135,9 @@ export const ChunkSchema = z
   .meta({ id: 'KnowledgeChunk' });
 export type Chunk = z.infer<typeof ChunkSchema>;
 
-export const ContentParams = z.object({ org_id: OrgIdParam, content_id: z.string().min(1).max(64) });
-export const ChunkParams = ContentParams.extend({ chunk_id: z.string().min(1).max(64) });
-export const AssistantContentParams = z.object({ org_id: OrgIdParam, assistant_id: z.string().min(1).max(64) });
+export const ContentParams = z.object({ org_id: OrgIdParam, content_id: idParam('The knowledge item id.', EXAMPLE_IDS.knowledge) });
+export const ChunkParams = ContentParams.extend({ chunk_id: idParam('The chunk id.', EXAMPLE_IDS.chunk) });
+export const AssistantContentParams = z.object({ org_id: OrgIdParam, assistant_id: idParam('The assistant id.', EXAMPLE_IDS.assistant) });
 
 export const ListContentsQuerySchema = PageQuerySchema.extend({
   type: z.enum(['ALL', 'TEXT', 'FILE', 'URL']).default('ALL'),
@@ -160,7 +166,7 @@ export const SearchBodySchema = z
     assistant_id: z.string().min(1).max(64).optional().meta({ description: "Search what this assistant sees (its knowledge_scope); all of the org's knowledge when absent." }),
     limit: z.number().int().min(1).max(50).default(5),
   })
-  .meta({ id: 'KnowledgeSearch' });
+  .meta({ id: 'KnowledgeSearch', examples: [{ query: 'opening hours on Saturday', limit: 5 }] });
 export type SearchInput = z.output<typeof SearchBodySchema>;
 
 export const SearchResultSchema = z

@@ -71,6 +71,7 @@ export function orgsRoutes(orgs: OrgsService): RouteDef[] {
       url: '/orgs/:org_id/orgs/:sub_org_id',
       operationId: 'getSubOrganization',
       summary: 'Get a sub-organization',
+      description: 'A direct sub-organization of `{org_id}`; any other id answers 404.',
       tags,
       auth: 'admin',
       params: SubOrgParams,

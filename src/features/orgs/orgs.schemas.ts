@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OrgIdParam, Timestamp, WebUrl } from '../../http/common-schemas.ts';
+import { EXAMPLE_IDS, idParam, OrgIdParam, Timestamp, WebUrl } from '../../http/common-schemas.ts';
 
 const ModulesSchema = z.object({
   enable_inbox: z.boolean().optional(),
@@ -46,7 +46,7 @@ export const CreateSubOrgBodySchema = z
     logo_url: WebUrl.nullable().optional(),
     config: OrgConfigSchema.optional(),
   })
-  .meta({ id: 'CreateSubOrganization' });
+  .meta({ id: 'CreateSubOrganization', examples: [{ name: 'Acme Dental', config: { email: 'support@acme.example' } }] });
 
 export const UpdateSubOrgBodySchema = z
   .object({
@@ -55,12 +55,12 @@ export const UpdateSubOrgBodySchema = z
     config: OrgConfigSchema.optional(),
     monthly_token_budget: z.number().int().min(0).nullable().optional(),
   })
-  .meta({ id: 'UpdateOrganization' });
+  .meta({ id: 'UpdateOrganization', examples: [{ name: 'Acme Dental Group', monthly_token_budget: 1_000_000 }] });
 
 export type CreateSubOrgInput = z.infer<typeof CreateSubOrgBodySchema>;
 export type UpdateSubOrgInput = z.infer<typeof UpdateSubOrgBodySchema>;
 
 export const SubOrgParams = z.object({
   org_id: OrgIdParam,
-  sub_org_id: z.string().min(1).max(64).meta({ description: 'The sub-organization id.' }),
+  sub_org_id: idParam('The sub-organization id.', EXAMPLE_IDS.subOrg),
 });

@@ -38,6 +38,7 @@ export function providersRoutes(providers: ProvidersService): RouteDef[] {
       url: '/orgs/:org_id/providers/:provider',
       operationId: 'deleteProviderCredential',
       summary: 'Delete model provider credentials',
+      description: "Removes the org's stored key and base URL for the provider; calls then use the parent org's or the instance's.",
       tags,
       auth: 'admin',
       params: ProviderParams,

@@ -22,10 +22,13 @@ export const PutProviderBodySchema = z
       examples: ['https://llm.example.com/v1'],
     }),
   })
-  .meta({ id: 'PutProviderCredential' });
+  .meta({ id: 'PutProviderCredential', examples: [{ api_key: 'sk-proj-3f9Xq7Lm2Tn8Vb4K', base_url: 'https://llm.example.com/v1' }] });
 
 export type ProviderCredential = z.infer<typeof ProviderCredentialSchema>;
 export type PutProviderInput = z.infer<typeof PutProviderBodySchema>;
 
-export const ProviderParams = z.object({ org_id: OrgIdParam, provider: CredentialProviderSchema });
+export const ProviderParams = z.object({
+  org_id: OrgIdParam,
+  provider: CredentialProviderSchema.meta({ description: 'The model provider.', examples: ['openai-compatible'] }),
+});
 export const ProvidersListParams = z.object({ org_id: OrgIdParam });

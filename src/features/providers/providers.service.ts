@@ -4,6 +4,8 @@ import type { SecretBox } from '../../infra/secret-box.ts';
 import { AppError, badRequest, notFound } from '../../lib/errors.ts';
 import type { OrgCredential } from '../../llm/registry.ts';
 import { createTtlCache } from '../../infra/cache/ttl-cache.ts';
+import type { EgressPolicy } from '../../infra/egress/egress.ts';
+import { assertAllowedBaseUrl } from './base-url-guard.ts';
 import * as repo from './providers.repo.ts';
 import type { ProviderCredential, PutProviderInput } from './providers.schemas.ts';
 
@@ -20,7 +22,13 @@ const toApi = (row: ProviderCredentialRow): ProviderCredential => ({
 });
 
 /** Org-stored model provider credentials, encrypted at rest; keys are never returned. */
-export function createProvidersService(deps: { db: Db; secretBox: () => SecretBox | undefined; cacheTtlMs?: number }) {
+export function createProvidersService(deps: {
+  db: Db;
+  secretBox: () => SecretBox | undefined;
+  /** The policy of the guarded egress client these base URLs are called through. */
+  egressPolicy: EgressPolicy;
+  cacheTtlMs?: number;
+}) {
   const { db } = deps;
   // Resolved per (org, provider), misses included: most orgs store none and use the instance's.
   // Sub-orgs inherit, so any change clears the whole cache.
@@ -41,6 +49,7 @@ export function createProvidersService(deps: { db: Db; secretBox: () => SecretBo
       const apiKey = input.api_key;
       const baseUrl = input.base_url === undefined ? (current?.baseUrl ?? null) : input.base_url;
       if (provider === 'openai-compatible' && !baseUrl) throw badRequest('base_url: is required for openai-compatible');
+      if (input.base_url) await assertAllowedBaseUrl(deps.egressPolicy, input.base_url);
       const apiKeyEncrypted = apiKey === undefined ? (current?.apiKeyEncrypted ?? null) : apiKey === null ? null : box().seal(apiKey);
       const apiKeyHint = apiKey === undefined ? (current?.apiKeyHint ?? null) : apiKey === null ? null : `...${apiKey.slice(-4)}`;
       if (!apiKeyEncrypted && provider !== 'openai-compatible') throw badRequest(`api_key: is required for ${provider}`);

@@ -1,7 +1,6 @@
-import { z } from 'zod';
 import { defineRoute, type RouteDef } from '../../http/define-route.ts';
 import { clientAbortSignal, openEventStream } from '../../http/sse.ts';
-import { AgentParams, InvokeBodySchema, InvokeResponseSchema, STREAM_DESCRIPTION } from './runtime.schemas.ts';
+import { AgentParams, InvokeBodySchema, InvokeResponseSchema, STREAM_DESCRIPTION, StreamEventSchema } from './runtime.schemas.ts';
 import type { RuntimeService } from './runtime.service.ts';
 
 const tags = ['Runtime'];
@@ -40,7 +39,7 @@ export function runtimeRoutes(runtime: RuntimeService, opts: { timeoutMs: number
       responses: {
         200: {
           description: 'The reply as Server-Sent Events.',
-          content: { 'text/event-stream': { schema: z.string().meta({ examples: ['data: {"type":"token","content":"Hello","data":null}\n\n'] }) } },
+          content: { 'text/event-stream': { schema: StreamEventSchema } },
         },
       },
       errors: [403],

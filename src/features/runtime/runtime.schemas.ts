@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EXAMPLE_IDS, idParam } from '../../http/common-schemas.ts';
 
 const MAX_MESSAGE_CHARS = 100_000;
 
@@ -29,7 +30,18 @@ export const InvokeBodySchema = z
       .optional()
       .meta({ description: 'Continue a stored chat: its messages are the history. Returned by every call.' }),
   })
-  .meta({ id: 'InvokeRequest' });
+  .meta({
+    id: 'InvokeRequest',
+    examples: [
+      {
+        message: 'And on Saturdays?',
+        history: [
+          { role: 'user', content: 'When are you open?' },
+          { role: 'assistant', content: 'Monday to Friday, 9:00 to 18:00.' },
+        ],
+      },
+    ],
+  });
 
 export type InvokeBody = z.infer<typeof InvokeBodySchema>;
 
@@ -64,13 +76,61 @@ export const InvokeResponseSchema = z
     ],
   });
 
-export const AgentParams = z.object({ agentId: z.string().min(1).max(64).meta({ description: 'The assistant id (ast_...).' }) });
+const StreamMetadataEventSchema = z
+  .object({
+    type: z.literal('metadata'),
+    content: z.literal(''),
+    data: z.object({ agent_id: z.string(), chat_id: z.string().meta({ description: 'The stored chat; pass it back to continue.' }) }),
+  })
+  .meta({
+    id: 'StreamMetadataEvent',
+    description: 'Always the first event.',
+    examples: [{ type: 'metadata', content: '', data: { agent_id: EXAMPLE_IDS.assistant, chat_id: EXAMPLE_IDS.chat } }],
+  });
+
+const StreamTokenEventSchema = z
+  .object({ type: z.literal('token'), content: z.string().meta({ description: 'The next chunk of the reply.' }), data: z.null() })
+  .meta({ id: 'StreamTokenEvent', examples: [{ type: 'token', content: 'The capital', data: null }] });
+
+const StreamDoneEventSchema = z
+  .object({ type: z.literal('done'), content: z.literal(''), data: InvokeResponseSchema })
+  .meta({ id: 'StreamDoneEvent', description: 'Last on success; `data` is what the non-streaming invoke answers.' });
+
+const StreamErrorEventSchema = z
+  .object({ type: z.literal('error'), content: z.string().meta({ description: 'What went wrong.' }), data: z.null() })
+  .meta({
+    id: 'StreamErrorEvent',
+    description: 'Last when generation fails after the stream started (before that, errors are JSON with their status).',
+    examples: [{ type: 'error', content: 'the model provider failed: upstream returned 503', data: null }],
+  });
+
+/** The JSON of one event's `data:` line; the service yields exactly these. */
+export const StreamEventSchema = z
+  .discriminatedUnion('type', [StreamMetadataEventSchema, StreamTokenEventSchema, StreamDoneEventSchema, StreamErrorEventSchema])
+  .meta({
+    id: 'StreamEvent',
+    description: 'One Server-Sent Event: the JSON after `data: `, followed by a blank line.',
+    // OpenAPI's discriminator lets generated clients narrow on `type` (JSON Schema's oneOf alone does not say which field decides).
+    discriminator: {
+      propertyName: 'type',
+      mapping: {
+        metadata: '#/components/schemas/StreamMetadataEvent',
+        token: '#/components/schemas/StreamTokenEvent',
+        done: '#/components/schemas/StreamDoneEvent',
+        error: '#/components/schemas/StreamErrorEvent',
+      },
+    },
+  });
+
+export type StreamEvent = z.infer<typeof StreamEventSchema>;
+
+export const AgentParams = z.object({ agentId: idParam('The assistant id (ast_...).', EXAMPLE_IDS.assistant) });
 
 export const STREAM_DESCRIPTION = [
   'Server-Sent Events: each event is one `data: <json>` line and a blank line; every event is `{type, content, data}`.',
   '- `metadata` (first): content "", data `{agent_id, chat_id}`',
   '- `token`: content = a chunk of the reply, data null',
-  '- `tool_event`: content "", data `{type: tool_start|tool_result|tool_error, tool_name, arguments, ...}`',
+  '- `tool_event`: content "", data `{type: tool_start|tool_result|tool_error, tool_name, arguments, ...}` (not sent by this version: assistants have no tools yet)',
   '- `done` (last on success): content "", data `{response, usage, chat_id, sources}`',
   '- `error` (last on failure after the stream started): content = description, data null',
   'The concatenated `token` contents equal `done.data.response`.',

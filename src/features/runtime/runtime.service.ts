@@ -4,14 +4,14 @@ import type { RunStatus, TokenUsage } from '../../db/schema.ts';
 import type { Principal } from '../../http/principal.ts';
 import { AppError } from '../../lib/errors.ts';
 import { type ModelRegistry, type OrgCredential, parseModelRef, type ResolvedModel } from '../../llm/registry.ts';
-import { generate, stream, type StreamEvent, upstreamError, type ModelCall, type ModelUsage } from '../../llm/run-model.ts';
+import { generate, stream, type StreamEvent as ModelStreamEvent, upstreamError, type ModelCall, type ModelUsage } from '../../llm/run-model.ts';
 import { countPromptTokens, countTokens } from '../../llm/tokens.ts';
 import type { AssistantsService } from '../assistants/index.ts';
 import type { ChatsService, RunRecorder, RunRef } from '../chats/index.ts';
 import type { OrgsService } from '../orgs/index.ts';
 import type { UsageEntry, UsageService } from '../usage/index.ts';
 import { buildSystemPrompt, fitHistory, searchQueryFor, type Passage, type Turn } from './prompt.ts';
-import type { InvokeBody } from './runtime.schemas.ts';
+import type { InvokeBody, StreamEvent } from './runtime.schemas.ts';
 
 export const AGENT_NOT_FOUND = 'Agent not found';
 
@@ -52,11 +52,8 @@ export interface Prepared {
   startedAt: number;
 }
 
-export type StreamOutEvent =
-  | { type: 'metadata'; content: ''; data: { agent_id: string; chat_id: string } }
-  | { type: 'token'; content: string; data: null }
-  | { type: 'done'; content: ''; data: { response: string; usage: TokenUsage; chat_id: string; sources: Prepared['sources'] } }
-  | { type: 'error'; content: string; data: null };
+/** What the stream sends is the documented contract (StreamEventSchema), checked here at compile time. */
+export type StreamOutEvent = StreamEvent;
 
 export type RuntimeService = ReturnType<typeof createRuntimeService>;
 
@@ -199,7 +196,7 @@ export function createRuntimeService(deps: RuntimeDeps) {
       let reported: ModelUsage | undefined;
       let status: RunStatus = 'RUNNING';
       let error: string | undefined;
-      let tokens: AsyncGenerator<StreamEvent> | undefined;
+      let tokens: AsyncGenerator<ModelStreamEvent> | undefined;
       try {
         tokens = stream({ ...p.call, abortSignal: signal });
         // Started before the metadata event goes out, so the provider works while it is written.

@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDocPages } from '../src/features/docs/index.ts';
+import { call, startServer, type TestServer } from './harness.ts';
+
+describe('documentation served by the instance', () => {
+  let server: TestServer;
+  const pages = loadDocPages();
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(async () => server?.close());
+
+  it('serves the interactive reference at /docs with assets from the instance itself', async () => {
+    const res = await call(server, 'GET', '/docs');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(res.text).toContain('id="swagger-ui"');
+    const refs = [...res.text.matchAll(/\b(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(refs.length).toBeGreaterThan(0);
+    const external = refs.filter((r) => /^(?:[a-z][a-z0-9+.-]*:)?\/\//i.test(r));
+    expect(external, 'assets loaded from elsewhere').toEqual([]);
+    expect(res.text).not.toMatch(/https?:\/\/(?!127\.0\.0\.1|localhost)/);
+    const script = refs.find((r) => /swagger-ui-bundle\.js$/.test(r));
+    expect(script, refs.join(', ')).toBeDefined();
+    const asset = await fetch(new URL(script!, `${server.url}/docs`));
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-type')).toMatch(/javascript/);
+    expect((await asset.text()).length).toBeGreaterThan(1000);
+    for (const ref of refs) {
+      const r = await fetch(new URL(ref, `${server.url}/docs`));
+      expect(r.status, ref).toBe(200);
+      await r.arrayBuffer();
+    }
+  });
+
+  it('lists every docs page in /llms.txt with a Markdown link that answers text/markdown', async () => {
+    expect(pages.length).toBeGreaterThan(0);
+    const res = await call(server, 'GET', '/llms.txt');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(res.text).toContain(`${server.url}/openapi.json`);
+    for (const page of pages) {
+      const link = new RegExp(`\\[${page.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\]\\((\\S+/guides/${page.slug}\\.md)\\)`);
+      const m = link.exec(res.text);
+      expect(m, `${page.slug} is not linked in llms.txt:\n${res.text}`).not.toBeNull();
+      const md = await fetch(m![1]!);
+      const body = await md.text();
+      expect(md.status, m![1]).toBe(200);
+      expect(md.headers.get('content-type'), m![1]).toMatch(/^text\/markdown/);
+      expect(body.startsWith(`# ${page.title}\n`), body.slice(0, 200)).toBe(true);
+    }
+  });
+
+  it('serves every page as HTML under /guides and lists them on the index', async () => {
+    const index = await call(server, 'GET', '/guides');
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-type')).toMatch(/^text\/html/);
+    for (const page of pages) {
+      expect(index.text).toContain(`href="/guides/${page.slug}"`);
+      const res = await call(server, 'GET', `/guides/${page.slug}`);
+      expect(res.status, page.slug).toBe(200);
+      expect(res.headers.get('content-type'), page.slug).toMatch(/^text\/html/);
+      expect(res.text, page.slug).toMatch(/^<!doctype html>/i);
+      expect(res.text, page.slug).toContain(`<title>${page.title}`);
+      expect(res.text, page.slug).toContain(`href="/guides/${page.slug}.md"`);
+    }
+  });
+
+  it('folds every page into /llms-full.txt', async () => {
+    const res = await call(server, 'GET', '/llms-full.txt');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    for (const page of pages) {
+      expect(res.text, page.slug).toContain(`# ${page.title}\n`);
+      expect(res.text, page.slug).toContain(`/guides/${page.slug}.md`);
+    }
+  });
+
+  it('answers an unknown page with 404 and a message, as HTML or Markdown', async () => {
+    for (const path of ['/guides/no-such-page', '/guides/no-such-page.md']) {
+      const res = await call(server, 'GET', path);
+      expect(res.status, path).toBe(404);
+      expect(res.body, path).toEqual({ message: 'Page not found' });
+    }
+  });
+
+  it('redirects / to the guides', async () => {
+    const res = await fetch(`${server.url}/`, { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('/guides');
+  });
+});
