@@ -224,7 +224,8 @@ describe('org-stored provider credentials', () => {
       expect(unconfigured.status).toBe(400);
       expect(unconfigured.body.message).toMatch(/not configured/);
       const put = await client(server, a.key).post('/orgs/c/providers/openai-compatible', {});
-      expect(put.status).toBe(404); // PUT, not POST
+      expect(put.status).toBe(405); // PUT, not POST
+      expect(put.headers.get('allow')).toContain('PUT');
       const stored = await call(server, 'PUT', '/orgs/c/providers/openai-compatible', {
         key: a.key,
         json: { api_key: 'org-secret-key-1234', base_url: fake.url },
