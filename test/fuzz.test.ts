@@ -14,6 +14,8 @@ import { call, ENGINE } from './harness.ts';
  */
 const SEED = Number(process.env.FUZZ_SEED ?? 20260115);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
+/** FUZZ_TRACE=<operationId> prints every request of that operation and its status. */
+const TRACE = process.env.FUZZ_TRACE;
 
 // Built at collection time so that every operation of the document becomes its own test.
 const errorLog = errorLogByRequest();
@@ -55,6 +57,7 @@ describe(`fuzzing every operation of /openapi.json (${ENGINE}, seed ${SEED}, ${R
         const request = await materialize(op, plan, world, world.tenant.key);
         const res = await send(server.url, request).catch((err: Error) => (({ status: 0, contentType: '', text: `request failed: ${err.message}` }) as RawResponse));
         s.requests++;
+        if (TRACE === op.operationId) console.log(`${res.status} ${request.method} ${request.path.slice(0, 120)} (${describeBody(plan)}) ${res.text.slice(0, 160)}`);
         if (res.status >= 200 && res.status < 300) s.ok++;
         if (res.status >= 400 && res.status < 500) s.client++;
         const problems = res.status === 0 ? ['no response'] : problemsOf(op, res, validate);
@@ -65,6 +68,26 @@ describe(`fuzzing every operation of /openapi.json (${ENGINE}, seed ${SEED}, ${R
       expect(distinct.map(formatFailure), `seed ${seedOf(op.label)} (FUZZ_SEED=${SEED})`).toEqual([]);
     });
   }
+
+  it('answers methods the document does not list with 404 or 405 and a JSON message', async () => {
+    const world = await World.create(server, { name: 'Fuzz methods' });
+    const errorPtr = '#/components/schemas/Error';
+    const mine: Failure[] = [];
+    for (const path of Object.keys(doc.paths)) {
+      const listed = ops.filter((o) => o.path === path).map((o) => o.method);
+      const probe = ops.find((o) => o.path === path)!;
+      for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((m) => !listed.includes(m))) {
+        const plan = { path: Object.fromEntries(probe.params.filter((p) => p.in === 'path').map((p) => [p.name, { literal: 'c' }])), query: [], auth: 'admin', body: { kind: 'none' } } as const;
+        const request = { ...(await materialize(probe, plan as never, world, world.tenant.key)), method };
+        const res = await send(server.url, request);
+        const wrongOp = { ...probe, label: `${method} ${path}`, responses: { 404: { 'application/json': errorPtr }, 405: { 'application/json': errorPtr } } };
+        const problems = problemsOf(wrongOp, res, validate);
+        if (problems.length) mine.push({ op: wrongOp.label, request, how: 'undocumented method', status: res.status, response: res.text, problems });
+      }
+    }
+    failures.push(...mine);
+    expect(mine.map(formatFailure)).toEqual([]);
+  });
 
   it('exercised every operation with successes and refusals (the fuzzer cannot pass vacuously)', () => {
     const missing = ops.filter((o) => (stats.get(o.label)?.requests ?? 0) < RUNS).map((o) => o.label);

@@ -71,6 +71,17 @@ export function formatFailure(f: Failure): string {
     .join('\n');
 }
 
+/** Where the request carried a NUL (the most common 500 cause): path, query or body. */
+export function nulIn(req: RawRequest): string[] {
+  const [path, query = ''] = req.path.split('?');
+  const body = req.body === undefined ? '' : typeof req.body === 'string' ? req.body : req.body.toString('latin1');
+  const where: string[] = [];
+  if (/%00/.test(path!)) where.push('path');
+  if (/%00/.test(query)) where.push('query');
+  if (/\\u0000|\u0000/.test(body)) where.push('body');
+  return where;
+}
+
 /** One line per distinct cause: the problem, the status and the message with ids and numbers blanked out. */
 export function causeOf(f: Failure): string {
   let message = f.logged?.split(' | ')[0] ?? f.response;
@@ -88,7 +99,8 @@ export function causeOf(f: Failure): string {
     .replace(/\b[a-z]+_[A-Za-z0-9]{8,}\b/g, '<id>')
     .replace(/\d+/g, 'N')
     .slice(0, 100);
-  return `${f.problems.map((p) => p.replace(/: .*$/, '')).join(' + ')} | ${f.status} | ${blank}`;
+  const nul = f.status >= 500 && nulIn(f.request).length ? ` | NUL in ${nulIn(f.request).join('+')}` : '';
+  return `${f.problems.map((p) => p.replace(/: .*$/, '')).join(' + ')} | ${f.status} | ${blank}${nul}`;
 }
 
 /** Failures grouped by cause, each with its count, operations and the first example. */

@@ -41,7 +41,8 @@ function pathValueArb(doc: Json, p: Param): fc.Arbitrary<PathValue> {
   const alias: fc.Arbitrary<PathValue>[] = p.name === 'org_id' ? [fc.constant({ literal: 'c' })] : [];
   return fc.oneof(
     { weight: 6, arbitrary: alias.length ? fc.oneof(good, ...alias) : good },
-    { weight: 3, arbitrary: urlString.map((s) => ({ hostile: s, raw: false })) },
+    // Never empty: `/orgs/c/orgs/` is the list route's URL (trailing slashes are ignored), not this operation.
+    { weight: 3, arbitrary: urlString.filter((s) => s.length > 0).map((s) => ({ hostile: s, raw: false })) },
     { weight: 1, arbitrary: fc.constantFrom(...TRAVERSAL).map((s) => ({ hostile: s, raw: true })) },
   );
 }

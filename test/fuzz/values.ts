@@ -101,3 +101,33 @@ export function mutatedArb(doc: Json, schema: Schema): fc.Arbitrary<Mutated> {
     return { value: setAt(valid, at, (p, k) => (p[k] = bad)), how: `replaced ${where}` };
   });
 }
+
+/** The smallest value the schema accepts: required fields only, first enum/example/branch (deterministic). */
+export function minimalValid(doc: Json, schemaIn: Schema | undefined, depth = 0): unknown {
+  const s = deref(doc, schemaIn) as Schema | undefined;
+  if (!s || depth > 8) return null;
+  if ('const' in s) return s.const;
+  if (Array.isArray(s.enum)) return s.enum[0];
+  if (s.default !== undefined) return s.default;
+  if (Array.isArray(s.examples) && s.examples.length) return s.examples[0];
+  const branches = (s.oneOf ?? s.anyOf) as Schema[] | undefined;
+  if (branches) return minimalValid(doc, branches.find((b) => deref(doc, b)?.type !== 'null'), depth + 1);
+  switch (nonNull(s.type) ?? (s.properties ? 'object' : undefined)) {
+    case 'object':
+      return Object.fromEntries((s.required ?? []).map((k: string) => [k, minimalValid(doc, s.properties?.[k], depth + 1)]));
+    case 'array':
+      return Array.from({ length: s.minItems ?? 0 }, () => minimalValid(doc, s.items, depth + 1));
+    case 'integer':
+    case 'number':
+      return Math.max(s.minimum ?? 1, 1);
+    case 'boolean':
+      return true;
+    case 'string':
+      if (s.format === 'uri') return 'http://127.0.0.1:9/x';
+      if (s.format === 'date-time') return '2030-01-01T00:00:00Z';
+      if (s.format === 'email') return 'a@example.com';
+      return 'x'.repeat(Math.max(s.minLength ?? 1, 1));
+    default:
+      return null;
+  }
+}
