@@ -1,6 +1,22 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { closePools } from './fuzz/http.ts';
-import { type Attacker, baselineIds, bodyFor, type Case, changed, fill, judge, labelOf, paramsOf, sendCase, snapshot, unknownParams, victimIds } from './fuzz/tenancy.ts';
+import {
+  type Attacker,
+  baselineIds,
+  bodyFor,
+  type Case,
+  changed,
+  fill,
+  idFields,
+  judge,
+  labelOf,
+  paramsOf,
+  sendCase,
+  snapshot,
+  unknownParams,
+  victimIds,
+} from './fuzz/tenancy.ts';
+import { nonexistentLike } from './fuzz/world.ts';
 import { startWithRoutes } from './fuzz/http.ts';
 import { NAMED_KINDS, PARAM_KINDS, type Kind, World } from './fuzz/world.ts';
 import { call, client, ENGINE } from './harness.ts';
@@ -50,10 +66,32 @@ const secured = routes.filter((r) => r.auth !== 'public' && paramsOf(r).length >
 const counts = { operations: 0, requests: 0 };
 const failures: string[] = [];
 
+/** A's ids in body fields and query parameters of calls the attacker makes on its own records. */
+async function referenceCases(def: (typeof routes)[number], body: unknown): Promise<Case[]> {
+  const fields = idFields(doc, def);
+  const cases: Case[] = [];
+  // Return before seeding the attacker's own records: they would change B's reads under the next case.
+  if (!fields.body.length && !fields.query.length) return cases;
+  for (const [attacker, own] of [[ATTACKERS[0]!, B], [ATTACKERS[2]!, A1]] as const) {
+    const path = fill(def, 'c', await victimIds(def, own));
+    for (const field of fields.body) {
+      const id = await A.id(PARAM_KINDS[field]![0]!);
+      const with_ = (v: string) => ({ ...(body as object), [field]: v });
+      cases.push({ route: def, attacker, path, baselinePath: path, body: with_(id), victim: A, ownNamespace: false, referenced: { field, baselineBody: with_(nonexistentLike(id)) } });
+    }
+    for (const field of fields.query) {
+      const id = await A.id(PARAM_KINDS[field]![0]!);
+      const q = (v: string) => `${path}?${field}=${encodeURIComponent(v)}`;
+      cases.push({ route: def, attacker, path: q(id), baselinePath: q(nonexistentLike(id)), body, victim: A, ownNamespace: false, referenced: { field } });
+    }
+  }
+  return cases;
+}
+
 async function casesFor(def: (typeof routes)[number]): Promise<Case[]> {
   const records = paramsOf(def).filter((p) => p !== 'org_id');
   const body = bodyFor(doc, def);
-  const cases: Case[] = [];
+  const cases: Case[] = await referenceCases(def, body);
   if (!records.length) {
     for (const [attacker, victim] of ORG_ATTACKERS) {
       cases.push({ route: def, attacker, path: fill(def, attacker.org, {}), baselinePath: fill(def, `org_${'Z'.repeat(22)}`, {}), body, victim, ownNamespace: false });
@@ -123,10 +161,15 @@ describe(`cross-tenant matrix from the route table (${ENGINE})`, () => {
         counts.requests += baseline ? 2 : 1;
         const problems = judge(c, attack, baseline);
         const touched = after ? changed(before, after) : [];
-        if (touched.length) problems.push(`changed the victim's records: ${touched.join(', ')}`);
+        if (touched.length) {
+          const diff = touched.map((k) => `${k}: ${JSON.stringify(before[k]).slice(0, 400)} -> ${JSON.stringify(after![k]).slice(0, 400)}`);
+          problems.push(`changed the victim's records:\n    ${diff.join('\n    ')}`);
+        }
+        // These calls may rightly write the attacker's own org (B is also a victim, of org-only routes): read again.
+        if (c.referenced || c.ownNamespace) lastRead.clear();
         if (problems.length) {
           mine.push(
-            `${labelOf(def)} as ${c.attacker.name}: ${problems.join('; ')}\n  ${def.method} ${c.path}${c.body !== undefined ? ` ${JSON.stringify(c.body).slice(0, 200)}` : ''}\n  -> ${attack.status} ${attack.text.slice(0, 300)}`,
+            `${labelOf(def)} as ${c.attacker.name}${c.referenced ? ` (A's id in ${c.referenced.field})` : ''}: ${problems.join('; ')}\n  ${def.method} ${c.path}${c.body !== undefined ? ` ${JSON.stringify(c.body).slice(0, 200)}` : ''}\n  -> ${attack.status} ${attack.text.slice(0, 300)}`,
           );
         }
       }

@@ -1,6 +1,6 @@
 import type { RouteDef } from '../../src/http/define-route.ts';
 import { call, type TestServer } from '../harness.ts';
-import { type Json } from './doc.ts';
+import { deref, type Json } from './doc.ts';
 import { encodeSegment, send, type RawResponse } from './http.ts';
 import { minimalValid } from './values.ts';
 import { NAMED_KINDS, nonexistentLike, PARAM_KINDS, type Kind, type World } from './world.ts';
@@ -31,6 +31,19 @@ export interface Case {
   victim: World;
   /** A named parameter (`provider`) under the attacker's own alias: it addresses the attacker's namespace. */
   ownNamespace: boolean;
+  /** A's id sits in the body or query of a call on the attacker's own records: 2xx is fine, if it is the same 2xx. */
+  referenced?: { field: string; baselineBody?: unknown };
+}
+
+/** Body fields and query parameters whose names are record ids (`assistant_id`, `chat_id`...). */
+export function idFields(doc: Json, def: RouteDef): { body: string[]; query: string[] } {
+  const op = doc.paths?.[openApiPath(def.url)]?.[def.method.toLowerCase()];
+  const schema = deref(doc, op?.requestBody?.content?.['application/json']?.schema);
+  const named = (n: string) => n !== 'org_id' && Boolean(PARAM_KINDS[n]);
+  return {
+    body: Object.keys(schema?.properties ?? {}).filter(named),
+    query: ((op?.parameters ?? []) as Json[]).filter((p) => p.in === 'query' && named(p.name)).map((p) => p.name),
+  };
 }
 
 export const unknownParams = (routes: RouteDef[]): string[] =>
@@ -61,15 +74,18 @@ export function baselineIds(ids: Record<string, string>, def: RouteDef): Record<
 
 export async function sendCase(server: TestServer, c: Case, path: string): Promise<RawResponse> {
   const headers: Record<string, string> = { authorization: `Bearer ${c.attacker.key}` };
+  const json = path === c.baselinePath && c.referenced ? c.referenced.baselineBody : c.body;
   let body: string | undefined;
-  if (c.body !== undefined) {
+  if (json !== undefined) {
     headers['content-type'] = 'application/json';
-    body = JSON.stringify(c.body);
+    body = JSON.stringify(json);
   }
   return send(server.url, { method: c.route.method, path, headers, body });
 }
 
 const messageOf = (r: RawResponse) => (r.json as { message?: unknown } | undefined)?.message;
+/** What an answer tells about the record: status, message, and how many items a list holds. */
+const answerOf = (r: RawResponse) => `${r.status} ${JSON.stringify(messageOf(r))}${Array.isArray(r.json) ? ` (${r.json.length} items)` : ''}`;
 
 /** What is wrong with an attack's answer, compared with the answer for records that do not exist. */
 export function judge(c: Case, attack: RawResponse, baseline: RawResponse | undefined): string[] {
@@ -79,10 +95,8 @@ export function judge(c: Case, attack: RawResponse, baseline: RawResponse | unde
     if (attack.status !== 401 || !/scope is "runtime"/.test(String(messageOf(attack)))) problems.push('expected 401 with the scope message');
   }
   if (c.ownNamespace) return problems;
-  if (attack.status >= 200 && attack.status < 300) problems.push(`answered ${attack.status}: it reached the record`);
-  if (baseline && (attack.status !== baseline.status || messageOf(attack) !== messageOf(baseline))) {
-    problems.push(`answers unlike a missing record (missing: ${baseline.status} ${JSON.stringify(messageOf(baseline))})`);
-  }
+  if (!c.referenced && attack.status >= 200 && attack.status < 300) problems.push(`answered ${attack.status}: it reached the record`);
+  if (baseline && answerOf(attack) !== answerOf(baseline)) problems.push(`answers unlike a missing record (missing: ${answerOf(baseline)})`);
   return problems;
 }
 
