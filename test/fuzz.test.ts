@@ -13,7 +13,7 @@ import { call, ENGINE } from './harness.ts';
  * as soon as it is in the document. Reproduce a run with FUZZ_SEED=<seed> (printed on failure).
  */
 const SEED = Number(process.env.FUZZ_SEED ?? 20260115);
-const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 80);
 /** FUZZ_TRACE=<operationId> prints every request of that operation and its status. */
 const TRACE = process.env.FUZZ_TRACE;
 
@@ -60,7 +60,7 @@ describe(`fuzzing every operation of /openapi.json (${ENGINE}, seed ${SEED}, ${R
         if (TRACE === op.operationId) console.log(`${res.status} ${request.method} ${request.path.slice(0, 120)} (${describeBody(plan)}) ${res.text.slice(0, 160)}`);
         if (res.status >= 200 && res.status < 300) s.ok++;
         if (res.status >= 400 && res.status < 500) s.client++;
-        const problems = res.status === 0 ? ['no response'] : problemsOf(op, res, validate);
+        const problems = res.status === 0 ? ['no response'] : problemsOf(op, res, validate, request);
         if (problems.length) mine.push({ op: op.label, request, how: describeBody(plan), status: res.status, response: res.text.slice(0, 4000), problems, logged: errorLog.causeOf(res.requestId) });
       }
       failures.push(...mine);

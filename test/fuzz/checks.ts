@@ -8,8 +8,11 @@ const INTERNALS = /\bFST_[A-Z_]+|\bERR_[A-Z_]{4,}|node_modules|\bat [\w.<>]+ \(|
 
 const mediaOf = (contentType: string) => contentType.split(';')[0]!.trim().toLowerCase();
 
+const sent = (req: RawRequest | undefined) =>
+  req ? `${req.path} ${req.body === undefined ? '' : typeof req.body === 'string' ? req.body : req.body.toString('utf8')}` : '';
+
 /** What is wrong with one response, against the contract; empty when nothing is. */
-export function problemsOf(op: Operation, res: RawResponse, validate: Validate): string[] {
+export function problemsOf(op: Operation, res: RawResponse, validate: Validate, req?: RawRequest): string[] {
   const problems: string[] = [];
   const documented = op.responses[String(res.status)];
   if (res.status >= 500) problems.push(`server error ${res.status}`);
@@ -28,6 +31,10 @@ export function problemsOf(op: Operation, res: RawResponse, validate: Validate):
       const invalid = pointer && validate(pointer, body);
       if (invalid) problems.push(`error body does not match its documented schema: ${invalid}`);
     }
+  }
+  // Lone surrogates sent as JSON escapes must be refused or kept, not silently turned into U+FFFD.
+  if (res.status >= 200 && res.status < 300 && /\ufffd|\\ufffd/i.test(res.text) && !/\ufffd|\\ufffd/i.test(sent(req))) {
+    problems.push(`${res.status} answer holds U+FFFD the request did not send (a lone surrogate was replaced and stored)`);
   }
   if (res.status >= 200 && res.status < 300 && documented) {
     const media = mediaOf(res.contentType);

@@ -80,6 +80,9 @@ function setAt(root: unknown, path: Path, f: (parent: any, key: string | number)
   return copy;
 }
 
+/** Characters a valid string can carry that storage and rendering get wrong. */
+const INJECTED = ['\u0000', '\ud800', '\udfff', '\u202e', '\u200b', 'e\u0301', '\ufeff', '🙂'];
+
 export interface Mutated {
   value: unknown;
   /** What was done, for the failure report. */
@@ -88,7 +91,8 @@ export interface Mutated {
 
 /** A valid value with one thing wrong: a field replaced by a hostile value, removed, or an unknown key added. */
 export function mutatedArb(doc: Json, schema: Schema): fc.Arbitrary<Mutated> {
-  return fc.tuple(validArb(doc, schema), fc.nat(), fc.constantFrom('replace', 'remove', 'add', 'wrap'), hostileJson).map(([valid, i, op, bad]) => {
+  const ops = ['replace', 'remove', 'add', 'wrap', 'inject', 'inject', 'inject'] as const;
+  return fc.tuple(validArb(doc, schema), fc.nat(), fc.constantFrom(...ops), hostileJson, fc.constantFrom(...INJECTED)).map(([valid, i, op, bad, ch]) => {
     const locs = locations(valid);
     if (!locs.length || op === 'add') {
       const base = valid && typeof valid === 'object' && !Array.isArray(valid) ? valid : {};
@@ -97,6 +101,14 @@ export function mutatedArb(doc: Json, schema: Schema): fc.Arbitrary<Mutated> {
     const at = locs[i % locs.length]!;
     const where = at.join('.');
     if (op === 'remove') return { value: setAt(valid, at, (p, k) => (Array.isArray(p) ? p.splice(Number(k), 1) : delete p[k])), how: `removed ${where}` };
+    if (op === 'inject') {
+      // Still valid for the schema, so the value reaches the handler and the database.
+      const strings = locs.filter((l) => typeof l.reduce((v: any, k) => v?.[k], valid) === 'string');
+      if (strings.length) {
+        const s = strings[i % strings.length]!;
+        return { value: setAt(valid, s, (p, k) => (p[k] = `${String(p[k]).slice(0, 8)}${ch}`)), how: `put ${JSON.stringify(ch)} into ${s.join('.')}` };
+      }
+    }
     if (op === 'wrap') return { value: setAt(valid, at, (p, k) => (p[k] = [p[k]])), how: `wrapped ${where} in an array` };
     return { value: setAt(valid, at, (p, k) => (p[k] = bad)), how: `replaced ${where}` };
   });
