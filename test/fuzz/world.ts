@@ -1,0 +1,112 @@
+import { call, seedOrg, type Tenant, type TestServer } from '../harness.ts';
+
+/** The kinds of record a path parameter can name. */
+export type Kind = 'org' | 'assistant' | 'chat' | 'content' | 'urlContent' | 'chunk' | 'key' | 'subOrg' | 'provider';
+
+/**
+ * Path parameter name -> the kind of record it names. Both generated suites read this map; a route with a
+ * parameter missing here fails the cross-tenant suite until someone says what the parameter is.
+ */
+export const PARAM_KINDS: Record<string, Kind[]> = {
+  org_id: ['org'],
+  assistant_id: ['assistant'],
+  agentId: ['assistant'],
+  chat_id: ['chat'],
+  // A website item as well, so /url and /sync reach their handlers with an item of their kind.
+  content_id: ['content', 'urlContent'],
+  chunk_id: ['chunk'],
+  key_id: ['key'],
+  sub_org_id: ['subOrg'],
+  provider: ['provider'],
+};
+
+/** Parameters that name a record inside the org's namespace by a fixed name, not by a generated id. */
+export const NAMED_KINDS = new Set<Kind>(['provider']);
+
+async function ok(res: Promise<{ status: number; body: any; text: string }>, what: string): Promise<any> {
+  const r = await res;
+  if (r.status >= 300) throw new Error(`seeding ${what}: ${r.status} ${r.text.slice(0, 300)}`);
+  return r.body;
+}
+
+/** One org's records, created over HTTP on first use (so an operation pays only for what its path needs). */
+export class World {
+  private made = new Map<Kind, Promise<string>>();
+  constructor(
+    readonly server: TestServer,
+    readonly tenant: Tenant,
+  ) {}
+
+  static async create(server: TestServer, opts: { name?: string; parentId?: string } = {}): Promise<World> {
+    return new World(server, await seedOrg(server, opts));
+  }
+
+  /** The seeded record of this kind (created once). */
+  id(kind: Kind): Promise<string> {
+    let p = this.made.get(kind);
+    if (!p) {
+      p = this.fresh(kind);
+      this.made.set(kind, p);
+    }
+    return p;
+  }
+
+  private post(path: string, json: unknown, what: string, method = 'POST') {
+    return ok(call(this.server, method, path, { key: this.tenant.key, json }), what);
+  }
+
+  /** A new record of this kind (for DELETE operations, which use one up per request). */
+  async fresh(kind: Kind): Promise<string> {
+    switch (kind) {
+      case 'org':
+        return this.tenant.orgId;
+      case 'assistant':
+        return (await this.post('/orgs/c/assistants', { name: 'Seeded assistant', config: { instructions: 'Acme opens at 9am.' } }, kind)).id;
+      case 'chat': {
+        const agent = await this.id('assistant');
+        return (await this.post(`/api/agents/${agent}/invoke`, { message: 'When do you open?' }, kind)).chat_id;
+      }
+      case 'content':
+        return (await this.post('/orgs/c/knowledge/contents', { title: 'Hours', content: { type: 'TEXT', text: '# Hours\n\nAcme opens at 9am and closes at 6pm.' } }, kind)).id;
+      case 'urlContent':
+        // A loopback URL: the egress guard refuses it, so the item fails without any traffic.
+        return (await this.post('/orgs/c/knowledge/contents', { title: 'Site', content: { type: 'URL', url: 'http://127.0.0.1:9/docs', mode: 'crawl' } }, kind)).id;
+      case 'chunk': {
+        const content = await this.id('content');
+        const item = await this.settled(content);
+        if (item.status !== 'PROCESSED') throw new Error(`seeded knowledge item ended ${item.status}: ${item.error}`);
+        const chunks = await ok(call(this.server, 'GET', `/orgs/c/knowledge/contents/${content}/chunks`, { key: this.tenant.key }), kind);
+        if (!chunks.length) throw new Error('the seeded knowledge item has no chunks');
+        return chunks[0].id;
+      }
+      case 'key':
+        return (await this.post('/orgs/c/api-keys', { name: 'Seeded key', scope: 'admin' }, kind)).id;
+      case 'subOrg':
+        return (await this.post('/orgs/c/orgs', { name: 'Seeded sub-org' }, kind)).id;
+      case 'provider':
+        await this.post('/orgs/c/providers/openai', { api_key: 'sk-seeded-0000000000001234' }, kind, 'PUT');
+        return 'openai';
+    }
+  }
+
+  /** Waits until a knowledge item stops processing, so later reads of it are stable. */
+  async settled(contentId: string, timeoutMs = 20_000): Promise<any> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const item = await ok(call(this.server, 'GET', `/orgs/c/knowledge/contents/${contentId}`, { key: this.tenant.key }), 'content');
+      if (item.status === 'PROCESSED' || item.status === 'FAILED') return item;
+      if (Date.now() > deadline) throw new Error(`knowledge item ${contentId} still ${item.status}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+/** A well-formed id of the same shape (prefix and length) that names nothing. */
+export function nonexistentLike(id: string): string {
+  const m = /^([a-z]+_)(.*)$/.exec(id);
+  const [prefix, rest] = m ? [m[1]!, m[2]!] : ['', id];
+  const alphabet = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
+  let out = '';
+  for (let i = 0; i < Math.max(rest.length, 8); i++) out += alphabet[Math.floor(Math.random() * alphabet.length)];
+  return prefix + out;
+}
