@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { sql } from 'drizzle-orm';
 import { Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow } from 'docx';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,15 +75,25 @@ function startSite(): Promise<{ url: string; server: Server; hits: string[] }> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server, hits })));
 }
 
+/** How many times the item's ingestion job was claimed: 1 when it failed without a retry. */
+async function ingestAttempts(server: TestServer, contentId: string): Promise<number[]> {
+  const result = await server.deps.database.db.execute(sql`select attempts from jobs where payload->>'content_id' = ${contentId}`);
+  // Both drivers answer { rows }, but the Db type is the union of their result types.
+  return (result as unknown as { rows: Array<{ attempts: unknown }> }).rows.map((r) => Number(r.attempts));
+}
+
 describe('knowledge', () => {
   let server: TestServer;
+  /** A server with the default egress policy: no private address allowed. */
+  let guarded: TestServer;
   let site: Awaited<ReturnType<typeof startSite>>;
   beforeAll(async () => {
     site = await startSite();
-    server = await startServer({ PARLEY_EGRESS_ALLOW: '127.0.0.1/32' });
+    [server, guarded] = await Promise.all([startServer({ PARLEY_EGRESS_ALLOW: '127.0.0.1/32' }), startServer()]);
   });
   afterAll(async () => {
     await server?.close();
+    await guarded?.close();
     site?.server.close();
   });
 
@@ -176,21 +187,18 @@ describe('knowledge', () => {
     });
     const gone = await settled(server, t.key, unreachable.body.id);
     expect(gone.status).toBe('FAILED');
-    expect(gone.error).toMatch(/127\.0\.0\.1/);
+    expect(gone.error).toBe(`could not reach http://127.0.0.1:${port}/: connection refused`);
+    expect(await ingestAttempts(server, unreachable.body.id)).toEqual([1]);
 
-    const guarded = await startServer();
-    try {
-      const g = await seedOrg(guarded);
-      const priv = await client(guarded, g.key).post('/orgs/c/knowledge/contents', {
-        title: 'Intranet',
-        content: { type: 'URL', url: `${site.url}/`, mode: 'single' },
-      });
-      const refused = await settled(guarded, g.key, priv.body.id);
-      expect(refused.status).toBe('FAILED');
-      expect(refused.error).toMatch(/private/);
-    } finally {
-      await guarded.close();
-    }
+    const g = await seedOrg(guarded);
+    const priv = await client(guarded, g.key).post('/orgs/c/knowledge/contents', {
+      title: 'Intranet',
+      content: { type: 'URL', url: `${site.url}/`, mode: 'single' },
+    });
+    const refused = await settled(guarded, g.key, priv.body.id);
+    expect(refused.status).toBe('FAILED');
+    expect(refused.error).toMatch(/private/);
+    expect(await ingestAttempts(guarded, priv.body.id)).toEqual([1]);
 
     const bad = await client(server, t.key).post('/orgs/c/knowledge/contents', { title: 'x', content: { type: 'URL', url: 'ftp://example.com' } });
     expect(bad.status).toBe(400);
@@ -198,6 +206,43 @@ describe('knowledge', () => {
     const noFile = await client(server, t.key).post('/orgs/c/knowledge/contents', { title: 'x', content: { type: 'FILE' } });
     expect(noFile.status).toBe(400);
     expect(noFile.body.message).toMatch(/^file: is required/);
+  });
+
+  it('refuses IPv6 literals that carry a loopback address before connecting, unless 127.0.0.1 is allowed', async () => {
+    const hits: string[] = [];
+    const listener = createServer((req, res) => {
+      hits.push(req.url!);
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<html><head><title>Loopback</title></head><body><p>Reached over loopback.</p></body></html>');
+    });
+    await new Promise<void>((r) => listener.listen(0, '127.0.0.1', () => r()));
+    const port = (listener.address() as { port: number }).port;
+    try {
+      const g = await seedOrg(guarded);
+      for (const [literal, normalized] of [['::127.0.0.1', '::7f00:1'], ['::ffff:7f00:1', '::ffff:7f00:1']]) {
+        const created = await client(guarded, g.key).post('/orgs/c/knowledge/contents', {
+          title: literal,
+          content: { type: 'URL', url: `http://[${literal}]:${port}/`, mode: 'single' },
+        });
+        expect(created.status, created.text).toBe(201);
+        const done = await settled(guarded, g.key, created.body.id);
+        expect(done.status).toBe('FAILED');
+        expect(done.error).toBe(`http://[${normalized}]:${port}/ is a private address and is not allowed`);
+        expect(await ingestAttempts(guarded, created.body.id)).toEqual([1]);
+      }
+      expect(hits).toEqual([]);
+
+      // The same mapped literal does reach the listener when loopback is allowed, so the refusal above is the guard's.
+      const t = await seedOrg(server);
+      const allowed = await client(server, t.key).post('/orgs/c/knowledge/contents', {
+        title: 'mapped',
+        content: { type: 'URL', url: `http://[::ffff:7f00:1]:${port}/`, mode: 'single' },
+      });
+      const reached = await settled(server, t.key, allowed.body.id);
+      expect(reached.status, reached.error).toBe('PROCESSED');
+      expect(hits).toContain('/');
+    } finally {
+      listener.close();
+    }
   });
 
   it('crawls a website within its bounds, respecting robots.txt and patterns', async () => {

@@ -1,4 +1,5 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { redactSecrets } from './log-redaction.ts';
 
 export type { Logger };
 
@@ -19,12 +20,55 @@ const REDACT = [
   '*.api_key',
 ];
 
-export function createLogger(opts: { level: string; pretty?: boolean }): Logger {
-  return pino({
-    level: opts.level,
-    redact: { paths: REDACT, censor: '[redacted]' },
-    base: { service: 'parley' },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    transport: opts.pretty ? { target: 'pino-pretty', options: { colorize: true } } : undefined,
-  });
+/** The request as Fastify's own `req` serializer writes it, with the URL's credentials scrubbed. */
+function serializeRequest(req: {
+  method?: string;
+  url?: string;
+  headers?: Record<string, unknown>;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}) {
+  return {
+    method: req.method,
+    url: typeof req.url === 'string' ? redactSecrets(req.url) : req.url,
+    version: req.headers?.['accept-version'],
+    host: req.host,
+    remoteAddress: req.ip,
+    remotePort: req.socket?.remotePort,
+  };
+}
+
+/**
+ * Errors can quote a URL in their message (Fastify's "reply already sent" does), their stack, or a
+ * field of their own (the AI SDK's APICallError carries the provider `url`, which may hold a key).
+ */
+function serializeError(err: Error) {
+  const out = pino.stdSerializers.err(err) as unknown as Record<string, unknown>;
+  for (const [name, value] of Object.entries(out)) if (typeof value === 'string') out[name] = redactSecrets(value);
+  return out;
+}
+
+/**
+ * These serializers replace Fastify's defaults (it merges the instance's own over them), so every
+ * line that carries a request, from "incoming request" to a 5xx's error log, is covered; the
+ * logMethod hook covers messages that quote a URL.
+ */
+const OPTIONS: LoggerOptions = {
+  redact: { paths: REDACT, censor: '[redacted]' },
+  serializers: { req: serializeRequest, err: serializeError },
+  hooks: {
+    logMethod(args, method) {
+      for (let i = 0; i < args.length; i++) if (typeof args[i] === 'string') args[i] = redactSecrets(args[i] as string);
+      return method.apply(this, args);
+    },
+  },
+  base: { service: 'parley' },
+  timestamp: pino.stdTimeFunctions.isoTime,
+};
+
+/** `destination` (tests) receives the JSON lines instead of stdout; ignored when `pretty`. */
+export function createLogger(opts: { level: string; pretty?: boolean; destination?: DestinationStream }): Logger {
+  if (opts.pretty) return pino({ ...OPTIONS, level: opts.level, transport: { target: 'pino-pretty', options: { colorize: true } } });
+  return opts.destination ? pino({ ...OPTIONS, level: opts.level }, opts.destination) : pino({ ...OPTIONS, level: opts.level });
 }

@@ -100,7 +100,8 @@ async function ingestWebsite(deps: IngestDeps, item: ContentRow, ctx: JobContext
       },
     });
   } catch (err) {
-    // A site that is down for a moment (refused, timeout, 5xx) is tried again with backoff.
+    // A site that is down for a moment (timeout, reset, 5xx) is tried again with backoff; a refused
+    // connection, an unknown host or a private address is not (CrawlError.retryable).
     if (err instanceof CrawlError && !err.retryable) throw new PermanentJobError(err.message);
     throw err;
   }

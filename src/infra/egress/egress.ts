@@ -2,6 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { Agent, buildConnector, fetch as undiciFetch } from 'undici';
+import { embeddedIPv4, type IpAddress, parseAddress } from './embedded-ipv4.ts';
 
 /**
  * The one guarded door for outbound HTTP to addresses chosen by users (websites to crawl,
@@ -20,21 +21,30 @@ export interface EgressPolicy {
   allows(host: string, address: string): boolean;
 }
 
-/** Public unicast only, plus the hosts and CIDR ranges listed in PARLEY_EGRESS_ALLOW. */
+/**
+ * Public unicast only, plus the hosts and CIDR ranges listed in PARLEY_EGRESS_ALLOW. An IPv6 address
+ * that carries an IPv4 one (mapped, compatible, translated, NAT64, 6to4, Teredo) is judged by the
+ * IPv4 addresses it carries, every one of which must be allowed: `::ffff:127.0.0.1` reaches loopback.
+ */
 export function createEgressPolicy(allow: string[]): EgressPolicy {
-  const cidrs: Array<[ipaddr.IPv4 | ipaddr.IPv6, number]> = [];
+  const cidrs: Array<[IpAddress, number]> = [];
   const hosts = new Set<string>();
   for (const entry of allow) {
     if (entry.includes('/')) cidrs.push(ipaddr.parseCIDR(entry));
-    else if (isIP(entry)) cidrs.push(ipaddr.parseCIDR(`${entry}/${isIP(entry) === 4 ? 32 : 128}`));
+    else if (isIP(entry)) cidrs.push([parseAddress(entry), isIP(entry) === 4 ? 32 : 128]);
     else hosts.add(entry.toLowerCase());
   }
+  const listed = (ip: IpAddress) => cidrs.some(([range, bits]) => range.kind() === ip.kind() && ip.match([range, bits] as never));
+  const allowedV4 = (ip: ipaddr.IPv4) => listed(ip) || ip.range() === 'unicast';
   return {
     allows(host, address) {
       if (hosts.has(host.toLowerCase())) return true;
-      let ip = ipaddr.parse(address);
-      if (ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).isIPv4MappedAddress()) ip = (ip as ipaddr.IPv6).toIPv4Address();
-      if (cidrs.some(([range, bits]) => range.kind() === ip.kind() && ip.match([range, bits] as never))) return true;
+      if (!ipaddr.isValid(address)) return false;
+      const ip = parseAddress(address);
+      if (listed(ip)) return true;
+      if (ip.kind() === 'ipv4') return allowedV4(ip as ipaddr.IPv4);
+      const carried = embeddedIPv4(ip as ipaddr.IPv6);
+      if (carried.length > 0) return carried.every(allowedV4);
       return ip.range() === 'unicast';
     },
   };

@@ -3,8 +3,8 @@ import { EgressDeniedError } from '../../../infra/egress/egress.ts';
 
 /**
  * Why a crawl could not produce anything, worded for the person who entered the URL. `retryable`
- * tells the ingestion job whether another attempt later could succeed (a refused connection may; a
- * 404 or a private address will not).
+ * tells the ingestion job whether another attempt later could succeed (a timeout or a 503 may; a
+ * refused connection, an unknown host, a 404 or a private address will not).
  */
 export class CrawlError extends Error {
   readonly retryable: boolean;
@@ -20,10 +20,12 @@ export interface FailureReason {
   retryable: boolean;
 }
 
+// A refused connection means nothing listens there: the URL is wrong more often than the site is
+// restarting, and retries only delay the reason by their backoff (docs/knowledge.md: fails at once).
 const NETWORK_CODES: Record<string, [string, boolean]> = {
   ENOTFOUND: ['host not found', false],
   EAI_AGAIN: ['DNS lookup failed', true],
-  ECONNREFUSED: ['connection refused', true],
+  ECONNREFUSED: ['connection refused', false],
   ECONNRESET: ['connection reset', true],
   EPIPE: ['connection closed', true],
   UND_ERR_SOCKET: ['connection closed unexpectedly', true],

@@ -194,12 +194,12 @@ describe('start URL failures', () => {
     await expect(run).rejects.toMatchObject({ name: 'CrawlError', retryable: false });
   });
 
-  it('reports a refused connection', async () => {
+  it('reports a refused connection as not worth retrying', async () => {
     const closed = await startTestSite(() => ({}));
     await closed.close();
     const run = crawl({ url: `${closed.origin}/` });
     await expect(run).rejects.toThrow(`could not reach ${closed.origin}/: connection refused`);
-    await expect(run).rejects.toMatchObject({ retryable: true });
+    await expect(run).rejects.toMatchObject({ retryable: false });
   });
 
   it('refuses a page that is not HTML', async () => {
