@@ -147,6 +147,13 @@ describe('framework errors speak the contract', () => {
     expect(media.body).toEqual({ message: 'unsupported content type; send Content-Type: application/json' });
     const unknown = await call(server, 'DELETE', '/no/such/thing', { key: t.key });
     expect(unknown.status).toBe(404);
+    // Node's parser refuses a URL over 16 KB before any route: still a JSON message.
+    const huge = await call(server, 'GET', `/orgs/c/assistants?search=${'q'.repeat(20_000)}`, { key: t.key });
+    expect(huge.status).toBe(431);
+    expect(huge.body).toEqual({ message: 'the URL and headers are too large (at most 16 KB together)' });
+    // A request id that looks like a key is not echoed (it would be logged on every line).
+    const sneaky = await call(server, 'GET', '/healthz', { headers: { 'x-request-id': t.key } });
+    expect(sneaky.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
 

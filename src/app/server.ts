@@ -7,8 +7,9 @@ import { loadDocPages } from '../features/docs/index.ts';
 import { authorize } from '../http/auth.ts';
 import type { RouteDef } from '../http/define-route.ts';
 import { ERROR_DESCRIPTIONS, ErrorSchema } from '../http/error-schema.ts';
-import { MAX_PARAM_LENGTH, onFrameworkError, registerErrorHandlers } from '../http/error-handler.ts';
+import { MAX_PARAM_LENGTH, onClientError, onFrameworkError, registerErrorHandlers } from '../http/error-handler.ts';
 import { trackMethods } from '../http/method-index.ts';
+import { redactSecrets } from '../infra/log-redaction.ts';
 import { rejectUnstorableUrlParts, storableValidatorCompiler } from '../http/storable-input.ts';
 import { enforceHttps } from '../http/https.ts';
 import { multipartToBody, registerMultipart } from '../http/multipart.ts';
@@ -23,11 +24,13 @@ const INCOMING_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 function errorStatuses(def: RouteDef): number[] {
   // 403: plain HTTP from a non-loopback client (see https.ts) can reach any route.
-  const s = new Set<number>([403, 500, ...(def.errors ?? [])]);
+  // 431: a URL (with its query) and headers over Node's 16 KB limit, refused before routing.
+  const s = new Set<number>([403, 431, 500, ...(def.errors ?? [])]);
   if (!UNLIMITED_PATHS.has(def.url)) s.add(429);
   if (def.params || def.query || def.body) s.add(400);
-  // A body in any other media type than the route reads (JSON, or a form on upload routes).
-  if (def.body) s.add(415);
+  // A body in another media type than the route reads (JSON, or a form on upload routes); Fastify
+  // reads bodies of every method but GET and HEAD, so a DELETE with an XML body gets it too.
+  if (def.body || def.method !== 'GET') s.add(415);
   if (def.auth !== 'public') s.add(401);
   if (def.params || def.auth !== 'public') s.add(404);
   return [...s].sort();
@@ -52,10 +55,13 @@ export async function buildServer(deps: Deps): Promise<{ app: FastifyInstance; r
     requestIdHeader: false,
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
-      return typeof incoming === 'string' && INCOMING_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+      // An id that looks like a key would be logged on every line of the request: replaced instead.
+      const usable = typeof incoming === 'string' && INCOMING_REQUEST_ID.test(incoming) && redactSecrets(incoming) === incoming;
+      return usable ? incoming : randomUUID();
     },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: onFrameworkError,
+    clientErrorHandler: onClientError,
   }) as unknown as FastifyInstance;
 
   const allowedMethods = trackMethods(app);

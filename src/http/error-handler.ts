@@ -55,6 +55,27 @@ export function onFrameworkError(err: FastifyError, request: FastifyRequest, rep
   void sendError(reply, status, message);
 }
 
+const CLIENT_ERRORS: Record<string, [number, string, string]> = {
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'the request was not received in time'],
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'the URL and headers are too large (at most 16 KB together)'],
+};
+
+/**
+ * Fastify's `clientErrorHandler`: a request Node's HTTP parser refused (a URL or headers over its
+ * limit, bytes that are not HTTP) never reaches a route, so the reply is written on the socket, as
+ * Fastify's default does, but in the contract's shape.
+ */
+export function onClientError(this: FastifyInstance, err: NodeJS.ErrnoException, socket: import('node:stream').Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, reason, message] = CLIENT_ERRORS[err.code ?? ''] ?? [400, 'Bad Request', 'the request is not valid HTTP'];
+  this.log.debug({ code: err.code, status }, message);
+  const body = JSON.stringify({ message });
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${reason}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(err);
+}
+
 export function sendError(reply: FastifyReply, status: number, message: string): FastifyReply {
   return reply.code(status).type('application/json; charset=utf-8').send({ message });
 }

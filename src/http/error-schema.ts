@@ -10,6 +10,7 @@ export const ERROR_DESCRIPTIONS: Record<number, string> = {
   403: 'Forbidden: plain HTTP from a non-loopback client (HTTPS is required), or a disabled agent on the runtime API.',
   404: 'The resource (or route) was not found, or is outside the reach of this key.',
   415: 'Unsupported media type: send the body as application/json (or multipart/form-data where the operation takes a file).',
+  431: 'The URL (with its query string) and headers together exceed 16 KB.',
   429: 'Rate limit exceeded; see the Retry-After header.',
   500: 'Unexpected server error; the response carries an x-request-id to quote.',
   502: 'The upstream model provider failed after retries.',

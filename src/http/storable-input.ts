@@ -12,6 +12,8 @@ import { findUnstorable, unstorableMessage } from '../lib/text.ts';
 export function rejectUnstorableUrlParts(request: FastifyRequest): void {
   const inPath = findUnstorable(request.params);
   if (inPath) throw badRequest(unstorableMessage(inPath, 'path'));
+  // A route without a query schema reads no query: what it is sent is ignored, not refused.
+  if (!request.routeOptions.schema?.querystring) return;
   const inQuery = findUnstorable(request.query);
   if (inQuery) throw badRequest(unstorableMessage(inQuery, 'query'));
 }
