@@ -221,6 +221,9 @@ describe(`retrieval quality on ${ENGINE} (${DOCS.length} documents, ${QUESTIONS.
     expect(all.mrr, 'hybrid MRR').toBeGreaterThanOrEqual(FLOORS.hybrid.mrr);
     expect(scores(m.outcomes, 'paraphrase').recall, `hybrid paraphrase recall@5; missed:${misses(m)}`).toBeGreaterThanOrEqual(FLOORS.hybrid.paraphraseRecall);
     expect(all.recall, 'hybrid recall@5 vs keyword').toBeGreaterThanOrEqual(scores(k.outcomes).recall);
-    expect(scores(m.outcomes, 'paraphrase').recall, 'hybrid vs keyword on paraphrases').toBeGreaterThan(scores(k.outcomes, 'paraphrase').recall);
+    // Better on paraphrases: ranked higher (MRR, by ~0.1 here) and found no less often. Recall alone differs by one
+    // question, which keyword search sometimes also finds: its ties are broken by (random) chunk ids.
+    expect(scores(m.outcomes, 'paraphrase').recall, 'hybrid vs keyword recall on paraphrases').toBeGreaterThanOrEqual(scores(k.outcomes, 'paraphrase').recall);
+    expect(scores(m.outcomes, 'paraphrase').mrr, 'hybrid vs keyword MRR on paraphrases').toBeGreaterThan(scores(k.outcomes, 'paraphrase').mrr);
   });
 });
