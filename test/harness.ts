@@ -8,6 +8,7 @@ import { openDatabase, type Database } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { createLogger, type Logger } from '../src/infra/logger.ts';
 import type { FastifyInstance } from 'fastify';
+import type { RouteDef } from '../src/http/define-route.ts';
 
 export const ENGINE = (process.env.PARLEY_TEST_DB ?? 'pglite') as 'pglite' | 'postgres';
 const TEMPLATE_DB = 'parley_template';
@@ -45,6 +46,8 @@ export interface TestServer {
   url: string;
   app: FastifyInstance;
   deps: Deps;
+  /** The route table buildServer registered (the generated suites walk it). */
+  routes: RouteDef[];
   close(): Promise<void>;
 }
 
@@ -56,7 +59,7 @@ export async function startServer(
   const config = testConfig(env);
   const database = opts.database ?? (await freshDatabase());
   const deps = await createDeps(config, { ...opts, database, logger: opts.logger ?? createLogger({ level: config.logLevel }) });
-  const { app } = await buildServer(deps);
+  const { app, routes } = await buildServer(deps);
   await deps.jobs.start();
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as { port: number };
@@ -65,6 +68,7 @@ export async function startServer(
     url: `${scheme}://127.0.0.1:${port}`,
     app,
     deps,
+    routes,
     async close() {
       await app.close();
       await deps.close();

@@ -4,32 +4,10 @@ import { Json as JsonParser } from '@stoplight/spectral-parsers';
 import { oas } from '@stoplight/spectral-rulesets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createDeps } from '../src/app/deps.ts';
-import { buildServer } from '../src/app/server.ts';
 import type { RouteDef } from '../src/http/define-route.ts';
-import { createLogger } from '../src/infra/logger.ts';
-import { call, freshDatabase, seedOrg, testConfig, type TestServer } from './harness.ts';
+import { call, seedOrg, startServer, type TestServer } from './harness.ts';
 
 type Json = Record<string, any>;
-
-/** Like the harness's startServer, but keeps the route table buildServer registered. */
-async function startWithRoutes(): Promise<{ server: TestServer; routes: RouteDef[] }> {
-  const config = testConfig();
-  const deps = await createDeps(config, { database: await freshDatabase(), logger: createLogger({ level: config.logLevel }) });
-  const { app, routes } = await buildServer(deps);
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = app.server.address() as { port: number };
-  const server: TestServer = {
-    url: `http://127.0.0.1:${port}`,
-    app,
-    deps,
-    async close() {
-      await app.close();
-      await deps.close();
-    },
-  };
-  return { server, routes };
-}
 
 /** `/orgs/:org_id/assistants` -> `/orgs/{org_id}/assistants` */
 const openApiPath = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
@@ -72,7 +50,8 @@ describe('OpenAPI document', () => {
   const op = (def: RouteDef): Json | undefined => doc.paths?.[openApiPath(def.url)]?.[def.method.toLowerCase()];
 
   beforeAll(async () => {
-    ({ server, routes } = await startWithRoutes());
+    server = await startServer();
+    routes = server.routes;
     documented = routes.filter((r) => !r.hidden);
     const res = await call(server, 'GET', '/openapi.json');
     expect(res.status, res.text.slice(0, 500)).toBe(200);

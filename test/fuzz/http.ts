@@ -1,34 +1,16 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { Pool } from 'undici';
-import { createDeps } from '../../src/app/deps.ts';
-import { buildServer } from '../../src/app/server.ts';
 import type { RouteDef } from '../../src/http/define-route.ts';
-import { createLogger } from '../../src/infra/logger.ts';
-import { freshDatabase, testConfig, type TestServer } from '../harness.ts';
+import { startServer, type TestServer } from '../harness.ts';
 
-/** Like the harness's startServer (jobs running, high rate limit), but keeps the route table buildServer registered. */
+/** The harness's server (jobs running, high rate limit) with the route table it registered. */
 export async function startWithRoutes(
   env: Record<string, string> = {},
   opts: { logger?: pino.Logger } = {},
 ): Promise<{ server: TestServer; routes: RouteDef[] }> {
-  const config = testConfig(env);
-  const logger = opts.logger ?? createLogger({ level: config.logLevel });
-  const deps = await createDeps(config, { database: await freshDatabase(), logger });
-  const { app, routes } = await buildServer(deps);
-  await deps.jobs.start();
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = app.server.address() as { port: number };
-  const server: TestServer = {
-    url: `http://127.0.0.1:${port}`,
-    app,
-    deps,
-    async close() {
-      await app.close();
-      await deps.close();
-    },
-  };
-  return { server, routes };
+  const server = await startServer(env, opts);
+  return { server, routes: server.routes };
 }
 
 /** `DrizzleQueryError <- error 22021: invalid byte sequence ... | Failed query: select ...`: the root cause first. */
