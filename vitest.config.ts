@@ -15,6 +15,7 @@ export default defineConfig({
           name: 'pglite',
           include: ['test/**/*.test.ts'],
           env: { PARLEY_TEST_DB: 'pglite' },
+          globalSetup: ['test/pglite-template.ts'],
         },
       },
       {

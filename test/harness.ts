@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { createDeps, type Deps, type DepsOverrides } from '../src/app/deps.ts';
 import { buildServer } from '../src/app/server.ts';
 import { type Config, loadConfig } from '../src/config/config.ts';
 import { openDatabase, type Database } from '../src/db/client.ts';
-import { migrate } from '../src/db/migrate.ts';
 import { createLogger, type Logger } from '../src/infra/logger.ts';
 import type { FastifyInstance } from 'fastify';
 import type { RouteDef } from '../src/http/define-route.ts';
@@ -16,9 +18,17 @@ const TEMPLATE_DB = 'parley_template';
 /** A fresh, migrated database on the engine this project runs against. */
 export async function freshDatabase(): Promise<Database> {
   if (ENGINE === 'pglite') {
-    const db = await openDatabase({ kind: 'pglite' });
-    await migrate(db);
-    return db;
+    // A copy of the run's migrated template (test/pglite-template.ts), removed when the database closes.
+    const dir = mkdtempSync(path.join(tmpdir(), 'parley-test-'));
+    cpSync(inject('pgliteTemplate'), dir, { recursive: true });
+    const db = await openDatabase({ kind: 'pglite', dataDir: dir });
+    return {
+      ...db,
+      async close() {
+        await db.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
   }
   const adminUrl = inject('pgAdminUrl');
   const name = `t_${randomBytes(6).toString('hex')}`;
