@@ -23,7 +23,10 @@ export default async function setup(project: TestProject) {
     env: { ...env, PARLEY_DATA_DIR: dir, PARLEY_LOG_LEVEL: 'warn' },
     encoding: 'utf8',
   });
-  if (run.status !== 0) throw new Error(`parley migrate failed (${run.status}): ${run.stderr}`);
+  if (run.status !== 0) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`parley migrate failed (${run.status}): ${run.stderr}`);
+  }
   project.provide('pgliteTemplate', dir);
   return async () => rmSync(dir, { recursive: true, force: true });
 }
