@@ -69,13 +69,16 @@ export function createUsageService(deps: {
         unwritten.set(e.orgId, (unwritten.get(e.orgId) ?? 0) + tokensOf(e));
       },
       settled(entries: UsageEntry[]): void {
+        const orgs = new Set<string>();
         for (const e of entries) {
           const left = (unwritten.get(e.orgId) ?? 0) - tokensOf(e);
           if (left > 0) unwritten.set(e.orgId, left);
           else unwritten.delete(e.orgId);
-          // The written rows are in the database now: the next check reads them there (not twice).
-          spent.delete(e.orgId);
+          orgs.add(e.orgId);
         }
+        // The written rows are in the database now: the next check reads them there (not twice).
+        // Once per org of the batch: each delete also voids the cache's loads in flight.
+        for (const orgId of orgs) spent.delete(orgId);
       },
     },
 
