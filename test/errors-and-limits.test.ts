@@ -1,8 +1,7 @@
 import { Writable } from 'node:stream';
-import { sql } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, client, seedOrg, startServer, type TestServer } from './harness.ts';
+import { call, client, dropAssistantsTable, seedOrg, startServer, type TestServer } from './harness.ts';
 
 describe('error shapes', () => {
   let server: TestServer;
@@ -89,7 +88,7 @@ describe('error shapes', () => {
     try {
       const bt = await seedOrg(broken);
       // Break the database under a running server: the next query fails unexpectedly.
-      await broken.deps.database.db.execute(sql`drop table assistants cascade`);
+      await dropAssistantsTable(broken);
       const res = await client(broken, bt.key).get('/orgs/c/assistants');
       expect(res.status).toBe(500);
       expect(res.body).toEqual({ message: 'internal server error' });

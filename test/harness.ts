@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { createDeps, type Deps, type DepsOverrides } from '../src/app/deps.ts';
@@ -135,6 +136,24 @@ export function client(server: { url: string }, key?: string) {
     patch: <T = any>(path: string, json?: unknown) => call<T>(server, 'PATCH', path, { key, json }),
     del: <T = any>(path: string) => call<T>(server, 'DELETE', path, { key }),
   };
+}
+
+/**
+ * Breaks the database under a running server so the next query on assistants fails unexpectedly (a 500).
+ * Background writers (the run recorder's group commit, key last-use batches) may hold locks on tables the
+ * cascade reaches, and PostgreSQL may pick the DROP as a deadlock victim: retry until it goes through.
+ */
+export async function dropAssistantsTable(server: TestServer): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await server.deps.database.db.execute(sql`drop table assistants cascade`);
+      return;
+    } catch (err) {
+      const code = (err as { cause?: { code?: string }; code?: string }).cause?.code ?? (err as { code?: string }).code;
+      if (code !== '40P01' || attempt >= 10) throw err;
+      await new Promise((r) => setTimeout(r, 20 * attempt));
+    }
+  }
 }
 
 /** Polls a knowledge item until its processing ends (PROCESSED or FAILED) and returns it. */

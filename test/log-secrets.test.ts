@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/infra/logger.ts';
 import { startFakeOpenAI } from './fakes/openai-fake.ts';
-import { call, client, seedOrg, startServer, type TestServer } from './harness.ts';
+import { call, client, dropAssistantsTable, seedOrg, startServer, type TestServer } from './harness.ts';
 
 /** Every JSON line the server logs, at trace level, kept in memory. */
 function captureLog() {
@@ -66,7 +65,7 @@ describe('logs never hold secrets', () => {
     await send('invoke', 'POST', `/api/agents/${agent.body.id}/invoke?api_key=${runtime.body.key}`, { key: runtime.body.key, json: { message: 'hi' } });
     fake.enqueue({ kind: 'error', status: 500 });
     await send('vendor 5xx', 'POST', `/api/agents/${agent.body.id}/invoke?api_key=${runtime.body.key}`, { key: runtime.body.key, json: { message: 'hi' } });
-    await server.deps.database.db.execute(sql`drop table assistants cascade`);
+    await dropAssistantsTable(server);
     await send('server 5xx', 'GET', `/orgs/c/assistants?api_key=${t.key}&access_token=${spare.body.key}`, { key: t.key });
 
     expect(statuses).toMatchObject({
