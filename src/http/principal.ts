@@ -1,3 +1,5 @@
+import type { Actor } from '../events/actor.ts';
+
 /** Who is calling: resolved once per request from the Bearer key. */
 export interface Principal {
   keyId: string;
@@ -6,4 +8,9 @@ export interface Principal {
   scope: 'admin' | 'runtime';
   /** When set, the key may invoke only this assistant. */
   assistantId: string | null;
+}
+
+/** The actor the event log records for changes this principal makes. */
+export function actorOf(principal: Principal): Actor {
+  return { type: 'api_key', id: principal.keyId };
 }
