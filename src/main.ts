@@ -45,6 +45,7 @@ export async function start(config: Config = loadConfig(), opts: { print?: (line
     }
     if (config.allowHttp) logger.warn('PARLEY_ALLOW_HTTP=true: plain HTTP is accepted from any address; use only behind a network you trust');
     const { app } = await buildServer(deps);
+    await deps.events.start();
     await deps.jobs.start();
     if (config.knowledge.embeddingModel && !(await deps.knowledge.hybridAvailable())) {
       logger.warn('PARLEY_EMBEDDING_MODEL is set but embeddings cannot be stored (pgvector missing on this PostgreSQL?); knowledge search is keyword-only');

@@ -71,6 +71,7 @@ export async function startServer(
   const database = opts.database ?? (await freshDatabase());
   const deps = await createDeps(config, { ...opts, database, logger: opts.logger ?? createLogger({ level: config.logLevel }) });
   const { app, routes } = await buildServer(deps);
+  await deps.events.start();
   await deps.jobs.start();
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as { port: number };

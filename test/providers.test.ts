@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { SYSTEM_ACTOR } from '../src/events/actor.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAnthropic } from './fakes/anthropic-fake.ts';
 import { startFakeOpenAI } from './fakes/openai-fake.ts';
@@ -291,10 +292,11 @@ describe('org-stored provider credentials', () => {
     const server = await startServer(FAST_RETRIES);
     try {
       const a = await agentWith(server, 'openai-compatible/llama3');
-      await server.deps.database.db.execute(
-        sql`insert into provider_credentials (org_id, provider, base_url) values (${a.orgId}, 'openai-compatible', ${fake.url})`,
-      );
-      server.deps.providers.forgetCached();
+      // Written as an old row would be, with the event of the change (which drops cached lookups).
+      await server.deps.events.transaction(SYSTEM_ACTOR, async (tx, emit) => {
+        await tx.execute(sql`insert into provider_credentials (org_id, provider, base_url) values (${a.orgId}, 'openai-compatible', ${fake.url})`);
+        emit({ type: 'provider.updated', orgId: a.orgId, subjectId: 'openai-compatible', data: { provider: 'openai-compatible' } });
+      });
       const before = fake.requests.length;
       const res = await invoke(server, a.key, a.agentId, { message: 'hi' });
       expect(res.status, res.text).toBe(502);

@@ -4,7 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/client.ts';
 import { chats, usageRecords } from '../src/db/schema.ts';
 import { createRunRecorder, type RunRecorder } from '../src/features/chats/index.ts';
-import { createUsageService, type UsageEntry, type UsageService } from '../src/features/usage/index.ts';
+import { createEventLog } from '../src/events/event-log.ts';
+import { createUsageMeter, createUsageService, type UsageEntry, type UsageService } from '../src/features/usage/index.ts';
+import { createMemoryCacheStore } from '../src/infra/cache/memory-cache.ts';
+import { createMemoryPubSub } from '../src/infra/pubsub/memory-pubsub.ts';
 import { freshDatabase } from './harness.ts';
 
 /** The run recorder on a real database: what happens to a batch when one of its runs cannot be written. */
@@ -20,8 +23,11 @@ describe('run recorder', () => {
     const { db } = database;
     await db.execute(sql`insert into orgs (id, name, monthly_token_budget) values (${orgId}, 'Recorder', 1000)`);
     await db.execute(sql`insert into assistants (id, org_id, name) values (${assistantId}, ${orgId}, 'Bot')`);
-    usage = createUsageService({ db, budgetOf: async () => 1000, settle: () => recorder.settle() });
-    recorder = createRunRecorder<UsageEntry>({ db, logger: pino({ level: 'silent' }), extras: usage.runExtras, instanceId: 'inst_test', lingerMs: 20 });
+    const logger = pino({ level: 'silent' });
+    const meter = createUsageMeter({ db, caches: createMemoryCacheStore() });
+    const events = createEventLog({ db, pubsub: createMemoryPubSub(), logger, retentionMs: 86_400_000 });
+    recorder = createRunRecorder<UsageEntry>({ db, logger, events, extras: meter.runExtras, instanceId: 'inst_test', lingerMs: 20 });
+    usage = createUsageService({ db, meter, budgetOf: async () => 1000, settle: () => recorder.settle() });
   });
   afterAll(async () => {
     await recorder?.close();

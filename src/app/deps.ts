@@ -6,7 +6,7 @@ import { createAssistantsService, type AssistantsService } from '../features/ass
 import { createOrgsService, type OrgsService } from '../features/orgs/index.ts';
 import { createSetupService, type SetupService } from '../features/setup/index.ts';
 import { createChatsService, createRunRecorder, type ChatsService, type RunRecorder } from '../features/chats/index.ts';
-import { createUsageService, type UsageEntry, type UsageService } from '../features/usage/index.ts';
+import { createUsageMeter, createUsageService, type UsageEntry, type UsageService } from '../features/usage/index.ts';
 import { createProvidersService, type ProvidersService } from '../features/providers/index.ts';
 import { createRuntimeService, type RuntimeService } from '../features/runtime/index.ts';
 import { createKnowledgeService, createRetriever, knowledgeJobs, type KnowledgeService, type Scope } from '../features/knowledge/index.ts';
@@ -18,7 +18,11 @@ import { createLeanFetch } from '../infra/egress/lean-fetch.ts';
 import { createSecretBox, loadOrCreateDataDirSecret, type SecretBox } from '../infra/secret-box.ts';
 import { createModelRegistry, type ModelRegistry } from '../llm/registry.ts';
 import type { Authenticator } from '../http/auth.ts';
-import { createInstanceRegistry, type InstanceRegistry } from '../infra/instance-registry.ts';
+import { createInstanceRegistry, newInstanceId, type InstanceRegistry } from '../infra/instance-registry.ts';
+import { createEventLog, type EventLog } from '../events/event-log.ts';
+import { createMemoryCacheStore } from '../infra/cache/memory-cache.ts';
+import { createMemoryPubSub } from '../infra/pubsub/memory-pubsub.ts';
+import type { PubSub } from '../infra/pubsub/pubsub.ts';
 import { createLogger, type Logger } from '../infra/logger.ts';
 import { createMemoryRateLimiter } from '../infra/rate-limit/memory-rate-limiter.ts';
 import type { RateLimiter } from '../infra/rate-limit/rate-limiter.ts';
@@ -31,6 +35,8 @@ export interface Deps {
   logger: Logger;
   database: Database;
   rateLimiter: RateLimiter;
+  pubsub: PubSub;
+  events: EventLog;
   tls?: { cert: Buffer; key: Buffer };
   authenticator: Authenticator;
   orgs: OrgsService;
@@ -77,24 +83,16 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     : undefined;
 
   const rateLimiter = createMemoryRateLimiter();
+  const pubsub = createMemoryPubSub({ logger });
+  const caches = createMemoryCacheStore();
+  const events = createEventLog({ db, pubsub, logger, pollMs: config.events.pollMs, retentionMs: config.events.retentionMs });
   const cacheTtlMs = config.cacheTtlMs;
-  const orgs = createOrgsService({
-    db,
-    cacheTtlMs,
-    onDeleted: () => {
-      apiKeys.forgetCached();
-      assistants.forgetCached();
-      providers.forgetCached();
-    },
-  });
-  const assistants = createAssistantsService({
-    db,
-    defaultModel: config.defaultModel,
-    cacheTtlMs,
-    onDeleted: (tx, orgId, id) => knowledge.removeForAssistant(tx, orgId, id),
-  });
+  const orgs = createOrgsService({ db, events, caches, cacheTtlMs });
+  const assistants = createAssistantsService({ db, events, caches, defaultModel: config.defaultModel, cacheTtlMs });
   const apiKeys = createApiKeysService({
     db,
+    events,
+    caches,
     lastUsedFlushMs: overrides.lastUsedFlushMs,
     assistantExists: async (orgId, id) => !!(await assistants.find(orgId, id)),
     onFlushError: (err) => logger.warn({ err }, 'could not write api key last_used_at; will retry'),
@@ -110,6 +108,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   let secretBox: SecretBox | undefined;
   const providers = createProvidersService({
     db,
+    events,
+    caches,
     cacheTtlMs,
     egressPolicy,
     secretBox: () => {
@@ -121,21 +121,19 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       return secretBox;
     },
   });
+  const instanceId = newInstanceId();
+  const meter = createUsageMeter({ db, caches });
+  const recorder: RunRecorder<UsageEntry> = createRunRecorder<UsageEntry>({ db, logger, events, extras: meter.runExtras, instanceId });
   const settle = () => recorder.settle();
-  const chats = createChatsService({ db, resolveReach: (keyOrg, orgId) => orgs.resolveReach(keyOrg, orgId), settle });
-  const usage = createUsageService({ db, budgetOf: (orgId) => orgs.budgetOf(orgId), settle });
+  const chats = createChatsService({ db, events, resolveReach: (keyOrg, orgId) => orgs.resolveReach(keyOrg, orgId), settle });
+  const usage = createUsageService({ db, meter, budgetOf: (orgId) => orgs.budgetOf(orgId), settle });
   const instances = createInstanceRegistry({
+    id: instanceId,
     db,
     logger,
     heartbeatMs: config.instanceHeartbeatMs,
     onSweep: (aliveSince) =>
       chats.failInterruptedRuns({ aliveSince, legacyBefore: new Date(Date.now() - config.llm.timeoutMs - 60_000) }),
-  });
-  const recorder: RunRecorder<UsageEntry> = createRunRecorder<UsageEntry>({
-    db,
-    logger,
-    extras: usage.runExtras,
-    instanceId: instances.id,
   });
   const embedder = createEmbedder(config);
   if (config.knowledge.embeddingModel && !embedder) {
@@ -143,6 +141,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   }
   const retriever = createRetriever({
     db,
+    events,
+    caches,
     embedder,
     cacheTtlMs,
     onVectorError: (err) => logger.warn({ err }, 'embedding the query failed; this search is keyword-only'),
@@ -152,10 +152,11 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     logger,
     concurrency: config.knowledge.jobConcurrency,
     leaseMs: config.knowledge.jobLeaseMs,
-    definitions: [...knowledgeJobs({ db, retriever, egressFetch, crawlMaxPages: config.knowledge.crawlMaxPages })],
+    definitions: [...knowledgeJobs({ db, events, retriever, egressFetch, crawlMaxPages: config.knowledge.crawlMaxPages })],
   });
   const knowledge = createKnowledgeService({
     db,
+    events,
     queue: jobs,
     retriever,
     assistantScope: async (orgId, id) => {
@@ -192,6 +193,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     logger,
     database,
     rateLimiter,
+    pubsub,
+    events,
     tls,
     authenticator,
     orgs,
@@ -211,10 +214,12 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     async close() {
       await jobs.stop();
       await recorder.close();
+      await events.stop();
       // After the recorder: this instance's replies are all written, so it leaves as done, not dead.
       await instances.stop().catch((err: unknown) => logger.warn({ err }, 'could not remove this instance\'s row'));
       await apiKeys.close();
       await rateLimiter.close();
+      await pubsub.close();
       await database.close();
     },
   };

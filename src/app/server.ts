@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { SYSTEM_ACTOR } from '../events/actor.ts';
+import { actorOf } from '../http/principal.ts';
 import { readFileSync } from 'node:fs';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
@@ -125,6 +127,7 @@ export async function buildServer(deps: Deps): Promise<{ app: FastifyInstance; r
           query: request.query,
           body: request.body,
           principal: request.principal!,
+          actor: request.principal ? actorOf(request.principal) : SYSTEM_ACTOR,
           orgId: request.orgId!,
           request,
           reply,

@@ -52,6 +52,8 @@ const EnvSchema = z.object({
   PARLEY_PUBLIC_URL: z.url().optional(),
   PARLEY_SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
   PARLEY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(10_000),
+  PARLEY_EVENTS_POLL_MS: positiveInt.default(1_000),
+  PARLEY_EVENTS_RETENTION_DAYS: positiveInt.default(90),
   PARLEY_SECRET: secret
     .refine((s) => s.reveal().length >= 32, { message: 'must be at least 32 characters' })
     .optional(),
@@ -102,6 +104,12 @@ export interface Config {
   instanceHeartbeatMs: number;
   /** How long hot lookups (keys, assistants, org settings) are cached; bounds cross-instance staleness. 0 disables. */
   cacheTtlMs: number;
+  events: {
+    /** How often the event log is read for other instances' changes (this instance's are read at once). */
+    pollMs: number;
+    /** Events (and so the audit log) are kept this long. */
+    retentionMs: number;
+  };
   /** Key material for encrypting org credentials at rest; generated into the data dir when unset (embedded mode). */
   secret?: Secret;
   defaultModel: string;
@@ -179,6 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownTimeoutMs: e.PARLEY_SHUTDOWN_TIMEOUT_MS,
     instanceHeartbeatMs: e.PARLEY_INSTANCE_HEARTBEAT_MS,
     cacheTtlMs: e.PARLEY_CACHE_TTL_MS,
+    events: { pollMs: e.PARLEY_EVENTS_POLL_MS, retentionMs: e.PARLEY_EVENTS_RETENTION_DAYS * 86_400_000 },
     secret: e.PARLEY_SECRET,
     defaultModel: e.PARLEY_DEFAULT_MODEL ?? defaultModelFor(e),
     providers: {

@@ -14,6 +14,9 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
+/** A 64-bit transaction id (PostgreSQL's xid8), read as a decimal string. */
+const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 'xid8' });
+
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -322,3 +325,36 @@ export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type JobRow = typeof jobs.$inferSelect;
 export type ContentRow = typeof knowledgeContents.$inferSelect;
 export type ChunkRow = typeof knowledgeChunks.$inferSelect;
+
+/**
+ * The event log (transactional outbox): one row per change, written in the transaction (or the
+ * group-commit statement) that makes the change. `txid` is that transaction's id: the dispatcher
+ * reads rows in (txid, id) order and only below the oldest running transaction, so an event that
+ * commits late can never land behind a reader's cursor.
+ */
+export const events = pgTable(
+  'events',
+  {
+    id: text('id').primaryKey(),
+    txid: xid8('txid')
+      .notNull()
+      .default(sql`pg_current_xact_id()`),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id, { onDelete: 'cascade' }),
+    type: text('type').notNull(),
+    /** The record the event is about (an assistant, chat, key...). */
+    subjectId: text('subject_id').notNull(),
+    actorType: text('actor_type').$type<'api_key' | 'member' | 'system'>().notNull(),
+    actorId: text('actor_id'),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('events_position_idx').on(t.txid, t.id),
+    index('events_org_idx').on(t.orgId, t.id),
+    index('events_created_idx').on(t.createdAt),
+  ],
+);
+
+export type EventRow = typeof events.$inferSelect;

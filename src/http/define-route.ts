@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import type { Actor } from '../events/actor.ts';
 import type { Principal } from './principal.ts';
 
 /**
@@ -19,6 +20,8 @@ export interface RouteContext<P, Q, B> {
   body: B;
   /** The authenticated key; present on every non-public route. */
   principal: Principal;
+  /** Who the event log records for changes this request makes. */
+  actor: Actor;
   /** The org the path's `{org_id}` resolved to (the `c` alias and sub-org reach applied). */
   orgId: string;
   request: FastifyRequest;

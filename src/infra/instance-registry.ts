@@ -15,13 +15,17 @@ const FORGET_AFTER_MS = 86_400_000;
  * PostgreSQL database; each sweep hands `onSweep` the time before which a silent instance is dead,
  * so the work it left running (RUNNING replies) can be failed by whoever is alive.
  */
+/** A new instance's id (made before the registry, so the run recorder can stamp replies with it). */
+export const newInstanceId = () => `inst_${randomBase62(12)}`;
+
 export function createInstanceRegistry(deps: {
+  id: string;
   db: Db;
   logger: Logger;
   heartbeatMs: number;
   onSweep: (aliveSince: Date) => Promise<number>;
 }) {
-  const id = `inst_${randomBase62(12)}`;
+  const { id } = deps;
   let timer: NodeJS.Timeout | null = null;
 
   async function beat(): Promise<void> {

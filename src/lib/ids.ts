@@ -41,6 +41,7 @@ export const ID_PREFIXES = {
   chunk: 'chk',
   knowledge: 'kn',
   webhook: 'whk',
+  event: 'evt',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;
@@ -48,4 +49,27 @@ export type IdKind = keyof typeof ID_PREFIXES;
 /** Prefixed id: `ast_` + 22 base62 characters (128 bits). */
 export function newId(kind: IdKind): string {
   return `${ID_PREFIXES[kind]}_${randomBase62(16)}`;
+}
+
+let lastMs = 0;
+let seq = 0;
+
+const base62 = (n: number, width: number) => {
+  let out = '';
+  for (let i = 0; i < width; i++, n = Math.floor(n / 62)) out = BASE62[n % 62] + out;
+  return out;
+};
+
+/**
+ * Prefixed id that sorts by creation time, and by creation order within this process (as ULIDs
+ * do): `evt_` + the millisecond clock in 8 base62 characters (enough until the year 8900) + a
+ * 4-character sequence within that millisecond + 10 random characters. BASE62's alphabet is in
+ * ASCII order, so ids compare as their times do.
+ */
+export function newSortableId(kind: IdKind, now = Date.now()): string {
+  if (now > lastMs) {
+    lastMs = now;
+    seq = 0;
+  } else seq++;
+  return `${ID_PREFIXES[kind]}_${base62(lastMs, 8)}${base62(seq, 4)}${randomBase62(8)}`;
 }

@@ -33,7 +33,7 @@ export function apiKeysRoutes(keys: ApiKeysService): RouteDef[] {
       params: OrgParams,
       body: CreateApiKeyBodySchema,
       responses: { 200: CreatedApiKeySchema },
-      handler: async ({ orgId, body }) => keys.create(orgId, body),
+      handler: async ({ orgId, body, actor }) => keys.create(orgId, body, undefined, actor),
     }),
     defineRoute({
       method: 'DELETE',
@@ -45,7 +45,7 @@ export function apiKeysRoutes(keys: ApiKeysService): RouteDef[] {
       auth: 'admin',
       params: ApiKeyParams,
       responses: { 200: ApiKeySchema },
-      handler: async ({ orgId, params }) => keys.revoke(orgId, params.key_id),
+      handler: async ({ orgId, params, actor }) => keys.revoke(orgId, params.key_id, actor),
     }),
   ];
 }

@@ -1,10 +1,12 @@
 import type { Db } from '../../db/client.ts';
+import { type Actor, SYSTEM_ACTOR } from '../../events/actor.ts';
+import type { Emit, EventLog } from '../../events/event-log.ts';
+import type { CacheStore } from '../../infra/cache/cache.ts';
 import type { ApiKeyRow } from '../../db/schema.ts';
 import type { Principal } from '../../http/principal.ts';
 import { badRequest, notFound } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Page, PageQuery } from '../../lib/pagination.ts';
-import { createTtlCache } from '../../infra/cache/ttl-cache.ts';
 import { generateSecret, hashSecret, looksLikeSecret, visiblePrefix } from './api-key-secret.ts';
 import * as repo from './api-keys.repo.ts';
 import type { ApiKey, CreateApiKeyInput, CreatedApiKey } from './api-keys.schemas.ts';
@@ -12,6 +14,8 @@ import { createLastUsedTracker } from './last-used-tracker.ts';
 
 export interface ApiKeysDeps {
   db: Db;
+  events: EventLog;
+  caches: CacheStore;
   /** True when the assistant exists (not deleted) in the org; keeps this feature off the assistants tables. */
   assistantExists: (orgId: string, assistantId: string) => Promise<boolean>;
   now?: () => Date;
@@ -24,10 +28,19 @@ export interface ApiKeysDeps {
 export type ApiKeysService = ReturnType<typeof createApiKeysService>;
 
 export function createApiKeysService(deps: ApiKeysDeps) {
-  const { db } = deps;
+  const { db, events } = deps;
   const now = deps.now ?? (() => new Date());
   // Keyed by the secret's hash: one database read per key per TTL instead of one per request.
-  const byHash = createTtlCache<ApiKeyRow | null>({ ttlMs: deps.cacheTtlMs ?? 0 });
+  const byHash = deps.caches.cache<ApiKeyRow | null>('api-keys', { ttlMs: deps.cacheTtlMs ?? 0 });
+  // Events name keys by id, never by hash: the hashes of the keys loaded here, to drop their entries.
+  const hashById = new Map<string, string>();
+  events.onChange(['api_key.revoked'], (e) => {
+    const hash = hashById.get(e.subject_id);
+    if (hash) byHash.delete(hash);
+  });
+  events.onChange(['org.deleted'], () => byHash.clear());
+  const revoked = (emit: Emit, row: ApiKeyRow) =>
+    emit({ type: 'api_key.revoked', orgId: row.orgId, subjectId: row.id, data: { key_id: row.id, name: row.name } });
   const lastUsed = createLastUsedTracker({
     flush: (batch) => repo.touchKeys(db, batch),
     intervalMs: deps.lastUsedFlushMs ?? 15_000,
@@ -62,19 +75,27 @@ export function createApiKeysService(deps: ApiKeysDeps) {
 
   return {
     /** Creates a key; `secret` lets an operator install a known key (bootstrap). */
-    async create(orgId: string, input: CreateApiKeyInput, secret: string = generateSecret()): Promise<CreatedApiKey> {
+    async create(orgId: string, input: CreateApiKeyInput, secret: string = generateSecret(), actor: Actor = SYSTEM_ACTOR): Promise<CreatedApiKey> {
       const expiresAt = await validate(orgId, input);
-      const row = await repo.insertKey(db, {
-        id: newId('apiKey'),
-        orgId,
-        name: input.name ?? 'API key',
-        keyHash: hashSecret(secret),
-        prefix: visiblePrefix(secret),
-        scope: input.scope ?? 'admin',
-        assistantId: input.assistant_id ?? null,
-        expiresAt,
+      return events.transaction(actor, async (tx, emit) => {
+        const row = await repo.insertKey(tx, {
+          id: newId('apiKey'),
+          orgId,
+          name: input.name ?? 'API key',
+          keyHash: hashSecret(secret),
+          prefix: visiblePrefix(secret),
+          scope: input.scope ?? 'admin',
+          assistantId: input.assistant_id ?? null,
+          expiresAt,
+        });
+        emit({
+          type: 'api_key.created',
+          orgId,
+          subjectId: row.id,
+          data: { key_id: row.id, name: row.name, scope: row.scope, assistant_id: row.assistantId },
+        });
+        return { ...toApi(row), key: secret };
       });
-      return { ...toApi(row), key: secret };
     },
 
     async list(orgId: string, q: PageQuery): Promise<Page<ApiKey>> {
@@ -82,18 +103,24 @@ export function createApiKeysService(deps: ApiKeysDeps) {
       return { items: rows.map(toApi), count, ...q };
     },
 
-    async revoke(orgId: string, keyId: string): Promise<ApiKey> {
-      const row = await repo.revokeKey(db, orgId, keyId);
-      if (!row) throw notFound('API key');
-      byHash.delete(row.keyHash);
-      return toApi(row);
+    async revoke(orgId: string, keyId: string, actor: Actor = SYSTEM_ACTOR): Promise<ApiKey> {
+      return events.transaction(actor, async (tx, emit) => {
+        const row = await repo.revokeKey(tx, orgId, keyId);
+        if (!row) throw notFound('API key');
+        hashById.set(row.id, row.keyHash);
+        revoked(emit, row);
+        return toApi(row);
+      });
     },
 
     async revokeAnywhere(keyId: string): Promise<ApiKey> {
-      const row = await repo.revokeKeyById(db, keyId);
-      if (!row) throw notFound('API key');
-      byHash.delete(row.keyHash);
-      return toApi(row);
+      return events.transaction(SYSTEM_ACTOR, async (tx, emit) => {
+        const row = await repo.revokeKeyById(tx, keyId);
+        if (!row) throw notFound('API key');
+        hashById.set(row.id, row.keyHash);
+        revoked(emit, row);
+        return toApi(row);
+      });
     },
 
     async listAll(orgId?: string): Promise<ApiKey[]> {
@@ -103,16 +130,15 @@ export function createApiKeysService(deps: ApiKeysDeps) {
     async authenticate(secret: string): Promise<Principal | null> {
       if (!looksLikeSecret(secret)) return null;
       const hash = hashSecret(secret);
-      const row = await byHash.getOrLoad(hash, async () => (await repo.findByHash(db, hash)) ?? null);
+      const row = await byHash.getOrLoad(hash, async () => {
+        const found = (await repo.findByHash(db, hash)) ?? null;
+        if (found) hashById.set(found.id, found.keyHash);
+        return found;
+      });
       const t = now();
       if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= t)) return null;
       lastUsed.record(row.id, t);
       return { keyId: row.id, orgId: row.orgId, scope: row.scope, assistantId: row.assistantId };
-    },
-
-    /** Forgets cached keys (an org and its keys were deleted). */
-    forgetCached(): void {
-      byHash.clear();
     },
 
     /** Writes pending last-used times; called on shutdown. */

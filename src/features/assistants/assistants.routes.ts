@@ -44,7 +44,7 @@ export function assistantsRoutes(assistants: AssistantsService, opts: { createLi
         windowMs: 3_600_000,
         message: `assistant creation limit reached: at most ${opts.createLimitPerHour} per hour per organization`,
       },
-      handler: async ({ orgId, body }) => assistants.create(orgId, body),
+      handler: async ({ orgId, body, actor }) => assistants.create(orgId, body, actor),
     }),
     defineRoute({
       method: 'GET',
@@ -69,7 +69,7 @@ export function assistantsRoutes(assistants: AssistantsService, opts: { createLi
       params: AssistantParams,
       body: UpdateAssistantBodySchema,
       responses: { 200: AssistantSchema },
-      handler: async ({ orgId, params, body }) => assistants.update(orgId, params.assistant_id, body),
+      handler: async ({ orgId, params, body, actor }) => assistants.update(orgId, params.assistant_id, body, actor),
     }),
     defineRoute({
       method: 'DELETE',
@@ -81,8 +81,8 @@ export function assistantsRoutes(assistants: AssistantsService, opts: { createLi
       auth: 'admin',
       params: AssistantParams,
       responses: { 200: DeletedSchema },
-      handler: async ({ orgId, params }) => {
-        await assistants.remove(orgId, params.assistant_id);
+      handler: async ({ orgId, params, actor }) => {
+        await assistants.remove(orgId, params.assistant_id, actor);
         return { id: params.assistant_id, deleted: true as const };
       },
     }),

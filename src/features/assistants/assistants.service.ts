@@ -1,10 +1,12 @@
-import type { Db, Tx } from '../../db/client.ts';
+import type { Db } from '../../db/client.ts';
+import { type Actor, SYSTEM_ACTOR } from '../../events/actor.ts';
+import type { EventLog } from '../../events/event-log.ts';
+import type { CacheStore } from '../../infra/cache/cache.ts';
 import type { AssistantRow } from '../../db/schema.ts';
 import { notFound } from '../../lib/errors.ts';
 import { newId, randomBase62 } from '../../lib/ids.ts';
 import type { Page, PageQuery } from '../../lib/pagination.ts';
 import { deepMerge } from '../../lib/objects.ts';
-import { createTtlCache } from '../../infra/cache/ttl-cache.ts';
 import * as repo from './assistants.repo.ts';
 import type { Assistant, AssistantConfig, CreateAssistantInput, UpdateAssistantInput } from './assistants.schemas.ts';
 
@@ -30,13 +32,15 @@ export type AssistantsService = ReturnType<typeof createAssistantsService>;
 export function createAssistantsService(deps: {
   db: Db;
   defaultModel: string;
+  events: EventLog;
+  caches: CacheStore;
   cacheTtlMs?: number;
-  /** Removes what only this assistant used (its own knowledge), in the deleting transaction. */
-  onDeleted?: (tx: Tx, orgId: string, assistantId: string) => Promise<unknown>;
 }) {
-  const { db } = deps;
-  // The runtime reads an assistant on every call; changes made here drop the entry at once.
-  const live = createTtlCache<AssistantRow | null>({ ttlMs: deps.cacheTtlMs ?? 0 });
+  const { db, events } = deps;
+  // The runtime reads an assistant on every call; the events of a change drop its entry.
+  const live = deps.caches.cache<AssistantRow | null>('assistants', { ttlMs: deps.cacheTtlMs ?? 0 });
+  events.onChange(['assistant.updated', 'assistant.deleted'], (e) => live.delete(e.subject_id));
+  events.onChange(['org.deleted'], () => live.clear());
 
   /** Stored config holds what was set; defaults are applied on read so they can evolve. */
   function effectiveConfig(stored: Record<string, unknown>): AssistantConfig {
@@ -72,17 +76,20 @@ export function createAssistantsService(deps: {
   return {
     effectiveConfig,
 
-    async create(orgId: string, input: CreateAssistantInput): Promise<Assistant> {
-      const row = await repo.insertAssistant(db, {
-        id: newId('assistant'),
-        orgId,
-        name: input.name,
-        enabled: input.enabled,
-        avatarUrl: input.avatar_url ?? null,
-        secretKey: input.generate_secret_key ? newSecretKey() : null,
-        config: (input.config ?? {}) as Record<string, unknown>,
+    async create(orgId: string, input: CreateAssistantInput, actor: Actor = SYSTEM_ACTOR): Promise<Assistant> {
+      return events.transaction(actor, async (tx, emit) => {
+        const row = await repo.insertAssistant(tx, {
+          id: newId('assistant'),
+          orgId,
+          name: input.name,
+          enabled: input.enabled,
+          avatarUrl: input.avatar_url ?? null,
+          secretKey: input.generate_secret_key ? newSecretKey() : null,
+          config: (input.config ?? {}) as Record<string, unknown>,
+        });
+        emit({ type: 'assistant.created', orgId, subjectId: row.id, data: { assistant_id: row.id, name: row.name } });
+        return toApi(row);
       });
-      return toApi(row);
     },
 
     async list(orgId: string, q: PageQuery): Promise<Page<Assistant>> {
@@ -106,13 +113,8 @@ export function createAssistantsService(deps: {
       return (await live.getOrLoad(id, async () => (await repo.findLiveAssistantById(db, id)) ?? null)) ?? undefined;
     },
 
-    /** Forgets cached assistants (their org was deleted). */
-    forgetCached(): void {
-      live.clear();
-    },
-
-    async update(orgId: string, id: string, input: UpdateAssistantInput): Promise<Assistant> {
-      const updated = await db.transaction(async (tx) => {
+    async update(orgId: string, id: string, input: UpdateAssistantInput, actor: Actor = SYSTEM_ACTOR): Promise<Assistant> {
+      return events.transaction(actor, async (tx, emit) => {
         const current = await repo.findAssistant(tx, orgId, id);
         if (!current) throw notFound('Assistant');
         const row = await repo.updateAssistant(tx, orgId, id, {
@@ -122,20 +124,23 @@ export function createAssistantsService(deps: {
           ...(input.generate_secret_key && { secretKey: newSecretKey() }),
           ...(input.config !== undefined && { config: deepMerge(current.config, input.config as Record<string, unknown>) }),
         });
+        const changed = Object.keys(input).filter((k) => input[k as keyof UpdateAssistantInput] !== undefined);
+        emit({ type: 'assistant.updated', orgId, subjectId: id, data: { assistant_id: id, changed } });
         return toApi(row!);
       });
-      live.delete(id);
-      return updated;
     },
 
-    /** Soft delete: the record stays for chats and usage history but leaves lists and the runtime API. */
-    async remove(orgId: string, id: string): Promise<void> {
-      await db.transaction(async (tx) => {
+    /**
+     * Soft delete: the record stays for chats and usage history but leaves lists and the runtime API.
+     * What only this assistant used (its own knowledge) goes in the same transaction, by the
+     * knowledge feature's handler of `assistant.deleted`.
+     */
+    async remove(orgId: string, id: string, actor: Actor = SYSTEM_ACTOR): Promise<void> {
+      await events.transaction(actor, async (tx, emit) => {
         const row = await repo.updateAssistant(tx, orgId, id, { deletedAt: new Date() });
         if (!row) throw notFound('Assistant');
-        await deps.onDeleted?.(tx, orgId, id);
+        emit({ type: 'assistant.deleted', orgId, subjectId: id, data: { assistant_id: id } });
       });
-      live.delete(id);
     },
   };
 }

@@ -46,7 +46,7 @@ export function chatsRoutes(chats: ChatsService): RouteDef[] {
       params: ChatParams,
       body: UpdateChatBodySchema,
       responses: { 200: ChatSchema },
-      handler: async ({ principal, params, body }) => chats.update(principal.orgId, params.chat_id, body),
+      handler: async ({ principal, params, body, actor }) => chats.update(principal.orgId, params.chat_id, body, actor),
     }),
     defineRoute({
       method: 'DELETE',
@@ -58,8 +58,8 @@ export function chatsRoutes(chats: ChatsService): RouteDef[] {
       auth: 'admin',
       params: ChatParams,
       responses: { 200: DeletedSchema },
-      handler: async ({ principal, params }) => {
-        await chats.remove(principal.orgId, params.chat_id);
+      handler: async ({ principal, params, actor }) => {
+        await chats.remove(principal.orgId, params.chat_id, actor);
         return { id: params.chat_id, deleted: true as const };
       },
     }),

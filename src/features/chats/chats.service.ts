@@ -1,4 +1,6 @@
 import type { Db } from '../../db/client.ts';
+import { type Actor, SYSTEM_ACTOR } from '../../events/actor.ts';
+import type { EventLog } from '../../events/event-log.ts';
 import type { ChatRow, MessageRow } from '../../db/schema.ts';
 import { notFound } from '../../lib/errors.ts';
 import type { Page, PageQuery } from '../../lib/pagination.ts';
@@ -40,6 +42,7 @@ export const toMessage = (row: MessageRow): Message => ({
 
 export function createChatsService(deps: {
   db: Db;
+  events: EventLog;
   resolveReach: (keyOrgId: string, orgId: string) => Promise<string>;
   /** Waits for runtime calls still being recorded, so reads see every finished call. */
   settle: () => Promise<void>;
@@ -70,16 +73,23 @@ export function createChatsService(deps: {
       return toChat(await reachable(keyOrgId, chatId));
     },
 
-    async update(keyOrgId: string, chatId: string, patch: { title?: string; pinned?: boolean }): Promise<Chat> {
+    async update(keyOrgId: string, chatId: string, patch: { title?: string; pinned?: boolean }, actor: Actor = SYSTEM_ACTOR): Promise<Chat> {
       const chat = await reachable(keyOrgId, chatId);
-      const row = await repo.updateChat(db, chat.orgId, chatId, patch);
-      if (!row) throw notFound('Chat');
-      return toChat(row);
+      return deps.events.transaction(actor, async (tx, emit) => {
+        const row = await repo.updateChat(tx, chat.orgId, chatId, patch);
+        if (!row) throw notFound('Chat');
+        const changed = Object.keys(patch).filter((k) => patch[k as keyof typeof patch] !== undefined);
+        emit({ type: 'chat.updated', orgId: chat.orgId, subjectId: chatId, data: { chat_id: chatId, changed } });
+        return toChat(row);
+      });
     },
 
-    async remove(keyOrgId: string, chatId: string): Promise<void> {
+    async remove(keyOrgId: string, chatId: string, actor: Actor = SYSTEM_ACTOR): Promise<void> {
       const chat = await reachable(keyOrgId, chatId);
-      if (!(await repo.deleteChat(db, chat.orgId, chatId))) throw notFound('Chat');
+      await deps.events.transaction(actor, async (tx, emit) => {
+        if (!(await repo.deleteChat(tx, chat.orgId, chatId))) throw notFound('Chat');
+        emit({ type: 'chat.deleted', orgId: chat.orgId, subjectId: chatId, data: { chat_id: chatId } });
+      });
     },
 
     async messages(keyOrgId: string, chatId: string, q: PageQuery): Promise<Page<Message>> {

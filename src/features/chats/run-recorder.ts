@@ -1,6 +1,9 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db, Tx } from '../../db/client.ts';
+import type { Actor } from '../../events/actor.ts';
+import type { EventInput } from '../../events/catalog.ts';
+import type { EventLog } from '../../events/event-log.ts';
 import { chats, messages, type RunStatus, type TokenUsage } from '../../db/schema.ts';
 import { rowsFor, type RowsInsert, writeRows } from '../../db/insert-many.ts';
 import { newId } from '../../lib/ids.ts';
@@ -33,6 +36,8 @@ export interface RunOutcome {
 
 export interface RunRef {
   orgId: string;
+  /** The key that made the call, as the event log records it. */
+  actor: Actor;
   chatId: string;
   assistantMessageId: string;
   isNewChat: boolean;
@@ -75,6 +80,8 @@ const titleOf = (text: string) => (text.length > 80 ? `${text.slice(0, 77).trimE
 export function createRunRecorder<E>(deps: {
   db: Db;
   logger: Logger;
+  /** The batch's events (chat.created, message.created...) are written in its statement. */
+  events: EventLog;
   extras: FinishExtras<E>;
   /** Written on every message, so the replies of an instance that died can be found (see instance-registry). */
   instanceId: string;
@@ -188,10 +195,18 @@ export function createRunRecorder<E>(deps: {
     const rows: Array<typeof messages.$inferInsert> = [];
     const extras: E[] = [];
     const updates: Array<(tx: Tx) => Promise<void>> = [];
+    const happened: Array<{ actor: Actor; event: EventInput }> = [];
     for (const { ref, start, finish } of batch) {
+      const record = (event: EventInput) => happened.push({ actor: ref.actor, event });
       if (finish) extras.push(finish.extra);
       if (!start) {
         if (finish) {
+          record({
+            type: 'message.updated',
+            orgId: ref.orgId,
+            subjectId: ref.assistantMessageId,
+            data: { chat_id: ref.chatId, message_id: ref.assistantMessageId, status: finish.outcome.status },
+          });
           updates.push(async (tx) => {
             await repo.updateMessage(tx, ref.orgId, ref.assistantMessageId, {
               parts: [{ type: 'text', text: finish.outcome.text }],
@@ -216,6 +231,13 @@ export function createRunRecorder<E>(deps: {
       const status = finish?.outcome.status ?? 'RUNNING';
       const lastMessageAt = new Date(finish?.at ?? start.at);
       if (ref.isNewChat) {
+        record({ type: 'chat.created', orgId: ref.orgId, subjectId: ref.chatId, data: { chat_id: ref.chatId, assistant_id: input.assistantId } });
+      }
+      for (let i = rows.length - turns.length - 1; i < rows.length; i++) {
+        const m = rows[i]!;
+        record({ type: 'message.created', orgId: ref.orgId, subjectId: m.id, data: { chat_id: ref.chatId, message_id: m.id, role: m.role, status: m.status } });
+      }
+      if (ref.isNewChat) {
         newChats.push({
           id: ref.chatId,
           orgId: ref.orgId,
@@ -236,12 +258,15 @@ export function createRunRecorder<E>(deps: {
         });
       }
     }
-    const inserts = [rowsFor(chats, newChats), rowsFor(messages, rows), deps.extras.rows(extras)];
-    if (updates.length === 0) return writeRows(db, inserts);
-    await db.transaction(async (tx) => {
-      await writeRows(tx, inserts);
-      for (const update of updates) await update(tx);
-    });
+    const inserts = [rowsFor(chats, newChats), rowsFor(messages, rows), deps.extras.rows(extras), deps.events.rows(happened)];
+    if (updates.length === 0) await writeRows(db, inserts);
+    else {
+      await db.transaction(async (tx) => {
+        await writeRows(tx, inserts);
+        for (const update of updates) await update(tx);
+      });
+    }
+    deps.events.committed(happened.map((h) => h.event));
   }
 
   return {
@@ -249,6 +274,7 @@ export function createRunRecorder<E>(deps: {
     begin(input: RunStart): RunRef {
       const ref: RunRef = {
         orgId: input.orgId,
+        actor: { type: 'api_key', id: input.apiKeyId },
         chatId: input.chatId ?? newId('chat'),
         assistantMessageId: newId('message'),
         isNewChat: !input.chatId,

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
+import { SYSTEM_ACTOR } from '../../events/actor.ts';
+import type { EventLog } from '../../events/event-log.ts';
 import type { ContentRow } from '../../db/schema.ts';
 import type { EgressFetch } from '../../infra/egress/egress.ts';
 import { defineJob, type JobContext, type JobDefinition, PermanentJobError } from '../../jobs/job-queue.ts';
@@ -21,6 +23,7 @@ const DEFAULT_DEPTH = 3;
 
 export interface IngestDeps {
   db: Db;
+  events: EventLog;
   retriever: Retriever;
   egressFetch: EgressFetch;
   crawlMaxPages: number;
@@ -46,11 +49,12 @@ async function indexText(deps: IngestDeps, item: ContentRow, markdown: string, e
     charEnd: c.charEnd,
     tokens: c.tokens,
   }));
-  await deps.db.transaction(async (tx) => {
+  await deps.events.transaction(SYSTEM_ACTOR, async (tx, emit) => {
     await repo.replaceChunks(tx, item.id, rows);
     await repo.updateContent(tx, item.id, { ...extra, text: markdown, chunksCount: rows.length, chunksProcessed: rows.length });
+    // Searches read the new chunks from now on (the retriever's per-org facts are dropped by it).
+    emit(statusEvent(item, ['chunks']));
   });
-  deps.retriever.noteChunks(item.orgId);
   await deps.retriever.storeEmbeddings(rows, signal);
   return rows.length;
 }
@@ -109,6 +113,15 @@ async function ingestWebsite(deps: IngestDeps, item: ContentRow, ctx: JobContext
   await repo.updateContent(deps.db, item.id, { progress: { ...progress }, chunksCount: chunks, chunksProcessed: chunks, size });
 }
 
+/** The event of a change the ingestion job makes to an item. */
+const statusEvent = (item: { id: string; orgId: string }, changed: string[], status?: string) =>
+  ({
+    type: 'knowledge.item.updated',
+    orgId: item.orgId,
+    subjectId: item.id,
+    data: { content_id: item.id, changed, ...(status && { status }) },
+  }) as const;
+
 export function knowledgeJobs(deps: IngestDeps): JobDefinition[] {
   return [
     defineJob({
@@ -120,20 +133,28 @@ export function knowledgeJobs(deps: IngestDeps): JobDefinition[] {
       async run({ content_id }, ctx) {
         const item = await repo.findContentById(deps.db, content_id);
         if (!item) return; // deleted meanwhile: nothing to do
-        await repo.updateContent(deps.db, item.id, { status: 'PROCESSING', error: null });
+        await deps.events.transaction(SYSTEM_ACTOR, async (tx, emit) => {
+          await repo.updateContent(tx, item.id, { status: 'PROCESSING', error: null });
+          emit(statusEvent(item, ['status'], 'PROCESSING'));
+        });
         if (item.type === 'TEXT') await indexText(deps, item, item.text ?? '', {}, ctx.signal);
         else if (item.type === 'FILE') await ingestFile(deps, item, ctx.signal);
         else await ingestWebsite(deps, item, ctx);
-        await deps.db.transaction(async (tx) => {
+        await deps.events.transaction(SYSTEM_ACTOR, async (tx, emit) => {
           // Changed while this run went on: the queued run will finish the job, so do not claim it done.
           const superseded = await repo.hasQueuedJob(tx, ingestKey(item.id));
-          await repo.updateContent(tx, item.id, { status: superseded ? 'PENDING' : 'PROCESSED', error: null });
+          const status = superseded ? 'PENDING' : 'PROCESSED';
+          await repo.updateContent(tx, item.id, { status, error: null });
+          emit(statusEvent(item, ['status'], status));
           if (item.type === 'FILE') await repo.deleteFile(tx, item.id);
         });
         ctx.logger.info({ content_id, type: item.type }, 'knowledge item processed');
       },
       async onFailed({ content_id }, error) {
-        await repo.updateContent(deps.db, content_id, { status: 'FAILED', error: error.message });
+        await deps.events.transaction(SYSTEM_ACTOR, async (tx, emit) => {
+          const row = await repo.updateContent(tx, content_id, { status: 'FAILED', error: error.message });
+          if (row) emit(statusEvent(row, ['status', 'error'], 'FAILED'));
+        });
       },
     }),
   ];

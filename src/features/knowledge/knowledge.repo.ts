@@ -189,10 +189,11 @@ export async function retitleChunks(db: DbOrTx, contentId: string, title: string
 }
 
 /** An assistant's own items go with it (chunks and pages by cascade). */
-export async function deleteAssistantContents(db: DbOrTx, orgId: string, assistantId: string): Promise<number> {
+/** Deletes an assistant's own items (their pages and chunks cascade) and returns the items' ids. */
+export async function deleteAssistantContents(db: DbOrTx, orgId: string, assistantId: string): Promise<string[]> {
   const rows = await db
     .delete(knowledgeContents)
     .where(and(eq(knowledgeContents.orgId, orgId), eq(knowledgeContents.assistantId, assistantId)))
     .returning({ id: knowledgeContents.id });
-  return rows.length;
+  return rows.map((r) => r.id);
 }

@@ -39,14 +39,14 @@ const multipart = {
 };
 
 function createHandler(knowledge: KnowledgeService, assistantOf: (params: Record<string, string>) => string | null) {
-  return async ({ orgId, params, body, request, reply }: RouteContext<Record<string, string>, unknown, CreateContentInput>) => {
+  return async ({ orgId, params, body, request, reply, actor }: RouteContext<Record<string, string>, unknown, CreateContentInput>) => {
     const assistantId = assistantOf(params);
     let created;
     if (body.content.type === 'FILE') {
       if (!request.upload) throw badRequest('file: is required; send it as multipart/form-data with the fields "file" and "title"');
-      created = await knowledge.createFile(orgId, assistantId, { ...request.upload, title: body.title });
+      created = await knowledge.createFile(orgId, assistantId, { ...request.upload, title: body.title }, actor);
     } else {
-      created = await knowledge.create(orgId, assistantId, body);
+      created = await knowledge.create(orgId, assistantId, body, actor);
     }
     return reply.code(201).send(created);
   };
@@ -138,7 +138,7 @@ export function knowledgeRoutes(knowledge: KnowledgeService): RouteDef[] {
       body: UpdateContentBodySchema,
       bodyLimit: CREATE_BODY_LIMIT,
       responses: { 200: ContentSchema },
-      handler: async ({ orgId, params, body }) => knowledge.update(orgId, params.content_id, body),
+      handler: async ({ orgId, params, body, actor }) => knowledge.update(orgId, params.content_id, body, actor),
     }),
     defineRoute({
       method: 'PATCH',
@@ -151,7 +151,7 @@ export function knowledgeRoutes(knowledge: KnowledgeService): RouteDef[] {
       params: ContentParams,
       body: UpdateUrlBodySchema,
       responses: { 200: ContentSchema },
-      handler: async ({ orgId, params, body }) => knowledge.updateUrl(orgId, params.content_id, body),
+      handler: async ({ orgId, params, body, actor }) => knowledge.updateUrl(orgId, params.content_id, body, actor),
     }),
     defineRoute({
       method: 'POST',
@@ -163,7 +163,7 @@ export function knowledgeRoutes(knowledge: KnowledgeService): RouteDef[] {
       auth: 'admin',
       params: ContentParams,
       responses: { 200: ContentSchema },
-      handler: async ({ orgId, params }) => knowledge.sync(orgId, params.content_id),
+      handler: async ({ orgId, params, actor }) => knowledge.sync(orgId, params.content_id, actor),
     }),
     defineRoute({
       method: 'DELETE',
@@ -175,8 +175,8 @@ export function knowledgeRoutes(knowledge: KnowledgeService): RouteDef[] {
       auth: 'admin',
       params: ContentParams,
       responses: { 200: DeletedSchema },
-      handler: async ({ orgId, params }) => {
-        await knowledge.remove(orgId, params.content_id);
+      handler: async ({ orgId, params, actor }) => {
+        await knowledge.remove(orgId, params.content_id, actor);
         return { id: params.content_id, deleted: true as const };
       },
     }),

@@ -1,4 +1,6 @@
-import type { Db, DbOrTx } from '../../db/client.ts';
+import type { Db } from '../../db/client.ts';
+import { type Actor, SYSTEM_ACTOR } from '../../events/actor.ts';
+import type { Emit, EventLog } from '../../events/event-log.ts';
 import type { ChunkRow, ContentRow, knowledgeContents } from '../../db/schema.ts';
 import type { JobQueue } from '../../jobs/job-queue.ts';
 import { badRequest, notFound } from '../../lib/errors.ts';
@@ -55,6 +57,7 @@ const toChunk = (row: ChunkRow): Chunk => ({
 
 export interface KnowledgeDeps {
   db: Db;
+  events: EventLog;
   queue: JobQueue;
   retriever: Retriever;
   /** The assistant's knowledge scope when it is a live assistant of the org, else undefined. */
@@ -62,29 +65,45 @@ export interface KnowledgeDeps {
 }
 
 export function createKnowledgeService(deps: KnowledgeDeps) {
-  const { db, queue } = deps;
+  const { db, queue, events } = deps;
+  const updated = (emit: Emit, item: ContentRow, changed: string[], status?: string) =>
+    emit({ type: 'knowledge.item.updated', orgId: item.orgId, subjectId: item.id, data: { content_id: item.id, changed, ...(status && { status }) } });
+
+  // An assistant's own knowledge has no one left to serve once it is deleted: it goes with it.
+  events.within(['assistant.deleted'], async (tx, e, emit) => {
+    for (const id of await repo.deleteAssistantContents(tx, e.org_id, e.subject_id)) {
+      emit({ type: 'knowledge.item.deleted', orgId: e.org_id, subjectId: id, data: { content_id: id } });
+    }
+  });
 
   async function ownAssistant(orgId: string, assistantId: string | null): Promise<void> {
     if (assistantId && !(await deps.assistantScope(orgId, assistantId))) throw notFound('Assistant');
   }
 
   /** Inserts the item and its processing job in one transaction, then wakes the worker. */
-  async function add(row: Omit<typeof knowledgeContents.$inferInsert, 'id'>, file?: Uint8Array): Promise<Content> {
-    const created = await db.transaction(async (tx) => {
+  async function add(row: Omit<typeof knowledgeContents.$inferInsert, 'id'>, actor: Actor, file?: Uint8Array): Promise<Content> {
+    const created = await events.transaction(actor, async (tx, emit) => {
       const item = await repo.insertContent(tx, { ...row, id: newId('knowledge') });
       if (file) await repo.saveFile(tx, item.id, file);
       await queue.enqueue(tx, INGEST_JOB, { content_id: item.id }, { dedupeKey: ingestKey(item.id) });
+      emit({
+        type: 'knowledge.item.created',
+        orgId: item.orgId,
+        subjectId: item.id,
+        data: { content_id: item.id, assistant_id: item.assistantId, type: item.type },
+      });
       return item;
     });
     queue.wake();
     return toContent(created);
   }
 
-  async function reprocess(item: ContentRow, patch: Partial<ContentRow>): Promise<Content> {
-    const row = await db.transaction(async (tx) => {
-      const updated = await repo.updateContent(tx, item.id, { ...patch, status: 'PENDING', error: null });
+  async function reprocess(item: ContentRow, patch: Partial<ContentRow>, actor: Actor, changed: string[]): Promise<Content> {
+    const row = await events.transaction(actor, async (tx, emit) => {
+      const row = await repo.updateContent(tx, item.id, { ...patch, status: 'PENDING', error: null });
       await queue.enqueue(tx, INGEST_JOB, { content_id: item.id }, { dedupeKey: ingestKey(item.id) });
-      return updated!;
+      updated(emit, item, changed, 'PENDING');
+      return row!;
     });
     queue.wake();
     return toContent(row);
@@ -103,21 +122,22 @@ export function createKnowledgeService(deps: KnowledgeDeps) {
   }
 
   return {
-    async create(orgId: string, assistantId: string | null, input: CreateContentInput): Promise<Content> {
+    async create(orgId: string, assistantId: string | null, input: CreateContentInput, actor: Actor = SYSTEM_ACTOR): Promise<Content> {
       await ownAssistant(orgId, assistantId);
       const c = input.content;
       if (c.type === 'FILE') throw badRequest('content: upload files as multipart/form-data with the fields "file" and "title"');
       if (c.type === 'TEXT') {
-        return add({ orgId, assistantId, type: 'TEXT', title: input.title, source: { type: 'TEXT' }, text: c.text, size: Buffer.byteLength(c.text) });
+        return add({ orgId, assistantId, type: 'TEXT', title: input.title, source: { type: 'TEXT' }, text: c.text, size: Buffer.byteLength(c.text) }, actor);
       }
       const { type: _type, url, ...settings } = c;
-      return add({ orgId, assistantId, type: 'URL', title: input.title, url, source: { type: 'URL', url, ...settings } });
+      return add({ orgId, assistantId, type: 'URL', title: input.title, url, source: { type: 'URL', url, ...settings } }, actor);
     },
 
     async createFile(
       orgId: string,
       assistantId: string | null,
       file: { bytes: Buffer; filename: string; mimeType: string; title?: string },
+      actor: Actor = SYSTEM_ACTOR,
     ): Promise<Content> {
       await ownAssistant(orgId, assistantId);
       if (file.bytes.byteLength === 0) throw badRequest('file: is empty');
@@ -130,6 +150,7 @@ export function createKnowledgeService(deps: KnowledgeDeps) {
           source: { type: 'FILE', file_name: file.filename, mime_type: file.mimeType },
           size: file.bytes.byteLength,
         },
+        actor,
         file.bytes,
       );
     },
@@ -150,38 +171,49 @@ export function createKnowledgeService(deps: KnowledgeDeps) {
       return toContent(row, { children: row.type === 'URL' && !row.parentId ? await repo.listChildren(db, orgId, id) : [] });
     },
 
-    async update(orgId: string, id: string, input: { title?: string; text?: string }): Promise<Content> {
+    async update(orgId: string, id: string, input: { title?: string; text?: string }, actor: Actor = SYSTEM_ACTOR): Promise<Content> {
       const item = await mustFind(orgId, id);
       if (input.text !== undefined && item.type !== 'TEXT') throw badRequest('text: only TEXT items have a text to replace');
-      if (input.title !== undefined) await repo.retitleChunks(db, id, input.title);
+      const changed = Object.keys(input).filter((k) => input[k as 'title' | 'text'] !== undefined);
       if (input.text === undefined) {
-        const row = await repo.updateContent(db, id, { ...(input.title !== undefined && { title: input.title }) });
-        return toContent(row!);
+        return events.transaction(actor, async (tx, emit) => {
+          if (input.title !== undefined) await repo.retitleChunks(tx, id, input.title);
+          const row = await repo.updateContent(tx, id, { ...(input.title !== undefined && { title: input.title }) });
+          updated(emit, item, changed);
+          return toContent(row!);
+        });
       }
-      return reprocess(item, { ...(input.title !== undefined && { title: input.title }), text: input.text, size: Buffer.byteLength(input.text) });
+      if (input.title !== undefined) await repo.retitleChunks(db, id, input.title);
+      const patch = { ...(input.title !== undefined && { title: input.title }), text: input.text, size: Buffer.byteLength(input.text) };
+      return reprocess(item, patch, actor, changed);
     },
 
     async updateUrl(
       orgId: string,
       id: string,
       input: { include_path_patterns?: string[]; exclude_path_patterns?: string[]; max_pages?: number; max_depth?: number },
+      actor: Actor = SYSTEM_ACTOR,
     ): Promise<Content> {
       const item = await mustFind(orgId, id);
       if (item.type !== 'URL' || item.parentId) throw badRequest('content_id: only website items have crawl settings');
       const source = { ...item.source };
-      for (const [k, v] of Object.entries(input)) if (v !== undefined) (source as Record<string, unknown>)[k] = v;
-      return reprocess(item, { source });
+      const changed = Object.keys(input).filter((k) => (input as Record<string, unknown>)[k] !== undefined);
+      for (const k of changed) (source as Record<string, unknown>)[k] = (input as Record<string, unknown>)[k];
+      return reprocess(item, { source }, actor, changed);
     },
 
-    async sync(orgId: string, id: string): Promise<Content> {
+    async sync(orgId: string, id: string, actor: Actor = SYSTEM_ACTOR): Promise<Content> {
       const item = await mustFind(orgId, id);
       if (item.type !== 'URL' || item.parentId) throw badRequest('content_id: only website items can be synced again');
-      return reprocess(item, {});
+      return reprocess(item, {}, actor, []);
     },
 
     /** Deletes the item with its pages and chunks (ON DELETE CASCADE: one statement, one transaction). */
-    async remove(orgId: string, id: string): Promise<void> {
-      if (!(await repo.deleteContent(db, orgId, id))) throw notFound('Knowledge content');
+    async remove(orgId: string, id: string, actor: Actor = SYSTEM_ACTOR): Promise<void> {
+      await events.transaction(actor, async (tx, emit) => {
+        if (!(await repo.deleteContent(tx, orgId, id))) throw notFound('Knowledge content');
+        emit({ type: 'knowledge.item.deleted', orgId, subjectId: id, data: { content_id: id } });
+      });
     },
 
     async chunks(orgId: string, id: string, q: PageQuery & { status: string }): Promise<Page<Chunk>> {
@@ -198,9 +230,6 @@ export function createKnowledgeService(deps: KnowledgeDeps) {
     },
 
     stats: (orgId: string) => repo.stats(db, orgId),
-
-    /** Called when an assistant is deleted: its own knowledge has no one left to serve. */
-    removeForAssistant: (tx: DbOrTx, orgId: string, assistantId: string) => repo.deleteAssistantContents(tx, orgId, assistantId),
 
     /** False when embeddings were asked for but cannot be used (no pgvector): search is keyword-only. */
     hybridAvailable: () => deps.retriever.hybrid(),

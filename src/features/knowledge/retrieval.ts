@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { createTtlCache } from '../../infra/cache/ttl-cache.ts';
+import type { EventLog } from '../../events/event-log.ts';
+import type { CacheStore } from '../../infra/cache/cache.ts';
 import type { Embedder } from '../../llm/embeddings.ts';
 import type { SearchResult } from './knowledge.schemas.ts';
 
@@ -50,11 +51,18 @@ function scopeFilter(req: SearchRequest): SQL {
 
 const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).rows;
 
-export function createRetriever(deps: { db: Db; embedder?: Embedder; onVectorError?: (err: unknown) => void; cacheTtlMs?: number }) {
+export function createRetriever(deps: {
+  db: Db;
+  events: EventLog;
+  caches: CacheStore;
+  embedder?: Embedder;
+  onVectorError?: (err: unknown) => void;
+  cacheTtlMs?: number;
+}) {
   const { db } = deps;
   // Most calls come from orgs without knowledge: knowing that spares the search on every message.
-  // Ingestion on this instance clears the entry; elsewhere new knowledge shows within the TTL.
-  const hasChunks = createTtlCache<boolean>({ ttlMs: deps.cacheTtlMs ?? 0 });
+  // Events of items whose chunks changed clear the org's entries (see noteChunks).
+  const hasChunks = deps.caches.cache<boolean>('knowledge-has-chunks', { ttlMs: deps.cacheTtlMs ?? 0 });
   const orgHasChunks = (orgId: string) =>
     hasChunks.getOrLoad(orgId, async () => rowsOf(await db.execute(sql`select 1 from knowledge_chunks where org_id = ${orgId} limit 1`)).length > 0);
   let vectorColumn: Promise<boolean> | undefined;
@@ -65,7 +73,11 @@ export function createRetriever(deps: { db: Db; embedder?: Embedder; onVectorErr
       .then((r) => rowsOf(r).length > 0));
 
   /** Chunks of the org: the N of idf, cached like the other per-org facts. */
-  const chunkCount = createTtlCache<number>({ ttlMs: deps.cacheTtlMs ?? 0 });
+  const chunkCount = deps.caches.cache<number>('knowledge-chunk-count', { ttlMs: deps.cacheTtlMs ?? 0 });
+  deps.events.onChange(['knowledge.item.updated', 'knowledge.item.deleted'], (e) => {
+    hasChunks.delete(e.org_id);
+    chunkCount.delete(e.org_id);
+  });
 
   /**
    * Full-text search ranked by the rarity of what matched. The question's stems are counted
@@ -153,12 +165,6 @@ export function createRetriever(deps: { db: Db; embedder?: Embedder; onVectorErr
     },
 
     /** Keyword and (when available) vector candidates, fused by reciprocal rank. */
-    /** New chunks exist for this org: stop treating it as empty. */
-    noteChunks(orgId: string): void {
-      hasChunks.delete(orgId);
-      chunkCount.delete(orgId);
-    },
-
     async search(req: SearchRequest): Promise<{ mode: 'keyword' | 'hybrid'; results: SearchResult[] }> {
       const k = Math.max(req.limit * 4, 20);
       const useVectors = await this.hybrid();

@@ -38,7 +38,7 @@ export function orgsRoutes(orgs: OrgsService): RouteDef[] {
       params: OrgParams,
       body: UpdateSubOrgBodySchema,
       responses: { 200: OrgSchema },
-      handler: async ({ orgId, body, principal }) => orgs.update(orgId, body, principal.orgId),
+      handler: async ({ orgId, body, principal, actor }) => orgs.update(orgId, body, principal.orgId, actor),
     }),
     defineRoute({
       method: 'GET',
@@ -64,7 +64,7 @@ export function orgsRoutes(orgs: OrgsService): RouteDef[] {
       params: OrgParams,
       body: CreateSubOrgBodySchema,
       responses: { 200: OrgSchema },
-      handler: async ({ orgId, body }) => orgs.create(orgId, body),
+      handler: async ({ orgId, body, actor }) => orgs.create(orgId, body, actor),
     }),
     defineRoute({
       method: 'GET',
@@ -89,7 +89,7 @@ export function orgsRoutes(orgs: OrgsService): RouteDef[] {
       params: SubOrgParams,
       body: UpdateSubOrgBodySchema,
       responses: { 200: OrgSchema },
-      handler: async ({ orgId, params, body }) => orgs.updateChild(orgId, params.sub_org_id, body),
+      handler: async ({ orgId, params, body, actor }) => orgs.updateChild(orgId, params.sub_org_id, body, actor),
     }),
     defineRoute({
       method: 'DELETE',
@@ -102,8 +102,8 @@ export function orgsRoutes(orgs: OrgsService): RouteDef[] {
       auth: 'admin',
       params: SubOrgParams,
       responses: { 200: DeletedSchema },
-      handler: async ({ orgId, params }) => {
-        await orgs.deleteChild(orgId, params.sub_org_id);
+      handler: async ({ orgId, params, actor }) => {
+        await orgs.deleteChild(orgId, params.sub_org_id, actor);
         return { id: params.sub_org_id, deleted: true as const };
       },
     }),

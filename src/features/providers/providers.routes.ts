@@ -31,7 +31,7 @@ export function providersRoutes(providers: ProvidersService): RouteDef[] {
       params: ProviderParams,
       body: PutProviderBodySchema,
       responses: { 200: ProviderCredentialSchema },
-      handler: async ({ orgId, params, body }) => providers.put(orgId, params.provider, body),
+      handler: async ({ orgId, params, body, actor }) => providers.put(orgId, params.provider, body, actor),
     }),
     defineRoute({
       method: 'DELETE',
@@ -43,8 +43,8 @@ export function providersRoutes(providers: ProvidersService): RouteDef[] {
       auth: 'admin',
       params: ProviderParams,
       responses: { 200: DeletedSchema },
-      handler: async ({ orgId, params }) => {
-        await providers.remove(orgId, params.provider);
+      handler: async ({ orgId, params, actor }) => {
+        await providers.remove(orgId, params.provider, actor);
         return { id: params.provider, deleted: true as const };
       },
     }),

@@ -1,9 +1,11 @@
 import type { Db } from '../../db/client.ts';
+import { type Actor, SYSTEM_ACTOR } from '../../events/actor.ts';
+import type { EventLog } from '../../events/event-log.ts';
+import type { CacheStore } from '../../infra/cache/cache.ts';
 import type { ProviderCredentialRow } from '../../db/schema.ts';
 import type { SecretBox } from '../../infra/secret-box.ts';
 import { AppError, badRequest, notFound } from '../../lib/errors.ts';
 import type { OrgCredential } from '../../llm/registry.ts';
-import { createTtlCache } from '../../infra/cache/ttl-cache.ts';
 import type { EgressPolicy } from '../../infra/egress/egress.ts';
 import { assertAllowedBaseUrl } from './base-url-guard.ts';
 import * as repo from './providers.repo.ts';
@@ -24,15 +26,18 @@ const toApi = (row: ProviderCredentialRow): ProviderCredential => ({
 /** Org-stored model provider credentials, encrypted at rest; keys are never returned. */
 export function createProvidersService(deps: {
   db: Db;
+  events: EventLog;
+  caches: CacheStore;
   secretBox: () => SecretBox | undefined;
   /** The policy of the guarded egress client these base URLs are called through. */
   egressPolicy: EgressPolicy;
   cacheTtlMs?: number;
 }) {
-  const { db } = deps;
+  const { db, events } = deps;
   // Resolved per (org, provider), misses included: most orgs store none and use the instance's.
   // Sub-orgs inherit, so any change clears the whole cache.
-  const resolved = createTtlCache<OrgCredential | null>({ ttlMs: deps.cacheTtlMs ?? 0 });
+  const resolved = deps.caches.cache<OrgCredential | null>('provider-credentials', { ttlMs: deps.cacheTtlMs ?? 0 });
+  events.onChange(['provider.updated', 'provider.deleted', 'org.deleted'], () => resolved.clear());
   const box = () => {
     const b = deps.secretBox();
     if (!b) throw badRequest('storing provider credentials needs PARLEY_SECRET to be set on this instance');
@@ -44,7 +49,7 @@ export function createProvidersService(deps: {
       return (await repo.listCredentials(db, orgId)).map(toApi);
     },
 
-    async put(orgId: string, provider: Provider, input: PutProviderInput): Promise<ProviderCredential> {
+    async put(orgId: string, provider: Provider, input: PutProviderInput, actor: Actor = SYSTEM_ACTOR): Promise<ProviderCredential> {
       const current = await repo.findCredential(db, orgId, provider);
       const apiKey = input.api_key;
       const baseUrl = input.base_url === undefined ? (current?.baseUrl ?? null) : input.base_url;
@@ -53,24 +58,23 @@ export function createProvidersService(deps: {
       const apiKeyEncrypted = apiKey === undefined ? (current?.apiKeyEncrypted ?? null) : apiKey === null ? null : box().seal(apiKey);
       const apiKeyHint = apiKey === undefined ? (current?.apiKeyHint ?? null) : apiKey === null ? null : `...${apiKey.slice(-4)}`;
       if (!apiKeyEncrypted && provider !== 'openai-compatible') throw badRequest(`api_key: is required for ${provider}`);
-      const row = await repo.upsertCredential(db, { orgId, provider, apiKeyEncrypted, apiKeyHint, baseUrl });
-      resolved.clear();
-      return toApi(row);
+      return events.transaction(actor, async (tx, emit) => {
+        const row = await repo.upsertCredential(tx, { orgId, provider, apiKeyEncrypted, apiKeyHint, baseUrl });
+        emit({ type: 'provider.updated', orgId, subjectId: provider, data: { provider } });
+        return toApi(row);
+      });
     },
 
-    async remove(orgId: string, provider: Provider): Promise<void> {
-      const deleted = await repo.deleteCredential(db, orgId, provider);
-      resolved.clear();
-      if (!deleted) throw notFound('Provider credential');
+    async remove(orgId: string, provider: Provider, actor: Actor = SYSTEM_ACTOR): Promise<void> {
+      await events.transaction(actor, async (tx, emit) => {
+        if (!(await repo.deleteCredential(tx, orgId, provider))) throw notFound('Provider credential');
+        emit({ type: 'provider.deleted', orgId, subjectId: provider, data: { provider } });
+      });
     },
 
     /** Decrypted credential for the runtime: the org's own or its nearest ancestor's. */
     async credentialFor(orgId: string, provider: string): Promise<OrgCredential | undefined> {
       return (await resolved.getOrLoad(`${orgId} ${provider}`, () => loadCredential(orgId, provider))) ?? undefined;
-    },
-
-    forgetCached(): void {
-      resolved.clear();
     },
   };
 

@@ -1,2 +1,2 @@
-export { createUsageService, type UsageService, type UsageEntry } from './usage.service.ts';
+export { createUsageMeter, createUsageService, type UsageEntry, type UsageMeter, type UsageService } from './usage.service.ts';
 export { usageRoutes } from './usage.routes.ts';

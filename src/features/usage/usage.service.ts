@@ -2,7 +2,7 @@ import type { RowsInsert } from '../../db/insert-many.ts';
 import type { Db } from '../../db/client.ts';
 import { badRequest } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
-import { createTtlCache } from '../../infra/cache/ttl-cache.ts';
+import type { CacheStore } from '../../infra/cache/cache.ts';
 import * as repo from './usage.repo.ts';
 import type { UsageSummary } from './usage.schemas.ts';
 
@@ -47,22 +47,18 @@ function usageRowsOf(entries: UsageEntry[]): RowsInsert {
   );
 }
 
-export function createUsageService(deps: {
-  db: Db;
-  budgetOf: (orgId: string) => Promise<number | null>;
-  /** Waits for runtime calls still being recorded (see the chats feature's run recorder). */
-  settle: () => Promise<void>;
-}) {
-  const { db } = deps;
-  const spent = createTtlCache<number>({ ttlMs: SPENT_TTL_MS });
+/**
+ * Month-to-date spend per org, as budgets read it: written records (re-read at most every second,
+ * and after each write of this instance) plus calls still waiting to be written. Its `runExtras`
+ * are the run recorder's hooks: usage records go in the statement that closes the runs (a call is
+ * never recorded twice or half), and calls still waiting for it count against budgets.
+ */
+export function createUsageMeter(deps: { db: Db; caches: CacheStore }) {
+  const spent = deps.caches.cache<number>('usage-month-spend', { ttlMs: SPENT_TTL_MS });
   /** Tokens of calls that ended but whose records are not written yet, per org: budgets count them. */
   const unwritten = new Map<string, number>();
   const tokensOf = (e: UsageEntry) => e.promptTokens + e.completionTokens;
   return {
-    /**
-     * The run recorder's hooks: usage records go in the statement that closes the runs (a call is
-     * never recorded twice or half), and calls still waiting for it count against budgets.
-     */
     runExtras: {
       rows: usageRowsOf,
       queued(e: UsageEntry): void {
@@ -82,6 +78,25 @@ export function createUsageService(deps: {
       },
     },
 
+    async used(orgId: string): Promise<number> {
+      const written = await spent.getOrLoad(orgId, () => repo.tokensSince(deps.db, orgId, monthStart(new Date())));
+      return written + (unwritten.get(orgId) ?? 0);
+    },
+  };
+}
+
+export type UsageMeter = ReturnType<typeof createUsageMeter>;
+
+export function createUsageService(deps: {
+  db: Db;
+  meter: UsageMeter;
+  budgetOf: (orgId: string) => Promise<number | null>;
+  /** Waits for runtime calls still being recorded (see the chats feature's run recorder). */
+  settle: () => Promise<void>;
+}) {
+  const { db } = deps;
+  return {
+
     /**
      * Budget left this month, or null when the org has none: written records (re-read at most
      * every second, and after each write of this instance) plus calls still being written.
@@ -91,8 +106,7 @@ export function createUsageService(deps: {
     async remainingBudget(orgId: string): Promise<{ budget: number; used: number } | null> {
       const budget = await deps.budgetOf(orgId);
       if (budget === null) return null;
-      const written = await spent.getOrLoad(orgId, () => repo.tokensSince(db, orgId, monthStart(new Date())));
-      return { budget, used: written + (unwritten.get(orgId) ?? 0) };
+      return { budget, used: await deps.meter.used(orgId) };
     },
 
     async summary(orgId: string, q: { from?: string; to?: string; group_by: repo.GroupBy }): Promise<UsageSummary> {

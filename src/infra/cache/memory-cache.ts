@@ -1,19 +1,19 @@
 import { LRUCache } from 'lru-cache';
+import type { Cache, CacheStore } from './cache.ts';
 
-/**
- * A bounded in-process cache for hot lookups (API keys, assistants, org settings). Entries expire
- * after `ttlMs`, which bounds how long another instance may serve a value after a change there;
- * the instance that makes a change deletes its own entry at once. Misses are cached too (as `null`)
- * when the loader returns null, so a lookup of something absent does not reach the database each time.
- */
-export interface TtlCache<V> {
-  /** The cached value, or the loader's (concurrent loads of one key share one call). */
-  getOrLoad(key: string, load: () => Promise<V>): Promise<V>;
-  delete(key: string): void;
-  clear(): void;
+/** In-process caches (lru-cache, bounded by entries and TTL), one per name. */
+export function createMemoryCacheStore(): CacheStore {
+  const names = new Set<string>();
+  return {
+    cache<V extends {} | null>(name: string, opts: { ttlMs: number; max?: number }): Cache<V> {
+      if (names.has(name)) throw new Error(`cache "${name}" exists already`);
+      names.add(name);
+      return createMemoryCache<V>(opts);
+    },
+  };
 }
 
-export function createTtlCache<V extends {} | null>(opts: { ttlMs: number; max?: number }): TtlCache<V> {
+function createMemoryCache<V extends {} | null>(opts: { ttlMs: number; max?: number }): Cache<V> {
   if (opts.ttlMs <= 0) {
     return { getOrLoad: (_key, load) => load(), delete() {}, clear() {} };
   }

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createTtlCache } from './ttl-cache.ts';
+import type { CacheStore } from './cache.ts';
 
-describe('ttl cache', () => {
+/** What every CacheStore adapter must do; each adapter's test file runs it. */
+export function cacheContract(name: string, make: () => CacheStore): void {
+
+describe(`cache contract: ${name}`, () => {
   it('loads once, shares concurrent loads and caches misses', async () => {
-    const cache = createTtlCache<string | null>({ ttlMs: 60_000 });
+    const cache = make().cache<string | null>('c', { ttlMs: 60_000 });
     let calls = 0;
     const load = async () => {
       calls++;
@@ -18,7 +21,7 @@ describe('ttl cache', () => {
   });
 
   it('expires entries after the ttl', async () => {
-    const cache = createTtlCache<number>({ ttlMs: 20 });
+    const cache = make().cache<number>('c', { ttlMs: 20 });
     let n = 0;
     expect(await cache.getOrLoad('k', async () => ++n)).toBe(1);
     await new Promise((r) => setTimeout(r, 40));
@@ -26,7 +29,7 @@ describe('ttl cache', () => {
   });
 
   it('does not keep a value loaded across an invalidation', async () => {
-    const cache = createTtlCache<string>({ ttlMs: 60_000 });
+    const cache = make().cache<string>('c', { ttlMs: 60_000 });
     let release!: (v: string) => void;
     const slow = cache.getOrLoad('k', () => new Promise<string>((r) => (release = r)));
     cache.delete('k');
@@ -36,9 +39,10 @@ describe('ttl cache', () => {
   });
 
   it('is a pass-through when disabled', async () => {
-    const cache = createTtlCache<number>({ ttlMs: 0 });
+    const cache = make().cache<number>('c', { ttlMs: 0 });
     let n = 0;
     await cache.getOrLoad('k', async () => ++n);
     expect(await cache.getOrLoad('k', async () => ++n)).toBe(2);
   });
 });
+}

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+/**
+ * The event catalog: every event type Parley records, with the schema of its `data`.
+ *
+ * Events are thin, as Stripe's v2 events are: they say what happened to which record (ids, the
+ * fields that changed, a status), not a copy of the record, so the hot path writes little and a
+ * consumer (a live view, a webhook) reads the current record when it needs more. The catalog is
+ * the one source for the live streams, webhooks, the audit log and the events docs page.
+ */
+const id = z.string();
+const changed = z.array(z.string()).describe('The fields the change set');
+
+export const EVENT_CATALOG = {
+  'org.created': { summary: 'A sub-organization was created', data: z.object({ org_id: id, parent_id: id.nullable(), name: z.string() }) },
+  'org.updated': { summary: 'An organization was updated', data: z.object({ org_id: id, changed }) },
+  'org.deleted': { summary: 'A sub-organization was deleted with its subtree', data: z.object({ org_id: id }) },
+  'api_key.created': {
+    summary: 'An API key was created',
+    data: z.object({ key_id: id, name: z.string(), scope: z.enum(['admin', 'runtime']), assistant_id: id.nullable() }),
+  },
+  'api_key.revoked': { summary: 'An API key was revoked', data: z.object({ key_id: id, name: z.string() }) },
+  'assistant.created': { summary: 'An assistant was created', data: z.object({ assistant_id: id, name: z.string() }) },
+  'assistant.updated': { summary: 'An assistant was updated', data: z.object({ assistant_id: id, changed }) },
+  'assistant.deleted': { summary: 'An assistant was deleted (with the knowledge only it used)', data: z.object({ assistant_id: id }) },
+  'provider.updated': { summary: 'Model provider credentials were stored', data: z.object({ provider: z.string() }) },
+  'provider.deleted': { summary: 'Model provider credentials were removed', data: z.object({ provider: z.string() }) },
+  'knowledge.item.created': {
+    summary: 'A knowledge item was added (text, file or website)',
+    data: z.object({ content_id: id, assistant_id: id.nullable(), type: z.string() }),
+  },
+  'knowledge.item.updated': {
+    summary: 'A knowledge item changed: edited, re-synced, or its processing ended',
+    data: z.object({ content_id: id, changed, status: z.string().optional() }),
+  },
+  'knowledge.item.deleted': { summary: 'A knowledge item was deleted', data: z.object({ content_id: id }) },
+  'chat.created': { summary: 'A conversation started', data: z.object({ chat_id: id, assistant_id: id }) },
+  'chat.updated': { summary: 'A conversation changed (title, pin, run status)', data: z.object({ chat_id: id, changed }) },
+  'chat.deleted': { summary: 'A conversation was deleted', data: z.object({ chat_id: id }) },
+  'message.created': {
+    summary: 'A message was added to a conversation (a reply still RUNNING is written when it is slow)',
+    data: z.object({ chat_id: id, message_id: id, role: z.enum(['user', 'assistant']), status: z.string() }),
+  },
+  'message.updated': {
+    summary: 'A reply that was RUNNING ended (completed, failed or cancelled)',
+    data: z.object({ chat_id: id, message_id: id, status: z.string() }),
+  },
+} as const satisfies Record<string, { summary: string; data: z.ZodType }>;
+
+export type EventType = keyof typeof EVENT_CATALOG;
+export type EventData<T extends EventType> = z.infer<(typeof EVENT_CATALOG)[T]['data']>;
+export const EVENT_TYPES = Object.keys(EVENT_CATALOG) as EventType[];
+
+/** A change to record: its type, the org it happened in, what it is about, and its data. */
+export type EventInput = {
+  [T in EventType]: { type: T; orgId: string; subjectId: string; data: EventData<T> };
+}[EventType];
+
+/** A committed event as consumers receive it. */
+export interface ParleyEvent<T extends EventType = EventType> {
+  id: string;
+  /** Where this event sits in the log; a consumer that reconnects passes the last one it saw. */
+  cursor: string;
+  type: T;
+  org_id: string;
+  subject_id: string;
+  actor: { type: 'api_key' | 'member' | 'system'; id: string | null };
+  data: EventData<T>;
+  created_at: string;
+}

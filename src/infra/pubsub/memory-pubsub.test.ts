@@ -1,0 +1,4 @@
+import { createMemoryPubSub } from './memory-pubsub.ts';
+import { pubSubContract } from './pubsub.contract.ts';
+
+pubSubContract('in-process', async () => createMemoryPubSub());
