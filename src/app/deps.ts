@@ -9,7 +9,14 @@ import { createChatsService, createRunRecorder, type ChatsService, type RunRecor
 import { createUsageMeter, createUsageService, type UsageEntry, type UsageService } from '../features/usage/index.ts';
 import { createProvidersService, type ProvidersService } from '../features/providers/index.ts';
 import { createRuntimeService, type RuntimeService } from '../features/runtime/index.ts';
-import { createKnowledgeService, createRetriever, knowledgeJobs, type KnowledgeService, type Scope } from '../features/knowledge/index.ts';
+import {
+  createKnowledgeService,
+  createRetriever,
+  knowledgeJobCatalog,
+  knowledgeJobHandlers,
+  type KnowledgeService,
+  type Scope,
+} from '../features/knowledge/index.ts';
 import { createJobQueue, type JobQueue } from '../jobs/job-queue.ts';
 import { createEmbedder } from '../llm/embeddings.ts';
 import { Agent } from 'undici';
@@ -26,6 +33,9 @@ import type { PubSub } from '../infra/pubsub/pubsub.ts';
 import { createLogger, type Logger } from '../infra/logger.ts';
 import { createMemoryRateLimiter } from '../infra/rate-limit/memory-rate-limiter.ts';
 import type { RateLimiter } from '../infra/rate-limit/rate-limiter.ts';
+
+/** Every job Parley runs: each feature's part of the catalog. */
+const JOB_CATALOG = { ...knowledgeJobCatalog };
 
 /** Knowledge passages put in front of the model for each message. */
 const PASSAGES_PER_ANSWER = 5;
@@ -48,7 +58,7 @@ export interface Deps {
   providers: ProvidersService;
   runtime: RuntimeService;
   knowledge: KnowledgeService;
-  jobs: JobQueue;
+  jobs: JobQueue<typeof JOB_CATALOG>;
   instances: InstanceRegistry;
   recorder: RunRecorder<UsageEntry>;
   models: ModelRegistry;
@@ -152,7 +162,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     logger,
     concurrency: config.knowledge.jobConcurrency,
     leaseMs: config.knowledge.jobLeaseMs,
-    definitions: [...knowledgeJobs({ db, events, retriever, egressFetch, crawlMaxPages: config.knowledge.crawlMaxPages })],
+    catalog: JOB_CATALOG,
+    handlers: { ...knowledgeJobHandlers({ db, events, retriever, egressFetch, crawlMaxPages: config.knowledge.crawlMaxPages }) },
   });
   const knowledge = createKnowledgeService({
     db,

@@ -14,24 +14,38 @@ export interface JobContext {
   logger: Logger;
 }
 
-/** One entry of the job catalog: what a job carries and how it is run and retried. */
-export interface JobDefinition<S extends z.ZodType = z.ZodType> {
-  name: string;
+/** One entry of the job catalog: what a job carries and how it is retried. Data, known at compile time. */
+export interface JobSpec<S extends z.ZodType = z.ZodType> {
   payload: S;
   maxAttempts: number;
   /** First retry delay; doubled each attempt, with jitter. */
   backoffMs: number;
   timeoutMs: number;
-  run(payload: z.output<S>, ctx: JobContext): Promise<void>;
-  /** Called once when the last attempt failed (to mark the work FAILED for people to see). */
-  onFailed?(payload: z.output<S>, error: Error): Promise<void>;
 }
+
+/** Job name -> spec. Each feature exports its part; app/ joins them. */
+export type JobCatalog = Record<string, JobSpec>;
+
+export type JobPayload<C extends JobCatalog, N extends keyof C> = z.output<C[N]['payload']>;
+
+/** How one job runs; the payload's type follows from the catalog entry. */
+export interface JobHandler<P> {
+  run(payload: P, ctx: JobContext): Promise<void>;
+  /** Called once when the last attempt failed (to mark the work FAILED for people to see). */
+  onFailed?(payload: P, error: Error): Promise<void>;
+}
+
+export type JobHandlers<C extends JobCatalog> = { [N in keyof C]: JobHandler<JobPayload<C, N>> };
 
 /** Thrown by a job for a failure no retry can fix (say, an unreadable file): it fails at once. */
 export class PermanentJobError extends Error {}
 
-export function defineJob<S extends z.ZodType>(def: JobDefinition<S>): JobDefinition {
-  return def as unknown as JobDefinition;
+/** What a feature needs to start jobs of its catalog `C` (any queue whose catalog includes C). */
+export interface JobEnqueuer<C extends JobCatalog> {
+  /** Adds a job; pass the caller's transaction so the job exists exactly when the write that caused it does. */
+  enqueue<N extends keyof C & string>(tx: DbOrTx, name: N, payload: z.input<C[N]['payload']>, opts?: EnqueueOptions): Promise<void>;
+  /** Looks for work now instead of at the next poll (after a commit that enqueued some). */
+  wake(): void;
 }
 
 export interface EnqueueOptions {
@@ -59,10 +73,11 @@ const errorText = (err: Error) => cleanBounded(err.message || err.name, MAX_ERRO
  * retried with exponential backoff, and released on shutdown so the next start resumes them.
  * Jobs must be idempotent: a job whose worker died is run again once its lease expires.
  */
-export function createJobQueue(deps: {
+export function createJobQueue<C extends JobCatalog>(deps: {
   database: Database;
   logger: Logger;
-  definitions: JobDefinition[];
+  catalog: C;
+  handlers: JobHandlers<C>;
   concurrency: number;
   pollMs?: number;
   leaseMs?: number;
@@ -70,7 +85,10 @@ export function createJobQueue(deps: {
   retentionMs?: number;
 }) {
   const { db } = deps.database;
-  const defs = new Map(deps.definitions.map((d) => [d.name, d]));
+  type Def = JobSpec & JobHandler<unknown>;
+  const defs = new Map<string, Def>(
+    Object.entries(deps.catalog).map(([name, spec]) => [name, { ...spec, ...(deps.handlers[name] as JobHandler<unknown>) }]),
+  );
   const names = [...defs.keys()];
   const workerId = randomUUID();
   const pollMs = deps.pollMs ?? 1_000;
@@ -198,7 +216,7 @@ export function createJobQueue(deps: {
   }
 
   /** The last attempt failed: the row says why, then the job's own handler marks its work FAILED. */
-  async function fail(def: JobDefinition, job: JobRow, parsed: { success: boolean; data?: unknown }, err: Error, mine: SQL | undefined, log: Logger) {
+  async function fail(def: Def, job: JobRow, parsed: { success: boolean; data?: unknown }, err: Error, mine: SQL | undefined, log: Logger) {
     const reason = errorText(err);
     log.warn({ err: reason }, 'job failed for good');
     await db.update(jobs).set({ status: 'failed', lastError: reason, lockedBy: null, lockedUntil: null, updatedAt: new Date() }).where(mine);
@@ -219,11 +237,12 @@ export function createJobQueue(deps: {
       .where(and(inArray(jobs.status, ['done', 'failed']), lt(jobs.updatedAt, new Date(Date.now() - retentionMs))));
   }
 
-  return {
-    /** Adds a job; pass the caller's transaction so the job exists exactly when the write that caused it does. */
-    async enqueue(tx: DbOrTx, name: string, payload: Record<string, unknown>, opts: EnqueueOptions = {}): Promise<void> {
+  const queue = {
+    async enqueue<N extends keyof C & string>(tx: DbOrTx, name: N, input: z.input<C[N]['payload']>, opts: EnqueueOptions = {}): Promise<void> {
       const def = defs.get(name);
       if (!def) throw new Error(`unknown job "${name}"`);
+      // Checked here too, so a bad payload fails the write that enqueues it rather than a later run.
+      const payload = def.payload.parse(input) as Record<string, unknown>;
       await tx
         .insert(jobs)
         .values({
@@ -237,7 +256,6 @@ export function createJobQueue(deps: {
         .onConflictDoNothing({ target: jobs.dedupeKey, where: sql`${jobs.status} = 'queued'` });
     },
 
-    /** Looks for work now instead of at the next poll (after a commit that enqueued some). */
     wake(): void {
       if (started && !stopping) schedule(0);
     },
@@ -276,6 +294,7 @@ export function createJobQueue(deps: {
       }
     },
   };
+  return queue satisfies JobEnqueuer<C>;
 }
 
-export type JobQueue = ReturnType<typeof createJobQueue>;
+export type JobQueue<C extends JobCatalog = JobCatalog> = ReturnType<typeof createJobQueue<C>>;

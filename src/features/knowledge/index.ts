@@ -1,4 +1,4 @@
 export { createKnowledgeService, type KnowledgeService } from './knowledge.service.ts';
 export { knowledgeRoutes } from './knowledge.routes.ts';
-export { knowledgeJobs } from './knowledge.jobs.ts';
+export { knowledgeJobCatalog, knowledgeJobHandlers } from './knowledge.jobs.ts';
 export { createRetriever, type Retriever, type Scope } from './retrieval.ts';

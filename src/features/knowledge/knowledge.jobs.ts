@@ -4,7 +4,7 @@ import { SYSTEM_ACTOR } from '../../events/actor.ts';
 import type { EventLog } from '../../events/event-log.ts';
 import type { ContentRow } from '../../db/schema.ts';
 import type { EgressFetch } from '../../infra/egress/egress.ts';
-import { defineJob, type JobContext, type JobDefinition, PermanentJobError } from '../../jobs/job-queue.ts';
+import { type JobContext, type JobHandlers, PermanentJobError } from '../../jobs/job-queue.ts';
 import { newId } from '../../lib/ids.ts';
 import { cleanText } from '../../lib/text.ts';
 import { CrawlError, crawlSite } from './crawl/index.ts';
@@ -12,7 +12,7 @@ import { chunkMarkdown, ExtractError, extractFile, htmlToMarkdown } from './extr
 import * as repo from './knowledge.repo.ts';
 import type { Retriever } from './retrieval.ts';
 
-export const INGEST_JOB = 'knowledge.ingest';
+export const INGEST_JOB = 'knowledge.ingest' as const;
 /** One queued run per item; runs of one item never overlap. */
 export const ingestKey = (contentId: string) => `knowledge:${contentId}`;
 
@@ -122,14 +122,16 @@ const statusEvent = (item: { id: string; orgId: string }, changed: string[], sta
     data: { content_id: item.id, changed, ...(status && { status }) },
   }) as const;
 
-export function knowledgeJobs(deps: IngestDeps): JobDefinition[] {
-  return [
-    defineJob({
-      name: INGEST_JOB,
-      payload: z.object({ content_id: z.string() }),
-      maxAttempts: 4,
-      backoffMs: 1_000,
-      timeoutMs: 30 * 60_000,
+/** The knowledge feature's part of the job catalog. */
+export const knowledgeJobCatalog = {
+  [INGEST_JOB]: { payload: z.object({ content_id: z.string() }), maxAttempts: 4, backoffMs: 1_000, timeoutMs: 30 * 60_000 },
+};
+
+export type KnowledgeJobCatalog = typeof knowledgeJobCatalog;
+
+export function knowledgeJobHandlers(deps: IngestDeps): JobHandlers<KnowledgeJobCatalog> {
+  return {
+    [INGEST_JOB]: {
       async run({ content_id }, ctx) {
         const item = await repo.findContentById(deps.db, content_id);
         if (!item) return; // deleted meanwhile: nothing to do
@@ -156,6 +158,6 @@ export function knowledgeJobs(deps: IngestDeps): JobDefinition[] {
           if (row) emit(statusEvent(row, ['status', 'error'], 'FAILED'));
         });
       },
-    }),
-  ];
+    },
+  };
 }

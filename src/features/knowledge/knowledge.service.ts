@@ -2,11 +2,11 @@ import type { Db } from '../../db/client.ts';
 import { type Actor, SYSTEM_ACTOR } from '../../events/actor.ts';
 import type { Emit, EventLog } from '../../events/event-log.ts';
 import type { ChunkRow, ContentRow, knowledgeContents } from '../../db/schema.ts';
-import type { JobQueue } from '../../jobs/job-queue.ts';
+import type { JobEnqueuer } from '../../jobs/job-queue.ts';
 import { badRequest, notFound } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Page, PageQuery } from '../../lib/pagination.ts';
-import { INGEST_JOB, ingestKey } from './knowledge.jobs.ts';
+import { INGEST_JOB, ingestKey, type KnowledgeJobCatalog } from './knowledge.jobs.ts';
 import * as repo from './knowledge.repo.ts';
 import type { Chunk, Content, CreateContentInput, ListContentsQuery, SearchInput } from './knowledge.schemas.ts';
 import type { Retriever, Scope } from './retrieval.ts';
@@ -58,7 +58,7 @@ const toChunk = (row: ChunkRow): Chunk => ({
 export interface KnowledgeDeps {
   db: Db;
   events: EventLog;
-  queue: JobQueue;
+  queue: JobEnqueuer<KnowledgeJobCatalog>;
   retriever: Retriever;
   /** The assistant's knowledge scope when it is a live assistant of the org, else undefined. */
   assistantScope: (orgId: string, assistantId: string) => Promise<Scope | undefined>;
