@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../src/events/actor.ts';
-import { EVENT_CATALOG, type EventType, type ParleyEvent } from '../src/events/catalog.ts';
+import { EVENT_CATALOG, EVENT_TYPES, type EventType, type ParleyEvent } from '../src/events/catalog.ts';
 import { client, ENGINE, freshDatabase, seedOrg, settled, startServer, type TestServer } from './harness.ts';
 
 /** Collects what a subscription delivers. */
@@ -193,6 +194,15 @@ describe('event log', () => {
     await server.deps.events.flush();
     const after = await api.post(`/api/agents/${agent.id}/invoke`, { message: 'hi' });
     expect([after.status, after.body]).toEqual([403, { message: 'Agent is disabled' }]);
+  });
+});
+
+describe('events docs page', () => {
+  it('lists every type of the catalog, and no other', () => {
+    const page = readFileSync(new URL('../docs/events.md', import.meta.url), 'utf8');
+    const catalog = page.slice(page.indexOf('## Catalog'), page.indexOf('## Retention'));
+    const rows = [...catalog.matchAll(/^\| `([a-z_.]+)` \|/gm)].map((m) => m[1]);
+    expect(rows).toEqual(EVENT_TYPES);
   });
 });
 
