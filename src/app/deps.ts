@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Config } from '../config/config.ts';
 import { openDatabase, type Database } from '../db/client.ts';
 import { createApiKeysService, type ApiKeysService } from '../features/api-keys/index.ts';
+import { createAuditService, type AuditService } from '../features/audit/index.ts';
 import { createAssistantsService, type AssistantsService } from '../features/assistants/index.ts';
 import { createOrgsService, type OrgsService } from '../features/orgs/index.ts';
 import { createSetupService, type SetupService } from '../features/setup/index.ts';
@@ -58,6 +59,7 @@ export interface Deps {
   providers: ProvidersService;
   runtime: RuntimeService;
   knowledge: KnowledgeService;
+  audit: AuditService;
   jobs: JobQueue<typeof JOB_CATALOG>;
   instances: InstanceRegistry;
   recorder: RunRecorder<UsageEntry>;
@@ -137,6 +139,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   const settle = () => recorder.settle();
   const chats = createChatsService({ db, events, resolveReach: (keyOrg, orgId) => orgs.resolveReach(keyOrg, orgId), settle });
   const usage = createUsageService({ db, meter, budgetOf: (orgId) => orgs.budgetOf(orgId), settle });
+  const audit = createAuditService({ db, settle });
   const instances = createInstanceRegistry({
     id: instanceId,
     db,
@@ -217,6 +220,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     providers,
     runtime,
     knowledge,
+    audit,
     jobs,
     instances,
     recorder,

@@ -1,4 +1,5 @@
 import { apiKeysRoutes } from '../features/api-keys/index.ts';
+import { auditRoutes } from '../features/audit/index.ts';
 import { assistantsRoutes } from '../features/assistants/index.ts';
 import { docsRoutes, type DocPage } from '../features/docs/index.ts';
 import { healthRoutes } from '../features/health/index.ts';
@@ -23,6 +24,7 @@ export function routeTable(deps: Deps, docs: { pages: DocPage[]; openapi: () => 
     ...usageRoutes(deps.usage),
     ...providersRoutes(deps.providers),
     ...knowledgeRoutes(deps.knowledge),
+    ...auditRoutes(deps.audit),
     ...docsRoutes({ ...docs, publicUrl: deps.config.publicUrl }),
   ];
 }

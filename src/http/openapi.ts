@@ -22,6 +22,7 @@ export const TAGS = [
   { name: 'Chats', description: 'Stored conversations and their messages.' },
   { name: 'Usage', description: 'Token usage and budgets.' },
   { name: 'Model providers', description: 'Per-org credentials for model providers.' },
+  { name: 'Audit log', description: 'Who changed what: the event log of an organization.' },
   { name: 'Meta', description: 'Health, readiness, this document and the documentation pages.' },
 ];
 

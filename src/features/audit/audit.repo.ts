@@ -1,0 +1,45 @@
+import { and, count, desc, eq, gte, like, lt, not, type SQL } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.ts';
+import { apiKeys, events, type EventRow } from '../../db/schema.ts';
+import { type PageQuery, pageOffset } from '../../lib/pagination.ts';
+
+export interface AuditFilter {
+  actorId?: string;
+  /** An exact type, or a family as `prefix.*`. */
+  type?: string;
+  from?: Date;
+  to?: Date;
+}
+
+function conditions(orgId: string, f: AuditFilter): SQL {
+  const where: Array<SQL | undefined> = [eq(events.orgId, orgId)];
+  if (f.actorId) where.push(eq(events.actorId, f.actorId));
+  if (f.type?.endsWith('.*')) where.push(like(events.type, `${f.type.slice(0, -1)}%`));
+  else if (f.type) where.push(eq(events.type, f.type));
+  else where.push(not(like(events.type, 'message.%')));
+  if (f.from) where.push(gte(events.createdAt, f.from));
+  if (f.to) where.push(lt(events.createdAt, f.to));
+  return and(...where)!;
+}
+
+/** Newest first (event ids sort by time), with the acting key's name. */
+export async function listEntries(
+  db: DbOrTx,
+  orgId: string,
+  f: AuditFilter,
+  q: PageQuery,
+): Promise<[Array<EventRow & { actorName: string | null }>, number]> {
+  const where = conditions(orgId, f);
+  const [rows, [total]] = await Promise.all([
+    db
+      .select({ event: events, keyName: apiKeys.name })
+      .from(events)
+      .leftJoin(apiKeys, and(eq(events.actorType, 'api_key'), eq(apiKeys.id, events.actorId)))
+      .where(where)
+      .orderBy(desc(events.id))
+      .limit(q.take)
+      .offset(pageOffset(q)),
+    db.select({ n: count() }).from(events).where(where),
+  ]);
+  return [rows.map((r) => ({ ...r.event, actorName: r.keyName })), total?.n ?? 0];
+}

@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { client, seedOrg, startServer, type TestServer } from './harness.ts';
+
+describe('audit log', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(async () => server?.close());
+
+  it('lists who changed what, newest first, with filters by actor, type family and time', async () => {
+    const t = await seedOrg(server);
+    const api = client(server, t.key);
+    const second = (await api.post('/orgs/c/api-keys', { name: 'Deploy bot', scope: 'admin' })).body;
+    const bot = client(server, second.key);
+    const start = new Date().toISOString();
+    const agent = (await api.post('/orgs/c/assistants', { name: 'Helper' })).body;
+    await bot.patch(`/orgs/c/assistants/${agent.id}`, { name: 'Helper 2' });
+    const reply = await bot.post(`/api/agents/${agent.id}/invoke`, { message: 'hello' });
+    expect(reply.status).toBe(200);
+
+    const all = await api.get('/orgs/c/audit-log');
+    expect(all.status, all.text).toBe(200);
+    // Messages are read in their chat, not in the audit log.
+    expect(all.body.map((e: { type: string }) => e.type)).toEqual(['chat.created', 'assistant.updated', 'assistant.created', 'api_key.created', 'api_key.created', 'org.created']);
+    expect(all.headers.get('pagination-count')).toBe('6');
+    expect(all.body[1]).toEqual({
+      id: expect.stringMatching(/^evt_/),
+      type: 'assistant.updated',
+      actor: { type: 'api_key', id: second.id, name: 'Deploy bot' },
+      subject: { type: 'assistant', id: agent.id },
+      data: { assistant_id: agent.id, changed: ['name'] },
+      created_at: expect.any(String),
+    });
+    expect(all.body[5].actor).toEqual({ type: 'system', id: null, name: null });
+
+    const byBot = await api.get(`/orgs/c/audit-log?actor_id=${second.id}`);
+    expect(byBot.body.map((e: { type: string }) => e.type)).toEqual(['chat.created', 'assistant.updated']);
+    const assistants = await api.get('/orgs/c/audit-log?type=assistant.*');
+    expect(assistants.body.map((e: { type: string }) => e.type)).toEqual(['assistant.updated', 'assistant.created']);
+    const messages = await api.get('/orgs/c/audit-log?type=message.created');
+    expect(messages.body.map((e: { data: { role: string } }) => e.data.role)).toEqual(['assistant', 'user']);
+    const since = await api.get(`/orgs/c/audit-log?from=${encodeURIComponent(start)}&type=api_key.*`);
+    expect(since.body).toEqual([]);
+    const before = await api.get(`/orgs/c/audit-log?to=${encodeURIComponent(start)}`);
+    expect(before.body.map((e: { type: string }) => e.type)).toEqual(['api_key.created', 'api_key.created', 'org.created']);
+    const page2 = await api.get('/orgs/c/audit-log?take=4&page=2');
+    expect(page2.body.map((e: { type: string }) => e.type)).toEqual(['api_key.created', 'org.created']);
+  });
+
+  it('shows a sub-organization its own log and its parent the sub-org\'s creation', async () => {
+    const parent = await seedOrg(server);
+    const sub = (await client(server, parent.key).post('/orgs/c/orgs', { name: 'Branch' })).body;
+    await client(server, parent.key).post(`/orgs/${sub.id}/assistants`, { name: 'Branch bot' });
+    const subLog = await client(server, parent.key).get(`/orgs/${sub.id}/audit-log`);
+    expect(subLog.body.map((e: { type: string }) => e.type)).toEqual(['assistant.created']);
+    const parentLog = await client(server, parent.key).get('/orgs/c/audit-log?type=org.*');
+    expect(parentLog.body.map((e: { type: string; subject: { id: string } }) => [e.type, e.subject.id])).toEqual([
+      ['org.created', sub.id],
+      ['org.created', parent.orgId],
+    ]);
+  });
+
+  it('refuses a type that is not one, naming the field', async () => {
+    const t = await seedOrg(server);
+    const res = await client(server, t.key).get('/orgs/c/audit-log?type=DROP%20TABLE');
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(/^type: /);
+  });
+});
