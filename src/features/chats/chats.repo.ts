@@ -88,7 +88,7 @@ const INTERRUPTED = 'interrupted: the server stopped during generation';
 export async function failInterruptedRuns(
   db: DbOrTx,
   which: { all: true } | { aliveSince: Date; legacyBefore: Date },
-): Promise<number> {
+): Promise<Array<{ id: string; chatId: string; orgId: string }>> {
   const orphaned =
     'all' in which
       ? undefined
@@ -100,7 +100,7 @@ export async function failInterruptedRuns(
     .update(messages)
     .set({ status: 'FAILED', error: INTERRUPTED, updatedAt: new Date() })
     .where(and(eq(messages.status, 'RUNNING'), orphaned))
-    .returning({ id: messages.id, chatId: messages.chatId });
+    .returning({ id: messages.id, chatId: messages.chatId, orgId: messages.orgId });
   const chatIds = [...new Set(rows.map((r) => r.chatId))];
   if (chatIds.length) {
     await db
@@ -108,5 +108,5 @@ export async function failInterruptedRuns(
       .set({ status: 'FAILED', updatedAt: new Date() })
       .where(and(inArray(chats.id, chatIds), eq(chats.status, 'RUNNING')));
   }
-  return rows.length;
+  return rows;
 }

@@ -109,6 +109,15 @@ export function createChatsService(deps: {
         .filter((t) => t.content.length > 0);
     },
 
-    failInterruptedRuns: (which: Parameters<typeof repo.failInterruptedRuns>[1]) => repo.failInterruptedRuns(db, which),
+    /** Fails replies left RUNNING by a process that died; returns how many. */
+    async failInterruptedRuns(which: Parameters<typeof repo.failInterruptedRuns>[1]): Promise<number> {
+      return deps.events.transaction(SYSTEM_ACTOR, async (tx, emit) => {
+        const failed = await repo.failInterruptedRuns(tx, which);
+        for (const m of failed) {
+          emit({ type: 'message.updated', orgId: m.orgId, subjectId: m.id, data: { chat_id: m.chatId, message_id: m.id, status: 'FAILED' } });
+        }
+        return failed.length;
+      });
+    },
   };
 }
