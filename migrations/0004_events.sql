@@ -12,5 +12,4 @@ CREATE TABLE "events" (
 --> statement-breakpoint
 ALTER TABLE "events" ADD CONSTRAINT "events_org_id_orgs_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."orgs"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "events_position_idx" ON "events" USING btree ("txid","id");--> statement-breakpoint
-CREATE INDEX "events_org_idx" ON "events" USING btree ("org_id","id");--> statement-breakpoint
-CREATE INDEX "events_created_idx" ON "events" USING btree ("created_at");
+CREATE INDEX "events_org_idx" ON "events" USING btree ("org_id","id");

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../src/events/actor.ts';
+import { sortableIdFloor } from '../src/lib/ids.ts';
 import { EVENT_CATALOG, EVENT_TYPES, type EventType, type ParleyEvent } from '../src/events/catalog.ts';
 import { client, ENGINE, freshDatabase, seedOrg, settled, startServer, type TestServer } from './harness.ts';
 
@@ -194,6 +195,30 @@ describe('event log', () => {
     await server.deps.events.flush();
     const after = await api.post(`/api/agents/${agent.id}/invoke`, { message: 'hi' });
     expect([after.status, after.body]).toEqual([403, { message: 'Agent is disabled' }]);
+  });
+});
+
+describe('event retention', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ PARLEY_EVENTS_RETENTION_DAYS: '30' });
+  });
+  afterAll(async () => server?.close());
+
+  it('prunes events older than the retention period and keeps the rest', async () => {
+    const t = await quietOrg(server);
+    const { db } = server.deps.database;
+    // As ids made then would be (newSortableId never goes back in time within a process).
+    const old = `${sortableIdFloor('event', Date.now() - 31 * 86_400_000)}0000oldoldold`;
+    const recent = `${sortableIdFloor('event', Date.now() - 29 * 86_400_000)}0000recentrec`;
+    for (const id of [old, recent]) {
+      await db.execute(sql`insert into events (id, org_id, type, subject_id, actor_type, data) values (${id}, ${t.orgId}, 'org.updated', ${t.orgId}, 'system', '{}'::jsonb)`);
+    }
+    await server.deps.events.prune();
+    const left = await db.execute(sql`select id from events where org_id = ${t.orgId} and type = 'org.updated'`);
+    expect((left as unknown as { rows: Array<{ id: string }> }).rows).toEqual([{ id: recent }]);
+    const seeded = await db.execute(sql`select count(*)::int as n from events where org_id = ${t.orgId} and type <> 'org.updated'`);
+    expect((seeded as unknown as { rows: unknown[] }).rows).toEqual([{ n: 2 }]);
   });
 });
 

@@ -353,7 +353,6 @@ export const events = pgTable(
   (t) => [
     index('events_position_idx').on(t.txid, t.id),
     index('events_org_idx').on(t.orgId, t.id),
-    index('events_created_idx').on(t.createdAt),
   ],
 );
 

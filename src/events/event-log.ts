@@ -4,10 +4,10 @@ import type { Db, Tx } from '../db/client.ts';
 import { rowsFor, type RowsInsert, writeRows } from '../db/insert-many.ts';
 import { events } from '../db/schema.ts';
 import type { PubSub, Unsubscribe } from '../infra/pubsub/pubsub.ts';
-import { newSortableId } from '../lib/ids.ts';
+import { newSortableId, sortableIdFloor } from '../lib/ids.ts';
 import type { Actor } from './actor.ts';
 import type { EventInput, EventType, ParleyEvent } from './catalog.ts';
-import { comparePositions, cursorOf, parseCursor, type Position, readAfter, tailPosition, toEvent } from './event-reads.ts';
+import { comparePositions, cursorOf, horizon, parseCursor, type Position, readAfter, toEvent } from './event-reads.ts';
 
 /** What a cache-keeping handler needs of an event (local commits have no cursor yet). */
 export type EventFacts = Pick<ParleyEvent, 'type' | 'org_id' | 'subject_id' | 'data'>;
@@ -53,6 +53,9 @@ export function createEventLog(deps: {
   let running = false;
   let unsubscribe: Unsubscribe | null = null;
   let lastPruneAt = Date.now();
+  /** Consumers of the whole log (live views, webhooks); while there are none, only the types with handlers are read. */
+  let subscribers = 0;
+  const wanted = () => (subscribers > 0 ? undefined : [...changeHandlers.keys()]);
 
   const rowOf = (actor: Actor, e: EventInput, now: number): typeof events.$inferInsert => ({
     id: newSortableId('event', now),
@@ -84,13 +87,23 @@ export function createEventLog(deps: {
     reading = (async () => {
       do {
         again = false;
+        const below = await horizon(db);
+        const types = wanted();
+        if (types?.length === 0) {
+          position = { txid: below, id: '' };
+          continue;
+        }
         for (;;) {
-          const rows = await readAfter(db, position, { limit: BATCH });
+          const rows = await readAfter(db, position, { limit: BATCH, until: { txid: below, id: '' }, types });
           for (const row of rows) {
             await deps.pubsub.publish(TOPIC, toEvent(row));
             position = { txid: BigInt(row.txid), id: row.id };
           }
-          if (rows.length < BATCH) break;
+          // Everything below the horizon is read (rows of other types too): continue from there.
+          if (rows.length < BATCH) {
+            position = { txid: below, id: '' };
+            break;
+          }
         }
       } while (again);
     })()
@@ -117,20 +130,25 @@ export function createEventLog(deps: {
   }
 
   async function prune(): Promise<void> {
-    const before = new Date(Date.now() - deps.retentionMs);
+    // Ids sort by time: the first id of the cut-off millisecond bounds what goes.
+    const before = sortableIdFloor('event', Date.now() - deps.retentionMs);
     // In slices, so a long-idle log does not hold one huge delete.
     for (;;) {
       const res = await db.execute(
-        sql`delete from events where id in (select id from events where created_at < ${before} limit 10000)`,
+        sql`delete from events where id in (select id from events where id < ${before} order by id limit 10000)`,
       );
       if (((res as { rowCount?: number; affectedRows?: number }).rowCount ?? (res as { affectedRows?: number }).affectedRows ?? 0) < 10000) return;
     }
   }
 
-  /** After this instance committed events: caches first (the reply must see the change), then the log. */
+  /**
+   * After this instance committed events: its caches first (the reply must see the change), then,
+   * when someone follows the log, the log is read at once. Otherwise the next poll reads it, and
+   * the hot path (a runtime call's events) costs no read at all.
+   */
   function committed(inputs: EventInput[]): void {
     for (const e of inputs) applyChange({ type: e.type, org_id: e.orgId, subject_id: e.subjectId, data: e.data });
-    if (running) void dispatch();
+    if (running && subscribers > 0) void dispatch();
   }
 
   return {
@@ -200,15 +218,22 @@ export function createEventLog(deps: {
         last = at;
         await handler(e);
       };
-      const stop = await deps.pubsub.subscribe(TOPIC, async (message) => {
+      subscribers++;
+      const unsubscribe = await deps.pubsub.subscribe(TOPIC, async (message) => {
         const e = message as ParleyEvent;
         if (opts.orgId && e.org_id !== opts.orgId) return;
         if (replaying) held.push(e);
         else await deliver(e);
       });
-      // Live events are held while the log is read from the cursor; the two overlap, never leave a gap.
+      const stop = async () => {
+        subscribers--;
+        await unsubscribe();
+      };
+      // Live events are held while the log is read from the cursor up to where the dispatcher is
+      // (it reads every type from now on): the two overlap, never leave a gap.
+      await dispatch();
       while (replaying) {
-        const rows = await readAfter(db, last!, { limit: BATCH, orgId: opts.orgId });
+        const rows = await readAfter(db, last!, { limit: BATCH, orgId: opts.orgId, until: position });
         for (const row of rows) await deliver(toEvent(row));
         if (rows.length < BATCH) {
           replaying = false;
@@ -220,7 +245,7 @@ export function createEventLog(deps: {
 
     /** Starts publishing from the end of the log (earlier events are read through `subscribe`'s cursor). */
     async start(): Promise<void> {
-      position = await tailPosition(db);
+      position = { txid: await horizon(db), id: '' };
       unsubscribe = await deps.pubsub.subscribe(TOPIC, (message) => applyChange(message as ParleyEvent));
       running = true;
       schedule(pollMs);
@@ -228,6 +253,9 @@ export function createEventLog(deps: {
 
     /** Publishes what is committed now; resolves when done (tests, and shutdown). */
     flush: dispatch,
+
+    /** Deletes events past the retention period (run hourly by the poll loop). */
+    prune,
 
     async stop(): Promise<void> {
       running = false;

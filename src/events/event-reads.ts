@@ -55,28 +55,35 @@ export function toEvent(row: LoggedRow): ParleyEvent {
 const rowsOf = (result: unknown) => (result as { rows: LoggedRow[] }).rows;
 
 /**
- * Committed events after `after`, in log order, and only those below the oldest transaction still
- * running: one that commits later has a larger txid than everything returned, so it can never be
- * skipped by a reader that continues from the last row it got.
+ * Committed events after `after` and up to `until` (inclusive), in log order. `until` must not pass
+ * the horizon (see `horizon`): below it, a transaction that commits later has a larger txid than
+ * everything returned, so it can never be skipped by a reader that continues from the last row it
+ * got. `{ txid: horizon, id: '' }` reads everything below the horizon. `types` limits the rows
+ * returned (not the range read).
  */
-export async function readAfter(db: DbOrTx, after: Position, opts: { limit: number; orgId?: string }): Promise<LoggedRow[]> {
+export async function readAfter(
+  db: DbOrTx,
+  after: Position,
+  opts: { limit: number; until: Position; orgId?: string; types?: readonly string[] },
+): Promise<LoggedRow[]> {
   const org = opts.orgId === undefined ? sql`` : sql`and org_id = ${opts.orgId}`;
+  const types = opts.types === undefined ? sql`` : sql`and type in (${sql.join(opts.types.map((t) => sql`${t}`), sql`, `)})`;
   return rowsOf(
     await db.execute(sql`
       select id, txid::text as txid, org_id, type, subject_id, actor_type, actor_id, data, created_at
       from events
       where (txid, id) > (${after.txid.toString()}::xid8, ${after.id})
-        and txid < pg_snapshot_xmin(pg_current_snapshot()) ${org}
+        and (txid, id) <= (${opts.until.txid.toString()}::xid8, ${opts.until.id}) ${org} ${types}
       order by txid, id
       limit ${opts.limit}`),
   );
 }
 
 /**
- * Where a reader that wants only new events starts: just before the oldest transaction still
- * running, so the events of transactions that commit after this call are all read.
+ * The oldest transaction still running (or the next to start): every event below it is committed
+ * or gone for good. A reader that read everything below it can continue from `{ txid: horizon, id: '' }`.
  */
-export async function tailPosition(db: DbOrTx): Promise<Position> {
+export async function horizon(db: DbOrTx): Promise<bigint> {
   const [row] = (await db.execute(sql`select pg_snapshot_xmin(pg_current_snapshot())::text as xmin`) as unknown as { rows: Array<{ xmin: string }> }).rows;
-  return { txid: BigInt(row!.xmin), id: '' };
+  return BigInt(row!.xmin);
 }

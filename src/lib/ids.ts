@@ -73,3 +73,6 @@ export function newSortableId(kind: IdKind, now = Date.now()): string {
   } else seq++;
   return `${ID_PREFIXES[kind]}_${base62(lastMs, 8)}${base62(seq, 4)}${randomBase62(8)}`;
 }
+
+/** The smallest sortable id of `kind` made at or after `ms`: ids below it were all made before. */
+export const sortableIdFloor = (kind: IdKind, ms: number) => `${ID_PREFIXES[kind]}_${base62(ms, 8)}`;
