@@ -7,7 +7,7 @@ import type { PubSub, Unsubscribe } from '../infra/pubsub/pubsub.ts';
 import { newSortableId, sortableIdFloor } from '../lib/ids.ts';
 import type { Actor } from './actor.ts';
 import type { EventInput, EventType, ParleyEvent } from './catalog.ts';
-import { comparePositions, cursorOf, horizon, parseCursor, type Position, readAfter, toEvent } from './event-reads.ts';
+import { comparePositions, horizon, parseCursor, type Position, readAfter, toEvent } from './event-reads.ts';
 
 /** What a cache-keeping handler needs of an event (local commits have no cursor yet). */
 export type EventFacts = Pick<ParleyEvent, 'type' | 'org_id' | 'subject_id' | 'data'>;
@@ -218,13 +218,13 @@ export function createEventLog(deps: {
         last = at;
         await handler(e);
       };
-      subscribers++;
       const unsubscribe = await deps.pubsub.subscribe(TOPIC, async (message) => {
         const e = message as ParleyEvent;
         if (opts.orgId && e.org_id !== opts.orgId) return;
         if (replaying) held.push(e);
         else await deliver(e);
       });
+      subscribers++;
       const stop = async () => {
         subscribers--;
         await unsubscribe();
@@ -263,8 +263,6 @@ export function createEventLog(deps: {
       await reading;
       await unsubscribe?.();
     },
-
-    cursorOf,
   };
 }
 
