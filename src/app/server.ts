@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import fastifyCookie from '@fastify/cookie';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
@@ -70,6 +71,7 @@ export async function buildServer(deps: Deps): Promise<{ app: FastifyInstance; r
   registerErrorHandlers(app, { bodyLimit: config.bodyLimitBytes, allowedMethods });
   // Only JSON (and multipart on upload routes) is read: any other body is a 415, not a string to validate.
   app.removeContentTypeParser('text/plain');
+  await app.register(fastifyCookie);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -105,7 +107,7 @@ export async function buildServer(deps: Deps): Promise<{ app: FastifyInstance; r
         summary: def.summary,
         description: def.description,
         tags: def.tags,
-        security: def.auth === 'public' ? [] : [{ bearerAuth: [] }],
+        security: def.auth === 'public' ? [] : [{ bearerAuth: [] }, { sessionCookie: [] }],
         ...(def.params && { params: def.params }),
         ...(def.query && { querystring: def.query }),
         ...(def.body && { body: def.body }),

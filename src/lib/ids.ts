@@ -41,6 +41,10 @@ export const ID_PREFIXES = {
   chunk: 'chk',
   knowledge: 'kn',
   webhook: 'whk',
+  user: 'usr',
+  member: 'mem',
+  session: 'ses',
+  invite: 'inv',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

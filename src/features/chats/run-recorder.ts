@@ -15,7 +15,8 @@ export interface Turn {
 export interface RunStart {
   orgId: string;
   assistantId: string;
-  apiKeyId: string;
+  /** null when a signed-in member invoked. */
+  apiKeyId: string | null;
   /** Continue this chat; a new chat (holding `history`) when absent. */
   chatId?: string;
   history: Turn[];
