@@ -21,6 +21,7 @@ export async function findUser(db: DbOrTx, userId: string): Promise<UserRow | un
 }
 
 export async function updateUser(db: DbOrTx, userId: string, set: Partial<Pick<UserRow, 'name' | 'defaultOrgId'>>): Promise<UserRow | undefined> {
+  if (Object.keys(set).length === 0) return findUser(db, userId);
   const [row] = await db.update(users).set(set).where(eq(users.id, userId)).returning();
   return row;
 }
@@ -137,6 +138,7 @@ export async function lockAdmins(db: DbOrTx, orgId: string): Promise<number> {
 }
 
 export async function updateMember(db: DbOrTx, orgId: string, memberId: string, set: Partial<Pick<MemberRow, 'role' | 'status'>>): Promise<void> {
+  if (Object.keys(set).length === 0) return;
   await db.update(members).set(set).where(and(eq(members.orgId, orgId), eq(members.id, memberId)));
 }
 
