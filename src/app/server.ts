@@ -37,6 +37,17 @@ function errorStatuses(def: RouteDef): number[] {
   return [...s].sort();
 }
 
+/** The operation's description, with what it requires of the caller (the role table is in /guides/members). */
+function describeAuth(def: RouteDef): string | undefined {
+  const needs =
+    typeof def.auth === 'object'
+      ? `Requires the \`${def.auth.permission}\` permission.`
+      : def.auth === 'session'
+        ? 'Requires a signed-in user (session cookie); API keys are refused.'
+        : undefined;
+  return needs ? [def.description, needs].filter(Boolean).join('\n\n') : def.description;
+}
+
 function responseSchemas(def: RouteDef): Record<string, unknown> {
   const out: Record<string, unknown> = { ...def.responses };
   for (const status of errorStatuses(def)) {
@@ -105,7 +116,7 @@ export async function buildServer(deps: Deps): Promise<{ app: FastifyInstance; r
       schema: {
         operationId: def.operationId,
         summary: def.summary,
-        description: def.description,
+        description: describeAuth(def),
         tags: def.tags,
         security: def.auth === 'public' ? [] : [{ bearerAuth: [] }, { sessionCookie: [] }],
         ...(def.params && { params: def.params }),
