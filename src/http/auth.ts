@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../lib/errors.ts';
 import type { AuthRequirement } from './define-route.ts';
@@ -36,6 +37,12 @@ declare module 'fastify' {
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
 /** A Bearer header wins over a cookie: API clients never need the CSRF token. */
 async function identify(request: FastifyRequest, auth: Authenticator): Promise<Principal> {
   const header = request.headers.authorization;
@@ -50,7 +57,7 @@ async function identify(request: FastifyRequest, auth: Authenticator): Promise<P
   if (!principal) throw new AppError('unauthorized', INVALID_SESSION_MESSAGE);
   // A cross-site form can make the browser send the cookie, but cannot read the CSRF cookie to echo it.
   const sent = request.headers[CSRF_HEADER];
-  if (!SAFE_METHODS.has(request.method) && (typeof sent !== 'string' || sent !== principal.csrfToken)) {
+  if (!SAFE_METHODS.has(request.method) && (typeof sent !== 'string' || !sameSecret(sent, principal.csrfToken))) {
     throw new AppError('forbidden', CSRF_MESSAGE);
   }
   return principal;

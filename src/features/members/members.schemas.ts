@@ -6,7 +6,9 @@ export const RoleSchema = z.enum(ROLES).meta({
   description: 'ADMIN: everything. DEVELOPER: assistants, knowledge, keys, providers; reads chats and usage. ' +
     'MANAGER: members and invites, usage, chats. AGENT: chats; reads assistants. See `/guides/members`.',
 });
-export const MemberStatusSchema = z.enum(['ACTIVE', 'AWAY']).meta({ description: 'Availability: AWAY members get no new conversations.' });
+export const MemberStatusSchema = z
+  .enum(['ACTIVE', 'AWAY'])
+  .meta({ description: 'Availability for conversations, set by the member or a manager. It does not limit access.' });
 
 /** Compared without case; stored lower-cased. */
 export const EmailSchema = z.email().max(254).meta({ examples: ['ada@example.com'] });

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { randomBase62 } from '../../lib/ids.ts';
 
 /** Session cookie values (`pss_`) and invite tokens (`pit_`): 32 random bytes; only SHA-256 hashes are stored. */
@@ -14,12 +14,6 @@ export const hashToken = (token: string): string => createHash('sha256').update(
  */
 export const csrfTokenOf = (sessionToken: string): string =>
   createHash('sha256').update(`parley-csrf:${sessionToken}`).digest('base64url');
-
-export function sameToken(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
 
 export const looksLikeSessionToken = (v: string): boolean => /^pss_[A-Za-z0-9]{40,60}$/.test(v);
 export const looksLikeInviteToken = (v: string): boolean => /^pit_[A-Za-z0-9]{40,60}$/.test(v);
