@@ -230,6 +230,14 @@ describe(`invites (${ENGINE})`, () => {
     expect(res.body.message).toMatch(/expired/);
   });
 
+  it('is used once when two people accept the same link at the same moment', async () => {
+    const t = await seedOrg(server);
+    const inv = await client(server, t.key).post('/orgs/c/invites', { email: 'twice@example.com', role: 'AGENT' });
+    const statuses = (await Promise.all([accept(inv.body.token), accept(inv.body.token)])).map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 404]);
+    expect((await client(server, t.key).get('/orgs/c/members')).body).toHaveLength(1);
+  });
+
   it('adds an existing account only with its current password', async () => {
     const a = await seedOrg(server);
     const b = await seedOrg(server);

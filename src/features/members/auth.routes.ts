@@ -72,7 +72,7 @@ export function authRoutes(auth: AuthService, members: MembersService): RouteDef
       auth: 'public',
       body: AcceptInviteBodySchema,
       responses: { 200: SignedInSchema },
-      errors: [401, 404],
+      errors: [401, 404, 409],
       handler: async ({ body, request, reply }) => signedIn(request, reply, await members.acceptInvite(body, metaOf(request))),
     }),
     defineRoute({

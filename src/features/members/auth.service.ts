@@ -86,6 +86,7 @@ export function createAuthService(deps: AuthDeps) {
     const token = newSessionToken();
     const t = now();
     const expiresAt = new Date(t.getTime() + deps.sessionTtlMs);
+    await repo.deleteExpiredSessions(db, user.id, t);
     await repo.insertSession(db, {
       id: newId('session'),
       userId: user.id,
@@ -181,6 +182,7 @@ export function createAuthService(deps: AuthDeps) {
       const passwordHash = await hashPassword(input.password);
       const user = await db.transaction(async (tx) => {
         const u = await repo.insertUser(tx, { id: newId('user'), email: input.email.toLowerCase(), name: input.name, passwordHash, defaultOrgId: input.orgId });
+        if (!u) throw new AppError('conflict', `a user with the email ${input.email} already exists`);
         await repo.insertMember(tx, input.orgId, { id: newId('member'), userId: u.id, role: input.role });
         return u;
       });

@@ -1,13 +1,14 @@
-import { and, asc, count, desc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, isNull, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { invites, type InviteRow, members, type MemberRow, orgs, sessions, type SessionRow, users, type UserRow } from '../../db/schema.ts';
 import { type PageQuery, pageOffset } from '../../lib/pagination.ts';
 
 // Users and sessions belong to no org (a user may be in several): looked up by id, email or token hash.
 
-export async function insertUser(db: DbOrTx, row: typeof users.$inferInsert): Promise<UserRow> {
-  const [created] = await db.insert(users).values(row).returning();
-  return created!;
+/** Undefined when the email is taken (also by a concurrent insert): the caller says so instead of a 500. */
+export async function insertUser(db: DbOrTx, row: typeof users.$inferInsert): Promise<UserRow | undefined> {
+  const [created] = await db.insert(users).values(row).onConflictDoNothing().returning();
+  return created;
 }
 
 export async function findUserByEmail(db: DbOrTx, email: string): Promise<UserRow | undefined> {
@@ -57,6 +58,11 @@ export async function insertSession(db: DbOrTx, row: typeof sessions.$inferInser
 export async function findSessionByHash(db: DbOrTx, tokenHash: string): Promise<SessionRow | undefined> {
   const [row] = await db.select().from(sessions).where(eq(sessions.tokenHash, tokenHash)).limit(1);
   return row;
+}
+
+/** Expired sessions are kept until their user signs in again, then dropped. */
+export async function deleteExpiredSessions(db: DbOrTx, userId: string, now: Date): Promise<void> {
+  await db.delete(sessions).where(and(eq(sessions.userId, userId), lte(sessions.expiresAt, now)));
 }
 
 export async function touchSession(db: DbOrTx, sessionId: string, lastSeenAt: Date, expiresAt: Date): Promise<void> {

@@ -147,6 +147,8 @@ export function createMembersService(deps: MembersDeps) {
         const u =
           existing ??
           (await repo.insertUser(tx, { id: newId('user'), email: invite.email, name: input.name, passwordHash: passwordHash!, defaultOrgId: invite.orgId }));
+        // Another invite for the same email was accepted at the same moment: this one stays unused.
+        if (!u) throw new AppError('conflict', 'an account for this email was just created: accept the invite again with its password');
         // An existing membership keeps its role: an invite never changes someone's role.
         await repo.insertMember(tx, invite.orgId, { id: newId('member'), userId: u.id, role: invite.role });
         return u.defaultOrgId ? u : ((await repo.updateUser(tx, u.id, { defaultOrgId: invite.orgId })) ?? u);
