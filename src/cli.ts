@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from './config/config.ts';
 import { migrate } from './db/migrate.ts';
 import { CreateApiKeyBodySchema } from './features/api-keys/api-keys.schemas.ts';
 import { CreateSubOrgBodySchema } from './features/orgs/orgs.schemas.ts';
+import { EmailSchema, PasswordSchema, RoleSchema } from './features/members/members.schemas.ts';
 import { z } from 'zod';
 import { handleSignals, start } from './main.ts';
 
@@ -127,6 +128,33 @@ keys
   .action(async (keyId: string) => {
     const key = await withDeps((d) => d.apiKeys.revokeAnywhere(keyId));
     out(`revoked ${key.id} (${key.name})`);
+  });
+
+/** All of stdin, without its trailing newline (a password piped in with echo or a file). */
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+const users = program.command('users').description('manage users (people who sign in)');
+users
+  .command('create')
+  .description('create a user with a role in an organization (the first owner, for example)')
+  .requiredOption('--email <email>', 'the email to sign in with')
+  .requiredOption('--password-stdin', 'read the password from stdin (never from an argument, which other users can see)')
+  .option('--name <name>', 'display name (default: the part of the email before @)')
+  .option('--org <org_id|default>', 'organization id, or "default" for the first org', 'default')
+  .addOption(new Option('--role <role>', 'role in that organization').choices(['ADMIN', 'DEVELOPER', 'MANAGER', 'AGENT']).default('ADMIN'))
+  .option('--json', 'print the user as JSON')
+  .action(async (opts: { email: string; name?: string; org: string; role: string; json?: boolean }) => {
+    const email = parseInput(EmailSchema, opts.email);
+    const role = parseInput(RoleSchema, opts.role);
+    const password = parseInput(PasswordSchema, await readStdin());
+    const name = opts.name ?? email.split('@')[0]!;
+    const user = await withDeps(async (d) => d.auth.createUser({ email, name, password, orgId: await d.setup.resolveOrgRef(opts.org), role }));
+    if (opts.json) out(JSON.stringify(user, null, 2));
+    else out(`created user ${user.id} (${user.email}), ${role} of ${user.default_org_id}`);
   });
 
 try {

@@ -43,6 +43,10 @@ export async function start(config: Config = loadConfig(), opts: { print?: (line
         logger.info({ org_id: boot.orgId, key_id: boot.keyId }, 'installed the admin key from PARLEY_BOOTSTRAP_KEY');
       }
     }
+    if (config.bootstrapUser) {
+      const userId = await deps.setup.bootstrapUser({ email: config.bootstrapUser.email, password: config.bootstrapUser.password.reveal() });
+      if (userId) logger.info({ user_id: userId }, 'created the ADMIN user from PARLEY_BOOTSTRAP_EMAIL');
+    }
     if (config.allowHttp) logger.warn('PARLEY_ALLOW_HTTP=true: plain HTTP is accepted from any address; use only behind a network you trust');
     const { app } = await buildServer(deps);
     await deps.events.start();

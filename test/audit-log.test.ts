@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, seedOrg, startServer, type TestServer } from './harness.ts';
+import { call, client, seedOrg, signedInMember, startServer, type TestServer } from './harness.ts';
 
 describe('audit log', () => {
   let server: TestServer;
@@ -59,6 +59,32 @@ describe('audit log', () => {
       ['org.created', sub.id],
       ['org.created', parent.orgId],
     ]);
+  });
+
+  it('names the member who made a change, and records members joining, changing and leaving', async () => {
+    const t = await seedOrg(server);
+    const manager = await signedInMember(server, t, 'MANAGER');
+    const agent = await signedInMember(server, t, 'AGENT');
+    const changed = await call(server, 'PATCH', `/orgs/c/members/${agent.memberId}`, { headers: manager.headers, json: { status: 'AWAY' } });
+    expect(changed.status, changed.text).toBe(200);
+    expect((await call(server, 'DELETE', `/orgs/c/members/${agent.memberId}`, { headers: manager.headers })).status).toBe(200);
+
+    // A MANAGER reads the audit log; an AGENT may not.
+    const log = await call(server, 'GET', '/orgs/c/audit-log?type=member.*', { headers: manager.headers });
+    expect(log.status, log.text).toBe(200);
+    expect(log.body.map((e: { type: string; actor: { type: string; id: string; name: string } }) => [e.type, e.actor])).toEqual([
+      ['member.deleted', { type: 'member', id: manager.userId, name: 'A MANAGER' }],
+      ['member.updated', { type: 'member', id: manager.userId, name: 'A MANAGER' }],
+      // Joining is the new member's own doing.
+      ['member.created', { type: 'member', id: agent.userId, name: 'A AGENT' }],
+      ['member.created', { type: 'member', id: manager.userId, name: 'A MANAGER' }],
+    ]);
+    expect(log.body[1].data).toEqual({ member_id: agent.memberId, user_id: agent.userId, changed: ['status'] });
+    const invites = await call(server, 'GET', '/orgs/c/audit-log?type=invite.*', { headers: manager.headers });
+    expect(invites.body.map((e: { data: { role: string } }) => e.data.role)).toEqual(['AGENT', 'MANAGER']);
+    const other = await signedInMember(server, t, 'AGENT');
+    const refused = await call(server, 'GET', '/orgs/c/audit-log', { headers: other.headers });
+    expect(refused.status).toBe(403);
   });
 
   it('refuses a type that is not one, naming the field', async () => {

@@ -66,13 +66,15 @@ describe('authentication and org reach', () => {
     expect(res.body.message).toMatch(/^expires_at: /);
   });
 
-  it('tells a runtime-scoped key that admin endpoints are not available to it', async () => {
+  it('refuses a runtime-scoped key on admin endpoints with 403 naming the missing permission', async () => {
     const t = await seedOrg(server);
     const rt = await client(server, t.key).post('/orgs/c/api-keys', { name: 'rt', scope: 'runtime' });
     expect(rt.body.scope).toBe('runtime');
     const res = await client(server, rt.body.key).get('/orgs/c/assistants');
-    expect(res.status).toBe(401);
-    expect(res.body.message).toMatch(/not available to this api key/);
+    expect(res.status).toBe(403);
+    expect(res.body.message).toBe(
+      'this endpoint needs the "assistants:read" permission; this api key does not have it: its scope is "runtime", which allows only the runtime API',
+    );
   });
 
   it('resolves c to the key\'s own org', async () => {

@@ -7,6 +7,7 @@ import {
   type Case,
   changed,
   fill,
+  isManagement,
   idFields,
   judge,
   labelOf,
@@ -20,6 +21,7 @@ import { nonexistentLike } from './fuzz/world.ts';
 import { startWithRoutes } from './fuzz/http.ts';
 import { NAMED_KINDS, PARAM_KINDS, type Kind, World } from './fuzz/world.ts';
 import { call, client, ENGINE } from './harness.ts';
+import { permissionOf } from '../src/http/define-route.ts';
 
 /**
  * The cross-tenant matrix, generated from the route table: every authenticated route that takes an id is
@@ -102,7 +104,7 @@ async function casesFor(def: (typeof routes)[number]): Promise<Case[]> {
   const seen = new Set<string>();
   for (const attacker of ATTACKERS) {
     // A's own runtime key may use the runtime API on A's records: that is access, not a breach.
-    if (attacker.sameOrg && def.auth === 'runtime') continue;
+    if (attacker.sameOrg && permissionOf(def) === 'runtime:invoke') continue;
     const path = fill(def, attacker.org, ids);
     if (seen.has(`${attacker.key} ${path}`)) continue; // routes without {org_id} look the same under both org modes
     seen.add(`${attacker.key} ${path}`);
@@ -128,7 +130,7 @@ describe(`cross-tenant matrix from the route table (${ENGINE})`, () => {
   });
 
   it("reads A's records with A's own key (the ids are real, so the refusals below mean something)", async () => {
-    for (const def of secured.filter((r) => r.method === 'GET' && r.auth === 'admin')) {
+    for (const def of secured.filter((r) => r.method === 'GET' && isManagement(r))) {
       const res = await call(server, 'GET', fill(def, 'c', await victimIds(def, A)), { key: A.tenant.key });
       expect(res.status, `${labelOf(def)}: ${res.text.slice(0, 300)}`).toBe(200);
     }
@@ -136,7 +138,7 @@ describe(`cross-tenant matrix from the route table (${ENGINE})`, () => {
 
   it("flags A's own admin key on A's records (the judge can fail)", async () => {
     const self: Attacker = { name: "A's own admin key", key: A.tenant.key, org: 'c', scope: 'admin' };
-    const reads = secured.filter((r) => r.method === 'GET' && r.auth === 'admin' && paramsOf(r).some((p) => p !== 'org_id'));
+    const reads = secured.filter((r) => r.method === 'GET' && isManagement(r) && paramsOf(r).some((p) => p !== 'org_id'));
     expect(reads.length).toBeGreaterThan(5);
     for (const def of reads) {
       const ids = await victimIds(def, A);

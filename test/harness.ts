@@ -168,3 +168,43 @@ export async function settled(server: { url: string }, key: string, id: string, 
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+export interface SignedIn {
+  userId: string;
+  memberId: string;
+  email: string;
+  password: string;
+  /** `parley_session=...`, for the Cookie header. */
+  cookie: string;
+  csrf: string;
+  /** Headers for a cookie-authenticated call (CSRF included). */
+  headers: Record<string, string>;
+}
+
+/** A new user with `role` in the tenant's org, invited with its admin key, signed in through the invite. */
+export async function signedInMember(server: { url: string }, tenant: Tenant, role: string, org = 'c'): Promise<SignedIn> {
+  const email = `user-${randomBytes(5).toString('hex')}@example.com`;
+  const password = 'correct horse battery staple';
+  const invite = await call(server, 'POST', `/orgs/${org}/invites`, { key: tenant.key, json: { email, role } });
+  if (invite.status !== 200) throw new Error(`invite: ${invite.status} ${invite.text}`);
+  const res = await call(server, 'POST', '/auth/accept-invite', { json: { token: invite.body.token, name: `A ${role}`, password } });
+  if (res.status !== 200) throw new Error(`accept-invite: ${res.status} ${res.text}`);
+  const cookie = sessionCookieOf(res.headers);
+  const membership = res.body.user.memberships.find((m: { org_id: string }) => m.org_id === invite.body.org_id);
+  return {
+    userId: res.body.user.id,
+    memberId: membership.member_id,
+    email,
+    password,
+    cookie,
+    csrf: res.body.csrf_token,
+    headers: { cookie, 'x-csrf-token': res.body.csrf_token },
+  };
+}
+
+/** `parley_session=<token>` from a response's Set-Cookie headers. */
+export function sessionCookieOf(headers: Headers): string {
+  const set = headers.getSetCookie().find((c) => c.startsWith('parley_session='));
+  if (!set) throw new Error(`no session cookie in ${JSON.stringify(headers.getSetCookie())}`);
+  return set.split(';')[0]!;
+}

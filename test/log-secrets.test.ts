@@ -69,7 +69,7 @@ describe('logs never hold secrets', () => {
     await send('server 5xx', 'GET', `/orgs/c/assistants?api_key=${t.key}&access_token=${spare.body.key}`, { key: t.key });
 
     expect(statuses).toMatchObject({
-      header: 200, 'query api_key': 401, 'query api_key + header': 200, 'bad scheme': 401, 'no scheme': 401, 'runtime on admin': 401,
+      header: 200, 'query api_key': 401, 'query api_key + header': 200, 'bad scheme': 401, 'no scheme': 401, 'runtime on admin': 403,
       revoked: 401, 'unknown route': 404, 'key as path': 404, 'invalid body': 400, 'bad JSON': 400, invoke: 200, 'server 5xx': 500,
     });
     expect(statuses['vendor 5xx']).toBeGreaterThanOrEqual(500);

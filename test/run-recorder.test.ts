@@ -35,7 +35,7 @@ describe('run recorder', () => {
   });
 
   function run(assistant: string, message: string, tokens: number) {
-    const ref = recorder.begin({ orgId, assistantId: assistant, apiKeyId: 'apk_x', history: [], message, model: 'builtin/extractive' });
+    const ref = recorder.begin({ orgId, assistantId: assistant, apiKeyId: 'apk_x', actor: { type: 'api_key', id: 'apk_x' }, history: [], message, model: 'builtin/extractive' });
     recorder.finish(
       ref,
       { text: `re: ${message}`, status: 'COMPLETED', usage: { prompt_tokens: tokens, completion_tokens: 0, total_tokens: tokens }, latencyMs: 1 },

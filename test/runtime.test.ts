@@ -217,7 +217,7 @@ describe('runtime API on the built-in model', () => {
     const rt = (await api.post('/orgs/c/api-keys', { scope: 'runtime' })).body.key;
     const only = (await api.post('/orgs/c/api-keys', { scope: 'runtime', assistant_id: second })).body.key;
     expect((await invoke({ message: 'hi' }, rt)).status).toBe(200);
-    expect((await client(server, rt).get('/orgs/c/assistants')).status).toBe(401);
+    expect((await client(server, rt).get('/orgs/c/assistants')).status).toBe(403);
     expect((await invoke({ message: 'hi' }, only, second)).status).toBe(200);
     const denied = await invoke({ message: 'hi' }, only, agentId);
     expect(denied.status).toBe(404);

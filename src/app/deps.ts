@@ -5,6 +5,7 @@ import { createApiKeysService, type ApiKeysService } from '../features/api-keys/
 import { createAuditService, type AuditService } from '../features/audit/index.ts';
 import { createAssistantsService, type AssistantsService } from '../features/assistants/index.ts';
 import { createOrgsService, type OrgsService } from '../features/orgs/index.ts';
+import { createAuthService, createMembersService, type AuthService, type MembersService } from '../features/members/index.ts';
 import { createSetupService, type SetupService } from '../features/setup/index.ts';
 import { createChatsService, createRunRecorder, type ChatsService, type RunRecorder } from '../features/chats/index.ts';
 import { createUsageMeter, createUsageService, type UsageEntry, type UsageService } from '../features/usage/index.ts';
@@ -52,6 +53,8 @@ export interface Deps {
   authenticator: Authenticator;
   orgs: OrgsService;
   apiKeys: ApiKeysService;
+  auth: AuthService;
+  members: MembersService;
   assistants: AssistantsService;
   setup: SetupService;
   chats: ChatsService;
@@ -110,7 +113,16 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     onFlushError: (err) => logger.warn({ err }, 'could not write api key last_used_at; will retry'),
     cacheTtlMs,
   });
-  const setup = createSetupService({ orgs, apiKeys, withLock: (fn) => database.withAdvisoryLock(0x70626f74, fn) });
+  const auth = createAuthService({
+    db,
+    events,
+    limiter: rateLimiter,
+    sessionTtlMs: config.members.sessionTtlMs,
+    signInLimits: { perEmail: config.members.signInLimitPerEmail, perIp: config.members.signInLimitPerIp, windowMs: 15 * 60_000 },
+    isWithin: (ancestor, orgId) => orgs.resolveReach(ancestor, orgId).then(() => true, () => false),
+  });
+  const members = createMembersService({ db, events, auth, inviteTtlMs: config.members.inviteTtlMs, publicUrl: config.publicUrl });
+  const setup = createSetupService({ orgs, apiKeys, auth, withLock: (fn) => database.withAdvisoryLock(0x70626f74, fn) });
   const egressPolicy = createEgressPolicy(config.egressAllow);
   const guarded = createEgressDispatcher(egressPolicy);
   const egressFetch = createEgressFetch(guarded);
@@ -199,7 +211,9 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   });
   const authenticator: Authenticator = {
     authenticate: (secret) => apiKeys.authenticate(secret),
+    authenticateSession: (token) => auth.authenticateSession(token),
     resolveOrg: (principal, orgParam) => orgs.resolveReach(principal.orgId, orgParam),
+    memberAccess: (principal, orgParam) => auth.memberAccess(principal, orgParam),
   };
 
   return {
@@ -213,6 +227,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     authenticator,
     orgs,
     apiKeys,
+    auth,
+    members,
     assistants,
     setup,
     chats,

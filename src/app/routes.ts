@@ -3,6 +3,7 @@ import { auditRoutes } from '../features/audit/index.ts';
 import { assistantsRoutes } from '../features/assistants/index.ts';
 import { docsRoutes, type DocPage } from '../features/docs/index.ts';
 import { healthRoutes } from '../features/health/index.ts';
+import { authRoutes, membersRoutes } from '../features/members/index.ts';
 import { knowledgeRoutes } from '../features/knowledge/index.ts';
 import { orgsRoutes } from '../features/orgs/index.ts';
 import { chatsRoutes } from '../features/chats/index.ts';
@@ -18,6 +19,8 @@ export function routeTable(deps: Deps, docs: { pages: DocPage[]; openapi: () => 
     ...healthRoutes({ ping: () => deps.database.ping() }),
     ...orgsRoutes(deps.orgs),
     ...apiKeysRoutes(deps.apiKeys),
+    ...authRoutes(deps.auth, deps.members),
+    ...membersRoutes(deps.members),
     ...assistantsRoutes(deps.assistants, { createLimitPerHour: deps.config.assistantCreateLimitPerHour }),
     ...runtimeRoutes(deps.runtime, { timeoutMs: deps.config.llm.timeoutMs }),
     ...chatsRoutes(deps.chats),

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SYSTEM_ACTOR } from '../events/actor.ts';
 import { actorOf } from '../http/principal.ts';
 import { readFileSync } from 'node:fs';
+import fastifyCookie from '@fastify/cookie';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
@@ -38,6 +39,17 @@ function errorStatuses(def: RouteDef): number[] {
   return [...s].sort();
 }
 
+/** The operation's description, with what it requires of the caller (the role table is in /guides/members). */
+function describeAuth(def: RouteDef): string | undefined {
+  const needs =
+    typeof def.auth === 'object'
+      ? `Requires the \`${def.auth.permission}\` permission.`
+      : def.auth === 'session'
+        ? 'Requires a signed-in user (session cookie); API keys are refused.'
+        : undefined;
+  return needs ? [def.description, needs].filter(Boolean).join('\n\n') : def.description;
+}
+
 function responseSchemas(def: RouteDef): Record<string, unknown> {
   const out: Record<string, unknown> = { ...def.responses };
   for (const status of errorStatuses(def)) {
@@ -72,6 +84,7 @@ export async function buildServer(deps: Deps): Promise<{ app: FastifyInstance; r
   registerErrorHandlers(app, { bodyLimit: config.bodyLimitBytes, allowedMethods });
   // Only JSON (and multipart on upload routes) is read: any other body is a 415, not a string to validate.
   app.removeContentTypeParser('text/plain');
+  await app.register(fastifyCookie);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -105,9 +118,9 @@ export async function buildServer(deps: Deps): Promise<{ app: FastifyInstance; r
       schema: {
         operationId: def.operationId,
         summary: def.summary,
-        description: def.description,
+        description: describeAuth(def),
         tags: def.tags,
-        security: def.auth === 'public' ? [] : [{ bearerAuth: [] }],
+        security: def.auth === 'public' ? [] : [{ bearerAuth: [] }, { sessionCookie: [] }],
         ...(def.params && { params: def.params }),
         ...(def.query && { querystring: def.query }),
         ...(def.body && { body: def.body }),

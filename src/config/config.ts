@@ -50,6 +50,12 @@ const EnvSchema = z.object({
     })
     .optional(),
   PARLEY_PUBLIC_URL: z.url().optional(),
+  PARLEY_BOOTSTRAP_EMAIL: z.email().optional(),
+  PARLEY_BOOTSTRAP_PASSWORD: secret.refine((s) => s.reveal().length >= 8, { message: 'must be at least 8 characters' }).optional(),
+  PARLEY_SESSION_TTL_SECONDS: positiveInt.default(14 * 24 * 3600),
+  PARLEY_SIGN_IN_LIMIT_PER_EMAIL: positiveInt.default(10),
+  PARLEY_SIGN_IN_LIMIT_PER_IP: positiveInt.default(50),
+  PARLEY_INVITE_TTL_HOURS: positiveInt.default(7 * 24),
   PARLEY_SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
   PARLEY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(10_000),
   PARLEY_EVENTS_POLL_MS: positiveInt.default(1_000),
@@ -98,6 +104,16 @@ export interface Config {
   trustProxy: TrustProxy;
   allowHttp: boolean;
   bootstrapKey?: Secret;
+  /** First start: this ADMIN user in the default org (both set, or neither). */
+  bootstrapUser?: { email: string; password: Secret };
+  members: {
+    /** A session ends this long after its last use. */
+    sessionTtlMs: number;
+    /** Sign-in attempts per 15 minutes, per email and per client IP. */
+    signInLimitPerEmail: number;
+    signInLimitPerIp: number;
+    inviteTtlMs: number;
+  };
   publicUrl?: string;
   shutdownTimeoutMs: number;
   /** PostgreSQL mode: how often this instance renews its heartbeat; silent for 3 of these, it counts as dead. */
@@ -164,6 +180,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!!env.PARLEY_TLS_CERT !== !!env.PARLEY_TLS_KEY) {
     problems.push('PARLEY_TLS_CERT and PARLEY_TLS_KEY must be set together');
   }
+  if (!!env.PARLEY_BOOTSTRAP_EMAIL !== !!env.PARLEY_BOOTSTRAP_PASSWORD) {
+    problems.push('PARLEY_BOOTSTRAP_EMAIL and PARLEY_BOOTSTRAP_PASSWORD must be set together');
+  }
   if (env.DATABASE_URL && !/^postgres(ql)?:\/\//.test(env.DATABASE_URL)) {
     problems.push('DATABASE_URL: must start with postgres:// or postgresql://');
   }
@@ -183,6 +202,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: parseTrustProxy(e.PARLEY_TRUST_PROXY),
     allowHttp: e.PARLEY_ALLOW_HTTP,
     bootstrapKey: e.PARLEY_BOOTSTRAP_KEY,
+    bootstrapUser:
+      e.PARLEY_BOOTSTRAP_EMAIL && e.PARLEY_BOOTSTRAP_PASSWORD
+        ? { email: e.PARLEY_BOOTSTRAP_EMAIL.toLowerCase(), password: e.PARLEY_BOOTSTRAP_PASSWORD }
+        : undefined,
+    members: {
+      sessionTtlMs: e.PARLEY_SESSION_TTL_SECONDS * 1000,
+      signInLimitPerEmail: e.PARLEY_SIGN_IN_LIMIT_PER_EMAIL,
+      signInLimitPerIp: e.PARLEY_SIGN_IN_LIMIT_PER_IP,
+      inviteTtlMs: e.PARLEY_INVITE_TTL_HOURS * 3600 * 1000,
+    },
     publicUrl: e.PARLEY_PUBLIC_URL,
     shutdownTimeoutMs: e.PARLEY_SHUTDOWN_TIMEOUT_MS,
     instanceHeartbeatMs: e.PARLEY_INSTANCE_HEARTBEAT_MS,

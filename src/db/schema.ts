@@ -315,6 +315,78 @@ export const knowledgeChunks = pgTable(
   ],
 );
 
+export type Role = 'ADMIN' | 'DEVELOPER' | 'MANAGER' | 'AGENT';
+
+export const users = pgTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    // Stored lower-cased; the index on lower(email) also refuses case variants written by other means.
+    email: text('email').notNull(),
+    name: text('name').notNull(),
+    // scrypt, self-describing (see features/members/password.ts).
+    passwordHash: text('password_hash').notNull(),
+    defaultOrgId: text('default_org_id').references(() => orgs.id, { onDelete: 'set null' }),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('users_email_idx').on(sql`lower(${t.email})`)],
+);
+
+export const members = pgTable(
+  'members',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role').$type<Role>().notNull(),
+    status: text('status').$type<'ACTIVE' | 'AWAY'>().notNull().default('ACTIVE'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('members_org_user_idx').on(t.orgId, t.userId), index('members_user_idx').on(t.userId)],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    // SHA-256 (hex) of the cookie's token; the token itself is never stored. The CSRF token is derived from it.
+    tokenHash: text('token_hash').notNull(),
+    userAgent: text('user_agent'),
+    ip: text('ip'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    lastSeenAt: ts('last_seen_at').notNull().defaultNow(),
+    expiresAt: ts('expires_at').notNull(),
+  },
+  (t) => [uniqueIndex('sessions_token_idx').on(t.tokenHash), index('sessions_user_idx').on(t.userId, t.createdAt)],
+);
+
+export const invites = pgTable(
+  'invites',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    role: text('role').$type<Role>().notNull(),
+    // SHA-256 (hex) of the invite token; single use (accepted_at), expiring.
+    tokenHash: text('token_hash').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    acceptedAt: ts('accepted_at'),
+    // Who invited: a member's user id or an API key id (no foreign key: either may be deleted later).
+    createdBy: text('created_by'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('invites_token_idx').on(t.tokenHash), index('invites_org_idx').on(t.orgId, t.createdAt)],
+);
+
 export type OrgRow = typeof orgs.$inferSelect;
 export type ChatRow = typeof chats.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
@@ -325,6 +397,10 @@ export type ApiKeyRow = typeof apiKeys.$inferSelect;
 export type JobRow = typeof jobs.$inferSelect;
 export type ContentRow = typeof knowledgeContents.$inferSelect;
 export type ChunkRow = typeof knowledgeChunks.$inferSelect;
+export type UserRow = typeof users.$inferSelect;
+export type MemberRow = typeof members.$inferSelect;
+export type SessionRow = typeof sessions.$inferSelect;
+export type InviteRow = typeof invites.$inferSelect;
 
 /**
  * The event log (transactional outbox): one row per change, written in the transaction (or the

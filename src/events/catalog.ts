@@ -20,6 +20,17 @@ export const EVENT_CATALOG = {
     data: z.object({ key_id: id, name: z.string(), scope: z.enum(['admin', 'runtime']), assistant_id: id.nullable() }),
   },
   'api_key.revoked': { summary: 'An API key was revoked', data: z.object({ key_id: id, name: z.string() }) },
+  'member.created': {
+    summary: 'Someone joined the organization (an invite accepted, or a user created by the operator)',
+    data: z.object({ member_id: id, user_id: id, role: z.enum(['ADMIN', 'DEVELOPER', 'MANAGER', 'AGENT']) }),
+  },
+  'member.updated': { summary: "A member's role or status changed", data: z.object({ member_id: id, user_id: id, changed }) },
+  'member.deleted': { summary: 'A member was removed from the organization', data: z.object({ member_id: id, user_id: id }) },
+  'invite.created': {
+    summary: 'Someone was invited to join',
+    data: z.object({ invite_id: id, email: z.string(), role: z.enum(['ADMIN', 'DEVELOPER', 'MANAGER', 'AGENT']) }),
+  },
+  'invite.deleted': { summary: 'An invite was revoked', data: z.object({ invite_id: id, email: z.string() }) },
   'assistant.created': { summary: 'An assistant was created', data: z.object({ assistant_id: id, name: z.string() }) },
   'assistant.updated': { summary: 'An assistant was updated', data: z.object({ assistant_id: id, changed }) },
   'assistant.deleted': { summary: 'An assistant was deleted (with the knowledge only it used)', data: z.object({ assistant_id: id }) },

@@ -5,7 +5,7 @@ export const OrgIdParam = z
   .string()
   .min(1)
   .max(64)
-  .meta({ description: 'An organization id, or `c` for the org the API key was issued for.', examples: ['c'] });
+  .meta({ description: 'An organization id, or `c` for the org the API key was issued for (a signed-in user\'s default org).', examples: ['c'] });
 
 /** A prefixed id in a path; the example shows callers which kind of id goes there. */
 export const idParam = (description: string, example: string) => z.string().min(1).max(64).meta({ description, examples: [example] });

@@ -1,15 +1,22 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Actor } from '../events/actor.ts';
+import type { Permission } from './permissions.ts';
 import type { Principal } from './principal.ts';
 
 /**
- * How a route authenticates:
- * - `public`: no key (health, docs).
- * - `admin`: an admin-scoped key; the management API.
- * - `runtime`: any valid key (admin or runtime); the runtime API.
+ * What a route requires of its caller:
+ * - `public`: nothing (health, docs, sign-in).
+ * - `authenticated`: any valid credential, an API key or a member session (`GET /user`).
+ * - `session`: a signed-in member; API keys are refused with 403 (the user's own sessions and profile).
+ * - `{ permission }`: a key whose scope, or a member whose role in the route's org, grants it
+ *   (see permissions.ts); otherwise 403 naming the permission.
  */
-export type AuthMode = 'public' | 'admin' | 'runtime';
+export type AuthRequirement = 'public' | 'authenticated' | 'session' | { permission: Permission };
+
+/** The permission a route needs, if it names one. */
+export const permissionOf = (def: { auth: AuthRequirement }): Permission | undefined =>
+  typeof def.auth === 'object' ? def.auth.permission : undefined;
 
 type Schema = z.ZodType;
 type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -18,7 +25,7 @@ export interface RouteContext<P, Q, B> {
   params: P;
   query: Q;
   body: B;
-  /** The authenticated key; present on every non-public route. */
+  /** The authenticated key or member; present on every non-public route. */
   principal: Principal;
   /** Who the event log records for changes this request makes. */
   actor: Actor;
@@ -39,7 +46,7 @@ export interface RouteDef<
   summary: string;
   description?: string;
   tags: string[];
-  auth: AuthMode;
+  auth: AuthRequirement;
   params?: P;
   query?: Q;
   body?: B;

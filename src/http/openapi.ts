@@ -16,6 +16,8 @@ const RATE_LIMIT_HEADERS = {
 export const TAGS = [
   { name: 'Organizations', description: 'Your organization and its sub-organizations.' },
   { name: 'API keys', description: 'Keys that authenticate calls to this API.' },
+  { name: 'Members', description: 'The people of an organization, their roles, and invitations.' },
+  { name: 'Sign-in', description: 'Sign-in, sessions and the signed-in user.' },
   { name: 'Assistants', description: 'AI assistants and their configuration.' },
   { name: 'Runtime', description: 'Invoke assistants, with or without streaming.' },
   { name: 'Knowledge', description: 'What assistants know: texts, files and websites, and search over them.' },
@@ -82,7 +84,7 @@ export async function registerOpenApi(
         version: opts.version,
         description:
           'Management API (`/orgs/{org_id}/...`) and runtime API (`/api/agents/{agentId}/invoke`) of a Parley instance. ' +
-          'Authenticate with `Authorization: Bearer <api key>`. Guides: `/guides`, index for agents: `/llms.txt`.',
+          'Authenticate with `Authorization: Bearer <api key>`, or as a signed-in user with the session cookie. Guides: `/guides`, index for agents: `/llms.txt`.',
         contact: contactOf(opts.serverUrl),
         license: { name: 'MIT', identifier: 'MIT' },
       },
@@ -91,9 +93,15 @@ export async function registerOpenApi(
       components: {
         securitySchemes: {
           bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key: `apk_` followed by 43 characters.' },
+          sessionCookie: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'parley_session',
+            description: 'A signed-in user\'s session (`POST /auth/sign-in`). Unsafe methods also need the `x-csrf-token` header.',
+          },
         },
       },
-      security: [{ bearerAuth: [] }],
+      security: [{ bearerAuth: [] }, { sessionCookie: [] }],
     },
     transform: jsonSchemaTransform,
     transformObject: (input) => decorate(jsonSchemaTransformObject(input) as OpenApiDoc, { paginated, limited, multipart }) as never,

@@ -12,9 +12,9 @@ const SECRET_WORDS = new Set([
   'pwd', 'authorization', 'auth', 'hash', 'userhash', 'signature', 'sig', 'session', 'credential', 'credentials', 'jwt',
 ]);
 
-/** Parley's own secrets by their prefix; 16+ characters so the visible key prefix (`apk_` + 8) stays readable. */
-const SECRET_TOKEN = /\b(?:apk(?:_|%5f)[A-Za-z0-9_-]{16,}|whsec(?:_|%5f)[A-Za-z0-9+/=]{16,})/gi;
-const LOOKS_SECRET = /(?:apk|whsec)(?:_|%5f)/i;
+/** Parley's own secrets by their prefix (keys, session cookies, invite tokens, webhook secrets); 16+ characters so the visible key prefix (`apk_` + 8) stays readable. */
+const SECRET_TOKEN = /\b(?:(?:apk|pss|pit)(?:_|%5f)[A-Za-z0-9_-]{16,}|whsec(?:_|%5f)[A-Za-z0-9+/=]{16,})/gi;
+const LOOKS_SECRET = /(?:apk|pss|pit|whsec)(?:_|%5f)/i;
 
 /** A `name=value` pair inside a query string, wherever it appears in a text. */
 const QUERY_PAIR = /([?&])([^=&\s#?"'<>]+)=([^&\s#"'<>]*)/g;

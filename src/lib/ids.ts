@@ -42,6 +42,10 @@ export const ID_PREFIXES = {
   knowledge: 'kn',
   webhook: 'whk',
   event: 'evt',
+  user: 'usr',
+  member: 'mem',
+  session: 'ses',
+  invite: 'inv',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

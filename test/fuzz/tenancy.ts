@@ -1,4 +1,4 @@
-import type { RouteDef } from '../../src/http/define-route.ts';
+import { permissionOf, type RouteDef } from '../../src/http/define-route.ts';
 import { call, type TestServer } from '../harness.ts';
 import { deref, type Json } from './doc.ts';
 import { encodeSegment, send, type RawResponse } from './http.ts';
@@ -46,6 +46,12 @@ export function idFields(doc: Json, def: RouteDef): { body: string[]; query: str
   };
 }
 
+/** A management route: one that needs a permission other than the runtime API's (what an admin key may call). */
+export const isManagement = (def: RouteDef): boolean => {
+  const p = permissionOf(def);
+  return p !== undefined && p !== 'runtime:invoke';
+};
+
 export const unknownParams = (routes: RouteDef[]): string[] =>
   [...new Set(routes.filter((r) => r.auth !== 'public').flatMap((r) => paramsOf(r).filter((p) => !PARAM_KINDS[p]).map((p) => `${p} (${labelOf(r)})`)))];
 
@@ -90,9 +96,9 @@ const answerOf = (r: RawResponse) => `${r.status} ${JSON.stringify(messageOf(r))
 /** What is wrong with an attack's answer, compared with the answer for records that do not exist. */
 export function judge(c: Case, attack: RawResponse, baseline: RawResponse | undefined): string[] {
   const problems: string[] = [];
-  if (c.attacker.scope === 'runtime' && c.route.auth === 'admin') {
+  if (c.attacker.scope === 'runtime' && isManagement(c.route)) {
     // The contract: a runtime key on the management API is refused for its scope, before any record is looked at.
-    if (attack.status !== 401 || !/scope is "runtime"/.test(String(messageOf(attack)))) problems.push('expected 401 with the scope message');
+    if (attack.status !== 403 || !/scope is "runtime"/.test(String(messageOf(attack)))) problems.push('expected 403 with the scope message');
   }
   if (c.ownNamespace) return problems;
   if (!c.referenced && attack.status >= 200 && attack.status < 300) problems.push(`answered ${attack.status}: it reached the record`);
@@ -117,7 +123,7 @@ export async function snapshot(server: TestServer, routes: RouteDef[], world: Wo
   const reads = routes.filter(
     (def) =>
       def.method === 'GET' &&
-      def.auth === 'admin' &&
+      isManagement(def) &&
       paramsOf(def)
         .filter((p) => p !== 'org_id')
         .every((p) => PARAM_KINDS[p] && seeded.has(PARAM_KINDS[p]![0]!)),

@@ -1,7 +1,7 @@
-import { call, seedOrg, type Tenant, type TestServer } from '../harness.ts';
+import { call, seedOrg, signedInMember, type Tenant, type TestServer } from '../harness.ts';
 
 /** The kinds of record a path parameter can name. */
-export type Kind = 'org' | 'assistant' | 'chat' | 'content' | 'urlContent' | 'chunk' | 'key' | 'subOrg' | 'provider';
+export type Kind = 'org' | 'assistant' | 'chat' | 'content' | 'urlContent' | 'chunk' | 'key' | 'subOrg' | 'provider' | 'member' | 'invite' | 'session';
 
 /**
  * Path parameter name -> the kind of record it names. Both generated suites read this map; a route with a
@@ -18,6 +18,9 @@ export const PARAM_KINDS: Record<string, Kind[]> = {
   key_id: ['key'],
   sub_org_id: ['subOrg'],
   provider: ['provider'],
+  member_id: ['member'],
+  invite_id: ['invite'],
+  session_id: ['session'],
 };
 
 /** Parameters that name a record inside the org's namespace by a fixed name, not by a generated id. */
@@ -86,6 +89,15 @@ export class World {
       case 'provider':
         await this.post('/orgs/c/providers/openai', { api_key: 'sk-seeded-0000000000001234' }, kind, 'PUT');
         return 'openai';
+      case 'member':
+        // An AGENT: removing or changing it never meets the last-ADMIN rule.
+        return (await signedInMember(this.server, this.tenant, 'AGENT')).memberId;
+      case 'invite':
+        return (await this.post('/orgs/c/invites', { email: 'invitee@example.com', role: 'AGENT' }, kind)).id;
+      case 'session': {
+        const m = await signedInMember(this.server, this.tenant, 'AGENT');
+        return (await ok(call(this.server, 'GET', '/user/sessions', { headers: m.headers }), kind))[0].id;
+      }
     }
   }
 

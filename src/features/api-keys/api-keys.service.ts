@@ -3,7 +3,7 @@ import { type Actor, SYSTEM_ACTOR } from '../../events/actor.ts';
 import type { Emit, EventLog } from '../../events/event-log.ts';
 import type { CacheStore } from '../../infra/cache/cache.ts';
 import type { ApiKeyRow } from '../../db/schema.ts';
-import type { Principal } from '../../http/principal.ts';
+import type { ApiKeyPrincipal } from '../../http/principal.ts';
 import { badRequest, notFound } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Page, PageQuery } from '../../lib/pagination.ts';
@@ -127,7 +127,7 @@ export function createApiKeysService(deps: ApiKeysDeps) {
       return (await repo.listAllKeys(db, orgId)).map(toApi);
     },
 
-    async authenticate(secret: string): Promise<Principal | null> {
+    async authenticate(secret: string): Promise<ApiKeyPrincipal | null> {
       if (!looksLikeSecret(secret)) return null;
       const hash = hashSecret(secret);
       const row = await byHash.getOrLoad(hash, async () => {
@@ -138,7 +138,7 @@ export function createApiKeysService(deps: ApiKeysDeps) {
       const t = now();
       if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= t)) return null;
       lastUsed.record(row.id, t);
-      return { keyId: row.id, orgId: row.orgId, scope: row.scope, assistantId: row.assistantId };
+      return { kind: 'api_key', keyId: row.id, orgId: row.orgId, scope: row.scope, assistantId: row.assistantId };
     },
 
     /** Writes pending last-used times; called on shutdown. */

@@ -1,6 +1,6 @@
 import { and, count, desc, eq, gte, like, lt, not, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
-import { apiKeys, events, type EventRow } from '../../db/schema.ts';
+import { apiKeys, events, type EventRow, users } from '../../db/schema.ts';
 import { type PageQuery, pageOffset } from '../../lib/pagination.ts';
 
 export interface AuditFilter {
@@ -22,7 +22,7 @@ function conditions(orgId: string, f: AuditFilter): SQL {
   return and(...where)!;
 }
 
-/** Newest first (event ids sort by time), with the acting key's name. */
+/** Newest first (event ids sort by time), with the acting key's or member's name. */
 export async function listEntries(
   db: DbOrTx,
   orgId: string,
@@ -32,14 +32,15 @@ export async function listEntries(
   const where = conditions(orgId, f);
   const [rows, [total]] = await Promise.all([
     db
-      .select({ event: events, keyName: apiKeys.name })
+      .select({ event: events, keyName: apiKeys.name, userName: users.name })
       .from(events)
       .leftJoin(apiKeys, and(eq(events.actorType, 'api_key'), eq(apiKeys.id, events.actorId)))
+      .leftJoin(users, and(eq(events.actorType, 'member'), eq(users.id, events.actorId)))
       .where(where)
       .orderBy(desc(events.id))
       .limit(q.take)
       .offset(pageOffset(q)),
     db.select({ n: count() }).from(events).where(where),
   ]);
-  return [rows.map((r) => ({ ...r.event, actorName: r.keyName })), total?.n ?? 0];
+  return [rows.map((r) => ({ ...r.event, actorName: r.keyName ?? r.userName })), total?.n ?? 0];
 }

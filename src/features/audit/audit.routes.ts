@@ -15,7 +15,7 @@ export function auditRoutes(audit: AuditService): RouteDef[] {
         'Who changed what, newest first: every change recorded in the event log of the organization, with the API key or member that made it. ' +
         'Filter by actor, event type or family, and time range.',
       tags: ['Audit log'],
-      auth: 'admin',
+      auth: { permission: 'audit:read' },
       params: AuditParams,
       query: AuditQuerySchema,
       responses: { 200: z.array(AuditEntrySchema) },

@@ -4,8 +4,19 @@ import { defineRoute, type RouteDef } from '../../http/define-route.ts';
 import { sendPage } from '../../http/pagination.ts';
 import { ChatListQuerySchema, ChatParams, ChatSchema, MessageSchema, OrgChatsParams, UpdateChatBodySchema } from './chats.schemas.ts';
 import type { ChatsService } from './chats.service.ts';
+import { type Principal, reachesSubOrgs } from '../../http/principal.ts';
+import { notFound } from '../../lib/errors.ts';
 
 const tags = ['Chats'];
+
+/**
+ * The org a chat-by-id route starts its reach from. Keys and ADMIN members reach sub-orgs' chats; other
+ * members only their own org's, so for them a sub-org's chat answers 404 like a missing one.
+ */
+async function reachFrom(chats: ChatsService, principal: Principal, chatId: string): Promise<string> {
+  if (!reachesSubOrgs(principal) && (await chats.get(principal.orgId, chatId)).org_id !== principal.orgId) throw notFound('Chat');
+  return principal.orgId;
+}
 
 export function chatsRoutes(chats: ChatsService): RouteDef[] {
   return [
@@ -16,7 +27,7 @@ export function chatsRoutes(chats: ChatsService): RouteDef[] {
       summary: 'List chats',
       description: 'Conversations of the organization, most recently active first; filter by assistant.',
       tags,
-      auth: 'admin',
+      auth: { permission: 'chats:read' },
       params: OrgChatsParams,
       query: ChatListQuerySchema,
       responses: { 200: z.array(ChatSchema) },
@@ -30,10 +41,10 @@ export function chatsRoutes(chats: ChatsService): RouteDef[] {
       summary: 'Get a chat',
       description: 'A stored conversation of the key\'s org or one of its sub-orgs, without its messages (see `GET /chats/{chat_id}/messages`).',
       tags,
-      auth: 'admin',
+      auth: { permission: 'chats:read' },
       params: ChatParams,
       responses: { 200: ChatSchema },
-      handler: async ({ principal, params }) => chats.get(principal.orgId, params.chat_id),
+      handler: async ({ principal, params }) => chats.get(await reachFrom(chats, principal, params.chat_id), params.chat_id),
     }),
     defineRoute({
       method: 'PATCH',
@@ -42,11 +53,12 @@ export function chatsRoutes(chats: ChatsService): RouteDef[] {
       summary: 'Update a chat',
       description: 'Rename or pin a chat.',
       tags,
-      auth: 'admin',
+      auth: { permission: 'chats:write' },
       params: ChatParams,
       body: UpdateChatBodySchema,
       responses: { 200: ChatSchema },
-      handler: async ({ principal, params, body, actor }) => chats.update(principal.orgId, params.chat_id, body, actor),
+      handler: async ({ principal, params, body, actor }) =>
+        chats.update(await reachFrom(chats, principal, params.chat_id), params.chat_id, body, actor),
     }),
     defineRoute({
       method: 'DELETE',
@@ -55,11 +67,11 @@ export function chatsRoutes(chats: ChatsService): RouteDef[] {
       summary: 'Delete a chat',
       description: 'Deletes the chat and its messages. Usage records are kept.',
       tags,
-      auth: 'admin',
+      auth: { permission: 'chats:write' },
       params: ChatParams,
       responses: { 200: DeletedSchema },
       handler: async ({ principal, params, actor }) => {
-        await chats.remove(principal.orgId, params.chat_id, actor);
+        await chats.remove(await reachFrom(chats, principal, params.chat_id), params.chat_id, actor);
         return { id: params.chat_id, deleted: true as const };
       },
     }),
@@ -70,11 +82,11 @@ export function chatsRoutes(chats: ChatsService): RouteDef[] {
       summary: 'List the messages of a chat',
       description: 'Oldest first. An assistant reply being generated has status RUNNING.',
       tags,
-      auth: 'admin',
+      auth: { permission: 'chats:read' },
       params: ChatParams,
       query: PageQuerySchema,
       responses: { 200: z.array(MessageSchema) },
-      handler: async ({ principal, params, query, reply }) => sendPage(reply, await chats.messages(principal.orgId, params.chat_id, query)),
+      handler: async ({ principal, params, query, reply }) => sendPage(reply, await chats.messages(await reachFrom(chats, principal, params.chat_id), params.chat_id, query)),
     }),
   ];
 }

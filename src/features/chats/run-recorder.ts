@@ -18,7 +18,10 @@ export interface Turn {
 export interface RunStart {
   orgId: string;
   assistantId: string;
-  apiKeyId: string;
+  /** null when a signed-in member invoked. */
+  apiKeyId: string | null;
+  /** Who made the call, as the event log records it. */
+  actor: Actor;
   /** Continue this chat; a new chat (holding `history`) when absent. */
   chatId?: string;
   history: Turn[];
@@ -274,7 +277,7 @@ export function createRunRecorder<E>(deps: {
     begin(input: RunStart): RunRef {
       const ref: RunRef = {
         orgId: input.orgId,
-        actor: { type: 'api_key', id: input.apiKeyId },
+        actor: input.actor,
         chatId: input.chatId ?? newId('chat'),
         assistantMessageId: newId('message'),
         isNewChat: !input.chatId,

@@ -15,7 +15,7 @@ export function runtimeRoutes(runtime: RuntimeService, opts: { timeoutMs: number
       description:
         'Send a message (and optionally earlier turns) and receive the complete reply with token usage. Every call is stored as a chat.',
       tags,
-      auth: 'runtime',
+      auth: { permission: 'runtime:invoke' },
       params: AgentParams,
       body: InvokeBodySchema,
       responses: { 200: InvokeResponseSchema },
@@ -33,7 +33,7 @@ export function runtimeRoutes(runtime: RuntimeService, opts: { timeoutMs: number
       summary: 'Invoke an agent with a streamed reply',
       description: `Same request as invoke. Errors found before streaming are plain JSON with their status.\n\n${STREAM_DESCRIPTION}`,
       tags,
-      auth: 'runtime',
+      auth: { permission: 'runtime:invoke' },
       params: AgentParams,
       body: InvokeBodySchema,
       responses: {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../../config/config.ts';
 import type { RunStatus, TokenUsage } from '../../db/schema.ts';
-import type { Principal } from '../../http/principal.ts';
+import { actorOf, type Principal, reachesSubOrgs } from '../../http/principal.ts';
 import { AppError } from '../../lib/errors.ts';
 import { type ModelRegistry, type OrgCredential, parseModelRef, type ResolvedModel } from '../../llm/registry.ts';
 import { generate, stream, type StreamEvent as ModelStreamEvent, upstreamError, type ModelCall, type ModelUsage } from '../../llm/run-model.ts';
@@ -76,7 +76,7 @@ export function createRuntimeService(deps: RuntimeDeps) {
     deps.recorder.finish(run, { text, status, usage, latencyMs, error }, {
       orgId: p.orgId,
       assistantId: p.agentId,
-      apiKeyId: p.principal.keyId,
+      apiKeyId: p.principal.kind === 'api_key' ? p.principal.keyId : null,
       chatId: run.chatId,
       model: p.model.ref,
       promptTokens: usage.prompt_tokens,
@@ -91,7 +91,8 @@ export function createRuntimeService(deps: RuntimeDeps) {
     deps.recorder.begin({
       orgId: p.orgId,
       assistantId: p.agentId,
-      apiKeyId: p.principal.keyId,
+      apiKeyId: p.principal.kind === 'api_key' ? p.principal.keyId : null,
+      actor: actorOf(p.principal),
       chatId: p.chatId,
       history: p.history,
       message: p.message,
@@ -104,9 +105,13 @@ export function createRuntimeService(deps: RuntimeDeps) {
     /** Everything that can fail before generation: answered as plain JSON errors. */
     async prepare(principal: Principal, agentId: string, body: InvokeBody): Promise<Prepared> {
       const startedAt = Date.now();
-      if (principal.assistantId && principal.assistantId !== agentId) throw new AppError('not_found', AGENT_NOT_FOUND);
+      if (principal.kind === 'api_key' && principal.assistantId && principal.assistantId !== agentId) {
+        throw new AppError('not_found', AGENT_NOT_FOUND);
+      }
       const assistant = await deps.assistants.findAnywhere(agentId);
       if (!assistant) throw new AppError('not_found', AGENT_NOT_FOUND);
+      // Members reach sub-orgs' assistants only as ADMINs of their org (as a parent org's key does).
+      if (!reachesSubOrgs(principal) && assistant.orgId !== principal.orgId) throw new AppError('not_found', AGENT_NOT_FOUND);
       await deps.orgs.resolveReach(principal.orgId, assistant.orgId).catch(() => {
         throw new AppError('not_found', AGENT_NOT_FOUND);
       });

@@ -11,7 +11,7 @@ export function usageRoutes(usage: UsageService): RouteDef[] {
       summary: 'Token usage',
       description: 'Runtime calls and tokens over a time range, grouped by day, assistant or model, with the monthly budget state.',
       tags: ['Usage'],
-      auth: 'admin',
+      auth: { permission: 'usage:read' },
       params: UsageParams,
       query: UsageQuerySchema,
       responses: { 200: UsageSummarySchema },

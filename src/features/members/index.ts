@@ -1,0 +1,5 @@
+export { createAuthService, type AuthService } from './auth.service.ts';
+export { createMembersService, type MembersService } from './members.service.ts';
+export { authRoutes } from './auth.routes.ts';
+export { membersRoutes } from './members.routes.ts';
+export type { User } from './auth.schemas.ts';

@@ -1,0 +1,178 @@
+import type { Db } from '../../db/client.ts';
+import { type Actor, SYSTEM_ACTOR } from '../../events/actor.ts';
+import type { EventLog } from '../../events/event-log.ts';
+import type { InviteRow } from '../../db/schema.ts';
+import { canGrant, type Permission, type Role } from '../../http/permissions.ts';
+import { AppError, notFound } from '../../lib/errors.ts';
+import { newId } from '../../lib/ids.ts';
+import type { Page, PageQuery } from '../../lib/pagination.ts';
+import type { AuthService, ClientMeta, StartedSession } from './auth.service.ts';
+import * as repo from './members.repo.ts';
+import type { CreatedInvite, CreateInviteInput, Invite, Member, UpdateMemberInput } from './members.schemas.ts';
+import { hashPassword, verifyPassword } from './password.ts';
+import { hashToken, looksLikeInviteToken, newInviteToken } from './secret-token.ts';
+
+export const INVITE_NOT_FOUND = 'invite not found: the token is wrong, already used, revoked or expired';
+const LAST_ADMIN = 'an organization keeps at least one ADMIN: make another member ADMIN first';
+
+/** Who acts, with what they may grant: a member's role permissions, or an API key's scope permissions. */
+export interface Grantor {
+  id: string;
+  permissions: readonly Permission[];
+}
+
+export interface MembersDeps {
+  db: Db;
+  events: EventLog;
+  auth: AuthService;
+  inviteTtlMs: number;
+  /** Prefixes invite links when set (PARLEY_PUBLIC_URL); otherwise they are relative. */
+  publicUrl?: string;
+  now?: () => Date;
+}
+
+export type MembersService = ReturnType<typeof createMembersService>;
+
+export function createMembersService(deps: MembersDeps) {
+  const { db, events } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  const memberView = (m: repo.MemberWithUser): Member => ({
+    id: m.id,
+    org_id: m.orgId,
+    user_id: m.userId,
+    email: m.email,
+    name: m.name,
+    role: m.role,
+    status: m.status,
+    created_at: m.createdAt.toISOString(),
+  });
+
+  const inviteView = (i: InviteRow): Invite => ({
+    id: i.id,
+    org_id: i.orgId,
+    email: i.email,
+    role: i.role,
+    expires_at: i.expiresAt.toISOString(),
+    created_at: i.createdAt.toISOString(),
+  });
+
+  function mayGrant(by: Grantor, role: Role): void {
+    if (!canGrant(by.permissions, role)) {
+      throw new AppError('forbidden', `you cannot grant or change the role ${role}: it has permissions you do not have`);
+    }
+  }
+
+  async function memberOf(orgId: string, memberId: string): Promise<repo.MemberWithUser> {
+    const m = await repo.findMember(db, orgId, memberId);
+    if (!m) throw notFound('Member');
+    return m;
+  }
+
+  return {
+    async list(orgId: string, q: PageQuery): Promise<Page<Member>> {
+      const [rows, count] = await repo.listMembers(db, orgId, q);
+      return { items: rows.map(memberView), count, ...q };
+    },
+
+    async update(orgId: string, memberId: string, input: UpdateMemberInput, by: Grantor, actor: Actor = SYSTEM_ACTOR): Promise<Member> {
+      await events.transaction(actor, async (tx, emit) => {
+        const m = await repo.findMember(tx, orgId, memberId);
+        if (!m) throw notFound('Member');
+        if (input.role !== undefined && input.role !== m.role) {
+          mayGrant(by, m.role);
+          mayGrant(by, input.role);
+          if (m.role === 'ADMIN' && (await repo.lockAdmins(tx, orgId)) <= 1) throw new AppError('conflict', LAST_ADMIN);
+        }
+        await repo.updateMember(tx, orgId, memberId, {
+          ...(input.role !== undefined && { role: input.role }),
+          ...(input.status !== undefined && { status: input.status }),
+        });
+        const changed = Object.keys(input).filter((k) => input[k as keyof UpdateMemberInput] !== undefined);
+        emit({ type: 'member.updated', orgId, subjectId: memberId, data: { member_id: memberId, user_id: m.userId, changed } });
+      });
+      return memberView(await memberOf(orgId, memberId));
+    },
+
+    async remove(orgId: string, memberId: string, by: Grantor, actor: Actor = SYSTEM_ACTOR): Promise<Member> {
+      return events.transaction(actor, async (tx, emit) => {
+        const m = await repo.findMember(tx, orgId, memberId);
+        if (!m) throw notFound('Member');
+        mayGrant(by, m.role);
+        if (m.role === 'ADMIN' && (await repo.lockAdmins(tx, orgId)) <= 1) throw new AppError('conflict', LAST_ADMIN);
+        await repo.deleteMember(tx, orgId, memberId);
+        emit({ type: 'member.deleted', orgId, subjectId: memberId, data: { member_id: memberId, user_id: m.userId } });
+        return memberView(m);
+      });
+    },
+
+    async createInvite(orgId: string, input: CreateInviteInput, by: Grantor, actor: Actor = SYSTEM_ACTOR): Promise<CreatedInvite> {
+      mayGrant(by, input.role);
+      const token = newInviteToken();
+      const row = await events.transaction(actor, async (tx, emit) => {
+        const row = await repo.insertInvite(tx, orgId, {
+          id: newId('invite'),
+          email: input.email.toLowerCase(),
+          role: input.role,
+          tokenHash: hashToken(token),
+          expiresAt: new Date(now().getTime() + deps.inviteTtlMs),
+          createdBy: by.id,
+        });
+        emit({ type: 'invite.created', orgId, subjectId: row.id, data: { invite_id: row.id, email: row.email, role: row.role } });
+        return row;
+      });
+      const path = `/auth/accept-invite?token=${token}`;
+      return { ...inviteView(row), url: deps.publicUrl ? new URL(path, deps.publicUrl).href : path, token };
+    },
+
+    async listInvites(orgId: string, q: PageQuery): Promise<Page<Invite>> {
+      const [rows, count] = await repo.listInvites(db, orgId, q);
+      return { items: rows.map(inviteView), count, ...q };
+    },
+
+    async revokeInvite(orgId: string, inviteId: string, actor: Actor = SYSTEM_ACTOR): Promise<Invite> {
+      return events.transaction(actor, async (tx, emit) => {
+        const row = await repo.deleteInvite(tx, orgId, inviteId);
+        if (!row) throw notFound('Invite');
+        emit({ type: 'invite.deleted', orgId, subjectId: row.id, data: { invite_id: row.id, email: row.email } });
+        return inviteView(row);
+      });
+    },
+
+    /**
+     * Uses an invite once: creates the user (or, when the email has an account, checks its password so an
+     * invite link alone never signs anyone into an existing account), adds the membership, and signs in.
+     */
+    async acceptInvite(input: { token: string; name: string; password: string }, meta: ClientMeta): Promise<StartedSession> {
+      const gone = () => new AppError('not_found', INVITE_NOT_FOUND);
+      if (!looksLikeInviteToken(input.token)) throw gone();
+      const tokenHash = hashToken(input.token);
+      const invite = await repo.findInviteByHash(db, tokenHash);
+      if (!invite || invite.acceptedAt || invite.expiresAt <= now()) throw gone();
+      const existing = await repo.findUserByEmail(db, invite.email);
+      if (existing && !(await verifyPassword(input.password, existing.passwordHash))) {
+        throw new AppError('unauthorized', 'this email already has an account: send its current password to accept the invite');
+      }
+      const passwordHash = existing ? undefined : await hashPassword(input.password);
+      // The one who joins is the actor of their joining.
+      const userId = existing?.id ?? newId('user');
+      const user = await events.transaction({ type: 'member', id: userId }, async (tx, emit) => {
+        // Claimed in the transaction: of two concurrent accepts, one gets the row, the other a 404.
+        if (!(await repo.claimInvite(tx, tokenHash, now()))) throw gone();
+        const u =
+          existing ??
+          (await repo.insertUser(tx, { id: userId, email: invite.email, name: input.name, passwordHash: passwordHash!, defaultOrgId: invite.orgId }));
+        // Another invite for the same email was accepted at the same moment: this one stays unused.
+        if (!u) throw new AppError('conflict', 'an account for this email was just created: accept the invite again with its password');
+        // An existing membership keeps its role: an invite never changes someone's role.
+        const memberId = newId('member');
+        const member = await repo.insertMember(tx, invite.orgId, { id: memberId, userId: u.id, role: invite.role });
+        if (member.id === memberId) {
+          emit({ type: 'member.created', orgId: invite.orgId, subjectId: member.id, data: { member_id: member.id, user_id: u.id, role: member.role } });
+        }
+        return u.defaultOrgId ? u : ((await repo.updateUser(tx, u.id, { defaultOrgId: invite.orgId })) ?? u);
+      });
+      return deps.auth.startSession(user, meta);
+    },
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * Roles and permissions as data. Each route declares the one permission it needs (see RouteDef.auth);
+ * a member's role and an API key's scope each grant a set of them. The role matrix test is generated
+ * from this table and the route table, so a change here is a change of tested behaviour.
+ */
+export const PERMISSIONS = [
+  'org:read',
+  'org:manage',
+  'members:manage',
+  'keys:manage',
+  'assistants:read',
+  'assistants:manage',
+  'knowledge:read',
+  'knowledge:manage',
+  'chats:read',
+  'chats:write',
+  'usage:read',
+  'audit:read',
+  'providers:manage',
+  'runtime:invoke',
+] as const;
+
+export type Permission = (typeof PERMISSIONS)[number];
+
+export const ROLES = ['ADMIN', 'DEVELOPER', 'MANAGER', 'AGENT'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  ADMIN: PERMISSIONS,
+  // Builds the product: assistants, what they know, keys and model credentials; reads chats and usage.
+  DEVELOPER: [
+    'org:read',
+    'keys:manage',
+    'assistants:read',
+    'assistants:manage',
+    'knowledge:read',
+    'knowledge:manage',
+    'chats:read',
+    'usage:read',
+    'providers:manage',
+    'runtime:invoke',
+  ],
+  // Runs the support team: members and invites, usage, the audit log, and the conversations themselves.
+  MANAGER: ['org:read', 'members:manage', 'assistants:read', 'chats:read', 'chats:write', 'usage:read', 'audit:read'],
+  // Works conversations; sees which assistants exist.
+  AGENT: ['org:read', 'assistants:read', 'chats:read', 'chats:write'],
+};
+
+/** API key scopes: `admin` is every permission (as before roles existed), `runtime` only the runtime API. */
+export const SCOPE_PERMISSIONS: Record<'admin' | 'runtime', readonly Permission[]> = {
+  admin: PERMISSIONS,
+  runtime: ['runtime:invoke'],
+};
+
+export const roleHas = (role: Role, permission: Permission): boolean => ROLE_PERMISSIONS[role].includes(permission);
+
+/** A role may grant (invite to, or set) only roles whose permissions it holds all of: no escalation. */
+export const canGrant = (granted: readonly Permission[], role: Role): boolean =>
+  ROLE_PERMISSIONS[role].every((p) => granted.includes(p));
