@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, client, seedOrg, signedInMember, startServer, type TestServer } from './harness.ts';
 
@@ -59,6 +60,14 @@ describe('audit log', () => {
       ['org.created', sub.id],
       ['org.created', parent.orgId],
     ]);
+    // Deleting the sub-org deletes its log and its own sub-orgs' logs; the parent's records the deletion.
+    const deeper = (await client(server, parent.key).post(`/orgs/${sub.id}/orgs`, { name: 'Desk' })).body;
+    await client(server, parent.key).post(`/orgs/${deeper.id}/assistants`, { name: 'Desk bot' });
+    expect((await client(server, parent.key).del(`/orgs/c/orgs/${sub.id}`)).status).toBe(200);
+    const left = await server.deps.database.db.execute(sql`select count(*)::int as n from events where org_id in (${sub.id}, ${deeper.id})`);
+    expect((left as unknown as { rows: unknown[] }).rows).toEqual([{ n: 0 }]);
+    const after = await client(server, parent.key).get('/orgs/c/audit-log?type=org.*');
+    expect(after.body.map((e: { type: string }) => e.type)).toEqual(['org.deleted', 'org.created', 'org.created']);
   });
 
   it('names the member who made a change, and records members joining, changing and leaving', async () => {

@@ -72,8 +72,9 @@ export async function readAfter(
     await db.execute(sql`
       select id, txid::text as txid, org_id, type, subject_id, actor_type, actor_id, data, created_at
       from events
-      where (txid, id) > (${after.txid.toString()}::xid8, ${after.id})
-        and (txid, id) <= (${opts.until.txid.toString()}::xid8, ${opts.until.id}) ${org} ${types}
+      where txid between ${after.txid.toString()}::bigint and ${opts.until.txid.toString()}::bigint
+        and (txid, id) > (${after.txid.toString()}::bigint, ${after.id})
+        and (txid, id) <= (${opts.until.txid.toString()}::bigint, ${opts.until.id}) ${org} ${types}
       order by txid, id
       limit ${opts.limit}`),
   );

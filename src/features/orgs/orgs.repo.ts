@@ -1,6 +1,6 @@
 import { and, count, desc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
-import { orgs, type OrgRow } from '../../db/schema.ts';
+import { events, orgs, type OrgRow } from '../../db/schema.ts';
 import { type PageQuery, pageOffset } from '../../lib/pagination.ts';
 
 export async function insertOrg(db: DbOrTx, row: typeof orgs.$inferInsert): Promise<OrgRow> {
@@ -55,13 +55,20 @@ export async function updateChild(
   return row;
 }
 
-/** Deletes the child and, through ON DELETE CASCADE, everything it owns, in one statement. */
+/**
+ * Deletes the child and, through ON DELETE CASCADE, everything it owns; the event logs of the
+ * subtree (which have no foreign key) go in the same statement.
+ */
 export async function deleteChild(db: DbOrTx, parentId: string, childId: string): Promise<boolean> {
-  const rows = await db
-    .delete(orgs)
-    .where(and(eq(orgs.parentId, parentId), eq(orgs.id, childId)))
-    .returning({ id: orgs.id });
-  return rows.length > 0;
+  const result = await db.execute(sql`
+    with recursive subtree(id, depth) as (
+      select id, 0 from ${orgs} where id = ${childId} and parent_id = ${parentId}
+      union all
+      select o.id, s.depth + 1 from ${orgs} o join subtree s on o.parent_id = s.id where s.depth < 32
+    ),
+    logs as (delete from ${events} where org_id in (select id from subtree))
+    delete from ${orgs} where id = ${childId} and parent_id = ${parentId} returning id`);
+  return (result as unknown as { rows: unknown[] }).rows.length > 0;
 }
 
 /** True when `orgId` is `ancestorId` itself or one of its descendants, at any depth. */
