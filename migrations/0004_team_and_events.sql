@@ -1,6 +1,6 @@
 CREATE TABLE "events" (
 	"id" text NOT NULL,
-	"txid" bigint DEFAULT (pg_current_xact_id()::text)::bigint NOT NULL,
+	"txid" bigint DEFAULT txid_current() NOT NULL,
 	"org_id" text NOT NULL,
 	"type" text NOT NULL,
 	"subject_id" text NOT NULL,

@@ -409,10 +409,11 @@ export const events = pgTable(
   'events',
   {
     id: text('id').notNull(),
-    // The writing transaction's xid8, as a bigint (an xid8 has no BRIN operator class).
+    // The writing transaction's id with its epoch (what pg_current_xact_id() gives as xid8), as a
+    // bigint: xid8 has no BRIN operator class.
     txid: bigint('txid', { mode: 'bigint' })
       .notNull()
-      .default(sql`(pg_current_xact_id()::text)::bigint`),
+      .default(sql`txid_current()`),
     // No foreign key: every runtime call writes events, and a key check per row (a row lock on the org)
     // costs more than the row itself. Deleting an org deletes its events in the same transaction.
     orgId: text('org_id').notNull(),
