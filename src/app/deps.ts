@@ -31,6 +31,7 @@ import { createInstanceRegistry, newInstanceId, type InstanceRegistry } from '..
 import { createEventLog, type EventLog } from '../events/event-log.ts';
 import { createMemoryCacheStore } from '../infra/cache/memory-cache.ts';
 import { createMemoryPubSub } from '../infra/pubsub/memory-pubsub.ts';
+import { createSmtpMailer } from '../infra/mail/smtp-mailer.ts';
 import type { PubSub } from '../infra/pubsub/pubsub.ts';
 import { createLogger, type Logger } from '../infra/logger.ts';
 import { createMemoryRateLimiter } from '../infra/rate-limit/memory-rate-limiter.ts';
@@ -121,7 +122,16 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     signInLimits: { perEmail: config.members.signInLimitPerEmail, perIp: config.members.signInLimitPerIp, windowMs: 15 * 60_000 },
     isWithin: (ancestor, orgId) => orgs.resolveReach(ancestor, orgId).then(() => true, () => false),
   });
-  const members = createMembersService({ db, events, auth, inviteTtlMs: config.members.inviteTtlMs, publicUrl: config.publicUrl });
+  const mailer = config.smtp ? createSmtpMailer({ url: config.smtp.url.reveal(), from: config.smtp.from }) : undefined;
+  const members = createMembersService({
+    db,
+    events,
+    auth,
+    inviteTtlMs: config.members.inviteTtlMs,
+    publicUrl: config.publicUrl,
+    mailer,
+    orgName: async (orgId) => (await orgs.get(orgId)).name,
+  });
   const setup = createSetupService({ orgs, apiKeys, auth, withLock: (fn) => database.withAdvisoryLock(0x70626f74, fn) });
   const egressPolicy = createEgressPolicy(config.egressAllow);
   const guarded = createEgressDispatcher(egressPolicy);
@@ -251,6 +261,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       await apiKeys.close();
       await rateLimiter.close();
       await pubsub.close();
+      mailer?.close();
       await database.close();
     },
   };

@@ -56,6 +56,10 @@ const EnvSchema = z.object({
   PARLEY_SIGN_IN_LIMIT_PER_EMAIL: positiveInt.default(10),
   PARLEY_SIGN_IN_LIMIT_PER_IP: positiveInt.default(50),
   PARLEY_INVITE_TTL_HOURS: positiveInt.default(7 * 24),
+  PARLEY_SMTP_URL: secret
+    .refine((s) => /^smtps?:\/\/[^\s]+$/.test(s.reveal()), { message: 'must be smtp://[user:pass@]host[:port] or smtps://...' })
+    .optional(),
+  PARLEY_SMTP_FROM: z.string().min(3).max(320).optional(),
   PARLEY_SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
   PARLEY_CACHE_TTL_MS: z.coerce.number().int().min(0).default(10_000),
   PARLEY_EVENTS_POLL_MS: positiveInt.default(1_000),
@@ -114,6 +118,8 @@ export interface Config {
     signInLimitPerIp: number;
     inviteTtlMs: number;
   };
+  /** Invites are emailed through this SMTP server when set (with links under `publicUrl`). */
+  smtp?: { url: Secret; from: string };
   publicUrl?: string;
   shutdownTimeoutMs: number;
   /** PostgreSQL mode: how often this instance renews its heartbeat; silent for 3 of these, it counts as dead. */
@@ -183,6 +189,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!!env.PARLEY_BOOTSTRAP_EMAIL !== !!env.PARLEY_BOOTSTRAP_PASSWORD) {
     problems.push('PARLEY_BOOTSTRAP_EMAIL and PARLEY_BOOTSTRAP_PASSWORD must be set together');
   }
+  if (env.PARLEY_SMTP_URL && !env.PARLEY_PUBLIC_URL) {
+    problems.push('PARLEY_SMTP_URL needs PARLEY_PUBLIC_URL: emailed invite links must be absolute');
+  }
   if (env.DATABASE_URL && !/^postgres(ql)?:\/\//.test(env.DATABASE_URL)) {
     problems.push('DATABASE_URL: must start with postgres:// or postgresql://');
   }
@@ -212,6 +221,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       signInLimitPerIp: e.PARLEY_SIGN_IN_LIMIT_PER_IP,
       inviteTtlMs: e.PARLEY_INVITE_TTL_HOURS * 3600 * 1000,
     },
+    smtp: e.PARLEY_SMTP_URL
+      ? { url: e.PARLEY_SMTP_URL, from: e.PARLEY_SMTP_FROM ?? `Parley <no-reply@${new URL(e.PARLEY_PUBLIC_URL!).hostname}>` }
+      : undefined,
     publicUrl: e.PARLEY_PUBLIC_URL,
     shutdownTimeoutMs: e.PARLEY_SHUTDOWN_TIMEOUT_MS,
     instanceHeartbeatMs: e.PARLEY_INSTANCE_HEARTBEAT_MS,

@@ -43,11 +43,18 @@ export const InviteSchema = z
   .meta({ id: 'Invite' });
 
 export const CreatedInviteSchema = InviteSchema.extend({
-  url: z.string().meta({
-    description: 'The link to hand to the invitee (single use, expiring). Shown only in this response; Parley does not send email yet.',
-    examples: ['/auth/accept-invite?token=pit_7Tq2Wm9xYvB3nC8kL1pZ5sD0fG6hJ4rE2tU9wQ1aMbX'],
+  emailed: z.boolean().meta({
+    description: 'True when the link was emailed to the invitee (SMTP configured); `url` and `token` are then null, so only the invitee holds them.',
   }),
-  token: z.string().meta({ description: 'The invite token in the link, for `POST /auth/accept-invite`.' }),
+  url: z
+    .string()
+    .nullable()
+    .meta({
+      description:
+        'The link to hand to the invitee (single use, expiring), when it was not emailed. Shown only in this response.',
+      examples: ['/auth/accept-invite?token=pit_7Tq2Wm9xYvB3nC8kL1pZ5sD0fG6hJ4rE2tU9wQ1aMbX'],
+    }),
+  token: z.string().nullable().meta({ description: 'The invite token in the link, for `POST /auth/accept-invite`; null when emailed.' }),
 }).meta({ id: 'CreatedInvite' });
 
 export const CreateInviteBodySchema = z

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/client.ts';
+import type { Mailer } from '../../infra/mail/mailer.ts';
 import { type Actor, SYSTEM_ACTOR } from '../../events/actor.ts';
 import type { EventLog } from '../../events/event-log.ts';
 import type { InviteRow } from '../../db/schema.ts';
@@ -28,10 +29,26 @@ export interface MembersDeps {
   inviteTtlMs: number;
   /** Prefixes invite links when set (PARLEY_PUBLIC_URL); otherwise they are relative. */
   publicUrl?: string;
+  /** When set, invite links are emailed to the invitee instead of returned to the inviter. */
+  mailer?: Mailer;
+  /** The org's name, for the invite email. */
+  orgName?: (orgId: string) => Promise<string>;
   now?: () => Date;
 }
 
 export type MembersService = ReturnType<typeof createMembersService>;
+
+function inviteEmail(invite: InviteRow, url: string, orgName: string) {
+  const days = Math.round((invite.expiresAt.getTime() - Date.now()) / 86_400_000);
+  return {
+    to: invite.email,
+    subject: `You are invited to join ${orgName} on Parley`,
+    text:
+      `You have been invited to join ${orgName} on Parley as ${invite.role}.\n\n` +
+      `Accept the invitation (the link works once${days > 0 ? ` and expires in ${days} day${days === 1 ? '' : 's'}` : ''}):\n${url}\n\n` +
+      'If you did not expect this invitation, you can ignore this email.\n',
+  };
+}
 
 export function createMembersService(deps: MembersDeps) {
   const { db, events } = deps;
@@ -67,6 +84,15 @@ export function createMembersService(deps: MembersDeps) {
     const m = await repo.findMember(db, orgId, memberId);
     if (!m) throw notFound('Member');
     return m;
+  }
+
+  async function revokeInvite(orgId: string, inviteId: string, actor: Actor = SYSTEM_ACTOR): Promise<Invite> {
+    return events.transaction(actor, async (tx, emit) => {
+      const row = await repo.deleteInvite(tx, orgId, inviteId);
+      if (!row) throw notFound('Invite');
+      emit({ type: 'invite.deleted', orgId, subjectId: row.id, data: { invite_id: row.id, email: row.email } });
+      return inviteView(row);
+    });
   }
 
   return {
@@ -122,7 +148,17 @@ export function createMembersService(deps: MembersDeps) {
         return row;
       });
       const path = `/auth/accept-invite?token=${token}`;
-      return { ...inviteView(row), url: deps.publicUrl ? new URL(path, deps.publicUrl).href : path, token };
+      const url = deps.publicUrl ? new URL(path, deps.publicUrl).href : path;
+      if (!deps.mailer) return { ...inviteView(row), emailed: false, url, token };
+      try {
+        await deps.mailer.send(inviteEmail(row, url, (await deps.orgName?.(orgId)) ?? 'Parley'));
+      } catch (err) {
+        // Not sent: the invite would be a link nobody holds. It goes, and the inviter learns why.
+        await revokeInvite(orgId, row.id, SYSTEM_ACTOR).catch(() => {});
+        const reason = err instanceof Error ? err.message : String(err);
+        throw new AppError('bad_gateway', `could not send the invite email: ${reason.slice(0, 300)}`);
+      }
+      return { ...inviteView(row), emailed: true, url: null, token: null };
     },
 
     async listInvites(orgId: string, q: PageQuery): Promise<Page<Invite>> {
@@ -130,14 +166,7 @@ export function createMembersService(deps: MembersDeps) {
       return { items: rows.map(inviteView), count, ...q };
     },
 
-    async revokeInvite(orgId: string, inviteId: string, actor: Actor = SYSTEM_ACTOR): Promise<Invite> {
-      return events.transaction(actor, async (tx, emit) => {
-        const row = await repo.deleteInvite(tx, orgId, inviteId);
-        if (!row) throw notFound('Invite');
-        emit({ type: 'invite.deleted', orgId, subjectId: row.id, data: { invite_id: row.id, email: row.email } });
-        return inviteView(row);
-      });
-    },
+    revokeInvite,
 
     /**
      * Uses an invite once: creates the user (or, when the email has an account, checks its password so an
