@@ -236,8 +236,8 @@ export function createRunRecorder<E>(deps: {
       if (ref.isNewChat) {
         record({ type: 'chat.created', orgId: ref.orgId, subjectId: ref.chatId, data: { chat_id: ref.chatId, assistant_id: input.assistantId } });
       }
-      for (let i = rows.length - turns.length - 1; i < rows.length; i++) {
-        const m = rows[i]!;
+      // This run's rows: its turns, then the reply.
+      for (const m of rows.slice(-(turns.length + 1))) {
         record({ type: 'message.created', orgId: ref.orgId, subjectId: m.id, data: { chat_id: ref.chatId, message_id: m.id, role: m.role, status: m.status } });
       }
       if (ref.isNewChat) {
