@@ -33,7 +33,8 @@ import { CHUNKS, PAUSE_MS, chatRequest, invokeRequest } from './shape.ts';
 /**
  * `npm run bench`: the invoke path against its physical limit, in one bounded run.
  * Targets are measured one after another (never two under load at once): direct to the fake
- * upstream, the floor proxy, Parley on PGlite, Parley on PostgreSQL, and with --peers Portkey.
+ * upstream, the node:http floor proxy, the Fastify floor proxy, Parley on PGlite, Parley on PostgreSQL,
+ * and with --peers Portkey.
  */
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -194,6 +195,11 @@ async function main(): Promise<number> {
   results.push(await measureTarget(openaiTarget('direct', `http://127.0.0.1:${upstream.port}`), 'direct to upstream'));
   results.push(await measureTarget(openaiTarget('floor', `http://127.0.0.1:${floor.port}`), 'floor (node:http)', floor.child.pid));
   await floor.child.stop();
+  const fastifyFloor = await startHelper('fastify-floor', 'fastify-floor.ts', { UPSTREAM_PORT: String(upstream.port) });
+  results.push(
+    await measureTarget(openaiTarget('fastify-floor', `http://127.0.0.1:${fastifyFloor.port}`), 'floor (Fastify)', fastifyFloor.child.pid),
+  );
+  await fastifyFloor.child.stop();
 
   results.push(await measureParley('pglite', tmpRoot, upstream.port));
   if (opts.postgres) results.push(await measureParley('postgres', tmpRoot, upstream.port));
