@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, seedOrg, startServer, type TestServer } from './harness.ts';
 
@@ -77,9 +78,24 @@ describe('sub-organizations', () => {
     const api = client(server, parent.key);
     const child = await api.post('/orgs/c/orgs', { name: 'Going away' });
     const grand = await api.post(`/orgs/${child.body.id}/orgs`, { name: 'Also going' });
-    await api.post(`/orgs/${child.body.id}/assistants`, { name: 'Child bot' });
+    const bot = await api.post(`/orgs/${child.body.id}/assistants`, { name: 'Child bot' });
+    const grandBot = await api.post(`/orgs/${grand.body.id}/assistants`, { name: 'Grand bot' });
+    for (const id of [bot.body.id, grandBot.body.id]) {
+      expect((await api.post(`/api/agents/${id}/invoke`, { message: 'hello' })).status).toBe(200);
+    }
     const childKey = await api.post(`/orgs/${child.body.id}/api-keys`, { name: 'child key' });
     expect((await client(server, childKey.body.key).get('/orgs/c')).status).toBe(200);
+    // Chats, messages and usage carry no foreign key to the org: the delete must take them along itself.
+    await server.deps.recorder.settle();
+    const subtree = [child.body.id, grand.body.id];
+    const left = async () => {
+      const counts = await server.deps.database.db.execute(sql`
+        select (select count(*) from chats where org_id in ${subtree})::int as chats,
+               (select count(*) from messages where org_id in ${subtree})::int as messages,
+               (select count(*) from usage_records where org_id in ${subtree})::int as usage`);
+      return (counts as unknown as { rows: unknown[] }).rows[0];
+    };
+    expect(await left()).toEqual({ chats: 2, messages: 4, usage: 2 });
     const del = await api.del(`/orgs/c/orgs/${child.body.id}`);
     expect(del.status).toBe(200);
     expect(del.body).toEqual({ id: child.body.id, deleted: true });
@@ -88,6 +104,7 @@ describe('sub-organizations', () => {
     expect((await client(server, childKey.body.key).get('/orgs/c')).status).toBe(401);
     expect((await api.get('/orgs/c/orgs')).body).toEqual([]);
     expect((await api.get('/orgs/c')).status).toBe(200);
+    expect(await left()).toEqual({ chats: 0, messages: 0, usage: 0 });
   });
 
   it('a sub-org key manages its own keys but cannot delete itself through its parent path', async () => {

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, client, seedOrg, startServer, type Tenant, type TestServer } from './harness.ts';
 import { readSse } from './sse-client.ts';
@@ -203,6 +204,9 @@ describe('runtime API on the built-in model', () => {
     const del = await api.del(`/chats/${ca}`);
     expect(del.body).toEqual({ id: ca, deleted: true });
     expect((await api.get(`/chats/${ca}`)).status).toBe(404);
+    // its messages (which carry no foreign key to the chat) went with it
+    const left = await server.deps.database.db.execute(sql`select count(*)::int as n from messages where chat_id = ${ca}`);
+    expect((left as unknown as { rows: Array<{ n: number }> }).rows[0]!.n).toBe(0);
     // a parent key reaches a sub-org's chats by id
     const sub = await seedOrg(server, { parentId: own.orgId });
     const subAgent = (await client(server, sub.key).post('/orgs/c/assistants', { name: 'Sub' })).body.id;

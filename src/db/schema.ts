@@ -90,9 +90,11 @@ export const chats = pgTable(
   'chats',
   {
     id: text('id').primaryKey(),
-    orgId: text('org_id')
-      .notNull()
-      .references(() => orgs.id, { onDelete: 'cascade' }),
+    // No foreign key to orgs (nor from messages to chats, nor from usage to orgs): each would cost every
+    // recorded call a lookup and a row lock. Deleting an org or a chat deletes these rows in the same statement
+    // (orgs.repo deleteChild, chats.repo deleteChat); the assistant's key stays, so a run recorded for an
+    // assistant that is gone still fails whole.
+    orgId: text('org_id').notNull(),
     assistantId: text('assistant_id')
       .notNull()
       .references(() => assistants.id, { onDelete: 'cascade' }),
@@ -115,9 +117,7 @@ export const messages = pgTable(
   'messages',
   {
     id: text('id').primaryKey(),
-    chatId: text('chat_id')
-      .notNull()
-      .references(() => chats.id, { onDelete: 'cascade' }),
+    chatId: text('chat_id').notNull(),
     orgId: text('org_id').notNull(),
     role: text('role').$type<'user' | 'assistant'>().notNull(),
     parts: jsonb('parts').$type<TextPart[]>().notNull(),
@@ -138,9 +138,7 @@ export const usageRecords = pgTable(
   'usage_records',
   {
     id: text('id').primaryKey(),
-    orgId: text('org_id')
-      .notNull()
-      .references(() => orgs.id, { onDelete: 'cascade' }),
+    orgId: text('org_id').notNull(),
     assistantId: text('assistant_id').notNull(),
     apiKeyId: text('api_key_id'),
     chatId: text('chat_id'),

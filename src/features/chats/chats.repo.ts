@@ -36,9 +36,12 @@ export async function updateChat(
   return row;
 }
 
+/** Deletes the chat and its messages (which have no foreign key to it) in one statement. */
 export async function deleteChat(db: DbOrTx, orgId: string, chatId: string): Promise<boolean> {
-  const rows = await db.delete(chats).where(and(eq(chats.orgId, orgId), eq(chats.id, chatId))).returning({ id: chats.id });
-  return rows.length > 0;
+  const result = await db.execute(sql`
+    with thread as (delete from ${messages} where chat_id = ${chatId} and org_id = ${orgId})
+    delete from ${chats} where org_id = ${orgId} and id = ${chatId} returning id`);
+  return (result as unknown as { rows: unknown[] }).rows.length > 0;
 }
 
 export async function insertChat(db: DbOrTx, row: typeof chats.$inferInsert): Promise<void> {

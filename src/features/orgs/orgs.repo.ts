@@ -1,6 +1,6 @@
 import { and, count, desc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
-import { events, orgs, type OrgRow } from '../../db/schema.ts';
+import { chats, events, messages, orgs, type OrgRow, usageRecords } from '../../db/schema.ts';
 import { type PageQuery, pageOffset } from '../../lib/pagination.ts';
 
 export async function insertOrg(db: DbOrTx, row: typeof orgs.$inferInsert): Promise<OrgRow> {
@@ -56,8 +56,8 @@ export async function updateChild(
 }
 
 /**
- * Deletes the child and, through ON DELETE CASCADE, everything it owns; the event logs of the
- * subtree (which have no foreign key) go in the same statement.
+ * Deletes the child and, through ON DELETE CASCADE, everything it owns; the rows that carry no foreign key
+ * (event logs, chats and their messages, usage records: see the schema) go in the same statement.
  */
 export async function deleteChild(db: DbOrTx, parentId: string, childId: string): Promise<boolean> {
   const result = await db.execute(sql`
@@ -66,7 +66,10 @@ export async function deleteChild(db: DbOrTx, parentId: string, childId: string)
       union all
       select o.id, s.depth + 1 from ${orgs} o join subtree s on o.parent_id = s.id where s.depth < 32
     ),
-    logs as (delete from ${events} where org_id in (select id from subtree))
+    logs as (delete from ${events} where org_id in (select id from subtree)),
+    thread as (delete from ${messages} m using ${chats} c where m.chat_id = c.id and c.org_id in (select id from subtree)),
+    convo as (delete from ${chats} where org_id in (select id from subtree)),
+    metered as (delete from ${usageRecords} where org_id in (select id from subtree))
     delete from ${orgs} where id = ${childId} and parent_id = ${parentId} returning id`);
   return (result as unknown as { rows: unknown[] }).rows.length > 0;
 }
