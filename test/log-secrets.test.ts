@@ -78,7 +78,8 @@ describe('logs never hold secrets', () => {
     const text = log.lines.join('');
     // The log is there and carries the request lines (with their URLs), so the checks below can fail.
     expect(log.lines.length).toBeGreaterThan(50);
-    expect(text).toContain('"msg":"incoming request"');
+    expect(text).toContain('"msg":"request completed"');
+    expect(text).not.toContain('"msg":"incoming request"'); // one access line per request, not two
     expect(text).toContain('"url":"/orgs/c/assistants?limit=5&api_key=[redacted]"');
     expect(text).toContain('"url":"/nope?api_key=[redacted]"');
     expect(text).toContain('"url":"/[redacted]"');

@@ -67,6 +67,8 @@ export async function buildServer(deps: Deps): Promise<{ app: FastifyInstance; r
     trustProxy: config.trustProxy as boolean, // also a hop count or address list at runtime
     bodyLimit: config.bodyLimitBytes,
     requestIdHeader: false,
+    // One access line per request (below), not Fastify's two.
+    disableRequestLogging: true,
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
       // An id that looks like a key would be logged on every line of the request: replaced instead.
@@ -102,6 +104,15 @@ export async function buildServer(deps: Deps): Promise<{ app: FastifyInstance; r
     }
     rejectUnstorableUrlParts(request);
   });
+
+  // The access log: one line per request, written when the reply is done, with the request (URL scrubbed
+  // of credentials by the logger's serializer), the status and the time taken.
+  if (deps.logger.isLevelEnabled('info')) {
+    app.addHook('onResponse', (request, reply, done) => {
+      request.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
+      done();
+    });
+  }
 
   const pages = loadDocPages();
   const routes = routeTable(deps, { pages, openapi: () => app.swagger() });

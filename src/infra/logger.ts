@@ -51,7 +51,7 @@ function serializeError(err: Error) {
 
 /**
  * These serializers replace Fastify's defaults (it merges the instance's own over them), so every
- * line that carries a request, from "incoming request" to a 5xx's error log, is covered; the
+ * line that carries a request, from the access line ("request completed") to a 5xx's error log, is covered; the
  * logMethod hook covers messages that quote a URL.
  */
 const OPTIONS: LoggerOptions = {
