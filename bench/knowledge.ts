@@ -103,7 +103,7 @@ interface EngineRun {
 async function startParley(run: EngineRun, what: string): Promise<ParleyServer> {
   const name = `knowledge-${run.engine}-${++run.starts}`;
   const { dataDir, databaseUrl, key } = run;
-  run.server = await launchParley({ name, dataDir, databaseUrl, key, logFile: path.join(RESULTS_DIR, `${name}.log`) });
+  run.server = await launchParley({ name, dataDir, databaseUrl, key, logFile: path.join(RESULTS_DIR, `${name}.log`), logLevel: 'warn' });
   progress(`${run.label} started (${what}), pid ${run.server.child.pid}`);
   return run.server;
 }

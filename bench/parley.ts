@@ -51,6 +51,8 @@ export async function launchParley(opts: {
   databaseUrl?: string;
   profileDir?: string;
   key?: string;
+  /** Parley's log level; its default (info, one access line per request) unless given. */
+  logLevel?: string;
 }): Promise<ParleyServer> {
   const port = await freePort();
   const key = opts.key ?? generateKey();
@@ -63,7 +65,7 @@ export async function launchParley(opts: {
     PARLEY_BOOTSTRAP_KEY: key,
     PARLEY_SECRET: randomBytes(24).toString('hex'),
     PARLEY_RATE_LIMIT_PER_MINUTE: '100000000',
-    PARLEY_LOG_LEVEL: 'warn',
+    ...(opts.logLevel ? { PARLEY_LOG_LEVEL: opts.logLevel } : {}),
     PARLEY_SHUTDOWN_TIMEOUT_MS: '5000',
     ...(opts.upstreamPort !== undefined ? { OPENAI_COMPATIBLE_BASE_URL: `http://127.0.0.1:${opts.upstreamPort}/v1` } : {}),
     PARLEY_EGRESS_ALLOW: '127.0.0.1/32',
@@ -87,6 +89,7 @@ export async function startParley(opts: {
   logFile: string;
   databaseUrl?: string;
   profileDir?: string;
+  logLevel?: string;
 }): Promise<ParleyInstance> {
   const { child, url, key } = await launchParley(opts);
   const res = await fetch(`${url}/orgs/c/assistants`, {

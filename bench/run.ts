@@ -41,12 +41,13 @@ const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(BENCH_DIR, '..');
 const RESULTS_DIR = path.join(BENCH_DIR, 'results');
 
-const USAGE = `usage: npm run bench -- [--quick] [--no-postgres] [--peers] [--json-only] [--profile]
+const USAGE = `usage: npm run bench -- [--quick] [--no-postgres] [--peers] [--json-only] [--profile] [--log-level L]
   --quick        short durations (smoke run, about 1 minute; figures are rough)
   --no-postgres  skip Parley on PostgreSQL
   --peers        also measure the Portkey AI gateway (installed into a temporary folder)
   --json-only    print only the JSON report on stdout (progress still goes to stderr)
-  --profile      run Parley with --cpu-prof; profiles land in bench/results/profiles/`;
+  --profile      run Parley with --cpu-prof; profiles land in bench/results/profiles/
+  --log-level L  run Parley at log level L (default: Parley's own default, info: one access line per request)`;
 
 interface Options {
   quick: boolean;
@@ -54,12 +55,15 @@ interface Options {
   peers: boolean;
   jsonOnly: boolean;
   profile: boolean;
+  logLevel?: string;
 }
 
 function parseArgs(argv: string[]): Options {
   const opts: Options = { quick: false, postgres: true, peers: false, jsonOnly: false, profile: false };
-  for (const arg of argv) {
-    if (arg === '--quick') opts.quick = true;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--log-level' && argv[i + 1]) opts.logLevel = argv[++i];
+    else if (arg === '--quick') opts.quick = true;
     else if (arg === '--no-postgres') opts.postgres = false;
     else if (arg === '--peers') opts.peers = true;
     else if (arg === '--json-only') opts.jsonOnly = true;
@@ -162,6 +166,7 @@ async function measureParley(kind: 'pglite' | 'postgres', tmpRoot: string, upstr
       dataDir: path.join(tmpRoot, name),
       logFile: path.join(RESULTS_DIR, `${name}.log`),
       profileDir,
+      logLevel: opts.logLevel,
     });
   } catch (err) {
     progress(`${label} did not start: ${brief((err as Error).message)}`);
@@ -234,6 +239,7 @@ async function main(): Promise<number> {
       quick: opts.quick,
       postgres: opts.postgres,
       peers: opts.peers,
+      parleyLogLevel: opts.logLevel ?? 'info (default)',
       ...(peerNote ? { peerNote } : {}),
       runSeconds: Math.round((Date.now() - started) / 1000),
     },

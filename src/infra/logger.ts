@@ -70,5 +70,8 @@ const OPTIONS: LoggerOptions = {
 /** `destination` (tests) receives the JSON lines instead of stdout; ignored when `pretty`. */
 export function createLogger(opts: { level: string; pretty?: boolean; destination?: DestinationStream }): Logger {
   if (opts.pretty) return pino({ ...OPTIONS, level: opts.level, transport: { target: 'pino-pretty', options: { colorize: true } } });
-  return opts.destination ? pino({ ...OPTIONS, level: opts.level }, opts.destination) : pino({ ...OPTIONS, level: opts.level });
+  // Standard output is written asynchronously: lines logged while a write is in flight go out together in the
+  // next one (one syscall per line cost every request about a tenth of its CPU), never held back at idle, and
+  // flushed on exit. A kill -9 can lose the lines of the last few milliseconds.
+  return pino({ ...OPTIONS, level: opts.level }, opts.destination ?? pino.destination({ dest: 1, sync: false }));
 }
