@@ -7,7 +7,7 @@ import { createAssistantsService, type AssistantsService } from '../features/ass
 import { createOrgsService, type OrgsService } from '../features/orgs/index.ts';
 import { createAuthService, createMembersService, type AuthService, type MembersService } from '../features/members/index.ts';
 import { createSetupService, type SetupService } from '../features/setup/index.ts';
-import { createChatsService, createRunRecorder, type ChatsService, type RunRecorder } from '../features/chats/index.ts';
+import { createChatStateService, createChatsService, createRunRecorder, type ChatStateService, type ChatsService, type RunRecorder } from '../features/chats/index.ts';
 import { createUsageMeter, createUsageService, type UsageEntry, type UsageService } from '../features/usage/index.ts';
 import { createProvidersService, type ProvidersService } from '../features/providers/index.ts';
 import { createRuntimeService, type RuntimeService } from '../features/runtime/index.ts';
@@ -59,6 +59,7 @@ export interface Deps {
   assistants: AssistantsService;
   setup: SetupService;
   chats: ChatsService;
+  chatState: ChatStateService;
   usage: UsageService;
   providers: ProvidersService;
   runtime: RuntimeService;
@@ -160,6 +161,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   const recorder: RunRecorder<UsageEntry> = createRunRecorder<UsageEntry>({ db, logger, events, extras: meter.runExtras, instanceId });
   const settle = () => recorder.settle();
   const chats = createChatsService({ db, events, resolveReach: (keyOrg, orgId) => orgs.resolveReach(keyOrg, orgId), settle });
+  const chatState = createChatStateService({ db, events, reachable: chats.reachable });
   const usage = createUsageService({ db, meter, budgetOf: (orgId) => orgs.budgetOf(orgId), settle });
   const audit = createAuditService({ db, settle });
   const instances = createInstanceRegistry({
@@ -204,6 +206,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     assistants,
     orgs,
     chats,
+    chatState,
     recorder,
     usage,
     models,
@@ -242,6 +245,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     assistants,
     setup,
     chats,
+    chatState,
     usage,
     providers,
     runtime,

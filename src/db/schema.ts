@@ -76,6 +76,9 @@ export const apiKeys = pgTable(
 );
 
 export type RunStatus = 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELED';
+export type ChatStateValue = 'OPEN' | 'SNOOZED' | 'CLOSED';
+/** user: the customer; assistant: the AI or a member's reply (member_id set); event: a state change; note: internal. */
+export type MessageRole = 'user' | 'assistant' | 'event' | 'note';
 export interface TextPart {
   type: 'text';
   text: string;
@@ -104,11 +107,26 @@ export const chats = pgTable(
     status: text('status').$type<RunStatus>().notNull().default('RUNNING'),
     messagesCount: integer('messages_count').notNull().default(0),
     lastMessageAt: ts('last_message_at').notNull().defaultNow(),
+    // Inbox state (see features/chats/chat-state.ts): open, snoozed or closed; who works it; what is unseen.
+    state: text('state').$type<ChatStateValue>().notNull().default('OPEN'),
+    snoozedUntil: ts('snoozed_until'),
+    aiEnabled: boolean('ai_enabled').notNull().default(true),
+    /** When the chat was last handed to a human (customer asked, or a member took over). */
+    handoverAt: ts('handover_at'),
+    assignedMemberId: text('assigned_member_id').references(() => members.id, { onDelete: 'set null' }),
+    assignedAt: ts('assigned_at'),
+    adminUnseenCount: integer('admin_unseen_count').notNull().default(0),
+    userUnseenCount: integer('user_unseen_count').notNull().default(0),
+    followUpAt: ts('follow_up_at'),
+    mutedUntil: ts('muted_until'),
+    csatScore: integer('csat_score'),
+    resolvedAt: ts('resolved_at'),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [
     index('chats_org_idx').on(t.orgId, t.lastMessageAt),
+    index('chats_assignee_idx').on(t.assignedMemberId).where(sql`${t.assignedMemberId} is not null`),
     index('chats_assistant_idx').on(t.assistantId, t.lastMessageAt),
   ],
 );
@@ -119,7 +137,9 @@ export const messages = pgTable(
     id: text('id').primaryKey(),
     chatId: text('chat_id').notNull(),
     orgId: text('org_id').notNull(),
-    role: text('role').$type<'user' | 'assistant'>().notNull(),
+    role: text('role').$type<MessageRole>().notNull(),
+    /** The member who wrote a human reply, a note or caused an event; null for the customer and the assistant. */
+    memberId: text('member_id'),
     parts: jsonb('parts').$type<TextPart[]>().notNull(),
     status: text('status').$type<RunStatus>().notNull(),
     model: text('model'),

@@ -46,11 +46,11 @@ export const EVENT_CATALOG = {
   },
   'knowledge.item.deleted': { summary: 'A knowledge item was deleted', data: z.object({ content_id: id }) },
   'chat.created': { summary: 'A conversation started', data: z.object({ chat_id: id, assistant_id: id }) },
-  'chat.updated': { summary: 'A conversation changed (title, pin, run status)', data: z.object({ chat_id: id, changed }) },
+  'chat.updated': { summary: 'A conversation changed (title, pin, run status, state, assignment, handover, unseen counts)', data: z.object({ chat_id: id, changed }) },
   'chat.deleted': { summary: 'A conversation was deleted', data: z.object({ chat_id: id }) },
   'message.created': {
     summary: 'A message was added to a conversation (a reply still RUNNING is written when it is slow)',
-    data: z.object({ chat_id: id, message_id: id, role: z.enum(['user', 'assistant']), status: z.string() }),
+    data: z.object({ chat_id: id, message_id: id, role: z.enum(['user', 'assistant', 'event', 'note']), status: z.string() }),
   },
   'message.updated': {
     summary: 'A reply that was RUNNING ended (completed, failed or cancelled)',

@@ -1,7 +1,7 @@
 import { call, seedOrg, signedInMember, type Tenant, type TestServer } from '../harness.ts';
 
 /** The kinds of record a path parameter can name. */
-export type Kind = 'org' | 'assistant' | 'chat' | 'content' | 'urlContent' | 'chunk' | 'key' | 'subOrg' | 'provider' | 'member' | 'invite' | 'session';
+export type Kind = 'org' | 'assistant' | 'chat' | 'message' | 'content' | 'urlContent' | 'chunk' | 'key' | 'subOrg' | 'provider' | 'member' | 'invite' | 'session';
 
 /**
  * Path parameter name -> the kind of record it names. Both generated suites read this map; a route with a
@@ -12,6 +12,8 @@ export const PARAM_KINDS: Record<string, Kind[]> = {
   assistant_id: ['assistant'],
   agentId: ['assistant'],
   chat_id: ['chat'],
+  // A note the team wrote in the seeded chat: it can be read, edited and deleted.
+  message_id: ['message'],
   // A website item as well, so /url and /sync reach their handlers with an item of their kind.
   content_id: ['content', 'urlContent'],
   chunk_id: ['chunk'],
@@ -68,6 +70,10 @@ export class World {
       case 'chat': {
         const agent = await this.id('assistant');
         return (await this.post(`/api/agents/${agent}/invoke`, { message: 'When do you open?' }, kind)).chat_id;
+      }
+      case 'message': {
+        const chat = await this.id('chat');
+        return (await this.post(`/chats/${chat}/messages`, { message: [{ type: 'text', text: 'Seeded note' }], role: 'note' }, kind)).id;
       }
       case 'content':
         return (await this.post('/orgs/c/knowledge/contents', { title: 'Hours', content: { type: 'TEXT', text: '# Hours\n\nAcme opens at 9am and closes at 6pm.' } }, kind)).id;

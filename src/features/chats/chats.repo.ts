@@ -1,11 +1,26 @@
-import { and, asc, count, desc, eq, gte, inArray, isNull, lt, notInArray, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, isNull, lt, notInArray, or, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
-import { chats, type ChatRow, instances, messages, type MessageRow } from '../../db/schema.ts';
+import { chats, type ChatRow, instances, members, messages, type MessageRow, users } from '../../db/schema.ts';
 import { type PageQuery, pageOffset } from '../../lib/pagination.ts';
 
-export async function findChat(db: DbOrTx, chatId: string): Promise<ChatRow | undefined> {
-  const [row] = await db.select().from(chats).where(eq(chats.id, chatId)).limit(1);
-  return row;
+/** A chat with the member it is assigned to (name and email, for the chat's `state`). */
+export type ChatView = ChatRow & { assignee: { id: string; name: string; email: string } | null };
+
+const viewColumns = { chat: chats, assigneeName: users.name, assigneeEmail: users.email };
+const withAssignee = (r: { chat: ChatRow; assigneeName: string | null; assigneeEmail: string | null }): ChatView => ({
+  ...r.chat,
+  assignee: r.chat.assignedMemberId && r.assigneeName !== null ? { id: r.chat.assignedMemberId, name: r.assigneeName, email: r.assigneeEmail ?? '' } : null,
+});
+
+export async function findChat(db: DbOrTx, chatId: string): Promise<ChatView | undefined> {
+  const [row] = await db
+    .select(viewColumns)
+    .from(chats)
+    .leftJoin(members, eq(members.id, chats.assignedMemberId))
+    .leftJoin(users, eq(users.id, members.userId))
+    .where(eq(chats.id, chatId))
+    .limit(1);
+  return row ? withAssignee(row) : undefined;
 }
 
 export async function listChats(
@@ -13,13 +28,26 @@ export async function listChats(
   orgId: string,
   filter: { assistantId?: string },
   q: PageQuery,
-): Promise<[ChatRow[], number]> {
+): Promise<[ChatView[], number]> {
   const where = filter.assistantId ? and(eq(chats.orgId, orgId), eq(chats.assistantId, filter.assistantId)) : eq(chats.orgId, orgId);
+  return pageOfChats(db, where, q);
+}
+
+/** One page of chats matching `where`, most recently active first, with their assignees; and how many match. */
+export async function pageOfChats(db: DbOrTx, where: SQL | undefined, q: PageQuery): Promise<[ChatView[], number]> {
   const [items, [total]] = await Promise.all([
-    db.select().from(chats).where(where).orderBy(desc(chats.lastMessageAt), desc(chats.id)).limit(q.take).offset(pageOffset(q)),
+    db
+      .select(viewColumns)
+      .from(chats)
+      .leftJoin(members, eq(members.id, chats.assignedMemberId))
+      .leftJoin(users, eq(users.id, members.userId))
+      .where(where)
+      .orderBy(desc(chats.lastMessageAt), desc(chats.id))
+      .limit(q.take)
+      .offset(pageOffset(q)),
     db.select({ n: count() }).from(chats).where(where),
   ]);
-  return [items, total?.n ?? 0];
+  return [items.map(withAssignee), total?.n ?? 0];
 }
 
 export async function updateChat(
@@ -60,8 +88,8 @@ export async function updateMessage(
     .where(and(eq(messages.orgId, orgId), eq(messages.id, messageId)));
 }
 
-export async function listMessages(db: DbOrTx, orgId: string, chatId: string, q: PageQuery): Promise<[MessageRow[], number]> {
-  const where = and(eq(messages.orgId, orgId), eq(messages.chatId, chatId));
+export async function listMessages(db: DbOrTx, orgId: string, chatId: string, q: PageQuery & { fromDate?: Date }): Promise<[MessageRow[], number]> {
+  const where = and(eq(messages.orgId, orgId), eq(messages.chatId, chatId), q.fromDate ? gte(messages.createdAt, q.fromDate) : undefined);
   const [items, [total]] = await Promise.all([
     db.select().from(messages).where(where).orderBy(asc(messages.createdAt), asc(messages.id)).limit(q.take).offset(pageOffset(q)),
     db.select({ n: count() }).from(messages).where(where),
@@ -74,7 +102,7 @@ export async function completedTurns(db: DbOrTx, orgId: string, chatId: string, 
   const rows = await db
     .select()
     .from(messages)
-    .where(and(eq(messages.orgId, orgId), eq(messages.chatId, chatId), sql`${messages.status} in ('COMPLETED', 'CANCELED')`))
+    .where(and(eq(messages.orgId, orgId), eq(messages.chatId, chatId), sql`${messages.role} in ('user', 'assistant') and ${messages.status} in ('COMPLETED', 'CANCELED')`))
     .orderBy(desc(messages.createdAt), desc(messages.id))
     .limit(limit);
   return rows.reverse();

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { DeletedSchema, PageQuerySchema } from '../../http/common-schemas.ts';
+import { DeletedSchema } from '../../http/common-schemas.ts';
 import { defineRoute, type RouteDef } from '../../http/define-route.ts';
 import { sendPage } from '../../http/pagination.ts';
-import { ChatListQuerySchema, ChatParams, ChatSchema, MessageSchema, OrgChatsParams, UpdateChatBodySchema } from './chats.schemas.ts';
+import { ChatListQuerySchema, ChatParams, ChatSchema, MessageListQuerySchema, MessageSchema, OrgChatsParams, UpdateChatBodySchema } from './chats.schemas.ts';
 import type { ChatsService } from './chats.service.ts';
 import { type Principal, reachesSubOrgs } from '../../http/principal.ts';
 import { notFound } from '../../lib/errors.ts';
@@ -80,13 +80,22 @@ export function chatsRoutes(chats: ChatsService): RouteDef[] {
       url: '/chats/:chat_id/messages',
       operationId: 'listChatMessages',
       summary: 'List the messages of a chat',
-      description: 'Oldest first. An assistant reply being generated has status RUNNING.',
+      description:
+        'Oldest first, from `from_date` when given. An assistant reply being generated has status RUNNING. The thread holds the customer\'s messages, the assistant\'s and the team\'s replies, internal notes and `event` lines (assigned, handed to a person, resolved...).',
       tags,
       auth: { permission: 'chats:read' },
       params: ChatParams,
-      query: PageQuerySchema,
+      query: MessageListQuerySchema,
       responses: { 200: z.array(MessageSchema) },
-      handler: async ({ principal, params, query, reply }) => sendPage(reply, await chats.messages(await reachFrom(chats, principal, params.chat_id), params.chat_id, query)),
+      handler: async ({ principal, params, query, reply }) =>
+        sendPage(
+          reply,
+          await chats.messages(await reachFrom(chats, principal, params.chat_id), params.chat_id, {
+            page: query.page,
+            take: query.take,
+            fromDate: query.from_date ? new Date(query.from_date) : undefined,
+          }),
+        ),
     }),
   ];
 }

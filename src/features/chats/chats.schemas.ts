@@ -3,6 +3,32 @@ import { EXAMPLE_IDS, idParam, OrgIdParam, PageQuerySchema, Timestamp } from '..
 
 export const RunStatusSchema = z.enum(['RUNNING', 'COMPLETED', 'FAILED', 'CANCELED']);
 
+export const MemberRefSchema = z
+  .object({ id: z.string().meta({ examples: ['mem_4Tq9Lm2Nx7Tc1Vb8Kp3Rw6'] }), name: z.string(), email: z.string() })
+  .meta({ id: 'MemberRef' });
+
+export const HandoverSchema = z.enum(['WAITING', 'ASSIGNED']).meta({
+  description: 'Set while the AI is off for this chat: WAITING for a person to pick it up, or ASSIGNED to one.',
+});
+
+export const ChatStateSchema = z
+  .object({
+    state: z.enum(['OPEN', 'SNOOZED', 'CLOSED']).meta({ description: 'CLOSED is resolved; a customer message reopens it.' }),
+    snoozed_until: Timestamp.nullable().meta({ description: 'When a SNOOZED chat opens again.' }),
+    ai_enabled: z.boolean().meta({ description: 'false while a person handles the chat: the assistant does not answer.' }),
+    handover: HandoverSchema.nullable(),
+    handover_at: Timestamp.nullable().meta({ description: 'When the chat was last handed to a person.' }),
+    assigned_member: MemberRefSchema.nullable(),
+    assigned_at: Timestamp.nullable(),
+    admin_unseen_count: z.number().int().meta({ description: 'Customer messages the team has not seen.' }),
+    user_unseen_count: z.number().int().meta({ description: 'Team replies the customer has not seen.' }),
+    follow_up_at: Timestamp.nullable(),
+    muted_until: Timestamp.nullable(),
+    csat_score: z.number().int().min(1).max(5).nullable(),
+    resolved_at: Timestamp.nullable(),
+  })
+  .meta({ id: 'ChatState' });
+
 export const ChatSchema = z
   .object({
     id: z.string().meta({ examples: ['chat_5Hq2Tn8Lm1Xc4Vb7Kp9Rw3'] }),
@@ -13,6 +39,7 @@ export const ChatSchema = z
     pinned: z.boolean(),
     messages_count: z.number().int(),
     last_message_at: Timestamp,
+    state: ChatStateSchema,
     created_at: Timestamp,
     updated_at: Timestamp,
   })
@@ -28,7 +55,14 @@ export const MessageSchema = z
   .object({
     id: z.string().meta({ examples: ['msg_8Kd3Lp0Qw2Er5Ty7Ui9Op1'] }),
     chat_id: z.string(),
-    role: z.enum(['user', 'assistant']),
+    role: z.enum(['user', 'assistant', 'event', 'note']).meta({
+      description:
+        'user: the customer; assistant: the AI, or a person of the team (see `author`); event: a change of the chat (assigned, handed to a person, resolved...); note: internal, never shown to the customer.',
+    }),
+    author: z.enum(['customer', 'assistant', 'member', 'team', 'system']).meta({
+      description: 'Who wrote it: the customer, the AI assistant, a signed-in member (see `member`), the team through an API key, or Parley.',
+    }),
+    member: MemberRefSchema.nullable(),
     parts: z.array(MessagePartSchema),
     status: RunStatusSchema,
     model: z.string().nullable(),
@@ -56,3 +90,58 @@ export const UpdateChatBodySchema = z
     pinned: z.boolean().optional(),
   })
   .meta({ id: 'UpdateChat', examples: [{ title: 'Refund for order 1042', pinned: true }] });
+
+/** An instant sent by a client: ISO 8601 with a time zone (`Z` or an offset). */
+const DateTimeInput = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone, such as 2026-12-24T09:00:00Z' }).meta({ format: 'date-time' });
+
+export const MessageParams = ChatParams.extend({ message_id: idParam('The message id.', 'msg_8Kd3Lp0Qw2Er5Ty7Ui9Op1') });
+
+export const MessageListQuerySchema = PageQuerySchema.extend({
+  from_date: DateTimeInput.optional().meta({ description: 'Only messages created at or after this instant.' }),
+});
+
+const Parts = z
+  .array(z.object({ type: z.literal('text'), text: z.string().trim().min(1).max(32_000) }))
+  .min(1)
+  .max(20)
+  .meta({ description: 'The text of the message, as parts.' });
+
+export const PostMessageBodySchema = z
+  .object({
+    message: Parts,
+    role: z.enum(['assistant', 'note']).default('assistant').meta({
+      description: '`assistant`: a reply to the customer from the team (it takes the chat over: the AI stops answering); `note`: internal, never shown to the customer.',
+    }),
+  })
+  .meta({ id: 'PostMessage', examples: [{ message: [{ type: 'text', text: 'Hi, I am Ana from support. Let me check your order.' }] }] });
+
+export const EditMessageBodySchema = z
+  .object({ message: Parts })
+  .meta({ id: 'EditMessage', examples: [{ message: [{ type: 'text', text: 'Your order 1042 ships tomorrow.' }] }] });
+
+export const UpdateChatStateBodySchema = z
+  .object({
+    state: z.enum(['OPEN', 'SNOOZED', 'CLOSED']).optional().meta({ description: 'CLOSED resolves the chat; SNOOZED needs `snoozed_until`.' }),
+    snoozed_until: DateTimeInput.optional(),
+    ai_enabled: z.boolean().optional().meta({ description: 'false: a person takes over and the AI stops answering; true: hand back to the AI.' }),
+    follow_up_at: DateTimeInput.nullable().optional(),
+    muted_until: DateTimeInput.nullable().optional().meta({ description: 'null: not muted.' }),
+    csat_score: z.number().int().min(1).max(5).nullable().optional(),
+  })
+  .meta({ id: 'UpdateChatState', examples: [{ state: 'CLOSED' }, { ai_enabled: false }, { state: 'SNOOZED', snoozed_until: '2026-12-24T09:00:00Z' }] });
+
+export const AssignBodySchema = z
+  .object({ member_id: z.string().min(1).max(64).nullable().meta({ description: 'The member to assign; null unassigns.' }) })
+  .meta({ id: 'AssignChat', examples: [{ member_id: 'mem_4Tq9Lm2Nx7Tc1Vb8Kp3Rw6' }] });
+
+export const UnseenSchema = z
+  .object({
+    chat_id: z.string(),
+    assigned_member_id: z.string().nullable(),
+    admin_unseen_count: z.number().int(),
+    user_unseen_count: z.number().int(),
+  })
+  .meta({ id: 'ChatUnseen' });
+
+export type ChatState = z.infer<typeof ChatStateSchema>;
+export type UpdateChatStateInput = z.infer<typeof UpdateChatStateBodySchema>;

@@ -1,44 +1,16 @@
 import type { Db } from '../../db/client.ts';
 import { type Actor, SYSTEM_ACTOR } from '../../events/actor.ts';
 import type { EventLog } from '../../events/event-log.ts';
-import type { ChatRow, MessageRow } from '../../db/schema.ts';
 import { notFound } from '../../lib/errors.ts';
 import type { Page, PageQuery } from '../../lib/pagination.ts';
 import * as repo from './chats.repo.ts';
 import type { Turn } from './run-recorder.ts';
 import type { Chat, Message } from './chats.schemas.ts';
+import { toChat, toMessage } from './chat-views.ts';
+import { membersById } from './chat-state.repo.ts';
 
 export type ChatsService = ReturnType<typeof createChatsService>;
 
-
-export const toChat = (row: ChatRow): Chat => ({
-  id: row.id,
-  org_id: row.orgId,
-  assistant_id: row.assistantId,
-  title: row.title,
-  status: row.status,
-  pinned: row.pinned,
-  messages_count: row.messagesCount,
-  last_message_at: row.lastMessageAt.toISOString(),
-  created_at: row.createdAt.toISOString(),
-  updated_at: row.updatedAt.toISOString(),
-});
-
-export const toMessage = (row: MessageRow): Message => ({
-  id: row.id,
-  chat_id: row.chatId,
-  role: row.role,
-  parts: row.parts,
-  status: row.status,
-  model: row.model,
-  usage: row.usage
-    ? { input_tokens: row.usage.prompt_tokens, output_tokens: row.usage.completion_tokens, total_tokens: row.usage.total_tokens }
-    : null,
-  latency_ms: row.latencyMs,
-  error: row.error,
-  created_at: row.createdAt.toISOString(),
-  updated_at: row.updatedAt.toISOString(),
-});
 
 export function createChatsService(deps: {
   db: Db;
@@ -50,7 +22,7 @@ export function createChatsService(deps: {
   const { db } = deps;
 
   /** A chat the caller's key reaches (its org or a descendant), else 404 like a missing chat. */
-  async function reachable(keyOrgId: string, chatId: string): Promise<ChatRow> {
+  async function reachable(keyOrgId: string, chatId: string): Promise<repo.ChatView> {
     await deps.settle();
     const row = await repo.findChat(db, chatId);
     if (!row) throw notFound('Chat');
@@ -76,8 +48,9 @@ export function createChatsService(deps: {
     async update(keyOrgId: string, chatId: string, patch: { title?: string; pinned?: boolean }, actor: Actor = SYSTEM_ACTOR): Promise<Chat> {
       const chat = await reachable(keyOrgId, chatId);
       return deps.events.transaction(actor, async (tx, emit) => {
-        const row = await repo.updateChat(tx, chat.orgId, chatId, patch);
-        if (!row) throw notFound('Chat');
+        const updated = await repo.updateChat(tx, chat.orgId, chatId, patch);
+        if (!updated) throw notFound('Chat');
+        const row = { ...updated, assignee: chat.assignee };
         const changed = Object.keys(patch).filter((k) => patch[k as keyof typeof patch] !== undefined);
         emit({ type: 'chat.updated', orgId: chat.orgId, subjectId: chatId, data: { chat_id: chatId, changed } });
         return toChat(row);
@@ -92,21 +65,27 @@ export function createChatsService(deps: {
       });
     },
 
-    async messages(keyOrgId: string, chatId: string, q: PageQuery): Promise<Page<Message>> {
+    async messages(keyOrgId: string, chatId: string, q: PageQuery & { fromDate?: Date }): Promise<Page<Message>> {
       const chat = await reachable(keyOrgId, chatId);
       const [rows, count] = await repo.listMessages(db, chat.orgId, chatId, q);
-      return { items: rows.map(toMessage), count, ...q };
+      const authors = await membersById(db, chat.orgId, rows.flatMap((r) => (r.memberId ? [r.memberId] : [])));
+      return { items: rows.map((r) => toMessage(r, r.memberId ? (authors.get(r.memberId) ?? null) : null)), count, page: q.page, take: q.take };
     },
 
-    /** Earlier turns of a chat of this assistant, for continuing it; 404 when it is not one. */
-    async historyOf(orgId: string, assistantId: string, chatId: string, maxTurns: number): Promise<Turn[]> {
+    /**
+     * Earlier turns of a chat of this assistant, for continuing it, with the chat itself (its state decides
+     * whether the assistant answers); 404 when it is not one. Team replies are turns too: the assistant
+     * that takes a chat back answers with what the person said in context.
+     */
+    async historyOf(orgId: string, assistantId: string, chatId: string, maxTurns: number): Promise<{ chat: repo.ChatView; turns: Turn[] }> {
       await deps.settle();
       const chat = await repo.findChat(db, chatId);
       if (!chat || chat.orgId !== orgId || chat.assistantId !== assistantId) throw notFound('Chat');
       const rows = await repo.completedTurns(db, orgId, chatId, maxTurns);
-      return rows
-        .map((r) => ({ role: r.role, content: r.parts.map((p) => p.text).join('') }))
+      const turns = rows
+        .map((r) => ({ role: r.role as Turn['role'], content: r.parts.map((p) => p.text).join('') }))
         .filter((t) => t.content.length > 0);
+      return { chat, turns };
     },
 
     /** Fails replies left RUNNING by a process that died; returns how many. */

@@ -2,3 +2,7 @@ export { createChatsService, type ChatsService } from './chats.service.ts';
 export { createRunRecorder, type RunRecorder, type RunRef, type RunOutcome, type Turn } from './run-recorder.ts';
 export { chatsRoutes } from './chats.routes.ts';
 export type { Chat, Message } from './chats.schemas.ts';
+export { createChatStateService, type ChatStateService, type Handover, type ChatActor, SYSTEM_CHAT_ACTOR } from './chat-state.service.ts';
+export { chatStateRoutes } from './chat-state.routes.ts';
+export { asksForHuman, handoverNotice } from './handover.ts';
+export type { ChatView } from './chats.repo.ts';

@@ -24,6 +24,8 @@ export interface RunStart {
   actor: Actor;
   /** Continue this chat; a new chat (holding `history`) when absent. */
   chatId?: string;
+  /** The continued chat was closed or snoozed: the customer writing reopens it. */
+  reopen?: boolean;
   history: Turn[];
   message: string;
   model: string;
@@ -249,14 +251,29 @@ export function createRunRecorder<E>(deps: {
           title: titleOf(input.history.find((t) => t.role === 'user')?.content ?? input.message),
           status,
           messagesCount: turns.length + 1,
+          adminUnseenCount: 1,
           lastMessageAt,
           createdAt: new Date(start.at),
         });
       } else {
+        const reopen = input.reopen === true;
+        if (reopen) {
+          // Written before the customer's message, so the thread reads: reopened, then what they wrote.
+          rows.push(eventMessage(ref, 'Reopened: the customer wrote again', new Date(start.at - 1), instanceId));
+          record({ type: 'message.created', orgId: ref.orgId, subjectId: rows.at(-1)!.id!, data: { chat_id: ref.chatId, message_id: rows.at(-1)!.id!, role: 'event', status: 'COMPLETED' } });
+          record({ type: 'chat.updated', orgId: ref.orgId, subjectId: ref.chatId, data: { chat_id: ref.chatId, changed: ['state'] } });
+        }
         updates.push(async (tx) => {
           await tx
             .update(chats)
-            .set({ status, messagesCount: sql`${chats.messagesCount} + 2`, lastMessageAt, updatedAt: new Date() })
+            .set({
+              status,
+              messagesCount: sql`${chats.messagesCount} + ${reopen ? 3 : 2}`,
+              adminUnseenCount: sql`${chats.adminUnseenCount} + 1`,
+              lastMessageAt,
+              updatedAt: new Date(),
+              ...(reopen && { state: 'OPEN' as const, snoozedUntil: null, resolvedAt: null }),
+            })
             .where(eq(chats.id, ref.chatId));
         });
       }
@@ -329,6 +346,10 @@ function messageRow(ref: RunRef, role: 'user' | 'assistant', text: string, statu
     createdAt: at,
     updatedAt: at,
   };
+}
+
+function eventMessage(ref: RunRef, text: string, at: Date, instanceId: string) {
+  return { ...messageRow(ref, 'user', text, 'COMPLETED', at, null, instanceId), role: 'event' as const };
 }
 
 function outcomeColumns(o: RunOutcome) {

@@ -63,6 +63,16 @@ export const InvokeResponseSchema = z
     usage: UsageSchema,
     chat_id: z.string().meta({ description: 'The stored chat; pass it back to continue.' }),
     sources: z.array(SourceSchema).meta({ description: 'Knowledge passages the reply was grounded on.' }),
+    handover: z
+      .object({
+        state: z.enum(['WAITING', 'ASSIGNED']),
+        assigned_member: z.object({ id: z.string(), name: z.string() }).nullable(),
+      })
+      .optional()
+      .meta({
+        description:
+          'Present when a person handles the chat (or the customer just asked for one): the model was not called, usage is zero, and `response` is "" (or the notice that a person will answer). WAITING: nobody is assigned yet.',
+      }),
   })
   .meta({
     id: 'InvokeResponse',

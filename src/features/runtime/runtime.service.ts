@@ -7,13 +7,15 @@ import { type ModelRegistry, type OrgCredential, parseModelRef, type ResolvedMod
 import { generate, stream, type StreamEvent as ModelStreamEvent, upstreamError, type ModelCall, type ModelUsage } from '../../llm/run-model.ts';
 import { countPromptTokens, countTokens } from '../../llm/tokens.ts';
 import type { AssistantsService } from '../assistants/index.ts';
-import type { ChatsService, RunRecorder, RunRef } from '../chats/index.ts';
+import { asksForHuman, type ChatStateService, type ChatsService, type ChatView, type Handover, handoverNotice, type RunRecorder, type RunRef } from '../chats/index.ts';
 import type { OrgsService } from '../orgs/index.ts';
 import type { UsageEntry, UsageService } from '../usage/index.ts';
 import { buildSystemPrompt, fitHistory, searchQueryFor, type Passage, type Turn } from './prompt.ts';
 import type { InvokeBody, StreamEvent } from './runtime.schemas.ts';
 
 export const AGENT_NOT_FOUND = 'Agent not found';
+
+const ZERO_USAGE: TokenUsage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
 
 /** Budgets are per calendar month in UTC. */
 function secondsToNextMonth(now: Date): number {
@@ -28,6 +30,7 @@ export interface RuntimeDeps {
   assistants: AssistantsService;
   orgs: OrgsService;
   chats: ChatsService;
+  chatState: ChatStateService;
   recorder: RunRecorder<UsageEntry>;
   usage: UsageService;
   models: ModelRegistry;
@@ -49,6 +52,10 @@ export interface Prepared {
   history: Turn[];
   message: string;
   chatId?: string;
+  /** The continued chat, as loaded with its history. */
+  chat?: ChatView;
+  /** Set when no model is called: a person handles the chat, or the customer just asked for one. */
+  handover?: { mode: 'ai_off' } | { mode: 'requested'; notice: string };
   startedAt: number;
 }
 
@@ -94,10 +101,32 @@ export function createRuntimeService(deps: RuntimeDeps) {
       apiKeyId: p.principal.kind === 'api_key' ? p.principal.keyId : null,
       actor: actorOf(p.principal),
       chatId: p.chatId,
+      reopen: p.chat !== undefined && p.chat.state !== 'OPEN',
       history: p.history,
       message: p.message,
       model: p.model.ref,
     });
+
+  /** Stores the customer's message (and the notice, when they asked for a person) without calling the model. */
+  async function handOver(p: Prepared): Promise<{ chatId: string; text: string; handover: Handover }> {
+    const actor = actorOf(p.principal);
+    if (p.handover!.mode === 'ai_off') {
+      return { chatId: p.chat!.id, text: '', handover: await deps.chatState.customerWrote(p.chat!, p.message, actor) };
+    }
+    const notice = p.handover!.notice;
+    const { chatId, handover } = await deps.chatState.customerAskedForHuman({
+      orgId: p.orgId,
+      assistantId: p.agentId,
+      apiKeyId: p.principal.kind === 'api_key' ? p.principal.keyId : null,
+      chat: p.chat,
+      history: p.chat ? [] : p.history,
+      message: p.message,
+      notice,
+      model: p.model.ref,
+      actor,
+    });
+    return { chatId, text: notice, handover };
+  }
 
   const statusOnError = (signal: AbortSignal, clientGone: () => boolean): RunStatus => (clientGone() && signal.aborted ? 'CANCELED' : 'FAILED');
 
@@ -131,9 +160,16 @@ export function createRuntimeService(deps: RuntimeDeps) {
       const credential = provider === 'builtin' ? undefined : await deps.credentialFor(assistant.orgId, provider);
       const model = deps.models.resolve(config.model, credential);
 
-      const history = body.chat_id
-        ? await deps.chats.historyOf(assistant.orgId, assistant.id, body.chat_id, 200)
-        : (body.history ?? []);
+      const continued = body.chat_id ? await deps.chats.historyOf(assistant.orgId, assistant.id, body.chat_id, 200) : undefined;
+      const history = continued ? continued.turns : (body.history ?? []);
+      const base = { agentId: assistant.id, orgId: assistant.orgId, principal, model, history, message: body.message, chatId: body.chat_id, chat: continued?.chat, startedAt };
+      // A person handles the chat, or the customer asks for one: no model call (see docs/inbox.md).
+      const wantsPerson =
+        (provider === 'builtin' || config.conversation.enable_transfer_to_human_tool) && config.conversation.enable_ai_replies !== false && asksForHuman(body.message);
+      if ((continued && !continued.chat.aiEnabled) || wantsPerson) {
+        const handover = continued && !continued.chat.aiEnabled ? { mode: 'ai_off' as const } : { mode: 'requested' as const, notice: handoverNotice(body.message, config.language) };
+        return { ...base, system: '', call: { model: model.model, system: '', messages: [], maxOutputTokens: 0, retry: { maxRetries: 0, baseMs: 0, maxDelayMs: 0 } }, promptText: [], sources: [], handover };
+      }
       const passages = await deps.retrieve({
         orgId: assistant.orgId,
         assistantId: assistant.id,
@@ -178,6 +214,10 @@ export function createRuntimeService(deps: RuntimeDeps) {
     },
 
     async invoke(p: Prepared, signal: AbortSignal, clientGone: () => boolean) {
+      if (p.handover) {
+        const h = await handOver(p);
+        return { response: h.text, usage: ZERO_USAGE, chat_id: h.chatId, sources: [], handover: h.handover };
+      }
       const run = startRun(p);
       try {
         const result = await generate({ ...p.call, abortSignal: signal });
@@ -196,6 +236,13 @@ export function createRuntimeService(deps: RuntimeDeps) {
 
     /** Yields the SSE events; records the run in `finally`, so a disconnect still keeps what was produced. */
     async *stream(p: Prepared, signal: AbortSignal, clientGone: () => boolean): AsyncGenerator<StreamOutEvent> {
+      if (p.handover) {
+        const h = await handOver(p);
+        yield { type: 'metadata', content: '', data: { agent_id: p.agentId, chat_id: h.chatId } };
+        if (h.text) yield { type: 'token', content: h.text, data: null };
+        yield { type: 'done', content: '', data: { response: h.text, usage: ZERO_USAGE, chat_id: h.chatId, sources: [], handover: h.handover } };
+        return;
+      }
       const run = startRun(p);
       let text = '';
       let reported: ModelUsage | undefined;

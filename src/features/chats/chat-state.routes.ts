@@ -1,0 +1,143 @@
+import { DeletedSchema } from '../../http/common-schemas.ts';
+import { defineRoute, type RouteDef } from '../../http/define-route.ts';
+import { type Principal, reachesSubOrgs } from '../../http/principal.ts';
+import type { Actor } from '../../events/actor.ts';
+import { notFound } from '../../lib/errors.ts';
+import type { ChatActor, ChatStateService } from './chat-state.service.ts';
+import {
+  AssignBodySchema,
+  ChatParams,
+  ChatSchema,
+  ChatStateSchema,
+  EditMessageBodySchema,
+  MessageParams,
+  MessageSchema,
+  PostMessageBodySchema,
+  UnseenSchema,
+  UpdateChatStateBodySchema,
+} from './chats.schemas.ts';
+import type { ChatsService } from './chats.service.ts';
+
+const tags = ['Chat state'];
+const messageTags = ['Chats'];
+
+const who = (principal: Principal, actor: Actor): ChatActor => ({ actor, userId: principal.kind === 'member' ? principal.userId : null });
+
+/** Inbox state, handover and the team's messages: `/chats/{chat_id}/state...` and `/chats/{chat_id}/messages...`. */
+export function chatStateRoutes(chats: ChatsService, state: ChatStateService): RouteDef[] {
+  // As chats.routes: members other than ADMIN reach only their own org's chats.
+  const reachFrom = async (principal: Principal, chatId: string): Promise<string> => {
+    if (!reachesSubOrgs(principal) && (await chats.get(principal.orgId, chatId)).org_id !== principal.orgId) throw notFound('Chat');
+    return principal.orgId;
+  };
+  return [
+    defineRoute({
+      method: 'PATCH',
+      url: '/chats/:chat_id/state',
+      operationId: 'updateChatState',
+      summary: 'Update the state of a chat',
+      description:
+        'Resolve (`state: CLOSED`), snooze (`SNOOZED` with `snoozed_until`) or reopen a chat; take it over (`ai_enabled: false`: the assistant stops answering and a person is assigned) or hand it back (`ai_enabled: true`); set `follow_up_at`, `muted_until`, `csat_score`. Each change is written into the thread as an `event` message.',
+      tags,
+      auth: { permission: 'chats:write' },
+      params: ChatParams,
+      body: UpdateChatStateBodySchema,
+      responses: { 200: ChatSchema },
+      handler: async ({ principal, params, body, actor }) => state.updateState(await reachFrom(principal, params.chat_id), params.chat_id, body, who(principal, actor)),
+    }),
+    defineRoute({
+      method: 'PATCH',
+      url: '/chats/:chat_id/state/assign',
+      operationId: 'assignChat',
+      summary: 'Assign a chat',
+      description: 'Assigns the chat to a member of its organization who works conversations (ADMIN, MANAGER or AGENT), or unassigns it with `null`.',
+      tags,
+      auth: { permission: 'chats:write' },
+      params: ChatParams,
+      body: AssignBodySchema,
+      responses: { 200: ChatStateSchema },
+      handler: async ({ principal, params, body, actor }) => state.assign(await reachFrom(principal, params.chat_id), params.chat_id, body.member_id, who(principal, actor)),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/chats/:chat_id/state/unseen',
+      operationId: 'markChatUnseen',
+      summary: 'Mark a chat as unseen',
+      description: 'Flags the chat for the team again (its `admin_unseen_count` becomes at least 1).',
+      tags,
+      auth: { permission: 'chats:write' },
+      params: ChatParams,
+      responses: { 200: UnseenSchema },
+      handler: async ({ principal, params, actor }) => state.markSeen(await reachFrom(principal, params.chat_id), params.chat_id, false, who(principal, actor)),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/chats/:chat_id/state/seen',
+      operationId: 'markChatSeen',
+      summary: 'Mark a chat as seen',
+      description: 'The team has read the chat: its `admin_unseen_count` goes back to 0.',
+      tags,
+      auth: { permission: 'chats:write' },
+      params: ChatParams,
+      responses: { 200: UnseenSchema },
+      handler: async ({ principal, params, actor }) => state.markSeen(await reachFrom(principal, params.chat_id), params.chat_id, true, who(principal, actor)),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/chats/:chat_id/messages',
+      operationId: 'createChatMessage',
+      summary: 'Write in a chat as the team',
+      description:
+        'A reply to the customer from a person (`role: assistant`, the default), which takes the chat over: the assistant stops answering until it is handed back; or an internal `note` the customer never sees. The author is the signed-in member, or "team" with an API key.',
+      tags: messageTags,
+      auth: { permission: 'chats:write' },
+      params: ChatParams,
+      body: PostMessageBodySchema,
+      responses: { 200: MessageSchema },
+      handler: async ({ principal, params, body, actor }) =>
+        state.postMessage(await reachFrom(principal, params.chat_id), params.chat_id, { text: body.message.map((p) => p.text), role: body.role }, who(principal, actor)),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/chats/:chat_id/messages/:message_id',
+      operationId: 'getChatMessage',
+      summary: 'Get a message',
+      tags: messageTags,
+      auth: { permission: 'chats:read' },
+      params: MessageParams,
+      responses: { 200: MessageSchema },
+      handler: async ({ principal, params }) => state.getMessage(await reachFrom(principal, params.chat_id), params.chat_id, params.message_id),
+    }),
+    defineRoute({
+      method: 'PATCH',
+      url: '/chats/:chat_id/messages/:message_id',
+      operationId: 'editChatMessage',
+      summary: 'Edit a message',
+      description: 'Replaces the text of a reply or note the team wrote; the customer\'s and the assistant\'s messages cannot be edited (409).',
+      tags: messageTags,
+      auth: { permission: 'chats:write' },
+      params: MessageParams,
+      body: EditMessageBodySchema,
+      responses: { 200: MessageSchema },
+      errors: [409],
+      handler: async ({ principal, params, body, actor }) =>
+        state.editMessage(await reachFrom(principal, params.chat_id), params.chat_id, params.message_id, body.message.map((p) => p.text), who(principal, actor)),
+    }),
+    defineRoute({
+      method: 'DELETE',
+      url: '/chats/:chat_id/messages/:message_id',
+      operationId: 'deleteChatMessage',
+      summary: 'Delete a message',
+      description: 'Deletes a reply or note the team wrote; the customer\'s and the assistant\'s messages cannot be deleted (409).',
+      tags: messageTags,
+      auth: { permission: 'chats:write' },
+      params: MessageParams,
+      responses: { 200: DeletedSchema },
+      errors: [409],
+      handler: async ({ principal, params, actor }) => {
+        await state.deleteMessage(await reachFrom(principal, params.chat_id), params.chat_id, params.message_id, who(principal, actor));
+        return { id: params.message_id, deleted: true as const };
+      },
+    }),
+  ];
+}

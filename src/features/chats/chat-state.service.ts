@@ -1,0 +1,311 @@
+import type { Db, Tx } from '../../db/client.ts';
+import type { ChatRow, MessageRow } from '../../db/schema.ts';
+import { type Actor, SYSTEM_ACTOR } from '../../events/actor.ts';
+import type { Emit, EventLog } from '../../events/event-log.ts';
+import { AppError, notFound } from '../../lib/errors.ts';
+import { newId } from '../../lib/ids.ts';
+import * as repo from './chats.repo.ts';
+import * as state from './chat-state.repo.ts';
+import type { Chat, ChatState, Message, UpdateChatStateInput } from './chats.schemas.ts';
+import { toChat, toMessage, toState } from './chat-views.ts';
+
+/** Who is acting on a chat: the event log's actor, and the member they are in the chat's org (null for keys). */
+export interface ChatActor {
+  actor: Actor;
+  /** The signed-in user, when a member acts. */
+  userId: string | null;
+}
+
+export const SYSTEM_CHAT_ACTOR: ChatActor = { actor: SYSTEM_ACTOR, userId: null };
+
+export interface Handover {
+  state: 'WAITING' | 'ASSIGNED';
+  assigned_member: { id: string; name: string } | null;
+}
+
+export type ChatStateService = ReturnType<typeof createChatStateService>;
+
+/**
+ * The inbox side of a chat: its state (open, snoozed, closed), who works it, handing it to a person and
+ * back, and what the team writes in it. Every change writes `event` messages into the thread and its events
+ * in the same transaction.
+ */
+export function createChatStateService(deps: { db: Db; events: EventLog; reachable: (keyOrgId: string, chatId: string) => Promise<repo.ChatView> }) {
+  const { db, events } = deps;
+
+  const authorOf = async (tx: Tx | Db, orgId: string, who: ChatActor) => (who.userId ? ((await state.memberOfUser(tx, orgId, who.userId)) ?? null) : null);
+  const nameOf = (m: state.MemberRef | null, who: ChatActor) => m?.name ?? (who.actor.type === 'system' ? 'Parley' : 'the team');
+
+  /** Writes `event` lines into the thread (what a person reading it sees happened), with their events. */
+  async function note(tx: Tx, emit: Emit, chat: ChatRow, memberId: string | null, lines: string[]): Promise<void> {
+    if (lines.length === 0) return;
+    const now = Date.now();
+    const rows = await state.insertMessages(
+      tx,
+      lines.map((text, i) => eventRow(chat, memberId, text, new Date(now + i))),
+    );
+    for (const m of rows) emit({ type: 'message.created', orgId: chat.orgId, subjectId: m.id, data: { chat_id: chat.id, message_id: m.id, role: 'event', status: m.status } });
+    await state.addToMessageCount(tx, chat.orgId, chat.id, rows.length);
+  }
+
+  async function reread(tx: Tx, chatId: string): Promise<repo.ChatView> {
+    const view = await repo.findChat(tx, chatId);
+    if (!view) throw notFound('Chat');
+    return view;
+  }
+
+  /** Hands the chat to a person: AI off, assigned to the least busy inbox member (when none is assigned yet). */
+  async function handOverIn(tx: Tx, emit: Emit, chat: ChatRow, reason: string, takenBy: state.MemberRef | null): Promise<Handover> {
+    const now = new Date();
+    let assignee: state.MemberRef | undefined = chat.assignedMemberId ? await state.findMemberRef(tx, chat.orgId, chat.assignedMemberId) : undefined;
+    const lines = [reason];
+    if (!assignee) {
+      assignee = takenBy ?? (await state.leastBusyMember(tx, chat.orgId));
+      if (assignee) lines.push(`Assigned to ${assignee.name}`);
+    }
+    await state.setChatState(tx, chat.orgId, chat.id, {
+      aiEnabled: false,
+      handoverAt: now,
+      state: 'OPEN',
+      snoozedUntil: null,
+      resolvedAt: null,
+      ...(assignee && !chat.assignedMemberId && { assignedMemberId: assignee.id, assignedAt: now }),
+    });
+    await note(tx, emit, chat, takenBy?.id ?? null, lines);
+    emit({ type: 'chat.updated', orgId: chat.orgId, subjectId: chat.id, data: { chat_id: chat.id, changed: ['ai_enabled', 'handover', ...(assignee ? ['assigned_member'] : [])] } });
+    return { state: assignee ? 'ASSIGNED' : 'WAITING', assigned_member: assignee ? { id: assignee.id, name: assignee.name } : null };
+  }
+
+  /** The customer's words as the thread stores them (a closed or snoozed chat reopens when they write). */
+  async function customerMessage(tx: Tx, emit: Emit, chat: ChatRow, text: string, at: Date): Promise<void> {
+    const [row] = await state.insertMessages(tx, [{ ...eventRow(chat, null, text, at), role: 'user' }]);
+    emit({ type: 'message.created', orgId: chat.orgId, subjectId: row!.id, data: { chat_id: chat.id, message_id: row!.id, role: 'user', status: 'COMPLETED' } });
+    await state.countMessage(tx, chat.orgId, chat.id, 'admin', at);
+    if (chat.state !== 'OPEN') {
+      await state.setChatState(tx, chat.orgId, chat.id, { state: 'OPEN', snoozedUntil: null, resolvedAt: null });
+      await note(tx, emit, chat, null, ['Reopened: the customer wrote again']);
+    }
+    emit({ type: 'chat.updated', orgId: chat.orgId, subjectId: chat.id, data: { chat_id: chat.id, changed: ['admin_unseen_count', 'last_message_at', ...(chat.state !== 'OPEN' ? ['state'] : [])] } });
+  }
+
+  const handoverOf = (view: repo.ChatView): Handover => ({
+    state: view.assignee ? 'ASSIGNED' : 'WAITING',
+    assigned_member: view.assignee ? { id: view.assignee.id, name: view.assignee.name } : null,
+  });
+
+  return {
+    handOverIn,
+
+    /** A customer writes in a chat a person handles: stored, counted unseen, no model call. */
+    async customerWrote(chat: ChatRow, text: string, actor: Actor): Promise<Handover> {
+      return events.transaction(actor, async (tx, emit) => {
+        await customerMessage(tx, emit, chat, text, new Date());
+        return handoverOf(await reread(tx, chat.id));
+      });
+    },
+
+    /**
+     * The customer asked for a person: their message and the assistant's notice are stored, the chat (new
+     * when `chat` is absent, holding `history`) goes to a person. Returns the chat id and the handover.
+     */
+    async customerAskedForHuman(input: {
+      orgId: string;
+      assistantId: string;
+      apiKeyId: string | null;
+      chat?: ChatRow;
+      history: Array<{ role: 'user' | 'assistant'; content: string }>;
+      message: string;
+      notice: string;
+      model: string;
+      actor: Actor;
+    }): Promise<{ chatId: string; handover: Handover }> {
+      return events.transaction(input.actor, async (tx, emit) => {
+        const now = Date.now();
+        let chat = input.chat;
+        if (!chat) {
+          const id = newId('chat');
+          const title = input.history.find((t) => t.role === 'user')?.content ?? input.message;
+          await repo.insertChat(tx, {
+            id,
+            orgId: input.orgId,
+            assistantId: input.assistantId,
+            apiKeyId: input.apiKeyId,
+            title: title.length > 80 ? `${title.slice(0, 77).trimEnd()}...` : title,
+            status: 'COMPLETED',
+            messagesCount: input.history.length,
+            createdAt: new Date(now - input.history.length - 1),
+          });
+          emit({ type: 'chat.created', orgId: input.orgId, subjectId: id, data: { chat_id: id, assistant_id: input.assistantId } });
+          const earlier = await state.insertMessages(
+            tx,
+            input.history.map((t, i) => ({ ...eventRow({ id, orgId: input.orgId }, null, t.content, new Date(now - input.history.length - 1 + i)), role: t.role })),
+          );
+          for (const m of earlier) emit({ type: 'message.created', orgId: input.orgId, subjectId: m.id, data: { chat_id: id, message_id: m.id, role: m.role, status: m.status } });
+          chat = (await reread(tx, id)) as ChatRow;
+        }
+        await customerMessage(tx, emit, chat, input.message, new Date(now));
+        const [reply] = await state.insertMessages(tx, [{ ...eventRow(chat, null, input.notice, new Date(now + 1)), role: 'assistant', model: input.model }]);
+        emit({ type: 'message.created', orgId: chat.orgId, subjectId: reply!.id, data: { chat_id: chat.id, message_id: reply!.id, role: 'assistant', status: 'COMPLETED' } });
+        await state.countMessage(tx, chat.orgId, chat.id, null, new Date(now + 1));
+        const handover = await handOverIn(tx, emit, await reread(tx, chat.id), 'Handed to a person: the customer asked for one', null);
+        return { chatId: chat.id, handover };
+      });
+    },
+
+    async updateState(keyOrgId: string, chatId: string, input: UpdateChatStateInput, who: ChatActor): Promise<Chat> {
+      const chat = await deps.reachable(keyOrgId, chatId);
+      if (input.state === 'SNOOZED' && !input.snoozed_until) throw new AppError('bad_request', 'snoozed_until is required to snooze a chat');
+      if (input.snoozed_until && input.state !== 'SNOOZED') throw new AppError('bad_request', 'snoozed_until goes with state SNOOZED');
+      if (input.snoozed_until && Date.parse(input.snoozed_until) <= Date.now()) throw new AppError('bad_request', 'snoozed_until must be in the future');
+      return events.transaction(who.actor, async (tx, emit) => {
+        const author = await authorOf(tx, chat.orgId, who);
+        const by = nameOf(author, who);
+        const set: state.ChatStatePatch = {};
+        const lines: string[] = [];
+        const changed: string[] = [];
+        if (input.state && input.state !== chat.state) {
+          changed.push('state');
+          set.state = input.state;
+          set.snoozedUntil = input.state === 'SNOOZED' ? new Date(input.snoozed_until!) : null;
+          set.resolvedAt = input.state === 'CLOSED' ? new Date() : null;
+          if (input.state === 'CLOSED') set.adminUnseenCount = 0;
+          lines.push(input.state === 'CLOSED' ? `Resolved by ${by}` : input.state === 'SNOOZED' ? `Snoozed until ${input.snoozed_until} by ${by}` : `Reopened by ${by}`);
+        }
+        if (input.ai_enabled === true && !chat.aiEnabled) {
+          changed.push('ai_enabled');
+          set.aiEnabled = true;
+          lines.push(`Handed back to the assistant by ${by}`);
+        }
+        for (const [field, key] of [['follow_up_at', 'followUpAt'], ['muted_until', 'mutedUntil']] as const) {
+          if (input[field] === undefined) continue;
+          changed.push(field);
+          set[key] = input[field] === null ? null : new Date(input[field]);
+        }
+        if (input.csat_score !== undefined) {
+          changed.push('csat_score');
+          set.csatScore = input.csat_score;
+        }
+        if (Object.keys(set).length) await state.setChatState(tx, chat.orgId, chatId, set);
+        if (lines.length) await note(tx, emit, chat, author?.id ?? null, lines);
+        if (changed.length) emit({ type: 'chat.updated', orgId: chat.orgId, subjectId: chatId, data: { chat_id: chatId, changed } });
+        if (input.ai_enabled === false && chat.aiEnabled) await handOverIn(tx, emit, await reread(tx, chatId), `Taken over by ${by}`, author);
+        return toChat(await reread(tx, chatId));
+      });
+    },
+
+    async assign(keyOrgId: string, chatId: string, memberId: string | null, who: ChatActor): Promise<ChatState> {
+      const chat = await deps.reachable(keyOrgId, chatId);
+      return events.transaction(who.actor, async (tx, emit) => {
+        const author = await authorOf(tx, chat.orgId, who);
+        let line: string;
+        if (memberId === null) {
+          if (!chat.assignedMemberId) return toState(chat);
+          await state.setChatState(tx, chat.orgId, chatId, { assignedMemberId: null, assignedAt: null });
+          line = `Unassigned by ${nameOf(author, who)}`;
+        } else {
+          const member = await state.findMemberRef(tx, chat.orgId, memberId);
+          if (!member) throw new AppError('bad_request', `no member ${memberId} in the chat's organization`);
+          if (!state.INBOX_ROLES.includes(member.role)) throw new AppError('bad_request', `${member.name} cannot work conversations (role ${member.role})`);
+          if (chat.assignedMemberId === memberId) return toState(chat);
+          await state.setChatState(tx, chat.orgId, chatId, { assignedMemberId: memberId, assignedAt: new Date() });
+          line = author?.id === memberId ? `${member.name} took the chat` : `Assigned to ${member.name} by ${nameOf(author, who)}`;
+        }
+        await note(tx, emit, chat, author?.id ?? null, [line]);
+        emit({ type: 'chat.updated', orgId: chat.orgId, subjectId: chatId, data: { chat_id: chatId, changed: ['assigned_member'] } });
+        return toState(await reread(tx, chatId));
+      });
+    },
+
+    /** `unseen`: flags the chat for the team again; `seen`: the team has read it. */
+    async markSeen(keyOrgId: string, chatId: string, seen: boolean, who: ChatActor) {
+      const chat = await deps.reachable(keyOrgId, chatId);
+      return events.transaction(who.actor, async (tx, emit) => {
+        const count = seen ? 0 : Math.max(1, chat.adminUnseenCount);
+        if (count !== chat.adminUnseenCount) {
+          await state.setChatState(tx, chat.orgId, chatId, { adminUnseenCount: count });
+          emit({ type: 'chat.updated', orgId: chat.orgId, subjectId: chatId, data: { chat_id: chatId, changed: ['admin_unseen_count'] } });
+        }
+        return { chat_id: chatId, assigned_member_id: chat.assignedMemberId, admin_unseen_count: count, user_unseen_count: chat.userUnseenCount };
+      });
+    },
+
+    /** A reply to the customer from the team (it takes the chat over) or an internal note. */
+    async postMessage(keyOrgId: string, chatId: string, input: { text: string[]; role: 'assistant' | 'note' }, who: ChatActor): Promise<Message> {
+      const chat = await deps.reachable(keyOrgId, chatId);
+      return events.transaction(who.actor, async (tx, emit) => {
+        const author = await authorOf(tx, chat.orgId, who);
+        const now = new Date();
+        const [row] = await state.insertMessages(tx, [
+          {
+            id: newId('message'),
+            chatId,
+            orgId: chat.orgId,
+            role: input.role,
+            memberId: author?.id ?? null,
+            parts: input.text.map((text) => ({ type: 'text' as const, text })),
+            status: 'COMPLETED',
+            createdAt: now,
+            updatedAt: now,
+          },
+        ]);
+        emit({ type: 'message.created', orgId: chat.orgId, subjectId: row!.id, data: { chat_id: chatId, message_id: row!.id, role: input.role, status: 'COMPLETED' } });
+        await state.countMessage(tx, chat.orgId, chatId, input.role === 'assistant' ? 'user' : null, now);
+        if (input.role === 'assistant') {
+          if (chat.aiEnabled) await handOverIn(tx, emit, await reread(tx, chatId), `Taken over by ${nameOf(author, who)}`, author);
+          else if (!chat.assignedMemberId && author) {
+            await state.setChatState(tx, chat.orgId, chatId, { assignedMemberId: author.id, assignedAt: now });
+            await note(tx, emit, await reread(tx, chatId), author.id, [`${author.name} took the chat`]);
+          }
+          emit({ type: 'chat.updated', orgId: chat.orgId, subjectId: chatId, data: { chat_id: chatId, changed: ['user_unseen_count', 'last_message_at'] } });
+        }
+        return toMessage(row!, author);
+      });
+    },
+
+    async getMessage(keyOrgId: string, chatId: string, messageId: string): Promise<Message> {
+      const chat = await deps.reachable(keyOrgId, chatId);
+      const row = await state.findMessage(db, chat.orgId, chatId, messageId);
+      if (!row) throw notFound('Message');
+      return toMessage(row, row.memberId ? ((await state.findMemberRef(db, chat.orgId, row.memberId)) ?? null) : null);
+    },
+
+    async editMessage(keyOrgId: string, chatId: string, messageId: string, text: string[], who: ChatActor): Promise<Message> {
+      const chat = await deps.reachable(keyOrgId, chatId);
+      return events.transaction(who.actor, async (tx) => {
+        const row = teamWritten(await state.findMessage(tx, chat.orgId, chatId, messageId));
+        const updated = await state.updateMessageParts(tx, chat.orgId, row.id, text.map((t) => ({ type: 'text' as const, text: t })));
+        return toMessage(updated!, row.memberId ? ((await state.findMemberRef(tx, chat.orgId, row.memberId)) ?? null) : null);
+      });
+    },
+
+    async deleteMessage(keyOrgId: string, chatId: string, messageId: string, who: ChatActor): Promise<void> {
+      const chat = await deps.reachable(keyOrgId, chatId);
+      await events.transaction(who.actor, async (tx, emit) => {
+        teamWritten(await state.findMessage(tx, chat.orgId, chatId, messageId));
+        await state.deleteMessage(tx, chat.orgId, chatId, messageId);
+        emit({ type: 'chat.updated', orgId: chat.orgId, subjectId: chatId, data: { chat_id: chatId, changed: ['messages'] } });
+      });
+    },
+  };
+}
+
+/** Only what the team wrote (replies and notes) can be edited or deleted: the customer's words and the AI's are a record. */
+function teamWritten(row: MessageRow | undefined): MessageRow {
+  if (!row) throw notFound('Message');
+  if (row.role === 'note' || (row.role === 'assistant' && row.model === null)) return row;
+  throw new AppError('conflict', 'only replies and notes written by the team can be edited or deleted');
+}
+
+export function eventRow(chat: Pick<ChatRow, 'id' | 'orgId'>, memberId: string | null, text: string, at: Date) {
+  return {
+    id: newId('message'),
+    chatId: chat.id,
+    orgId: chat.orgId,
+    role: 'event' as const,
+    memberId,
+    parts: [{ type: 'text' as const, text }],
+    status: 'COMPLETED' as const,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
