@@ -209,6 +209,7 @@ export function createRuntimeService(deps: RuntimeDeps) {
         history,
         message: body.message,
         chatId: body.chat_id,
+        chat: continued?.chat,
         startedAt,
       };
     },
