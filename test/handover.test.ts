@@ -172,4 +172,38 @@ describe('chat state and human handover', () => {
     expect(later).toEqual([]);
     expect((await api.get(`/chats/${chatId}/messages?from_date=yesterday`)).status).toBe(400);
   });
+
+  it('lists the inbox by view, most recent first, with each chat\'s state, last message and the counts of every view', async () => {
+    const t = await seedOrg(server);
+    const api = client(server, t.key);
+    const agent = await signedInMember(server, t, 'AGENT');
+    const bot = await api.post('/orgs/c/assistants', { name: 'Builtin' });
+    const say = async (message: string, chat_id?: string) => (await api.post(`/api/agents/${bot.body.id}/invoke`, { message, chat_id })).body.chat_id as string;
+    const resolvedChat = await say('first question');
+    await api.patch(`/chats/${resolvedChat}/state`, { state: 'CLOSED' });
+    const aiChat = await say('second question');
+    const humanChat = await say('I want to speak with a real person');
+    const asAgent = (path: string) => call(server, 'GET', path, { headers: agent.headers });
+
+    const counts = await api.get('/orgs/c/inbox/counts');
+    expect(counts.body).toEqual({ all: 3, unread: 2, unresolved: 2, resolved: 1, waiting: 0, mine: 0, unassigned: 1, snoozed: 0 });
+    expect((await asAgent('/orgs/c/inbox/counts')).body.mine).toBe(1);
+
+    const unresolved = await api.get('/orgs/c/inbox');
+    expect(unresolved.headers.get('pagination-count')).toBe('2');
+    expect(unresolved.body.map((c: { id: string }) => c.id)).toEqual([humanChat, aiChat]);
+    expect(unresolved.body[0].state).toMatchObject({ handover: 'ASSIGNED', assigned_member: { id: agent.memberId } });
+    expect(unresolved.body[0].last_message).toMatchObject({ role: 'assistant', text: expect.stringMatching(/^I'm connecting you/) });
+    expect((await api.get('/orgs/c/inbox?filter=resolved')).body.map((c: { id: string }) => c.id)).toEqual([resolvedChat]);
+    expect((await asAgent('/orgs/c/inbox?filter=mine')).body.map((c: { id: string }) => c.id)).toEqual([humanChat]);
+    const mineByKey = await api.get('/orgs/c/inbox?filter=mine');
+    expect(mineByKey.status).toBe(400);
+    expect(mineByKey.body.message).toMatch(/signed-in member/);
+
+    await api.patch(`/chats/${humanChat}/state/assign`, { member_id: null });
+    expect((await api.get('/orgs/c/inbox?filter=waiting')).body.map((c: { id: string }) => c.id)).toEqual([humanChat]);
+    expect((await api.get(`/orgs/c/inbox/counts?assistant_id=${bot.body.id}`)).body).toMatchObject({ waiting: 1, mine: 0 });
+    expect((await api.get('/orgs/c/inbox/counts?assistant_id=ast_nobody000000000000000')).body.all).toBe(0);
+    expect((await api.get('/orgs/c/inbox?filter=everything')).status).toBe(400);
+  });
 });

@@ -10,6 +10,7 @@ import { createSetupService, type SetupService } from '../features/setup/index.t
 import { createChatStateService, createChatsService, createRunRecorder, type ChatStateService, type ChatsService, type RunRecorder } from '../features/chats/index.ts';
 import { createUsageMeter, createUsageService, type UsageEntry, type UsageService } from '../features/usage/index.ts';
 import { createProvidersService, type ProvidersService } from '../features/providers/index.ts';
+import { createInboxService, type InboxService } from '../features/inbox/index.ts';
 import { createRuntimeService, type RuntimeService } from '../features/runtime/index.ts';
 import {
   createKnowledgeService,
@@ -60,6 +61,7 @@ export interface Deps {
   setup: SetupService;
   chats: ChatsService;
   chatState: ChatStateService;
+  inbox: InboxService;
   usage: UsageService;
   providers: ProvidersService;
   runtime: RuntimeService;
@@ -162,6 +164,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   const settle = () => recorder.settle();
   const chats = createChatsService({ db, events, resolveReach: (keyOrg, orgId) => orgs.resolveReach(keyOrg, orgId), settle });
   const chatState = createChatStateService({ db, events, reachable: chats.reachable });
+  const inbox = createInboxService({ db, settle });
   const usage = createUsageService({ db, meter, budgetOf: (orgId) => orgs.budgetOf(orgId), settle });
   const audit = createAuditService({ db, settle });
   const instances = createInstanceRegistry({
@@ -246,6 +249,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     setup,
     chats,
     chatState,
+    inbox,
     usage,
     providers,
     runtime,

@@ -22,6 +22,7 @@ export const TAGS = [
   { name: 'Runtime', description: 'Invoke assistants, with or without streaming.' },
   { name: 'Knowledge', description: 'What assistants know: texts, files and websites, and search over them.' },
   { name: 'Chats', description: 'Stored conversations and their messages.' },
+  { name: 'Inbox', description: 'The conversations a support team works: views by state and assignment, with counts.' },
   { name: 'Chat state', description: 'The inbox side of a conversation: open, snoozed or resolved, assigned to whom, handled by the AI or by a person.' },
   { name: 'Usage', description: 'Token usage and budgets.' },
   { name: 'Model providers', description: 'Per-org credentials for model providers.' },

@@ -1,0 +1,52 @@
+import { and, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client.ts';
+import { chats, messages, type MessageRow } from '../../db/schema.ts';
+import type { InboxFilter } from './inbox.schemas.ts';
+
+/** What each inbox filter means, as a condition on chats (`memberId`: the signed-in member, for `mine`). */
+export function filterWhere(filter: InboxFilter, memberId: string | null): SQL | undefined {
+  switch (filter) {
+    case 'all':
+      return undefined;
+    case 'unread':
+      return sql`${chats.adminUnseenCount} > 0 and ${chats.state} <> 'CLOSED'`;
+    case 'unresolved':
+      return sql`${chats.state} <> 'CLOSED'`;
+    case 'resolved':
+      return eq(chats.state, 'CLOSED');
+    case 'waiting':
+      return and(eq(chats.aiEnabled, false), isNull(chats.assignedMemberId), sql`${chats.state} <> 'CLOSED'`);
+    case 'mine':
+      return memberId ? and(eq(chats.assignedMemberId, memberId), sql`${chats.state} <> 'CLOSED'`) : sql`false`;
+    case 'unassigned':
+      return and(isNull(chats.assignedMemberId), eq(chats.state, 'OPEN'));
+    case 'snoozed':
+      return eq(chats.state, 'SNOOZED');
+  }
+}
+
+/** Every filter's count in one pass over the org's chats. */
+export async function countByFilter(db: DbOrTx, orgId: string, assistantId: string | undefined, memberId: string | null, filters: readonly InboxFilter[]) {
+  const columns = Object.fromEntries(
+    filters.map((f) => {
+      const where = filterWhere(f, memberId);
+      return [f, where ? sql<number>`(count(*) filter (where ${where}))::int` : sql<number>`count(*)::int`];
+    }),
+  );
+  const [row] = await db
+    .select(columns)
+    .from(chats)
+    .where(and(eq(chats.orgId, orgId), assistantId ? eq(chats.assistantId, assistantId) : undefined));
+  return row as Record<InboxFilter, number>;
+}
+
+/** The latest message of each chat that a person reads in a list (not event lines), one query for a page. */
+export async function lastMessages(db: DbOrTx, orgId: string, chatIds: string[]): Promise<Map<string, MessageRow>> {
+  if (chatIds.length === 0) return new Map();
+  const rows = await db
+    .selectDistinctOn([messages.chatId])
+    .from(messages)
+    .where(and(eq(messages.orgId, orgId), inArray(messages.chatId, chatIds), sql`${messages.role} <> 'event'`))
+    .orderBy(messages.chatId, sql`${messages.createdAt} desc`, sql`${messages.id} desc`);
+  return new Map(rows.map((r) => [r.chatId, r]));
+}

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { OrgIdParam, PageQuerySchema, Timestamp } from '../../http/common-schemas.ts';
+import { ChatSchema } from '../chats/index.ts';
+
+export const INBOX_FILTERS = ['all', 'unread', 'unresolved', 'resolved', 'waiting', 'mine', 'unassigned', 'snoozed'] as const;
+export type InboxFilter = (typeof INBOX_FILTERS)[number];
+
+export const InboxParams = z.object({ org_id: OrgIdParam });
+
+export const InboxQuerySchema = PageQuerySchema.extend({
+  filter: z.enum(INBOX_FILTERS).default('unresolved').meta({
+    description:
+      'all; unread (customer messages the team has not seen); unresolved (open or snoozed); resolved (closed); waiting (a person was asked for and nobody is assigned); mine (assigned to the signed-in member); unassigned (open, nobody assigned); snoozed.',
+  }),
+  assistant_id: z.string().min(1).max(64).optional().meta({ description: 'Only chats with this assistant.' }),
+});
+
+export const LastMessageSchema = z
+  .object({
+    id: z.string(),
+    role: z.enum(['user', 'assistant', 'note']),
+    text: z.string().meta({ description: 'The start of the message (at most 280 characters).' }),
+    created_at: Timestamp,
+  })
+  .meta({ id: 'InboxLastMessage' });
+
+export const InboxChatSchema = ChatSchema.extend({ last_message: LastMessageSchema.nullable() }).meta({ id: 'InboxChat' });
+
+export const InboxCountsSchema = z
+  .object(Object.fromEntries(INBOX_FILTERS.map((f) => [f, z.number().int()])) as Record<InboxFilter, z.ZodNumber>)
+  .meta({ id: 'InboxCounts', description: 'How many chats each filter of the inbox holds (for the assistant, when given).' });
+
+export const InboxCountsQuerySchema = z.object({
+  assistant_id: z.string().min(1).max(64).optional().meta({ description: 'Only chats with this assistant.' }),
+});
+
+export type InboxChat = z.infer<typeof InboxChatSchema>;

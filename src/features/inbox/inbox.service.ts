@@ -1,0 +1,49 @@
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { chats } from '../../db/schema.ts';
+import type { Page, PageQuery } from '../../lib/pagination.ts';
+import { AppError } from '../../lib/errors.ts';
+import { memberOfUser, pageOfChats, toChat } from '../chats/index.ts';
+import * as repo from './inbox.repo.ts';
+import { INBOX_FILTERS, type InboxChat, type InboxFilter } from './inbox.schemas.ts';
+
+export type InboxService = ReturnType<typeof createInboxService>;
+
+/** Who is looking at the inbox: `mine` means the signed-in member's chats. */
+export interface Viewer {
+  userId: string | null;
+}
+
+export function createInboxService(deps: { db: Db; settle: () => Promise<void> }) {
+  const { db } = deps;
+  const memberIdOf = async (orgId: string, viewer: Viewer) => (viewer.userId ? ((await memberOfUser(db, orgId, viewer.userId))?.id ?? null) : null);
+
+  return {
+    async list(orgId: string, q: PageQuery & { filter: InboxFilter; assistantId?: string }, viewer: Viewer): Promise<Page<InboxChat>> {
+      if (q.filter === 'mine' && !viewer.userId) throw new AppError('bad_request', 'filter "mine" needs a signed-in member (an API key has no chats of its own)');
+      await deps.settle();
+      const where = and(
+        eq(chats.orgId, orgId),
+        q.assistantId ? eq(chats.assistantId, q.assistantId) : undefined,
+        repo.filterWhere(q.filter, await memberIdOf(orgId, viewer)),
+      );
+      const [rows, count] = await pageOfChats(db, where, q);
+      const last = await repo.lastMessages(db, orgId, rows.map((r) => r.id));
+      const items = rows.map((row) => {
+        const m = last.get(row.id);
+        return {
+          ...toChat(row),
+          last_message: m
+            ? { id: m.id, role: m.role as 'user' | 'assistant' | 'note', text: m.parts.map((p) => p.text).join('').slice(0, 280), created_at: m.createdAt.toISOString() }
+            : null,
+        };
+      });
+      return { items, count, page: q.page, take: q.take };
+    },
+
+    async counts(orgId: string, assistantId: string | undefined, viewer: Viewer): Promise<Record<InboxFilter, number>> {
+      await deps.settle();
+      return repo.countByFilter(db, orgId, assistantId, await memberIdOf(orgId, viewer), INBOX_FILTERS);
+    },
+  };
+}
