@@ -7,6 +7,7 @@ import { authRoutes, membersRoutes } from '../features/members/index.ts';
 import { knowledgeRoutes } from '../features/knowledge/index.ts';
 import { orgsRoutes } from '../features/orgs/index.ts';
 import { chatsRoutes } from '../features/chats/index.ts';
+import { contactsRoutes, segmentsRoutes } from '../features/contacts/index.ts';
 import { providersRoutes } from '../features/providers/index.ts';
 import { runtimeRoutes } from '../features/runtime/index.ts';
 import { usageRoutes } from '../features/usage/index.ts';
@@ -24,6 +25,8 @@ export function routeTable(deps: Deps, docs: { pages: DocPage[]; openapi: () => 
     ...assistantsRoutes(deps.assistants, { createLimitPerHour: deps.config.assistantCreateLimitPerHour }),
     ...runtimeRoutes(deps.runtime, { timeoutMs: deps.config.llm.timeoutMs }),
     ...chatsRoutes(deps.chats),
+    ...contactsRoutes(deps.contacts),
+    ...segmentsRoutes(deps.segments),
     ...usageRoutes(deps.usage),
     ...providersRoutes(deps.providers),
     ...knowledgeRoutes(deps.knowledge),

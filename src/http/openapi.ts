@@ -22,6 +22,8 @@ export const TAGS = [
   { name: 'Runtime', description: 'Invoke assistants, with or without streaming.' },
   { name: 'Knowledge', description: 'What assistants know: texts, files and websites, and search over them.' },
   { name: 'Chats', description: 'Stored conversations and their messages.' },
+  { name: 'Contacts', description: 'The people an organization talks to, their channels and custom attributes.' },
+  { name: 'Segments', description: 'Named, coloured groups of contacts.' },
   { name: 'Usage', description: 'Token usage and budgets.' },
   { name: 'Model providers', description: 'Per-org credentials for model providers.' },
   { name: 'Audit log', description: 'Who changed what: the event log of an organization.' },
