@@ -347,7 +347,7 @@ describe(`resolving a contact by channel identity (${ENGINE})`, () => {
     });
     expect(again).toMatchObject({ created: false, contactId: first.contactId, channelId: first.channelId, name: 'Grace' });
     const contact = ok(await api(t).get(`/orgs/c/contacts/${first.contactId}`));
-    expect(contact).toMatchObject({ name: 'Grace', last_seen_at: '2026-01-02T10:00:00.000Z' });
+    expect(contact).toMatchObject({ name: 'Grace', last_seen_at: '2026-01-02T10:00:00.000Z', updated_at: '2026-01-02T10:00:00.000Z' });
     expect(contact.channels).toEqual([
       expect.objectContaining({ type: 'API', user_id: 'user-42', name: 'Grace', email: 'grace@example.com', language: 'en', last_seen_at: '2026-01-02T10:00:00.000Z' }),
     ]);

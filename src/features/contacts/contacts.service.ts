@@ -167,6 +167,7 @@ export function createContactsService(deps: { db: Db; events: EventLog }) {
         if (!channel) throw notFound('Channel');
         if (channel.type !== 'CUSTOM') throw badRequest(`only CUSTOM channels can be edited; this is a ${channel.type} channel, kept up to date by its transport`);
         const row = await repo.updateChannel(tx, orgId, channelId, input);
+        await repo.updateContact(tx, orgId, contactId, {});
         emit({ type: 'contact.updated', orgId, subjectId: contactId, data: { contact_id: contactId, changed: ['channels'] } });
         return toChannel(row!);
       });
@@ -230,9 +231,10 @@ export function createContactsService(deps: { db: Db; events: EventLog }) {
     /** Puts the contact in the segment (nothing changes, and no event, when it already is). */
     async addToSegment(orgId: string, contactId: string, segmentId: string, actor: Actor = SYSTEM_ACTOR): Promise<Contact> {
       return events.transaction(actor, async (tx, emit) => {
-        const contact = await mustFind(tx, orgId, contactId);
+        let contact = await mustFind(tx, orgId, contactId);
         if (!(await segmentsRepo.findSegment(tx, orgId, segmentId))) throw notFound('Segment');
         if ((await repo.addMemberships(tx, orgId, contactId, [segmentId])).length) {
+          contact = (await repo.updateContact(tx, orgId, contactId, {}))!;
           emit({ type: 'contact.updated', orgId, subjectId: contactId, data: { contact_id: contactId, changed: ['segments'] } });
         }
         return toContact(tx, contact);
@@ -241,9 +243,10 @@ export function createContactsService(deps: { db: Db; events: EventLog }) {
 
     async removeFromSegment(orgId: string, contactId: string, segmentId: string, actor: Actor = SYSTEM_ACTOR): Promise<Contact> {
       return events.transaction(actor, async (tx, emit) => {
-        const contact = await mustFind(tx, orgId, contactId);
+        let contact = await mustFind(tx, orgId, contactId);
         if (!(await segmentsRepo.findSegment(tx, orgId, segmentId))) throw notFound('Segment');
         if (await repo.removeMembership(tx, orgId, contactId, segmentId)) {
+          contact = (await repo.updateContact(tx, orgId, contactId, {}))!;
           emit({ type: 'contact.updated', orgId, subjectId: contactId, data: { contact_id: contactId, changed: ['segments'] } });
         }
         return toContact(tx, contact);

@@ -48,7 +48,8 @@ const rowsOf = <T>(res: unknown): T[] => (res as { rows: T[] }).rows;
 
 /**
  * The known channel's contact, with last seen moved to `at` and the details given stored, in one statement.
- * A row is marked changed by setting updated_at to `at` only when a detail really differs, so the same
+ * The channel is marked changed by setting updated_at to `at` only when a detail really differs, and `old`
+ * (every part of one statement sees the same snapshot) holds the contact's name before it, so the same
  * statement tells the caller whether an event is due. The contact's name is filled from the channel only
  * while the contact has none (a name the team set is kept).
  */
@@ -66,17 +67,19 @@ async function touch(db: DbOrTx, who: ChannelIdentity, at: string): Promise<Touc
         updated_at = case when ${differs} then ${at}::timestamptz else updated_at end
       where org_id = ${who.orgId} and type = ${who.type} and user_id = ${who.userId}
       returning id, contact_id, updated_at = ${at}::timestamptz as changed
+    ), old as (
+      select c.id, c.name from contacts c join ch on c.id = ch.contact_id
     ), ct as (
       update contacts c set
         last_seen_at = greatest(c.last_seen_at, ${at}::timestamptz),
         name = coalesce(c.name, ${name}::text),
-        updated_at = case when c.name is null and ${name}::text is not null then ${at}::timestamptz else c.updated_at end
+        updated_at = case when (c.name is null and ${name}::text is not null) or ch.changed then ${at}::timestamptz else c.updated_at end
       from ch where c.id = ch.contact_id
-      returning c.id, c.name, c.blocked, c.unsubscribed, c.ai_replies_disabled, c.updated_at = ${at}::timestamptz as changed
+      returning c.id, c.name, c.blocked, c.unsubscribed, c.ai_replies_disabled
     )
     select ch.id as channel_id, ch.changed as channel_changed, ct.id as contact_id, ct.name, ct.blocked, ct.unsubscribed,
-      ct.ai_replies_disabled, ct.changed as contact_changed
-    from ch join ct on ct.id = ch.contact_id`);
+      ct.ai_replies_disabled, (old.name is null and ${name}::text is not null) as contact_changed
+    from ch join ct on ct.id = ch.contact_id join old on old.id = ct.id`);
   return rowsOf<TouchedRow>(res)[0];
 }
 
