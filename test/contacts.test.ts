@@ -385,6 +385,25 @@ describe(`resolving a contact by channel identity (${ENGINE})`, () => {
     expect((await auditTypes(t, 'contact.created')).length).toBe(1);
   });
 
+  it('keeps resolving while the contact is merged or deleted at the same time', async () => {
+    const t = await seedOrg(server);
+    const into = ok(await api(t).post('/orgs/c/contacts', { name: 'Into' }));
+    const from = await server.deps.contacts.resolve({ orgId: t.orgId, type: 'WEB', userId: 'visitor-m' });
+    const writes = Array.from({ length: 8 }, (_, i) => server.deps.contacts.resolve({ orgId: t.orgId, type: 'WEB', userId: 'visitor-m', name: `N${i}` }));
+    const [merged, ...resolved] = await Promise.all([api(t).post(`/orgs/c/contacts/${into.id}/merge`, { from_contact_id: from.contactId }), ...writes]);
+    ok(merged);
+    for (const r of resolved) expect([from.contactId, into.id]).toContain(r.contactId);
+    expect((await server.deps.contacts.resolve({ orgId: t.orgId, type: 'WEB', userId: 'visitor-m' })).contactId).toBe(into.id);
+
+    const doomed = await server.deps.contacts.resolve({ orgId: t.orgId, type: 'WEB', userId: 'visitor-d' });
+    const more = Array.from({ length: 8 }, () => server.deps.contacts.resolve({ orgId: t.orgId, type: 'WEB', userId: 'visitor-d' }));
+    const [deleted, ...after] = await Promise.all([api(t).del(`/orgs/c/contacts/${doomed.contactId}`), ...more]);
+    ok(deleted);
+    const survivors = ok(await api(t).get('/orgs/c/contacts?user_id=visitor-d'));
+    expect(survivors.length).toBeLessThanOrEqual(1);
+    for (const r of after) expect([doomed.contactId, ...survivors.map((c: any) => c.id)]).toContain(r.contactId);
+  });
+
   it("runs inside the caller's transaction: a rollback leaves no contact and no event", async () => {
     const t = await seedOrg(server);
     const actor = { type: 'api_key' as const, id: t.keyId };

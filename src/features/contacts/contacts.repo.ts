@@ -61,6 +61,20 @@ export async function findContact(db: DbOrTx, orgId: string, id: string): Promis
   return row;
 }
 
+/**
+ * Locks the channels of these contacts. Resolving a writer locks a channel, then its contact; a change that
+ * rewrites or deletes channels through their contact (merge, delete) takes the channels first too, so the
+ * two cannot deadlock.
+ */
+export async function lockChannelsOf(db: DbOrTx, orgId: string, contactIds: string[]): Promise<void> {
+  await db
+    .select({ id: contactChannels.id })
+    .from(contactChannels)
+    .where(and(eq(contactChannels.orgId, orgId), inArray(contactChannels.contactId, contactIds)))
+    .orderBy(asc(contactChannels.id))
+    .for('update');
+}
+
 /** Both contacts of a merge, locked in id order (two merges of the same pair cannot deadlock). */
 export async function lockContacts(db: DbOrTx, orgId: string, ids: string[]): Promise<ContactRow[]> {
   return db.select().from(contacts).where(and(eq(contacts.orgId, orgId), inArray(contacts.id, ids))).orderBy(asc(contacts.id)).for('update');

@@ -145,6 +145,7 @@ export function createContactsService(deps: { db: Db; events: EventLog }) {
     /** Deletes the contact with its channels and memberships; its chats stay, with no contact (contact_id null). */
     async remove(orgId: string, id: string, actor: Actor = SYSTEM_ACTOR): Promise<void> {
       await events.transaction(actor, async (tx, emit) => {
+        await repo.lockChannelsOf(tx, orgId, [id]);
         if (!(await repo.deleteContact(tx, orgId, id))) throw notFound('Contact');
         emit({ type: 'contact.deleted', orgId, subjectId: id, data: { contact_id: id } });
       });
@@ -185,6 +186,7 @@ export function createContactsService(deps: { db: Db; events: EventLog }) {
      */
     async merge(orgId: string, id: string, fromId: string, actor: Actor = SYSTEM_ACTOR): Promise<Contact> {
       return events.transaction(actor, async (tx, emit) => {
+        await repo.lockChannelsOf(tx, orgId, [id, fromId]);
         const rows = await repo.lockContacts(tx, orgId, [id, fromId]);
         const into = rows.find((r) => r.id === id);
         const from = rows.find((r) => r.id === fromId);
