@@ -48,6 +48,17 @@ describe('error shapes', () => {
     expect(missing.body.message).toMatch(/^body: /);
   });
 
+  it('refuses a JSON body that is not valid UTF-8 instead of storing U+FFFD', async () => {
+    const t = await seedOrg(server);
+    const body = Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xc0, 0xaf, 0xff, 0xfe]), Buffer.from('"}')]);
+    const res = await fetch(`${server.url}/orgs/c/assistants`, { method: 'POST', headers: { authorization: `Bearer ${t.key}`, 'content-type': 'application/json' }, body });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ message: 'request body is not valid UTF-8' });
+    expect((await client(server, t.key).get('/orgs/c/assistants')).body).toEqual([]);
+    // Valid multi-byte text is kept as sent.
+    expect((await client(server, t.key).post('/orgs/c/assistants', { name: 'Öffnungszeiten 🙂' })).body.name).toBe('Öffnungszeiten 🙂');
+  });
+
   it('validates pagination bounds', async () => {
     const t = await seedOrg(server);
     const api = client(server, t.key);

@@ -3,6 +3,7 @@ import type { Config } from '../config/config.ts';
 import { openDatabase, type Database } from '../db/client.ts';
 import { createApiKeysService, type ApiKeysService } from '../features/api-keys/index.ts';
 import { createAuditService, type AuditService } from '../features/audit/index.ts';
+import { createContactsService, createSegmentsService, type ContactsService, type SegmentsService } from '../features/contacts/index.ts';
 import { createAssistantsService, type AssistantsService } from '../features/assistants/index.ts';
 import { createOrgsService, type OrgsService } from '../features/orgs/index.ts';
 import { createAuthService, createMembersService, type AuthService, type MembersService } from '../features/members/index.ts';
@@ -67,6 +68,8 @@ export interface Deps {
   runtime: RuntimeService;
   knowledge: KnowledgeService;
   audit: AuditService;
+  contacts: ContactsService;
+  segments: SegmentsService;
   jobs: JobQueue<typeof JOB_CATALOG>;
   instances: InstanceRegistry;
   recorder: RunRecorder<UsageEntry>;
@@ -167,6 +170,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   const inbox = createInboxService({ db, settle });
   const usage = createUsageService({ db, meter, budgetOf: (orgId) => orgs.budgetOf(orgId), settle });
   const audit = createAuditService({ db, settle });
+  const contacts = createContactsService({ db, events });
+  const segments = createSegmentsService({ db, events });
   const instances = createInstanceRegistry({
     id: instanceId,
     db,
@@ -255,6 +260,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     runtime,
     knowledge,
     audit,
+    contacts,
+    segments,
     jobs,
     instances,
     recorder,

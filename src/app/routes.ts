@@ -7,6 +7,7 @@ import { authRoutes, membersRoutes } from '../features/members/index.ts';
 import { knowledgeRoutes } from '../features/knowledge/index.ts';
 import { orgsRoutes } from '../features/orgs/index.ts';
 import { chatStateRoutes, chatsRoutes } from '../features/chats/index.ts';
+import { contactsRoutes, segmentsRoutes } from '../features/contacts/index.ts';
 import { inboxRoutes } from '../features/inbox/index.ts';
 import { providersRoutes } from '../features/providers/index.ts';
 import { runtimeRoutes } from '../features/runtime/index.ts';
@@ -27,6 +28,8 @@ export function routeTable(deps: Deps, docs: { pages: DocPage[]; openapi: () => 
     ...chatsRoutes(deps.chats),
     ...chatStateRoutes(deps.chats, deps.chatState),
     ...inboxRoutes(deps.inbox),
+    ...contactsRoutes(deps.contacts),
+    ...segmentsRoutes(deps.segments),
     ...usageRoutes(deps.usage),
     ...providersRoutes(deps.providers),
     ...knowledgeRoutes(deps.knowledge),

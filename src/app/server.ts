@@ -15,6 +15,7 @@ import { trackMethods } from '../http/method-index.ts';
 import { redactSecrets } from '../infra/log-redaction.ts';
 import { rejectUnstorableUrlParts, storableValidatorCompiler } from '../http/storable-input.ts';
 import { enforceHttps } from '../http/https.ts';
+import { registerJsonParser } from '../http/json-body.ts';
 import { multipartToBody, registerMultipart } from '../http/multipart.ts';
 import { registerOpenApi } from '../http/openapi.ts';
 import { enforceLimit, UNLIMITED_PATHS } from '../http/rate-limit.ts';
@@ -97,6 +98,7 @@ export async function buildServer(deps: Deps): Promise<{ app: FastifyInstance; r
   registerErrorHandlers(app, { bodyLimit: config.bodyLimitBytes, allowedMethods });
   // Only JSON (and multipart on upload routes) is read: any other body is a 415, not a string to validate.
   app.removeContentTypeParser('text/plain');
+  registerJsonParser(app);
   await app.register(fastifyCookie);
 
   app.addHook('onRequest', async (request, reply) => {

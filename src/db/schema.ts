@@ -121,6 +121,8 @@ export const chats = pgTable(
     mutedUntil: ts('muted_until'),
     csatScore: integer('csat_score'),
     resolvedAt: ts('resolved_at'),
+    /** The person the chat is with; null when unknown, or when the contact was deleted (the chat stays). */
+    contactId: text('contact_id').references((): AnyPgColumn => contacts.id, { onDelete: 'set null' }),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
@@ -128,6 +130,7 @@ export const chats = pgTable(
     index('chats_org_idx').on(t.orgId, t.lastMessageAt),
     index('chats_assignee_idx').on(t.assignedMemberId).where(sql`${t.assignedMemberId} is not null`),
     index('chats_assistant_idx').on(t.assistantId, t.lastMessageAt),
+    index('chats_contact_idx').on(t.contactId).where(sql`${t.contactId} is not null`),
   ],
 );
 
@@ -449,3 +452,108 @@ export const events = pgTable(
 );
 
 export type EventRow = typeof events.$inferSelect;
+
+/** Flat custom attribute values (as Intercom's): no nested objects or arrays. */
+export type CustomAttributes = Record<string, string | number | boolean>;
+
+/** A person the org talks to, across channels (contacts.md). */
+export const contacts = pgTable(
+  'contacts',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id, { onDelete: 'cascade' }),
+    name: text('name'),
+    blocked: boolean('blocked').notNull().default(false),
+    blockedAt: ts('blocked_at'),
+    unsubscribed: boolean('unsubscribed').notNull().default(false),
+    unsubscribedAt: ts('unsubscribed_at'),
+    unsubscribeReason: text('unsubscribe_reason'),
+    unsubscribeFeedback: text('unsubscribe_feedback'),
+    aiRepliesDisabled: boolean('ai_replies_disabled').notNull().default(false),
+    isAdmin: boolean('is_admin').notNull().default(false),
+    customAttributes: jsonb('custom_attributes').$type<CustomAttributes>().notNull().default({}),
+    lastSeenAt: ts('last_seen_at'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('contacts_org_idx').on(t.orgId, t.createdAt)],
+);
+
+export type ContactChannelType = 'WEB' | 'API' | 'CUSTOM';
+
+/**
+ * One identity of a contact on a channel: `user_id` is who the person is inside that transport (a widget
+ * visitor id, a caller's own user id, a phone number). Unique per org, type and user id, which is what
+ * makes resolving a writer to a contact safe under concurrent calls.
+ */
+export const contactChannels = pgTable(
+  'contact_channels',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id').notNull(),
+    contactId: text('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    type: text('type').$type<ContactChannelType>().notNull(),
+    userId: text('user_id').notNull(),
+    name: text('name'),
+    username: text('username'),
+    email: text('email'),
+    phone: text('phone'),
+    avatar: text('avatar'),
+    country: text('country'),
+    language: text('language'),
+    agent: text('agent'),
+    ip: text('ip'),
+    platformData: jsonb('platform_data').$type<Record<string, unknown>>().notNull().default({}),
+    lastSeenAt: ts('last_seen_at'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('contact_channels_identity_idx').on(t.orgId, t.type, t.userId),
+    index('contact_channels_contact_idx').on(t.contactId),
+    index('contact_channels_email_idx').on(t.orgId, sql`lower(${t.email})`),
+  ],
+);
+
+export type SegmentColor =
+  | 'red' | 'orange' | 'amber' | 'yellow' | 'lime' | 'green' | 'teal' | 'cyan' | 'sky'
+  | 'blue' | 'indigo' | 'violet' | 'purple' | 'fuchsia' | 'pink' | 'rose' | 'neutral';
+
+/** A named, coloured group of contacts (a tag, in Intercom's words; a label, in Chatwoot's). */
+export const segments = pgTable(
+  'segments',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    color: text('color').$type<SegmentColor>().notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('segments_org_name_idx').on(t.orgId, sql`lower(${t.name})`)],
+);
+
+export const contactSegments = pgTable(
+  'contact_segments',
+  {
+    contactId: text('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    segmentId: text('segment_id')
+      .notNull()
+      .references(() => segments.id, { onDelete: 'cascade' }),
+    orgId: text('org_id').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.contactId, t.segmentId] }), index('contact_segments_segment_idx').on(t.segmentId)],
+);
+
+export type ContactRow = typeof contacts.$inferSelect;
+export type ContactChannelRow = typeof contactChannels.$inferSelect;
+export type SegmentRow = typeof segments.$inferSelect;

@@ -56,6 +56,27 @@ export const EVENT_CATALOG = {
     summary: 'A reply that was RUNNING ended (completed, failed or cancelled)',
     data: z.object({ chat_id: id, message_id: id, status: z.string() }),
   },
+  'contact.created': {
+    summary: 'A contact was created: over the API, or for someone who wrote through a channel',
+    data: z.object({ contact_id: id, channel_id: id.nullable(), channel_type: z.string().nullable() }),
+  },
+  'contact.updated': {
+    summary: "A contact changed: its fields, its channels (`channels`) or its segments (`segments`)",
+    data: z.object({ contact_id: id, changed }),
+  },
+  'contact.deleted': { summary: 'A contact was deleted (its chats stay, without a contact)', data: z.object({ contact_id: id }) },
+  'contact.merged': {
+    summary: 'A contact was merged into another: its channels, segments and chats moved there, and it was deleted',
+    data: z.object({
+      contact_id: id.describe('The contact that remains'),
+      from_contact_id: id.describe('The contact merged into it, now deleted'),
+      channels_moved: z.number().int(),
+      chats_moved: z.number().int(),
+    }),
+  },
+  'segment.created': { summary: 'A segment was created', data: z.object({ segment_id: id, name: z.string() }) },
+  'segment.updated': { summary: 'A segment was renamed or recoloured', data: z.object({ segment_id: id, changed }) },
+  'segment.deleted': { summary: 'A segment was deleted (its contacts stay)', data: z.object({ segment_id: id }) },
 } as const satisfies Record<string, { summary: string; data: z.ZodType }>;
 
 export type EventType = keyof typeof EVENT_CATALOG;

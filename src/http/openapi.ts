@@ -24,6 +24,8 @@ export const TAGS = [
   { name: 'Chats', description: 'Stored conversations and their messages.' },
   { name: 'Inbox', description: 'The conversations a support team works: views by state and assignment, with counts.' },
   { name: 'Chat state', description: 'The inbox side of a conversation: open, snoozed or resolved, assigned to whom, handled by the AI or by a person.' },
+  { name: 'Contacts', description: 'The people an organization talks to, their channels and custom attributes.' },
+  { name: 'Segments', description: 'Named, coloured groups of contacts.' },
   { name: 'Usage', description: 'Token usage and budgets.' },
   { name: 'Model providers', description: 'Per-org credentials for model providers.' },
   { name: 'Audit log', description: 'Who changed what: the event log of an organization.' },

@@ -14,6 +14,9 @@ export const PERMISSIONS = [
   'knowledge:manage',
   'chats:read',
   'chats:write',
+  'contacts:read',
+  'contacts:write',
+  'segments:manage',
   'usage:read',
   'audit:read',
   'providers:manage',
@@ -36,14 +39,28 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'knowledge:read',
     'knowledge:manage',
     'chats:read',
+    'contacts:read',
     'usage:read',
     'providers:manage',
     'runtime:invoke',
   ],
-  // Runs the support team: members and invites, usage, the audit log, and the conversations themselves.
-  MANAGER: ['org:read', 'members:manage', 'assistants:read', 'chats:read', 'chats:write', 'usage:read', 'audit:read'],
-  // Works conversations; sees which assistants exist.
-  AGENT: ['org:read', 'assistants:read', 'chats:read', 'chats:write'],
+  // Runs the support team: members and invites, usage, the audit log, the conversations and contacts themselves,
+  // and the segments contacts are grouped in.
+  MANAGER: [
+    'org:read',
+    'members:manage',
+    'assistants:read',
+    'chats:read',
+    'chats:write',
+    'contacts:read',
+    'contacts:write',
+    'segments:manage',
+    'usage:read',
+    'audit:read',
+  ],
+  // Works conversations and the contacts they are with (including putting a contact in a segment); sees which
+  // assistants exist. Creating, renaming and deleting segments is the manager's.
+  AGENT: ['org:read', 'assistants:read', 'chats:read', 'chats:write', 'contacts:read', 'contacts:write'],
 };
 
 /** API key scopes: `admin` is every permission (as before roles existed), `runtime` only the runtime API. */

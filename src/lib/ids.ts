@@ -46,6 +46,9 @@ export const ID_PREFIXES = {
   member: 'mem',
   session: 'ses',
   invite: 'inv',
+  contact: 'cnt',
+  contactChannel: 'cch',
+  segment: 'seg',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -1,7 +1,7 @@
 import { call, seedOrg, signedInMember, type Tenant, type TestServer } from '../harness.ts';
 
 /** The kinds of record a path parameter can name. */
-export type Kind = 'org' | 'assistant' | 'chat' | 'message' | 'content' | 'urlContent' | 'chunk' | 'key' | 'subOrg' | 'provider' | 'member' | 'invite' | 'session';
+export type Kind = 'org' | 'assistant' | 'chat' | 'message' | 'content' | 'urlContent' | 'chunk' | 'key' | 'subOrg' | 'provider' | 'member' | 'invite' | 'session' | 'contact' | 'channel' | 'segment';
 
 /**
  * Path parameter name -> the kind of record it names. Both generated suites read this map; a route with a
@@ -23,6 +23,12 @@ export const PARAM_KINDS: Record<string, Kind[]> = {
   member_id: ['member'],
   invite_id: ['invite'],
   session_id: ['session'],
+  contact_id: ['contact'],
+  // A body field (merge): the cross-tenant suite puts A's contact there.
+  from_contact_id: ['contact'],
+  // A CUSTOM channel of the seeded contact (only those can be edited).
+  channel_id: ['channel'],
+  segment_id: ['segment'],
 };
 
 /** Parameters that name a record inside the org's namespace by a fixed name, not by a generated id. */
@@ -104,6 +110,15 @@ export class World {
         const m = await signedInMember(this.server, this.tenant, 'AGENT');
         return (await ok(call(this.server, 'GET', '/user/sessions', { headers: m.headers }), kind))[0].id;
       }
+      case 'contact':
+        return (await this.post('/orgs/c/contacts', { name: 'Seeded contact' }, kind)).id;
+      case 'channel': {
+        const contact = await this.id('contact');
+        const userId = `seeded-${Math.random().toString(36).slice(2)}`;
+        return (await this.post(`/orgs/c/contacts/${contact}/channels`, { type: 'CUSTOM', user_id: userId, name: 'Seeded channel' }, kind)).id;
+      }
+      case 'segment':
+        return (await this.post('/orgs/c/segments', { name: `Seeded ${Math.random().toString(36).slice(2)}`, color: 'teal' }, kind)).id;
     }
   }
 
