@@ -10,6 +10,7 @@ import { chatsRoutes } from '../features/chats/index.ts';
 import { providersRoutes } from '../features/providers/index.ts';
 import { runtimeRoutes } from '../features/runtime/index.ts';
 import { usageRoutes } from '../features/usage/index.ts';
+import { webhooksRoutes } from '../features/webhooks/index.ts';
 import type { RouteDef } from '../http/define-route.ts';
 import type { Deps } from './deps.ts';
 
@@ -28,6 +29,7 @@ export function routeTable(deps: Deps, docs: { pages: DocPage[]; openapi: () => 
     ...providersRoutes(deps.providers),
     ...knowledgeRoutes(deps.knowledge),
     ...auditRoutes(deps.audit),
+    ...webhooksRoutes(deps.webhooks),
     ...docsRoutes({ ...docs, publicUrl: deps.config.publicUrl }),
   ];
 }

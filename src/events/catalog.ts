@@ -56,6 +56,16 @@ export const EVENT_CATALOG = {
     summary: 'A reply that was RUNNING ended (completed, failed or cancelled)',
     data: z.object({ chat_id: id, message_id: id, status: z.string() }),
   },
+  'webhook_endpoint.created': { summary: 'A webhook endpoint was created', data: z.object({ webhook_id: id, url: z.string() }) },
+  'webhook_endpoint.updated': {
+    summary: 'A webhook endpoint was updated, re-enabled or its signing secret rotated (`changed` has `secret`)',
+    data: z.object({ webhook_id: id, changed }),
+  },
+  'webhook_endpoint.deleted': { summary: 'A webhook endpoint was deleted with its delivery log', data: z.object({ webhook_id: id }) },
+  'webhook_endpoint.disabled': {
+    summary: 'Parley disabled a webhook endpoint: its deliveries kept failing, or it answered 410 Gone',
+    data: z.object({ webhook_id: id, reason: z.string() }),
+  },
 } as const satisfies Record<string, { summary: string; data: z.ZodType }>;
 
 export type EventType = keyof typeof EVENT_CATALOG;

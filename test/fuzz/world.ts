@@ -1,7 +1,7 @@
 import { call, seedOrg, signedInMember, type Tenant, type TestServer } from '../harness.ts';
 
 /** The kinds of record a path parameter can name. */
-export type Kind = 'org' | 'assistant' | 'chat' | 'content' | 'urlContent' | 'chunk' | 'key' | 'subOrg' | 'provider' | 'member' | 'invite' | 'session';
+export type Kind = 'org' | 'assistant' | 'chat' | 'content' | 'urlContent' | 'chunk' | 'key' | 'subOrg' | 'provider' | 'member' | 'invite' | 'session' | 'webhook' | 'delivery';
 
 /**
  * Path parameter name -> the kind of record it names. Both generated suites read this map; a route with a
@@ -21,6 +21,8 @@ export const PARAM_KINDS: Record<string, Kind[]> = {
   member_id: ['member'],
   invite_id: ['invite'],
   session_id: ['session'],
+  webhook_id: ['webhook'],
+  delivery_id: ['delivery'],
 };
 
 /** Parameters that name a record inside the org's namespace by a fixed name, not by a generated id. */
@@ -97,6 +99,20 @@ export class World {
       case 'session': {
         const m = await signedInMember(this.server, this.tenant, 'AGENT');
         return (await ok(call(this.server, 'GET', '/user/sessions', { headers: m.headers }), kind))[0].id;
+      }
+      case 'webhook':
+        // A loopback URL (refused by the egress guard) and an event type nothing here emits: its delivery log stays as seeded.
+        return (await this.post('/orgs/c/webhooks', { url: 'http://127.0.0.1:9/hook', event_types: ['webhook_endpoint.disabled'] }, kind)).id;
+      case 'delivery': {
+        // A test ping of the seeded endpoint, waited for: its one attempt fails at once, then it no longer changes.
+        const webhook = await this.id('webhook');
+        const ping = await this.post(`/orgs/c/webhooks/${webhook}/test`, undefined, kind);
+        for (const deadline = Date.now() + 20_000; ; ) {
+          const d = await ok(call(this.server, 'GET', `/orgs/c/webhooks/${webhook}/deliveries/${ping.id}`, { key: this.tenant.key }), kind);
+          if (d.status !== 'PENDING') return ping.id;
+          if (Date.now() > deadline) throw new Error(`seeded delivery ${ping.id} still PENDING`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
       }
     }
   }
