@@ -56,11 +56,17 @@ export function createDeliverer(deps: DeliveryDeps) {
     if (trigger === 'scheduled' && !endpoint.enabled) return skip(d, 'Not sent: the endpoint is disabled. Redeliver it once the endpoint works again.');
     const box = deps.secretBox();
     if (!box) return skip(d, 'Not sent: the signing secret cannot be read (PARLEY_SECRET is not set on this instance).');
+    let secret: string;
+    try {
+      secret = box.open(endpoint.secret);
+    } catch {
+      return skip(d, 'Not sent: the signing secret cannot be read (was PARLEY_SECRET changed?). Rotate the secret, then redeliver.');
+    }
     const payload = d.payload ?? (await repo.fixPayload(db, d.id, await buildPayload(deps.sources, d)));
     const result = await sendWebhook({
       fetch: deps.fetch,
       url: endpoint.url,
-      secret: box.open(endpoint.secret),
+      secret,
       messageId: d.messageId,
       payload,
       timeoutMs: deps.timeoutMs,

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { DbOrTx } from '../../db/client.ts';
 import type { JobEnqueuer, JobHandlers } from '../../jobs/job-queue.ts';
-import type { Deliverer } from './webhook-delivery.ts';
 
 export const DELIVER_JOB = 'webhooks.deliver' as const;
 
@@ -44,7 +43,12 @@ export function enqueueAttempt(
   return queue.enqueue(tx, DELIVER_JOB, { delivery_id: deliveryId, trigger: opts.trigger, attempt }, { dedupeKey: key, delayMs });
 }
 
-export function webhookJobHandlers(deliverer: Deliverer): JobHandlers<WebhookJobCatalog> {
+/** What runs an attempt (webhook-delivery.ts); named by its shape, as that module enqueues through this one. */
+export interface AttemptRunner {
+  attempt(deliveryId: string, trigger: 'scheduled' | 'manual' | 'test', expected: number | undefined, signal: AbortSignal): Promise<void>;
+}
+
+export function webhookJobHandlers(deliverer: AttemptRunner): JobHandlers<WebhookJobCatalog> {
   return {
     [DELIVER_JOB]: {
       run: ({ delivery_id, trigger, attempt }, ctx) => deliverer.attempt(delivery_id, trigger, attempt, ctx.signal),
