@@ -1,4 +1,7 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../src/infra/logger.ts';
+import { sortableIdFloor } from '../src/lib/ids.ts';
 import { startReceiver, type Receiver, verify } from './fakes/webhook-receiver.ts';
 import { call, client, ENGINE, seedOrg, signedInMember, startServer, type Tenant, type TestServer } from './harness.ts';
 
@@ -325,5 +328,43 @@ describe(`webhooks (${ENGINE})`, () => {
     expect((await client(server, a.key).get(`/orgs/c/webhooks/${hook.id}`)).body.enabled).toBe(true);
     expect((await client(server, a.key).get(`/orgs/c/webhooks/${hook.id}/deliveries`)).body).toHaveLength(1);
     expect(rx.received).toHaveLength(1);
+  });
+
+  it('deletes deliveries past the retention period and keeps the rest', async () => {
+    const t = await seedOrg(server);
+    const hook = await endpoint(t, 'https://example.com/h', ['chat.created']);
+    const { db } = server.deps.database;
+    const old = `${sortableIdFloor('webhookDelivery', Date.now() - 31 * 86_400_000)}0000oldoldold`;
+    const recent = `${sortableIdFloor('webhookDelivery', Date.now() - 29 * 86_400_000)}0000recentrec`;
+    for (const id of [old, recent]) {
+      await db.execute(sql`insert into webhook_deliveries (id, org_id, endpoint_id, message_id, event_type, event_data, event_at, status)
+        values (${id}, ${t.orgId}, ${hook.id}, ${id}, 'webhook.test', '{}'::jsonb, now(), 'SUCCEEDED')`);
+    }
+    await server.deps.webhookFanout.prune();
+    const left = await client(server, t.key).get(`/orgs/c/webhooks/${hook.id}/deliveries`);
+    expect(left.body.map((d: any) => d.id)).toEqual([recent]);
+  });
+});
+
+describe(`webhook secrets in logs (${ENGINE})`, () => {
+  it('never writes a signing secret to the log, at trace level, through creation, rotation and delivery', async () => {
+    const lines: string[] = [];
+    const server = await startServer({ ...ENV, PARLEY_LOG_LEVEL: 'trace' }, { logger: createLogger({ level: 'trace', destination: { write: (l: string) => void lines.push(l) } }) });
+    const rx = await startReceiver((n) => ({ status: n === 0 ? 500 : 200 }));
+    try {
+      const t = await seedOrg(server);
+      const created = await client(server, t.key).post('/orgs/c/webhooks', { url: rx.url, event_types: ['*'] });
+      const rotated = await client(server, t.key).post(`/orgs/c/webhooks/${created.body.id}/rotate-secret`);
+      await client(server, t.key).post(`/orgs/c/webhooks/${created.body.id}/test`);
+      await rx.until((r) => r.length >= 2);
+      expect(lines.length).toBeGreaterThan(3);
+      for (const secret of [created.body.secret, rotated.body.secret]) {
+        const key = secret.slice('whsec_'.length);
+        expect(lines.filter((l) => l.includes(key) || l.includes(key.slice(0, 20)))).toEqual([]);
+      }
+    } finally {
+      await rx.close();
+      await server.close();
+    }
   });
 });

@@ -218,7 +218,13 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     ),
   });
   const webhooks = createWebhooksService({ db, events, secretBox, queue: webhookJobs });
-  const webhookFanout = createWebhookFanout({ db, logger, pollMs: config.webhooks.pollMs, queue: webhookJobs });
+  const webhookFanout = createWebhookFanout({
+    db,
+    logger,
+    pollMs: config.webhooks.pollMs,
+    queue: webhookJobs,
+    logRetentionMs: config.webhooks.logRetentionMs,
+  });
   const knowledge = createKnowledgeService({
     db,
     events,

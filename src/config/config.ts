@@ -100,6 +100,7 @@ const EnvSchema = z.object({
   PARLEY_WEBHOOK_DISABLE_AFTER_FAILURES: positiveInt.default(5),
   PARLEY_WEBHOOK_POLL_MS: positiveInt.default(1_000),
   PARLEY_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  PARLEY_WEBHOOK_LOG_RETENTION_DAYS: positiveInt.default(30),
 });
 
 /** `5s`, `30m`, `2h`, `50ms`: the delays of the webhook retry schedule. */
@@ -183,6 +184,8 @@ export interface Config {
     pollMs: number;
     /** Delivery attempts this process makes at once (their own queue: slow receivers never hold up other jobs). */
     concurrency: number;
+    /** Deliveries (the delivery log) are kept this long. */
+    logRetentionMs: number;
   };
 }
 
@@ -290,6 +293,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       disableAfterFailures: e.PARLEY_WEBHOOK_DISABLE_AFTER_FAILURES,
       pollMs: e.PARLEY_WEBHOOK_POLL_MS,
       concurrency: e.PARLEY_WEBHOOK_CONCURRENCY,
+      logRetentionMs: e.PARLEY_WEBHOOK_LOG_RETENTION_DAYS * 86_400_000,
     },
     egressAllow: (e.PARLEY_EGRESS_ALLOW ?? '').split(',').map((x) => x.trim()).filter(Boolean),
   };

@@ -2,12 +2,13 @@ import type { Logger } from 'pino';
 import type { Db } from '../../db/client.ts';
 import type { WebhookEndpointRow } from '../../db/schema.ts';
 import { comparePositions, horizon, type LoggedRow, readAfter } from '../../events/event-reads.ts';
-import { newSortableId } from '../../lib/ids.ts';
+import { newSortableId, sortableIdFloor } from '../../lib/ids.ts';
 import { enqueueAttempt, type WebhookQueue } from './webhooks.jobs.ts';
 import * as repo from './webhooks.repo.ts';
 
 const CONSUMER = 'webhooks';
 const BATCH = 500;
+const PRUNE_EVERY_MS = 3_600_000;
 
 export const receives = (endpoint: Pick<WebhookEndpointRow, 'eventTypes' | 'createdAt'>, event: Pick<LoggedRow, 'type' | 'created_at'>) =>
   (endpoint.eventTypes.includes('*') || endpoint.eventTypes.includes(event.type)) &&
@@ -31,8 +32,11 @@ export function createWebhookFanout(deps: {
   logger: Logger;
   pollMs: number;
   queue: WebhookQueue;
+  /** Deliveries older than this are deleted (hourly). */
+  logRetentionMs: number;
 }) {
   const { db, logger } = deps;
+  let lastPruneAt = Date.now();
   let timer: NodeJS.Timeout | null = null;
   let running = false;
   let stepping: Promise<void> | null = null;
@@ -90,9 +94,22 @@ export function createWebhookFanout(deps: {
     return stepping;
   }
 
+  /** The delivery log's retention: ids sort by time, so the first id of the cut-off bounds what goes. */
+  async function prune(): Promise<number> {
+    lastPruneAt = Date.now();
+    return repo.pruneDeliveries(db, sortableIdFloor('webhookDelivery', Date.now() - deps.logRetentionMs));
+  }
+
+  async function tick(): Promise<void> {
+    await drain();
+    if (Date.now() - lastPruneAt > PRUNE_EVERY_MS) {
+      await prune().catch((err: unknown) => logger.warn({ err }, 'webhooks: could not prune old deliveries'));
+    }
+  }
+
   function schedule(): void {
     if (!running) return;
-    timer = setTimeout(() => void drain().finally(schedule), deps.pollMs);
+    timer = setTimeout(() => void tick().finally(schedule), deps.pollMs);
     timer.unref();
   }
 
@@ -105,6 +122,7 @@ export function createWebhookFanout(deps: {
     },
     /** Fans out what is committed now (tests). */
     drain,
+    prune,
     async stop(): Promise<void> {
       running = false;
       if (timer) clearTimeout(timer);

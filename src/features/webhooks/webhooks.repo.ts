@@ -194,3 +194,16 @@ export async function ensureConsumer(db: DbOrTx, name: string, at: ConsumerPosit
 export async function saveConsumer(db: DbOrTx, name: string, at: ConsumerPosition): Promise<void> {
   await db.update(eventConsumers).set({ txid: at.txid, eventId: at.id, updatedAt: new Date() }).where(eq(eventConsumers.name, name));
 }
+
+/** Deletes deliveries made before `before` (a sortable delivery id), in slices; returns how many went. */
+export async function pruneDeliveries(db: DbOrTx, before: string, slice = 5_000): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const res = await db.execute(
+      sql`delete from webhook_deliveries where id in (select id from webhook_deliveries where id < ${before} order by id limit ${slice})`,
+    );
+    const n = (res as { rowCount?: number; affectedRows?: number }).rowCount ?? (res as { affectedRows?: number }).affectedRows ?? 0;
+    total += n;
+    if (n < slice) return total;
+  }
+}
