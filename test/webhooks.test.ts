@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config/config.ts';
 import { createLogger } from '../src/infra/logger.ts';
 import { sortableIdFloor } from '../src/lib/ids.ts';
 import { startReceiver, type Receiver, verify } from './fakes/webhook-receiver.ts';
@@ -366,5 +367,19 @@ describe(`webhook secrets in logs (${ENGINE})`, () => {
       await rx.close();
       await server.close();
     }
+  });
+});
+
+describe('webhook settings', () => {
+  it('reads the retry schedule as delays with units, the default being about a day', () => {
+    const def = loadConfig({}).webhooks;
+    expect(def.retryScheduleMs).toEqual([5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000]);
+    expect(def.retryScheduleMs.reduce((a, b) => a + b, 0) / 3_600_000).toBeCloseTo(27.6, 1);
+    expect(def).toMatchObject({ timeoutMs: 15_000, disableAfterFailures: 5, pollMs: 1_000, concurrency: 4 });
+    expect(loadConfig({ PARLEY_WEBHOOK_RETRY_SCHEDULE: '50ms, 2s,1m,1h' }).webhooks.retryScheduleMs).toEqual([50, 2_000, 60_000, 3_600_000]);
+    for (const bad of ['5', '5d', '', 'ten s']) {
+      expect(() => loadConfig({ PARLEY_WEBHOOK_RETRY_SCHEDULE: bad }), bad).toThrow(ConfigError);
+    }
+    expect(() => loadConfig({ PARLEY_WEBHOOK_TIMEOUT_MS: '120000' })).toThrow(/PARLEY_WEBHOOK_TIMEOUT_MS/);
   });
 });

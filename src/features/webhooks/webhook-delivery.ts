@@ -72,8 +72,7 @@ export function createDeliverer(deps: DeliveryDeps) {
       timeoutMs: deps.timeoutMs,
       signal,
     });
-    const entry: WebhookAttempt = {
-      attempt: d.attemptCount + 1,
+    const entry: Omit<WebhookAttempt, 'attempt'> = {
       trigger,
       at: new Date().toISOString(),
       status_code: result.statusCode,
@@ -119,7 +118,18 @@ export function createDeliverer(deps: DeliveryDeps) {
     });
   }
 
-  return { attempt };
+  /**
+   * The queue gave up on an attempt's job (its database writes kept failing, or its process kept
+   * dying): the delivery would otherwise stay PENDING for ever.
+   */
+  async function gaveUp(deliveryId: string, trigger: Trigger, expected: number | undefined, err: Error): Promise<void> {
+    const d = await repo.findDeliveryById(db, deliveryId);
+    if (!d || d.status !== 'PENDING') return;
+    const current = trigger === 'scheduled' ? d.nextAttempt === expected : d.nextAttemptAt === null;
+    if (current) await skip(d, `Parley could not complete this attempt: ${err.message}. Redeliver it.`);
+  }
+
+  return { attempt, gaveUp };
 }
 
 export type Deliverer = ReturnType<typeof createDeliverer>;

@@ -45,13 +45,17 @@ export function enqueueAttempt(
 
 /** What runs an attempt (webhook-delivery.ts); named by its shape, as that module enqueues through this one. */
 export interface AttemptRunner {
-  attempt(deliveryId: string, trigger: 'scheduled' | 'manual' | 'test', expected: number | undefined, signal: AbortSignal): Promise<void>;
+  attempt(deliveryId: string, trigger: Trigger, expected: number | undefined, signal: AbortSignal): Promise<void>;
+  gaveUp(deliveryId: string, trigger: Trigger, expected: number | undefined, err: Error): Promise<void>;
 }
+
+type Trigger = 'scheduled' | 'manual' | 'test';
 
 export function webhookJobHandlers(deliverer: AttemptRunner): JobHandlers<WebhookJobCatalog> {
   return {
     [DELIVER_JOB]: {
       run: ({ delivery_id, trigger, attempt }, ctx) => deliverer.attempt(delivery_id, trigger, attempt, ctx.signal),
+      onFailed: ({ delivery_id, trigger, attempt }, err) => deliverer.gaveUp(delivery_id, trigger, attempt, err),
     },
   };
 }

@@ -142,19 +142,20 @@ export async function fixPayload(db: DbOrTx, id: string, payload: string): Promi
   return row?.payload ?? payload;
 }
 
-/** Appends an attempt and sets what follows from it. */
+/** Appends an attempt (numbered here, after those recorded before it) and sets what follows from it. */
 export async function recordAttempt(
   db: DbOrTx,
   id: string,
-  attempt: WebhookAttempt,
+  attempt: Omit<WebhookAttempt, 'attempt'>,
   next: Partial<Pick<WebhookDeliveryRow, 'status' | 'nextAttempt' | 'nextAttemptAt' | 'note'>>,
 ): Promise<void> {
+  const entry = sql`jsonb_build_array(jsonb_build_object('attempt', ${webhookDeliveries.attemptCount} + 1) || ${JSON.stringify(attempt)}::jsonb)`;
   await db
     .update(webhookDeliveries)
     .set({
       ...next,
       attempts: sql`(select coalesce(jsonb_agg(a order by n), '[]'::jsonb) from (
-        select a, n from jsonb_array_elements(${webhookDeliveries.attempts} || ${JSON.stringify([attempt])}::jsonb) with ordinality as t(a, n)
+        select a, n from jsonb_array_elements(${webhookDeliveries.attempts} || ${entry}) with ordinality as t(a, n)
         order by n desc limit ${MAX_ATTEMPTS_KEPT}) kept)`,
       attemptCount: sql`${webhookDeliveries.attemptCount} + 1`,
       updatedAt: new Date(),
