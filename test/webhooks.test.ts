@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from '../src/config/config.ts';
 import { createLogger } from '../src/infra/logger.ts';
 import { sortableIdFloor } from '../src/lib/ids.ts';
 import { startReceiver, type Receiver, verify } from './fakes/webhook-receiver.ts';
-import { call, client, ENGINE, seedOrg, signedInMember, startServer, type Tenant, type TestServer } from './harness.ts';
+import { call, client, ENGINE, freshDatabase, seedOrg, signedInMember, startServer, type Tenant, type TestServer } from './harness.ts';
 
 /** Fast retries and a short timeout, so a whole schedule runs in a few seconds. */
 const ENV = {
@@ -381,5 +381,33 @@ describe('webhook settings', () => {
       expect(() => loadConfig({ PARLEY_WEBHOOK_RETRY_SCHEDULE: bad }), bad).toThrow(ConfigError);
     }
     expect(() => loadConfig({ PARLEY_WEBHOOK_TIMEOUT_MS: '120000' })).toThrow(/PARLEY_WEBHOOK_TIMEOUT_MS/);
+  });
+});
+
+describe.skipIf(ENGINE !== 'postgres')('webhooks across instances sharing one database', () => {
+  it('fans each event out once, whichever instance wrote it and whichever reads the log', async () => {
+    const database = await freshDatabase();
+    const a = await startServer(ENV, { database });
+    const b = await startServer(ENV, { database: { ...database, close: async () => {} } });
+    const rx = await startReceiver();
+    try {
+      const t = await seedOrg(a);
+      const hook = (await client(a, t.key).post('/orgs/c/webhooks', { url: rx.url, event_types: ['assistant.created'] })).body;
+      const names = Array.from({ length: 10 }, (_, i) => `Bot ${i}`);
+      for (const [i, name] of names.entries()) {
+        const res = await client(i % 2 ? b : a, t.key).post('/orgs/c/assistants', { name });
+        expect(res.status, res.text).toBe(200);
+      }
+      await rx.until((r) => r.length >= names.length);
+      // Both instances poll the log all along: nothing may be sent twice.
+      await Promise.all([a.deps.webhookFanout.drain(), b.deps.webhookFanout.drain()]);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(rx.received.map((r) => verify(hook.secret, r).data.name).sort()).toEqual(names.sort());
+      expect(new Set(rx.received.map((r) => r.id)).size).toBe(names.length);
+    } finally {
+      await rx.close();
+      await b.close();
+      await a.close();
+    }
   });
 });
