@@ -370,6 +370,21 @@ describe(`webhook secrets in logs (${ENGINE})`, () => {
   });
 });
 
+describe(`webhooks without PARLEY_SECRET (${ENGINE})`, () => {
+  it('refuses to create an endpoint (its secret could not be stored encrypted), and says why', async () => {
+    const server = await startServer({ ...ENV, PARLEY_SECRET: undefined as unknown as string });
+    try {
+      const t = await seedOrg(server);
+      const res = await client(server, t.key).post('/orgs/c/webhooks', { url: 'https://example.com/h', event_types: ['*'] });
+      expect(res.status, res.text).toBe(400);
+      expect(res.body.message).toMatch(/PARLEY_SECRET/);
+      expect((await client(server, t.key).get('/orgs/c/webhooks')).body).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('webhook settings', () => {
   it('reads the retry schedule as delays with units, the default being about a day', () => {
     const def = loadConfig({}).webhooks;
