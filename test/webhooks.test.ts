@@ -11,7 +11,7 @@ const ENV = {
   PARLEY_EGRESS_ALLOW: '127.0.0.1/32',
   PARLEY_WEBHOOK_POLL_MS: '50',
   PARLEY_WEBHOOK_RETRY_SCHEDULE: '50ms,50ms,50ms',
-  PARLEY_WEBHOOK_TIMEOUT_MS: '700',
+  PARLEY_WEBHOOK_TIMEOUT_MS: '1500',
   PARLEY_WEBHOOK_DISABLE_AFTER_FAILURES: '2',
 };
 
@@ -121,13 +121,13 @@ describe(`webhooks (${ENGINE})`, () => {
 
   it('retries after a timeout with the same webhook-id', async () => {
     const t = await seedOrg(server);
-    const rx = await receiver((n) => (n === 0 ? { status: 200, delayMs: 3_000 } : { status: 200 }));
+    const rx = await receiver((n) => (n === 0 ? { status: 200, delayMs: 5_000 } : { status: 200 }));
     const hook = await endpoint(t, rx.url, ['assistant.created']);
     await newAssistant(t);
     const [d] = await deliveriesUntil(t, hook.id, settledAll(1));
     expect(d.status).toBe('SUCCEEDED');
     expect(d.attempts).toHaveLength(2);
-    expect(d.attempts[0]).toMatchObject({ status_code: null, error: 'timed out after 700 ms' });
+    expect(d.attempts[0]).toMatchObject({ status_code: null, error: 'timed out after 1500 ms' });
     expect(d.attempts[1]).toMatchObject({ status_code: 200, error: null });
     expect(rx.received.map((r) => r.id)).toEqual([d.message_id, d.message_id]);
   });
