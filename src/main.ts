@@ -51,6 +51,8 @@ export async function start(config: Config = loadConfig(), opts: { print?: (line
     const { app } = await buildServer(deps);
     await deps.events.start();
     await deps.jobs.start();
+    await deps.webhookJobs.start();
+    await deps.webhookFanout.start();
     if (config.knowledge.embeddingModel && !(await deps.knowledge.hybridAvailable())) {
       logger.warn('PARLEY_EMBEDDING_MODEL is set but embeddings cannot be stored (pgvector missing on this PostgreSQL?); knowledge search is keyword-only');
     }

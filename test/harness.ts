@@ -73,6 +73,8 @@ export async function startServer(
   const { app, routes } = await buildServer(deps);
   await deps.events.start();
   await deps.jobs.start();
+  await deps.webhookJobs.start();
+  await deps.webhookFanout.start();
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as { port: number };
   const scheme = deps.tls ? 'https' : 'http';

@@ -21,6 +21,16 @@ import {
   type KnowledgeService,
   type Scope,
 } from '../features/knowledge/index.ts';
+import {
+  createDeliverer,
+  createWebhookFanout,
+  createWebhooksService,
+  webhookJobCatalog,
+  webhookJobHandlers,
+  type WebhookFanout,
+  type WebhookJobCatalog,
+  type WebhooksService,
+} from '../features/webhooks/index.ts';
 import { createJobQueue, type JobQueue } from '../jobs/job-queue.ts';
 import { createEmbedder } from '../llm/embeddings.ts';
 import { Agent } from 'undici';
@@ -71,6 +81,11 @@ export interface Deps {
   contacts: ContactsService;
   segments: SegmentsService;
   jobs: JobQueue<typeof JOB_CATALOG>;
+  webhooks: WebhooksService;
+  /** Webhook delivery attempts: their own queue, so slow receivers never hold up other jobs. */
+  webhookJobs: JobQueue<WebhookJobCatalog>;
+  /** Reads the event log into webhook deliveries; started with the workers. */
+  webhookFanout: WebhookFanout;
   instances: InstanceRegistry;
   recorder: RunRecorder<UsageEntry>;
   models: ModelRegistry;
@@ -145,22 +160,16 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   // Instance providers are the operator's own endpoints (often a local Ollama or vLLM), so only the
   // base URLs that org users supply go through the guard.
   const models = createModelRegistry(config, { fetch: createLeanFetch(new Agent()), guardedFetch: createLeanFetch(guarded) });
-  let secretBox: SecretBox | undefined;
-  const providers = createProvidersService({
-    db,
-    events,
-    caches,
-    cacheTtlMs,
-    egressPolicy,
-    secretBox: () => {
-      if (secretBox) return secretBox;
-      const master =
-        config.secret?.reveal() ??
-        (database.kind === 'pglite' && !overrides.database ? loadOrCreateDataDirSecret(config.dataDir) : undefined);
-      secretBox = master ? createSecretBox(master) : undefined;
-      return secretBox;
-    },
-  });
+  let box: SecretBox | undefined;
+  const secretBox = () => {
+    if (box) return box;
+    const master =
+      config.secret?.reveal() ??
+      (database.kind === 'pglite' && !overrides.database ? loadOrCreateDataDirSecret(config.dataDir) : undefined);
+    box = master ? createSecretBox(master) : undefined;
+    return box;
+  };
+  const providers = createProvidersService({ db, events, caches, cacheTtlMs, egressPolicy, secretBox });
   const instanceId = newInstanceId();
   const meter = createUsageMeter({ db, caches });
   const recorder: RunRecorder<UsageEntry> = createRunRecorder<UsageEntry>({ db, logger, events, extras: meter.runExtras, instanceId });
@@ -199,6 +208,32 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     leaseMs: config.knowledge.jobLeaseMs,
     catalog: JOB_CATALOG,
     handlers: { ...knowledgeJobHandlers({ db, events, retriever, egressFetch, crawlMaxPages: config.knowledge.crawlMaxPages }) },
+  });
+  const webhookJobs: JobQueue<WebhookJobCatalog> = createJobQueue({
+    database,
+    logger,
+    concurrency: config.webhooks.concurrency,
+    leaseMs: config.knowledge.jobLeaseMs,
+    catalog: webhookJobCatalog,
+    handlers: webhookJobHandlers(
+      createDeliverer({
+        db,
+        events,
+        fetch: egressFetch,
+        secretBox,
+        sources: { message: (orgId, id) => chats.message(orgId, id), chat: (orgId, id) => chats.find(orgId, id) },
+        queue: () => webhookJobs,
+        ...config.webhooks,
+      }),
+    ),
+  });
+  const webhooks = createWebhooksService({ db, events, secretBox, queue: webhookJobs });
+  const webhookFanout = createWebhookFanout({
+    db,
+    logger,
+    pollMs: config.webhooks.pollMs,
+    queue: webhookJobs,
+    logRetentionMs: config.webhooks.logRetentionMs,
   });
   const knowledge = createKnowledgeService({
     db,
@@ -263,11 +298,16 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     contacts,
     segments,
     jobs,
+    webhooks,
+    webhookJobs,
+    webhookFanout,
     instances,
     recorder,
     models,
     egressFetch,
     async close() {
+      await webhookFanout.stop();
+      await webhookJobs.stop();
       await jobs.stop();
       await recorder.close();
       await events.stop();

@@ -12,6 +12,7 @@ import { inboxRoutes } from '../features/inbox/index.ts';
 import { providersRoutes } from '../features/providers/index.ts';
 import { runtimeRoutes } from '../features/runtime/index.ts';
 import { usageRoutes } from '../features/usage/index.ts';
+import { webhooksRoutes } from '../features/webhooks/index.ts';
 import type { RouteDef } from '../http/define-route.ts';
 import type { Deps } from './deps.ts';
 
@@ -34,6 +35,7 @@ export function routeTable(deps: Deps, docs: { pages: DocPage[]; openapi: () => 
     ...providersRoutes(deps.providers),
     ...knowledgeRoutes(deps.knowledge),
     ...auditRoutes(deps.audit),
+    ...webhooksRoutes(deps.webhooks),
     ...docsRoutes({ ...docs, publicUrl: deps.config.publicUrl }),
   ];
 }

@@ -90,7 +90,27 @@ const EnvSchema = z.object({
     .refine((v) => (v ?? '').split(',').every((x) => !x.includes('/') || ipaddr.isValidCIDR(x.trim())), {
       message: 'must be comma-separated host names, IP addresses or CIDR ranges (e.g. 127.0.0.1/32)',
     }),
+  PARLEY_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(15_000),
+  PARLEY_WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .default('5s,5m,30m,2h,5h,10h,10h')
+    .refine((v) => v.split(',').every((x) => DURATION.test(x.trim())), {
+      message: 'must be comma-separated delays such as 5s,5m,30m,2h (units ms, s, m, h)',
+    }),
+  PARLEY_WEBHOOK_DISABLE_AFTER_FAILURES: positiveInt.default(5),
+  PARLEY_WEBHOOK_POLL_MS: positiveInt.default(1_000),
+  PARLEY_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  PARLEY_WEBHOOK_LOG_RETENTION_DAYS: positiveInt.default(30),
 });
+
+/** `5s`, `30m`, `2h`, `50ms`: the delays of the webhook retry schedule. */
+const DURATION = /^(\d{1,9})(ms|s|m|h)$/;
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
+const parseDurations = (v: string) =>
+  v.split(',').map((x) => {
+    const [, n, unit] = DURATION.exec(x.trim())!;
+    return Number(n) * UNIT_MS[unit as keyof typeof UNIT_MS];
+  });
 
 export type TrustProxy = boolean | string[] | number;
 
@@ -152,6 +172,20 @@ export interface Config {
     jobLeaseMs: number;
     /** Upper bound on pages per website item (an item may ask for fewer). */
     crawlMaxPages: number;
+  };
+  webhooks: {
+    /** One delivery attempt (connect, send, read the answer) ends after this long. */
+    timeoutMs: number;
+    /** Delays before the retries of a failed delivery (the first attempt is immediate). */
+    retryScheduleMs: number[];
+    /** An endpoint is disabled after this many deliveries in a row failed every attempt. */
+    disableAfterFailures: number;
+    /** How often the event log is read for events to deliver. */
+    pollMs: number;
+    /** Delivery attempts this process makes at once (their own queue: slow receivers never hold up other jobs). */
+    concurrency: number;
+    /** Deliveries (the delivery log) are kept this long. */
+    logRetentionMs: number;
   };
 }
 
@@ -252,6 +286,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       jobConcurrency: e.PARLEY_JOB_CONCURRENCY,
       jobLeaseMs: e.PARLEY_JOB_LEASE_MS,
       crawlMaxPages: e.PARLEY_CRAWL_MAX_PAGES,
+    },
+    webhooks: {
+      timeoutMs: e.PARLEY_WEBHOOK_TIMEOUT_MS,
+      retryScheduleMs: parseDurations(e.PARLEY_WEBHOOK_RETRY_SCHEDULE),
+      disableAfterFailures: e.PARLEY_WEBHOOK_DISABLE_AFTER_FAILURES,
+      pollMs: e.PARLEY_WEBHOOK_POLL_MS,
+      concurrency: e.PARLEY_WEBHOOK_CONCURRENCY,
+      logRetentionMs: e.PARLEY_WEBHOOK_LOG_RETENTION_DAYS * 86_400_000,
     },
     egressAllow: (e.PARLEY_EGRESS_ALLOW ?? '').split(',').map((x) => x.trim()).filter(Boolean),
   };

@@ -1,6 +1,5 @@
 import { sql } from 'drizzle-orm';
 import {
-  type AnyPgColumn,
   bigint,
   boolean,
   customType,
@@ -11,6 +10,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  type AnyPgColumn,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
@@ -557,3 +557,85 @@ export const contactSegments = pgTable(
 export type ContactRow = typeof contacts.$inferSelect;
 export type ContactChannelRow = typeof contactChannels.$inferSelect;
 export type SegmentRow = typeof segments.$inferSelect;
+
+/** An endpoint that receives an org's events as signed HTTP POSTs (Standard Webhooks). */
+export const webhookEndpoints = pgTable(
+  'webhook_endpoints',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id, { onDelete: 'cascade' }),
+    url: text('url').notNull(),
+    description: text('description').notNull().default(''),
+    /** Event types it receives; `*` is every type. */
+    eventTypes: jsonb('event_types').$type<string[]>().notNull(),
+    enabled: boolean('enabled').notNull().default(true),
+    // The signing secret (`whsec_...`), sealed with the instance secret: it must be readable to sign.
+    secret: text('secret').notNull(),
+    disabledReason: text('disabled_reason'),
+    disabledAt: ts('disabled_at'),
+    /** Deliveries in a row that failed every attempt; any success resets it. */
+    consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [index('webhook_endpoints_org_idx').on(t.orgId, t.createdAt)],
+);
+
+export interface WebhookAttempt {
+  attempt: number;
+  trigger: 'scheduled' | 'manual' | 'test';
+  at: string;
+  status_code: number | null;
+  duration_ms: number;
+  response: string | null;
+  error: string | null;
+}
+
+/** One event (or test ping) for one endpoint, with its attempts: the endpoint's delivery log. */
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id, { onDelete: 'cascade' }),
+    endpointId: text('endpoint_id')
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: 'cascade' }),
+    /** The `webhook-id` header: the event's id (the same on every retry), or the delivery's id for a test ping. */
+    messageId: text('message_id').notNull(),
+    eventId: text('event_id'),
+    eventType: text('event_type').notNull(),
+    eventData: jsonb('event_data').$type<Record<string, unknown>>().notNull(),
+    eventAt: ts('event_at').notNull(),
+    /** The exact body, built at the first attempt and sent byte for byte on every later one. */
+    payload: text('payload'),
+    status: text('status').$type<'PENDING' | 'SUCCEEDED' | 'FAILED'>().notNull().default('PENDING'),
+    attempts: jsonb('attempts').$type<WebhookAttempt[]>().notNull().default([]),
+    attemptCount: integer('attempt_count').notNull().default(0),
+    /** The scheduled attempt the queue runs next (a job for another one is stale and does nothing). */
+    nextAttempt: integer('next_attempt').notNull().default(1),
+    nextAttemptAt: ts('next_attempt_at'),
+    note: text('note'),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('webhook_deliveries_endpoint_idx').on(t.endpointId, t.id),
+    // One delivery per event and endpoint, however often the fan-out runs over it.
+    uniqueIndex('webhook_deliveries_event_idx').on(t.endpointId, t.eventId),
+  ],
+);
+
+/** Durable consumers of the event log: where each has read up to, advanced with the work it enqueued. */
+export const eventConsumers = pgTable('event_consumers', {
+  name: text('name').primaryKey(),
+  txid: bigint('txid', { mode: 'bigint' }).notNull(),
+  eventId: text('event_id').notNull(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+});
+
+export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
+export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;

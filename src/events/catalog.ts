@@ -77,6 +77,16 @@ export const EVENT_CATALOG = {
   'segment.created': { summary: 'A segment was created', data: z.object({ segment_id: id, name: z.string() }) },
   'segment.updated': { summary: 'A segment was renamed or recoloured', data: z.object({ segment_id: id, changed }) },
   'segment.deleted': { summary: 'A segment was deleted (its contacts stay)', data: z.object({ segment_id: id }) },
+  'webhook_endpoint.created': { summary: 'A webhook endpoint was created', data: z.object({ webhook_id: id, url: z.string() }) },
+  'webhook_endpoint.updated': {
+    summary: 'A webhook endpoint was updated, re-enabled or its signing secret rotated (`changed` has `secret`)',
+    data: z.object({ webhook_id: id, changed }),
+  },
+  'webhook_endpoint.deleted': { summary: 'A webhook endpoint was deleted with its delivery log', data: z.object({ webhook_id: id }) },
+  'webhook_endpoint.disabled': {
+    summary: 'Parley disabled a webhook endpoint: its deliveries kept failing, or it answered 410 Gone',
+    data: z.object({ webhook_id: id, reason: z.string() }),
+  },
 } as const satisfies Record<string, { summary: string; data: z.ZodType }>;
 
 export type EventType = keyof typeof EVENT_CATALOG;

@@ -29,6 +29,7 @@ export const TAGS = [
   { name: 'Usage', description: 'Token usage and budgets.' },
   { name: 'Model providers', description: 'Per-org credentials for model providers.' },
   { name: 'Audit log', description: 'Who changed what: the event log of an organization.' },
+  { name: 'Webhooks', description: 'Signed HTTP callbacks for events, with retries, a delivery log and redelivery.' },
   { name: 'Meta', description: 'Health, readiness, this document and the documentation pages.' },
 ];
 

@@ -21,6 +21,8 @@ export const PERMISSIONS = [
   'audit:read',
   'providers:manage',
   'runtime:invoke',
+  'webhooks:read',
+  'webhooks:write',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -30,7 +32,7 @@ export type Role = (typeof ROLES)[number];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   ADMIN: PERMISSIONS,
-  // Builds the product: assistants, what they know, keys and model credentials; reads chats and usage.
+  // Builds the product: assistants, what they know, keys, model credentials and webhooks; reads chats and usage.
   DEVELOPER: [
     'org:read',
     'keys:manage',
@@ -43,6 +45,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'usage:read',
     'providers:manage',
     'runtime:invoke',
+    'webhooks:read',
+    'webhooks:write',
   ],
   // Runs the support team: members and invites, usage, the audit log, the conversations and contacts themselves,
   // and the segments contacts are grouped in.

@@ -269,7 +269,8 @@ export function createJobQueue<C extends JobCatalog>(deps: {
         await db
           .update(jobs)
           .set({ status: 'queued', lockedBy: null, lockedUntil: null, lastError: INTERRUPTED })
-          .where(eq(jobs.status, 'running'));
+          // Only this queue's jobs: another queue of the same process may be running its own already.
+          .where(and(eq(jobs.status, 'running'), inArray(jobs.name, names)));
       }
       started = true;
       schedule(0);

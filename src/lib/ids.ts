@@ -41,6 +41,7 @@ export const ID_PREFIXES = {
   chunk: 'chk',
   knowledge: 'kn',
   webhook: 'whk',
+  webhookDelivery: 'whd',
   event: 'evt',
   user: 'usr',
   member: 'mem',

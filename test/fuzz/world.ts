@@ -1,7 +1,7 @@
 import { call, seedOrg, signedInMember, type Tenant, type TestServer } from '../harness.ts';
 
 /** The kinds of record a path parameter can name. */
-export type Kind = 'org' | 'assistant' | 'chat' | 'message' | 'content' | 'urlContent' | 'chunk' | 'key' | 'subOrg' | 'provider' | 'member' | 'invite' | 'session' | 'contact' | 'channel' | 'segment';
+export type Kind = 'org' | 'assistant' | 'chat' | 'message' | 'content' | 'urlContent' | 'chunk' | 'key' | 'subOrg' | 'provider' | 'member' | 'invite' | 'session' | 'contact' | 'channel' | 'segment' | 'webhook' | 'delivery';
 
 /**
  * Path parameter name -> the kind of record it names. Both generated suites read this map; a route with a
@@ -29,6 +29,8 @@ export const PARAM_KINDS: Record<string, Kind[]> = {
   // A CUSTOM channel of the seeded contact (only those can be edited).
   channel_id: ['channel'],
   segment_id: ['segment'],
+  webhook_id: ['webhook'],
+  delivery_id: ['delivery'],
 };
 
 /** Parameters that name a record inside the org's namespace by a fixed name, not by a generated id. */
@@ -119,6 +121,20 @@ export class World {
       }
       case 'segment':
         return (await this.post('/orgs/c/segments', { name: `Seeded ${Math.random().toString(36).slice(2)}`, color: 'teal' }, kind)).id;
+      case 'webhook':
+        // A loopback URL (refused by the egress guard) and an event type nothing here emits: its delivery log stays as seeded.
+        return (await this.post('/orgs/c/webhooks', { url: 'http://127.0.0.1:9/hook', event_types: ['webhook_endpoint.disabled'] }, kind)).id;
+      case 'delivery': {
+        // A test ping of the seeded endpoint, waited for: its one attempt fails at once, then it no longer changes.
+        const webhook = await this.id('webhook');
+        const ping = await this.post(`/orgs/c/webhooks/${webhook}/test`, undefined, kind);
+        for (const deadline = Date.now() + 20_000; ; ) {
+          const d = await ok(call(this.server, 'GET', `/orgs/c/webhooks/${webhook}/deliveries/${ping.id}`, { key: this.tenant.key }), kind);
+          if (d.status !== 'PENDING') return ping.id;
+          if (Date.now() > deadline) throw new Error(`seeded delivery ${ping.id} still PENDING`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }
     }
   }
 

@@ -141,3 +141,8 @@ export async function failInterruptedRuns(
   }
   return rows;
 }
+
+export async function findMessage(db: DbOrTx, orgId: string, messageId: string): Promise<MessageRow | undefined> {
+  const [row] = await db.select().from(messages).where(and(eq(messages.orgId, orgId), eq(messages.id, messageId))).limit(1);
+  return row;
+}

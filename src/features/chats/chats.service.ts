@@ -98,5 +98,18 @@ export function createChatsService(deps: {
         return failed.length;
       });
     },
+
+    /** One message of the org as the API shows it, or null (webhook payloads carry it). */
+    async message(orgId: string, messageId: string): Promise<Message | null> {
+      await deps.settle();
+      const row = await repo.findMessage(db, orgId, messageId);
+      return row ? toMessage(row) : null;
+    },
+
+    /** One chat of the org, or null. */
+    async find(orgId: string, chatId: string): Promise<Chat | null> {
+      const row = await repo.findChat(db, chatId);
+      return row && row.orgId === orgId ? toChat(row) : null;
+    },
   };
 }
