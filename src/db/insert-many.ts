@@ -9,17 +9,14 @@ export interface RowsInsert<T extends PgTable = PgTable> {
 }
 
 /**
- * Rows for `writeRows`, each table's sent as ONE JSON parameter:
- * `insert ... select ... from jsonb_to_recordset($1::jsonb) as r(id text, ...)`.
+ * Rows for `writeRows`, each table's written with one parameter per column:
+ * `insert ... select * from unnest($1::text[], ...)`.
  *
  * Drizzle's multi-row `insert().values(rows)` builds a SQL chunk and a parameter per value; at the
  * few hundred rows of a group commit that was a tenth of the invoke path's CPU and a fifth of its
- * garbage (profiles of `npm run bench`), and its statement text changed with every row count. One
- * array per column (`unnest`) was better, but the driver's array-literal escaping was still the
- * largest part of what the group commit cost the main thread on PostgreSQL; `JSON.stringify` is
- * native. The text depends only on the columns. Columns are the union of the rows' keys; a row that
+ * garbage (profiles of `npm run bench`), and its statement text changed with every row count.
+ * Here the text depends only on the columns. Columns are the union of the rows' keys; a row that
  * lacks one of them stores NULL there (not the column's default), so give every row the same keys.
- * Values go as JSON carries them: text, numbers, booleans, Dates (ISO strings), jsonb as nested JSON.
  */
 export const rowsFor = <T extends PgTable>(table: T, rows: Array<T['$inferInsert']>): RowsInsert => ({ table, rows }) as RowsInsert;
 
@@ -47,14 +44,10 @@ export function compileInserts(parts: RowsInsert[]): { text: string; params: unk
     const all = getTableColumns(table);
     const keys = Object.keys(all).filter((k) => records.some((r) => r[k] !== undefined));
     const columns = keys.map((k) => all[k]!);
-    for (const c of columns) if (!JSON_TYPES.test(c.getSQLType())) throw new Error(`writeRows cannot send a ${c.getSQLType()} column (${c.name}) as JSON`);
-    const names = columns.map((c) => c.name);
-    const objects = records.map((r) => {
-      const o: Record<string, unknown> = {};
-      for (let i = 0; i < keys.length; i++) o[names[i]!] = r[keys[i]!] ?? null;
-      return o;
+    keys.forEach((k, i) => {
+      const column = columns[i]!;
+      params.push(records.map((r) => (r[k] === undefined || r[k] === null ? null : column.mapToDriverValue(r[k]))));
     });
-    params.push(JSON.stringify(objects));
     shapes.push({ table, columns });
   }
   if (shapes.length === 0) return undefined;
@@ -64,8 +57,8 @@ export function compileInserts(parts: RowsInsert[]): { text: string; params: unk
     let n = 0;
     const statements = shapes.map(({ table, columns }) => {
       const names = columns.map((c) => quoteIdent(c.name)).join(', ');
-      const types = columns.map((c) => `${quoteIdent(c.name)} ${c.getSQLType()}`).join(', ');
-      return `insert into ${quoteIdent(getTableName(table))} (${names}) select ${names} from jsonb_to_recordset($${++n}::jsonb) as r(${types})`;
+      const arrays = columns.map((c) => `$${++n}::${c.getSQLType()}[]`).join(', ');
+      return `insert into ${quoteIdent(getTableName(table))} (${names}) select * from unnest(${arrays})`;
     });
     const last = statements.pop()!;
     text = statements.length ? `with ${statements.map((s, i) => `w${i + 1} as (${s})`).join(', ')} ${last}` : last;
@@ -74,9 +67,6 @@ export function compileInserts(parts: RowsInsert[]): { text: string; params: unk
   }
   return { text, params };
 }
-
-/** Column types whose JSON form PostgreSQL reads back as the same value. */
-const JSON_TYPES = /^(text|integer|bigint|boolean|jsonb|timestamp with time zone|double precision)$/;
 
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
