@@ -125,10 +125,32 @@ export async function call<T = any>(
     body = JSON.stringify(opts.json);
   }
   const res = await fetch(server.url + path, { method, headers, body });
-  const text = await res.text();
+  const text = (res.headers.get('content-type') ?? '').startsWith('text/event-stream') ? await readEventStream(res) : await res.text();
   let parsed: unknown = text;
   if ((res.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
   return { status: res.status, headers: res.headers, body: parsed as T, text };
+}
+
+/**
+ * An event stream's text: to its end, or until it has been idle for `idleMs` (a live stream such as the inbox's
+ * never ends), then the request is cancelled.
+ */
+export async function readEventStream(res: Response, idleMs = 300): Promise<string> {
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  for (;;) {
+    let timer: NodeJS.Timeout | undefined;
+    const idle = new Promise<'idle'>((resolve) => (timer = setTimeout(() => resolve('idle'), idleMs)));
+    const next = await Promise.race([reader.read(), idle]);
+    clearTimeout(timer);
+    if (next === 'idle') {
+      await reader.cancel();
+      return text;
+    }
+    if (next.done) return text;
+    text += decoder.decode(next.value, { stream: true });
+  }
 }
 
 /** A client bound to one server and key. */

@@ -176,7 +176,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   const settle = () => recorder.settle();
   const chats = createChatsService({ db, events, resolveReach: (keyOrg, orgId) => orgs.resolveReach(keyOrg, orgId), settle });
   const chatState = createChatStateService({ db, events, reachable: chats.reachable });
-  const inbox = createInboxService({ db, settle });
+  const inbox = createInboxService({ db, events, settle });
   const usage = createUsageService({ db, meter, budgetOf: (orgId) => orgs.budgetOf(orgId), settle });
   const audit = createAuditService({ db, settle });
   const contacts = createContactsService({ db, events });

@@ -4,6 +4,8 @@ import { actorOf } from '../http/principal.ts';
 import { readFileSync } from 'node:fs';
 import fastifyCookie from '@fastify/cookie';
 import fastifySwaggerUi from '@fastify/swagger-ui';
+import fastifyWebsocket from '@fastify/websocket';
+import type { WebSocket } from 'ws';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import { loadDocPages } from '../features/docs/index.ts';
@@ -102,6 +104,8 @@ export async function buildServer(deps: Deps): Promise<{ app: FastifyInstance; r
   app.removeContentTypeParser('text/plain');
   registerJsonParser(app);
   await app.register(fastifyCookie);
+  // WebSocket routes (the live inbox): 1 MB frames at most; clients only listen.
+  await app.register(fastifyWebsocket, { options: { maxPayload: 1 << 20 } });
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -151,6 +155,18 @@ export async function buildServer(deps: Deps): Promise<{ app: FastifyInstance; r
         ? async (request, reply) =>
             enforceLimit(deps.rateLimiter, reply, `${limit.name}:${request.orgId}`, limit.limit, limit.windowMs, limit.message)
         : undefined,
+      ...(def.websocket && {
+        wsHandler: (socket: WebSocket, request: FastifyRequest) =>
+          def.websocket!(socket, {
+            params: request.params,
+            query: request.query,
+            body: request.body,
+            principal: request.principal!,
+            actor: actorOf(request.principal!),
+            orgId: request.orgId!,
+            request,
+          } as never),
+      }),
       handler: async (request, reply) =>
         def.handler({
           params: request.params,

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import type { Actor } from '../events/actor.ts';
 import type { Permission } from './permissions.ts';
@@ -56,6 +57,11 @@ export interface RouteDef<
   errors?: number[];
   /** Routes that write their own reply (streams) return undefined after sending. */
   handler: (ctx: RouteContext<Infer<P>, Infer<Q>, Infer<B>>) => Promise<unknown>;
+  /**
+   * Makes the route a WebSocket endpoint: an upgrade request (authenticated and validated like any request)
+   * gets the socket here; a plain HTTP request still reaches `handler` (which answers 426).
+   */
+  websocket?: (socket: WebSocket, ctx: Omit<RouteContext<Infer<P>, Infer<Q>, Infer<B>>, 'reply'>) => void;
   /** A per-route limit on top of the global one, counted per org (after validation). */
   rateLimit?: { name: string; limit: number; windowMs: number; message: string };
   /** Hidden from the OpenAPI document (docs pages, static assets). */

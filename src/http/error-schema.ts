@@ -9,6 +9,7 @@ export const ERROR_DESCRIPTIONS: Record<number, string> = {
   401: 'The API key is missing, invalid, revoked or expired, or the endpoint is not available to this key.',
   403: 'Forbidden: plain HTTP from a non-loopback client (HTTPS is required), or a disabled agent on the runtime API.',
   404: 'The resource (or route) was not found, or is outside the reach of this key.',
+  409: 'Conflict with the current state of the resource (a duplicate, or a change the resource does not allow); the message says which.',
   415: 'Unsupported media type: send the body as application/json (or multipart/form-data where the operation takes a file).',
   431: 'The URL (with its query string) and headers together exceed 16 KB.',
   429: 'Rate limit exceeded; see the Retry-After header.',

@@ -52,3 +52,38 @@ export function clientAbortSignal(reply: FastifyReply, timeoutMs: number): Clien
   });
   return { signal: controller.signal, clientGone: () => gone };
 }
+
+/**
+ * A long-lived event stream (the live inbox): frames carry an `id:` (a cursor the client sends back as
+ * `Last-Event-ID` when it reconnects) and an `event:` name; a comment every `heartbeatMs` keeps proxies from
+ * closing an idle connection. `onClose` runs once when the client goes away.
+ */
+export function openFollowStream(request: FastifyRequest, reply: FastifyReply, opts: { heartbeatMs: number; onClose: () => void }) {
+  const res = reply.raw;
+  let open = true;
+  const heartbeat = setInterval(() => open && res.write(': ping\n\n'), opts.heartbeatMs);
+  res.on('close', () => {
+    open = false;
+    clearInterval(heartbeat);
+    opts.onClose();
+  });
+  reply.hijack();
+  res.writeHead(200, {
+    ...(reply.getHeaders() as Record<string, string>),
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    'x-accel-buffering': 'no',
+    connection: 'keep-alive',
+  });
+  // A first comment, so clients (and proxies) see the stream is live before any event.
+  res.write(': connected\n\n');
+  request.socket.setNoDelay(true);
+  return {
+    send(frame: { id: string; event: string; data: unknown }): void {
+      if (open) res.write(`id: ${frame.id}\nevent: ${frame.event}\ndata: ${JSON.stringify(frame.data)}\n\n`);
+    },
+    end(): void {
+      if (open) res.end();
+    },
+  };
+}

@@ -80,9 +80,10 @@ export async function send(base: string, req: RawRequest): Promise<RawResponse> 
     headersTimeout: 60_000,
     bodyTimeout: 60_000,
   });
-  const text = await res.body.text();
   const ct = res.headers['content-type'];
   const contentType = (Array.isArray(ct) ? ct[0] : ct) ?? '';
+  // A live event stream (the inbox's) never ends: read until it is idle, then hang up.
+  const text = contentType.startsWith('text/event-stream') ? await readUntilIdle(res.body) : await res.body.text();
   const rid = res.headers['x-request-id'];
   const out: RawResponse = { status: res.statusCode, contentType, text, requestId: Array.isArray(rid) ? rid[0] : rid };
   if (/[/+]json\b/.test(contentType) && text) {
@@ -93,6 +94,23 @@ export async function send(base: string, req: RawRequest): Promise<RawResponse> 
     }
   }
   return out;
+}
+
+async function readUntilIdle(body: AsyncIterable<Buffer> & { destroy(err?: Error): unknown }, idleMs = 300): Promise<string> {
+  const it = body[Symbol.asyncIterator]();
+  let text = '';
+  for (;;) {
+    let timer: NodeJS.Timeout | undefined;
+    const idle = new Promise<'idle'>((resolve) => (timer = setTimeout(() => resolve('idle'), idleMs)));
+    const next = await Promise.race([it.next(), idle]);
+    clearTimeout(timer);
+    if (next === 'idle') {
+      body.destroy();
+      return text;
+    }
+    if (next.done) return text;
+    text += next.value.toString('utf8');
+  }
 }
 
 /** Closes the connections `send` opened. */

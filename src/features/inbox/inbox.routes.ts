@@ -1,14 +1,43 @@
 import { z } from 'zod';
-import { defineRoute, type RouteDef } from '../../http/define-route.ts';
+import { defineRoute, type RouteContext, type RouteDef } from '../../http/define-route.ts';
+import { openFollowStream } from '../../http/sse.ts';
+import { AppError } from '../../lib/errors.ts';
+import type { ParleyEvent } from '../../events/catalog.ts';
+import { isCursor } from '../../events/event-reads.ts';
 import { sendPage } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
 import type { InboxService } from './inbox.service.ts';
-import { InboxChatSchema, InboxCountsQuerySchema, InboxCountsSchema, InboxParams, InboxQuerySchema } from './inbox.schemas.ts';
+import { InboxChatSchema, InboxCountsQuerySchema, InboxCountsSchema, InboxEventSchema, InboxFollowQuerySchema, InboxParams, InboxQuerySchema } from './inbox.schemas.ts';
+
+const HEARTBEAT_MS = 20_000;
+/** What a live client receives for each event (an SSE `data:` line, a WebSocket text frame). */
+const frameOf = (e: ParleyEvent) => ({ type: e.type, id: e.id, cursor: e.cursor, created_at: e.created_at, data: e.data });
 
 const tags = ['Inbox'];
 const viewerOf = (principal: Principal) => ({ userId: principal.kind === 'member' ? principal.userId : null });
 
+type FollowContext = Pick<RouteContext<unknown, { after?: string }, unknown>, 'orgId' | 'query' | 'request' | 'reply'>;
+
 export function inboxRoutes(inbox: InboxService): RouteDef[] {
+  const followOverSse = async ({ orgId, query, request, reply }: FollowContext) => {
+    const header = request.headers['last-event-id'];
+    const after = (typeof header === 'string' && header !== '' ? header : undefined) ?? query.after;
+    let stop: (() => Promise<void>) | undefined;
+    let closed = false;
+    // Checked before the stream opens, so a bad cursor is a plain 400.
+    if (after !== undefined && !isCursor(after)) throw new AppError('bad_request', 'Last-Event-ID (or after) is not a cursor of this stream');
+    const stream = openFollowStream(request, reply, {
+      heartbeatMs: HEARTBEAT_MS,
+      onClose: () => {
+        closed = true;
+        void stop?.();
+      },
+    });
+    stop = await inbox.follow(orgId, after, (e) => stream.send({ id: e.cursor, event: e.type, data: frameOf(e) }));
+    if (closed) await stop();
+    return reply;
+  };
+
   return [
     defineRoute({
       method: 'GET',
@@ -24,6 +53,59 @@ export function inboxRoutes(inbox: InboxService): RouteDef[] {
       responses: { 200: z.array(InboxChatSchema) },
       handler: async ({ orgId, query, principal, reply }) =>
         sendPage(reply, await inbox.list(orgId, { page: query.page, take: query.take, filter: query.filter, assistantId: query.assistant_id }, viewerOf(principal))),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/orgs/:org_id/inbox/stream',
+      operationId: 'streamInbox',
+      summary: 'Follow the inbox live (Server-Sent Events)',
+      description: [
+        'The org\'s chat and message events as they happen, as Server-Sent Events: each frame has `id:` (a cursor), `event:` (the event type: `chat.created`, `chat.updated`, `message.created`...) and `data:` (the JSON of `InboxEvent`).',
+        'A client that reconnects sends the last `id` it saw as `Last-Event-ID` (browsers\' EventSource does it by itself) or as `after`: the events since then are replayed from the event log first, then it continues live, with nothing missed and nothing twice. A comment line every 20 seconds keeps the connection open through proxies.',
+      ].join('\n\n'),
+      tags,
+      auth: { permission: 'chats:read' },
+      params: InboxParams,
+      query: InboxFollowQuerySchema,
+      responses: { 200: { description: 'The event stream.', content: { 'text/event-stream': { schema: InboxEventSchema } } } },
+      handler: followOverSse,
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/orgs/:org_id/inbox/ws',
+      operationId: 'inboxWebSocket',
+      summary: 'Follow the inbox live (WebSocket)',
+      description:
+        'The same events as `GET /orgs/{org_id}/inbox/stream`, over a WebSocket: one JSON text frame per event, `InboxEvent` (`{type, id, cursor, created_at, data}`). Authenticate with the `Authorization: Bearer` header or the session cookie (browsers). `after` resumes after a cursor. A request without the upgrade gets the events as Server-Sent Events.',
+      tags,
+      auth: { permission: 'chats:read' },
+      params: InboxParams,
+      query: InboxFollowQuerySchema,
+      responses: {
+        200: { description: 'Without a WebSocket upgrade: the same events as Server-Sent Events (as `/inbox/stream`).', content: { 'text/event-stream': { schema: InboxEventSchema } } },
+        101: { description: 'Switching to the WebSocket protocol; then one `InboxEvent` per text frame.', content: { 'application/json': { schema: InboxEventSchema } } },
+      },
+      // A client that cannot upgrade still gets the events, as Server-Sent Events.
+      handler: followOverSse,
+      websocket: (socket, { orgId, query }) => {
+        let stop: (() => Promise<void>) | undefined;
+        let closed = false;
+        const alive = setInterval(() => socket.ping(), HEARTBEAT_MS);
+        socket.on('close', () => {
+          closed = true;
+          clearInterval(alive);
+          void stop?.();
+        });
+        // Clients only listen; anything they send is ignored.
+        socket.on('message', () => {});
+        inbox.follow(orgId, query.after, (e) => socket.send(JSON.stringify(frameOf(e)))).then(
+          async (s) => {
+            stop = s;
+            if (closed) await s();
+          },
+          (err: Error) => socket.close(1008, err.message.slice(0, 120)),
+        );
+      },
     }),
     defineRoute({
       method: 'GET',

@@ -35,3 +35,17 @@ export const InboxCountsQuerySchema = z.object({
 });
 
 export type InboxChat = z.infer<typeof InboxChatSchema>;
+
+export const InboxFollowQuerySchema = z.object({
+  after: z.string().min(1).max(100).optional().meta({ description: 'Resume after this cursor (the `id` of the last event seen); `Last-Event-ID` takes precedence.' }),
+});
+
+export const InboxEventSchema = z
+  .object({
+    type: z.string().meta({ description: 'The event type (see the events guide): chat.created, chat.updated, chat.deleted, message.created, message.updated.' }),
+    id: z.string().meta({ description: 'The event id (evt_...).' }),
+    cursor: z.string().meta({ description: 'Where this event sits in the log: resume after it with `after` or `Last-Event-ID`.' }),
+    created_at: Timestamp,
+    data: z.record(z.string(), z.unknown()).meta({ description: "The event's data, as the events guide lists it (ids and what changed: read the chat or message for the rest)." }),
+  })
+  .meta({ id: 'InboxEvent' });

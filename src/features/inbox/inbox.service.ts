@@ -1,5 +1,9 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import type { ParleyEvent } from '../../events/catalog.ts';
+import type { EventLog } from '../../events/event-log.ts';
+import { isCursor } from '../../events/event-reads.ts';
+import type { Unsubscribe } from '../../infra/pubsub/pubsub.ts';
 import { chats } from '../../db/schema.ts';
 import type { Page, PageQuery } from '../../lib/pagination.ts';
 import { AppError } from '../../lib/errors.ts';
@@ -14,7 +18,10 @@ export interface Viewer {
   userId: string | null;
 }
 
-export function createInboxService(deps: { db: Db; settle: () => Promise<void> }) {
+/** The event types a live inbox receives: what happens to chats and their messages. */
+export const isInboxEvent = (type: string) => type.startsWith('chat.') || type.startsWith('message.');
+
+export function createInboxService(deps: { db: Db; events: EventLog; settle: () => Promise<void> }) {
   const { db } = deps;
   const memberIdOf = async (orgId: string, viewer: Viewer) => (viewer.userId ? ((await memberOfUser(db, orgId, viewer.userId))?.id ?? null) : null);
 
@@ -39,6 +46,17 @@ export function createInboxService(deps: { db: Db; settle: () => Promise<void> }
         };
       });
       return { items, count, page: q.page, take: q.take };
+    },
+
+    /**
+     * Follows the org's inbox events live, from `after` (a cursor a client saw last) when given: replayed from
+     * the event log, then live, with nothing missed and nothing twice. Returns the function that stops it.
+     */
+    async follow(orgId: string, after: string | undefined, onEvent: (e: ParleyEvent) => void): Promise<Unsubscribe> {
+      if (after !== undefined && !isCursor(after)) throw new AppError('bad_request', 'Last-Event-ID (or after) is not a cursor of this stream');
+      return deps.events.subscribe({ orgId, after }, (e) => {
+        if (isInboxEvent(e.type)) onEvent(e);
+      });
     },
 
     async counts(orgId: string, assistantId: string | undefined, viewer: Viewer): Promise<Record<InboxFilter, number>> {

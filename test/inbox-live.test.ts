@@ -1,0 +1,144 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { call, client, seedOrg, signedInMember, startServer, type TestServer } from './harness.ts';
+
+interface Frame {
+  id: string;
+  event: string;
+  data: { type: string; id: string; cursor: string; data: Record<string, unknown> };
+}
+
+/** An inbox SSE connection: frames as they arrive, and a way to wait for the ones a test expects. */
+async function followSse(server: TestServer, key: string, headers: Record<string, string> = {}, query = '') {
+  const controller = new AbortController();
+  const res = await fetch(`${server.url}/orgs/c/inbox/stream${query}`, { headers: { authorization: `Bearer ${key}`, ...headers }, signal: controller.signal });
+  const frames: Frame[] = [];
+  const comments: string[] = [];
+  const pump = (async () => {
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for (let r = await reader.read(); !r.done; r = await reader.read()) {
+        buffer += decoder.decode(r.value, { stream: true });
+        for (let cut = buffer.indexOf('\n\n'); cut >= 0; cut = buffer.indexOf('\n\n')) {
+          const block = buffer.slice(0, cut);
+          buffer = buffer.slice(cut + 2);
+          if (block.startsWith(':')) comments.push(block);
+          else {
+            const field = (name: string) => block.split('\n').find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2) ?? '';
+            frames.push({ id: field('id'), event: field('event'), data: JSON.parse(field('data')) });
+          }
+        }
+      }
+    } catch {
+      // aborted by the test
+    }
+  })();
+  return {
+    res,
+    frames,
+    comments,
+    async until(count: (f: Frame[]) => boolean, timeoutMs = 10_000): Promise<Frame[]> {
+      const deadline = Date.now() + timeoutMs;
+      while (!count(frames)) {
+        if (Date.now() > deadline) throw new Error(`timed out; frames so far: ${JSON.stringify(frames.map((f) => f.event))}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return frames;
+    },
+    async close() {
+      controller.abort();
+      await pump;
+    },
+  };
+}
+
+describe('the live inbox', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ PARLEY_EVENTS_POLL_MS: '50' });
+  });
+  afterAll(async () => server?.close());
+
+  it('streams chat and message events as Server-Sent Events, and resumes after Last-Event-ID with nothing missed or repeated', async () => {
+    const t = await seedOrg(server);
+    const api = client(server, t.key);
+    const bot = await api.post('/orgs/c/assistants', { name: 'Live' });
+    const live = await followSse(server, t.key);
+    expect(live.res.status).toBe(200);
+    expect(live.res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+
+    const chatId = (await api.post(`/api/agents/${bot.body.id}/invoke`, { message: 'hello' })).body.chat_id;
+    const frames = await live.until((f) => f.filter((x) => x.event === 'message.created').length >= 2);
+    expect(frames.map((f) => f.event)).toEqual(['chat.created', 'message.created', 'message.created']);
+    expect(frames[0]!.data).toMatchObject({ type: 'chat.created', data: { chat_id: chatId, assistant_id: bot.body.id } });
+    expect(frames.every((f) => f.id === f.data.cursor && f.data.id.startsWith('evt_'))).toBe(true);
+    expect(frames.some((f) => f.event.startsWith('assistant.'))).toBe(false); // not an inbox event
+    expect(live.comments[0]).toBe(': connected');
+    const lastSeen = frames.at(-1)!.id;
+    await live.close();
+
+    // While nobody listens: resolved (chat.updated and an event line in the thread).
+    await api.patch(`/chats/${chatId}/state`, { state: 'CLOSED' });
+    const again = await followSse(server, t.key, { 'last-event-id': lastSeen });
+    const missed = await again.until((f) => f.some((x) => x.event === 'chat.updated'));
+    expect(missed.map((f) => f.event).sort()).toEqual(['chat.updated', 'message.created']);
+    expect(missed.find((f) => f.event === 'chat.updated')!.data.data).toMatchObject({ chat_id: chatId, changed: ['state'] });
+    // ... then live, on the same connection.
+    await api.patch(`/chats/${chatId}/state`, { state: 'OPEN' });
+    await again.until((f) => f.filter((x) => x.event === 'chat.updated').length === 2);
+    const ids = again.frames.map((f) => f.data.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    await again.close();
+
+    const viaQuery = await followSse(server, t.key, {}, `?after=${encodeURIComponent(lastSeen)}`);
+    await viaQuery.until((f) => f.filter((x) => x.event === 'chat.updated').length === 2);
+    await viaQuery.close();
+
+    const bad = await call(server, 'GET', '/orgs/c/inbox/stream', { key: t.key, headers: { 'last-event-id': 'not-a-cursor' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toMatch(/not a cursor/);
+  });
+
+  it('sends the same events over a WebSocket, to a key or a signed-in member, and to a plain request as Server-Sent Events', async () => {
+    const t = await seedOrg(server);
+    const api = client(server, t.key);
+    const agent = await signedInMember(server, t, 'AGENT');
+    const bot = await api.post('/orgs/c/assistants', { name: 'Live' });
+    const wsUrl = `${server.url.replace('http', 'ws')}/orgs/c/inbox/ws`;
+    const open = (headers: Record<string, string>) =>
+      new Promise<{ socket: WebSocket; frames: Frame['data'][] }>((resolve, reject) => {
+        const socket = new WebSocket(wsUrl, { headers });
+        const frames: Frame['data'][] = [];
+        socket.on('message', (m) => frames.push(JSON.parse(String(m))));
+        socket.on('open', () => resolve({ socket, frames }));
+        socket.on('error', reject);
+      });
+    const byKey = await open({ authorization: `Bearer ${t.key}` });
+    const byMember = await open({ cookie: agent.cookie });
+    // Both subscriptions are live once the first event reaches them.
+    const chatId = (await api.post(`/api/agents/${bot.body.id}/invoke`, { message: 'hi' })).body.chat_id;
+    await api.patch(`/chats/${chatId}/state/assign`, { member_id: agent.memberId });
+    for (const c of [byKey, byMember]) {
+      const deadline = Date.now() + 10_000;
+      while (!c.frames.some((f) => f.type === 'chat.updated') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(c.frames.map((f) => f.type)).toEqual(['chat.created', 'message.created', 'message.created', 'message.created', 'chat.updated']);
+      expect(c.frames.at(-1)!.data).toMatchObject({ chat_id: chatId, changed: ['assigned_member'] });
+      c.socket.close();
+    }
+
+    const refused = await new Promise<string>((resolve) => {
+      const socket = new WebSocket(wsUrl);
+      socket.on('unexpected-response', (_req, res) => resolve(String(res.statusCode)));
+      socket.on('open', () => resolve('open'));
+      socket.on('error', (err) => resolve(err.message));
+    });
+    expect(refused).toBe('401');
+    // Without the upgrade, the same endpoint answers the events as Server-Sent Events.
+    const plain = await call(server, 'GET', '/orgs/c/inbox/ws', { key: t.key });
+    expect(plain.status).toBe(200);
+    expect(plain.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(plain.text).toContain(': connected');
+  });
+});
