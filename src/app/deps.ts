@@ -11,6 +11,7 @@ import { createSetupService, type SetupService } from '../features/setup/index.t
 import { createChatStateService, createChatsService, createRunRecorder, type ChatStateService, type ChatsService, type RunRecorder } from '../features/chats/index.ts';
 import { createUsageMeter, createUsageService, type UsageEntry, type UsageService } from '../features/usage/index.ts';
 import { createProvidersService, type ProvidersService } from '../features/providers/index.ts';
+import { createChannelsService, type ChannelsService } from '../features/channels/index.ts';
 import { createInboxService, type InboxService } from '../features/inbox/index.ts';
 import { createRuntimeService, type RuntimeService } from '../features/runtime/index.ts';
 import {
@@ -73,6 +74,7 @@ export interface Deps {
   chats: ChatsService;
   chatState: ChatStateService;
   inbox: InboxService;
+  channels: ChannelsService;
   usage: UsageService;
   providers: ProvidersService;
   runtime: RuntimeService;
@@ -265,6 +267,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     llm: config.llm,
     logger,
   });
+  const channels = createChannelsService({ contacts, chats, runtime, settle });
   const authenticator: Authenticator = {
     authenticate: (secret) => apiKeys.authenticate(secret),
     authenticateSession: (token) => auth.authenticateSession(token),
@@ -290,6 +293,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     chats,
     chatState,
     inbox,
+    channels,
     usage,
     providers,
     runtime,

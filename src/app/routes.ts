@@ -8,6 +8,7 @@ import { knowledgeRoutes } from '../features/knowledge/index.ts';
 import { orgsRoutes } from '../features/orgs/index.ts';
 import { chatStateRoutes, chatsRoutes } from '../features/chats/index.ts';
 import { contactsRoutes, segmentsRoutes } from '../features/contacts/index.ts';
+import { channelsRoutes } from '../features/channels/index.ts';
 import { inboxRoutes } from '../features/inbox/index.ts';
 import { providersRoutes } from '../features/providers/index.ts';
 import { runtimeRoutes } from '../features/runtime/index.ts';
@@ -29,6 +30,7 @@ export function routeTable(deps: Deps, docs: { pages: DocPage[]; openapi: () => 
     ...chatsRoutes(deps.chats),
     ...chatStateRoutes(deps.chats, deps.chatState),
     ...inboxRoutes(deps.inbox),
+    ...channelsRoutes(deps.channels),
     ...contactsRoutes(deps.contacts),
     ...segmentsRoutes(deps.segments),
     ...usageRoutes(deps.usage),

@@ -113,6 +113,7 @@ export function createChatStateService(deps: { db: Db; events: EventLog; reachab
       assistantId: string;
       apiKeyId: string | null;
       chat?: ChatRow;
+      contactId?: string;
       history: Array<{ role: 'user' | 'assistant'; content: string }>;
       message: string;
       notice: string;
@@ -133,6 +134,7 @@ export function createChatStateService(deps: { db: Db; events: EventLog; reachab
             title: title.length > 80 ? `${title.slice(0, 77).trimEnd()}...` : title,
             status: 'COMPLETED',
             messagesCount: input.history.length,
+            contactId: input.contactId ?? null,
             createdAt: new Date(now - input.history.length - 1),
           });
           emit({ type: 'chat.created', orgId: input.orgId, subjectId: id, data: { chat_id: id, assistant_id: input.assistantId } });

@@ -25,6 +25,7 @@ export const toChat = (row: ChatView): Chat => ({
   id: row.id,
   org_id: row.orgId,
   assistant_id: row.assistantId,
+  contact_id: row.contactId,
   title: row.title,
   status: row.status,
   pinned: row.pinned,

@@ -146,3 +146,13 @@ export async function findMessage(db: DbOrTx, orgId: string, messageId: string):
   const [row] = await db.select().from(messages).where(and(eq(messages.orgId, orgId), eq(messages.id, messageId))).limit(1);
   return row;
 }
+
+export async function lastMessageOfRole(db: DbOrTx, orgId: string, chatId: string, role: MessageRow['role']): Promise<MessageRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.orgId, orgId), eq(messages.chatId, chatId), eq(messages.role, role)))
+    .orderBy(desc(messages.createdAt), desc(messages.id))
+    .limit(1);
+  return row;
+}

@@ -34,6 +34,7 @@ export const ChatSchema = z
     id: z.string().meta({ examples: ['chat_5Hq2Tn8Lm1Xc4Vb7Kp9Rw3'] }),
     org_id: z.string(),
     assistant_id: z.string(),
+    contact_id: z.string().nullable().meta({ description: 'The contact the chat is with (custom channels, the web widget); null when unknown.' }),
     title: z.string(),
     status: RunStatusSchema.meta({ description: 'Status of the latest assistant reply.' }),
     pinned: z.boolean(),

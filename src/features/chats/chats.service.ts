@@ -88,6 +88,12 @@ export function createChatsService(deps: {
       return { chat, turns };
     },
 
+    /** The latest message the customer wrote in the chat (what a channel just posted). */
+    async lastCustomerMessage(orgId: string, chatId: string): Promise<Message | undefined> {
+      const row = await repo.lastMessageOfRole(db, orgId, chatId, 'user');
+      return row ? toMessage(row) : undefined;
+    },
+
     /** Fails replies left RUNNING by a process that died; returns how many. */
     async failInterruptedRuns(which: Parameters<typeof repo.failInterruptedRuns>[1]): Promise<number> {
       return deps.events.transaction(SYSTEM_ACTOR, async (tx, emit) => {
@@ -103,7 +109,9 @@ export function createChatsService(deps: {
     async message(orgId: string, messageId: string): Promise<Message | null> {
       await deps.settle();
       const row = await repo.findMessage(db, orgId, messageId);
-      return row ? toMessage(row) : null;
+      if (!row) return null;
+      const author = row.memberId ? (await membersById(db, orgId, [row.memberId])).get(row.memberId) : undefined;
+      return toMessage(row, author ?? null);
     },
 
     /** One chat of the org, or null. */

@@ -6,7 +6,7 @@ export { createChatStateService, type ChatStateService, type Handover, type Chat
 export { chatStateRoutes } from './chat-state.routes.ts';
 export { asksForHuman, handoverNotice } from './handover.ts';
 export type { ChatView } from './chats.repo.ts';
-export { ChatSchema } from './chats.schemas.ts';
+export { ChatSchema, MessageSchema } from './chats.schemas.ts';
 export { toChat } from './chat-views.ts';
 // The inbox lists chats through these (filters of its own, the same chat objects).
 export { pageOfChats } from './chats.repo.ts';

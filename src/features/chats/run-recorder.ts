@@ -26,6 +26,8 @@ export interface RunStart {
   chatId?: string;
   /** The continued chat was closed or snoozed: the customer writing reopens it. */
   reopen?: boolean;
+  /** The contact a new chat is with. */
+  contactId?: string;
   history: Turn[];
   message: string;
   model: string;
@@ -252,6 +254,7 @@ export function createRunRecorder<E>(deps: {
           status,
           messagesCount: turns.length + 1,
           adminUnseenCount: 1,
+          contactId: input.contactId ?? null,
           lastMessageAt,
           createdAt: new Date(start.at),
         });

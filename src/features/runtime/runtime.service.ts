@@ -54,6 +54,8 @@ export interface Prepared {
   chatId?: string;
   /** The continued chat, as loaded with its history. */
   chat?: ChatView;
+  /** The contact a new chat is with (a custom channel's writer). */
+  contactId?: string;
   /** Set when no model is called: a person handles the chat, or the customer just asked for one. */
   handover?: { mode: 'ai_off' } | { mode: 'requested'; notice: string };
   startedAt: number;
@@ -101,6 +103,7 @@ export function createRuntimeService(deps: RuntimeDeps) {
       apiKeyId: p.principal.kind === 'api_key' ? p.principal.keyId : null,
       actor: actorOf(p.principal),
       chatId: p.chatId,
+      contactId: p.contactId,
       reopen: p.chat !== undefined && p.chat.state !== 'OPEN',
       history: p.history,
       message: p.message,
@@ -119,6 +122,7 @@ export function createRuntimeService(deps: RuntimeDeps) {
       assistantId: p.agentId,
       apiKeyId: p.principal.kind === 'api_key' ? p.principal.keyId : null,
       chat: p.chat,
+      contactId: p.contactId,
       history: p.chat ? [] : p.history,
       message: p.message,
       notice,
@@ -132,7 +136,7 @@ export function createRuntimeService(deps: RuntimeDeps) {
 
   return {
     /** Everything that can fail before generation: answered as plain JSON errors. */
-    async prepare(principal: Principal, agentId: string, body: InvokeBody): Promise<Prepared> {
+    async prepare(principal: Principal, agentId: string, body: InvokeBody, opts: { contactId?: string } = {}): Promise<Prepared> {
       const startedAt = Date.now();
       if (principal.kind === 'api_key' && principal.assistantId && principal.assistantId !== agentId) {
         throw new AppError('not_found', AGENT_NOT_FOUND);
@@ -162,7 +166,7 @@ export function createRuntimeService(deps: RuntimeDeps) {
 
       const continued = body.chat_id ? await deps.chats.historyOf(assistant.orgId, assistant.id, body.chat_id, 200) : undefined;
       const history = continued ? continued.turns : (body.history ?? []);
-      const base = { agentId: assistant.id, orgId: assistant.orgId, principal, model, history, message: body.message, chatId: body.chat_id, chat: continued?.chat, startedAt };
+      const base = { agentId: assistant.id, orgId: assistant.orgId, principal, model, history, message: body.message, chatId: body.chat_id, chat: continued?.chat, contactId: opts.contactId, startedAt };
       // A person handles the chat, or the customer asks for one: no model call (see docs/inbox.md).
       const wantsPerson =
         (provider === 'builtin' || config.conversation.enable_transfer_to_human_tool) && config.conversation.enable_ai_replies !== false && asksForHuman(body.message);
@@ -210,6 +214,7 @@ export function createRuntimeService(deps: RuntimeDeps) {
         message: body.message,
         chatId: body.chat_id,
         chat: continued?.chat,
+        contactId: opts.contactId,
         startedAt,
       };
     },

@@ -1,0 +1,2 @@
+export { createChannelsService, type ChannelsService } from './channels.service.ts';
+export { channelsRoutes } from './channels.routes.ts';
