@@ -1,8 +1,7 @@
 import { DeletedSchema } from '../../http/common-schemas.ts';
 import { defineRoute, type RouteDef } from '../../http/define-route.ts';
-import { type Principal, reachesSubOrgs } from '../../http/principal.ts';
+import type { Principal } from '../../http/principal.ts';
 import type { Actor } from '../../events/actor.ts';
-import { notFound } from '../../lib/errors.ts';
 import type { ChatActor, ChatStateService } from './chat-state.service.ts';
 import {
   AssignBodySchema,
@@ -16,6 +15,7 @@ import {
   UnseenSchema,
   UpdateChatStateBodySchema,
 } from './chats.schemas.ts';
+import { reachFrom } from './chats.routes.ts';
 import type { ChatsService } from './chats.service.ts';
 
 const tags = ['Chat state'];
@@ -25,11 +25,7 @@ const who = (principal: Principal, actor: Actor): ChatActor => ({ actor, userId:
 
 /** Inbox state, handover and the team's messages: `/chats/{chat_id}/state...` and `/chats/{chat_id}/messages...`. */
 export function chatStateRoutes(chats: ChatsService, state: ChatStateService): RouteDef[] {
-  // As chats.routes: members other than ADMIN reach only their own org's chats.
-  const reachFrom = async (principal: Principal, chatId: string): Promise<string> => {
-    if (!reachesSubOrgs(principal) && (await chats.get(principal.orgId, chatId)).org_id !== principal.orgId) throw notFound('Chat');
-    return principal.orgId;
-  };
+  const reach = (principal: Principal, chatId: string) => reachFrom(chats, principal, chatId);
   return [
     defineRoute({
       method: 'PATCH',
@@ -43,7 +39,7 @@ export function chatStateRoutes(chats: ChatsService, state: ChatStateService): R
       params: ChatParams,
       body: UpdateChatStateBodySchema,
       responses: { 200: ChatSchema },
-      handler: async ({ principal, params, body, actor }) => state.updateState(await reachFrom(principal, params.chat_id), params.chat_id, body, who(principal, actor)),
+      handler: async ({ principal, params, body, actor }) => state.updateState(await reach(principal, params.chat_id), params.chat_id, body, who(principal, actor)),
     }),
     defineRoute({
       method: 'PATCH',
@@ -56,7 +52,7 @@ export function chatStateRoutes(chats: ChatsService, state: ChatStateService): R
       params: ChatParams,
       body: AssignBodySchema,
       responses: { 200: ChatStateSchema },
-      handler: async ({ principal, params, body, actor }) => state.assign(await reachFrom(principal, params.chat_id), params.chat_id, body.member_id, who(principal, actor)),
+      handler: async ({ principal, params, body, actor }) => state.assign(await reach(principal, params.chat_id), params.chat_id, body.member_id, who(principal, actor)),
     }),
     defineRoute({
       method: 'POST',
@@ -68,7 +64,7 @@ export function chatStateRoutes(chats: ChatsService, state: ChatStateService): R
       auth: { permission: 'chats:write' },
       params: ChatParams,
       responses: { 200: UnseenSchema },
-      handler: async ({ principal, params, actor }) => state.markSeen(await reachFrom(principal, params.chat_id), params.chat_id, false, who(principal, actor)),
+      handler: async ({ principal, params, actor }) => state.markSeen(await reach(principal, params.chat_id), params.chat_id, false, who(principal, actor)),
     }),
     defineRoute({
       method: 'POST',
@@ -80,7 +76,7 @@ export function chatStateRoutes(chats: ChatsService, state: ChatStateService): R
       auth: { permission: 'chats:write' },
       params: ChatParams,
       responses: { 200: UnseenSchema },
-      handler: async ({ principal, params, actor }) => state.markSeen(await reachFrom(principal, params.chat_id), params.chat_id, true, who(principal, actor)),
+      handler: async ({ principal, params, actor }) => state.markSeen(await reach(principal, params.chat_id), params.chat_id, true, who(principal, actor)),
     }),
     defineRoute({
       method: 'POST',
@@ -95,7 +91,7 @@ export function chatStateRoutes(chats: ChatsService, state: ChatStateService): R
       body: PostMessageBodySchema,
       responses: { 200: MessageSchema },
       handler: async ({ principal, params, body, actor }) =>
-        state.postMessage(await reachFrom(principal, params.chat_id), params.chat_id, { text: body.message.map((p) => p.text), role: body.role }, who(principal, actor)),
+        state.postMessage(await reach(principal, params.chat_id), params.chat_id, { text: body.message.map((p) => p.text), role: body.role }, who(principal, actor)),
     }),
     defineRoute({
       method: 'GET',
@@ -106,7 +102,7 @@ export function chatStateRoutes(chats: ChatsService, state: ChatStateService): R
       auth: { permission: 'chats:read' },
       params: MessageParams,
       responses: { 200: MessageSchema },
-      handler: async ({ principal, params }) => state.getMessage(await reachFrom(principal, params.chat_id), params.chat_id, params.message_id),
+      handler: async ({ principal, params }) => state.getMessage(await reach(principal, params.chat_id), params.chat_id, params.message_id),
     }),
     defineRoute({
       method: 'PATCH',
@@ -121,7 +117,7 @@ export function chatStateRoutes(chats: ChatsService, state: ChatStateService): R
       responses: { 200: MessageSchema },
       errors: [409],
       handler: async ({ principal, params, body, actor }) =>
-        state.editMessage(await reachFrom(principal, params.chat_id), params.chat_id, params.message_id, body.message.map((p) => p.text), who(principal, actor)),
+        state.editMessage(await reach(principal, params.chat_id), params.chat_id, params.message_id, body.message.map((p) => p.text), who(principal, actor)),
     }),
     defineRoute({
       method: 'DELETE',
@@ -135,7 +131,7 @@ export function chatStateRoutes(chats: ChatsService, state: ChatStateService): R
       responses: { 200: DeletedSchema },
       errors: [409],
       handler: async ({ principal, params, actor }) => {
-        await state.deleteMessage(await reachFrom(principal, params.chat_id), params.chat_id, params.message_id, who(principal, actor));
+        await state.deleteMessage(await reach(principal, params.chat_id), params.chat_id, params.message_id, who(principal, actor));
         return { id: params.message_id, deleted: true as const };
       },
     }),

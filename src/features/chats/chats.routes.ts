@@ -13,7 +13,7 @@ const tags = ['Chats'];
  * The org a chat-by-id route starts its reach from. Keys and ADMIN members reach sub-orgs' chats; other
  * members only their own org's, so for them a sub-org's chat answers 404 like a missing one.
  */
-async function reachFrom(chats: ChatsService, principal: Principal, chatId: string): Promise<string> {
+export async function reachFrom(chats: ChatsService, principal: Principal, chatId: string): Promise<string> {
   if (!reachesSubOrgs(principal) && (await chats.get(principal.orgId, chatId)).org_id !== principal.orgId) throw notFound('Chat');
   return principal.orgId;
 }
