@@ -6,10 +6,10 @@ export interface Frame {
   data: { type: string; id: string; cursor: string; created_at: string; data: Record<string, unknown> };
 }
 
-/** An inbox SSE connection: frames as they arrive, and a way to wait for the ones a test expects. */
-export async function followSse(server: TestServer, key: string, headers: Record<string, string> = {}, query = '') {
+/** An SSE connection (the inbox, by default): frames as they arrive, and a way to wait for the ones a test expects. */
+export async function followSse(server: TestServer, key: string, headers: Record<string, string> = {}, query = '', path = '/orgs/c/inbox/stream') {
   const controller = new AbortController();
-  const res = await fetch(`${server.url}/orgs/c/inbox/stream${query}`, { headers: { authorization: `Bearer ${key}`, ...headers }, signal: controller.signal });
+  const res = await fetch(`${server.url}${path}${query}`, { headers: { authorization: `Bearer ${key}`, ...headers }, signal: controller.signal });
   const frames: Frame[] = [];
   const comments: string[] = [];
   const pump = (async () => {

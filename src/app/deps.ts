@@ -8,7 +8,7 @@ import { createAssistantsService, type AssistantsService } from '../features/ass
 import { createOrgsService, type OrgsService } from '../features/orgs/index.ts';
 import { createAuthService, createMembersService, type AuthService, type MembersService } from '../features/members/index.ts';
 import { createSetupService, type SetupService } from '../features/setup/index.ts';
-import { createChatStateService, createChatsService, createRunRecorder, type ChatStateService, type ChatsService, type RunRecorder } from '../features/chats/index.ts';
+import { createChatLive, createChatStateService, createChatsService, unknownInboxMembers, type ChatLive, createRunRecorder, type ChatStateService, type ChatsService, type RunRecorder } from '../features/chats/index.ts';
 import { createUsageMeter, createUsageService, type UsageEntry, type UsageService } from '../features/usage/index.ts';
 import { createProvidersService, type ProvidersService } from '../features/providers/index.ts';
 import { createChannelsService, type ChannelsService } from '../features/channels/index.ts';
@@ -73,6 +73,7 @@ export interface Deps {
   setup: SetupService;
   chats: ChatsService;
   chatState: ChatStateService;
+  chatLive: ChatLive;
   inbox: InboxService;
   channels: ChannelsService;
   usage: UsageService;
@@ -127,7 +128,14 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   const events = createEventLog({ db, pubsub, logger, pollMs: config.events.pollMs, retentionMs: config.events.retentionMs });
   const cacheTtlMs = config.cacheTtlMs;
   const orgs = createOrgsService({ db, events, caches, cacheTtlMs });
-  const assistants = createAssistantsService({ db, events, caches, defaultModel: config.defaultModel, cacheTtlMs });
+  const assistants = createAssistantsService({
+    db,
+    events,
+    caches,
+    defaultModel: config.defaultModel,
+    cacheTtlMs,
+    unknownInboxMembers: (orgId, ids) => unknownInboxMembers(db, orgId, ids),
+  });
   const apiKeys = createApiKeysService({
     db,
     events,
@@ -177,7 +185,16 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   const recorder: RunRecorder<UsageEntry> = createRunRecorder<UsageEntry>({ db, logger, events, extras: meter.runExtras, instanceId });
   const settle = () => recorder.settle();
   const chats = createChatsService({ db, events, resolveReach: (keyOrg, orgId) => orgs.resolveReach(keyOrg, orgId), settle });
-  const chatState = createChatStateService({ db, events, reachable: chats.reachable });
+  const chatState = createChatStateService({
+    db,
+    events,
+    reachable: chats.reachable,
+    assigneesOf: async (assistantId) => {
+      const assistant = await assistants.findAnywhere(assistantId);
+      return assistant ? assistants.effectiveConfig(assistant.config).conversation.assignee_member_ids : [];
+    },
+  });
+  const chatLive = createChatLive({ db, events, reachable: chats.reachable });
   const inbox = createInboxService({ db, events, settle });
   const usage = createUsageService({ db, meter, budgetOf: (orgId) => orgs.budgetOf(orgId), settle });
   const audit = createAuditService({ db, settle });
@@ -292,6 +309,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     setup,
     chats,
     chatState,
+    chatLive,
     inbox,
     channels,
     usage,

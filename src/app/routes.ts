@@ -28,7 +28,7 @@ export function routeTable(deps: Deps, docs: { pages: DocPage[]; openapi: () => 
     ...assistantsRoutes(deps.assistants, { createLimitPerHour: deps.config.assistantCreateLimitPerHour }),
     ...runtimeRoutes(deps.runtime, { timeoutMs: deps.config.llm.timeoutMs }),
     ...chatsRoutes(deps.chats),
-    ...chatStateRoutes(deps.chats, deps.chatState),
+    ...chatStateRoutes(deps.chats, deps.chatState, deps.chatLive),
     ...inboxRoutes(deps.inbox),
     ...channelsRoutes(deps.channels),
     ...contactsRoutes(deps.contacts),

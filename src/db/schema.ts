@@ -123,6 +123,10 @@ export const chats = pgTable(
     resolvedAt: ts('resolved_at'),
     /** The person the chat is with; null when unknown, or when the contact was deleted (the chat stays). */
     contactId: text('contact_id').references((): AnyPgColumn => contacts.id, { onDelete: 'set null' }),
+    /** Where the conversation happens: the runtime API, the web widget or a team's custom channel. */
+    channel: text('channel').$type<ContactChannelType>().notNull().default('API'),
+    /** The contact's channel the chat runs on (custom channels, the widget); null for the runtime API. */
+    contactChannelId: text('contact_channel_id').references((): AnyPgColumn => contactChannels.id, { onDelete: 'set null' }),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },

@@ -53,8 +53,12 @@ export const EVENT_CATALOG = {
     data: z.object({ chat_id: id, message_id: id, role: z.enum(['user', 'assistant', 'event', 'note']), status: z.string() }),
   },
   'message.updated': {
-    summary: 'A reply that was RUNNING ended (completed, failed or cancelled)',
+    summary: 'A reply that was RUNNING ended (completed, failed or cancelled), or the team edited its reply or note',
     data: z.object({ chat_id: id, message_id: id, status: z.string() }),
+  },
+  'message.deleted': {
+    summary: 'The team deleted one of its replies or notes',
+    data: z.object({ chat_id: id, message_id: id }),
   },
   'contact.created': {
     summary: 'A contact was created: over the API, or for someone who wrote through a channel',

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../lib/errors.ts';
 
 /**
  * Server-Sent Events over the raw response: Fastify steps aside (hijack) so each event is
@@ -86,4 +87,36 @@ export function openFollowStream(request: FastifyRequest, reply: FastifyReply, o
       if (open) res.end();
     },
   };
+}
+
+/**
+ * Serves a feed that follows the event log as Server-Sent Events: the cursor comes from `Last-Event-ID`
+ * (what EventSource sends when it reconnects) or `after`; a bad one is a plain 400 before the stream
+ * opens. `subscribe` starts delivery once the stream is open and returns the function that stops it.
+ */
+export async function serveFollowStream(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  opts: {
+    after: string | undefined;
+    heartbeatMs: number;
+    isCursor: (s: string) => boolean;
+    subscribe: (after: string | undefined, send: (frame: { id: string; event: string; data: unknown }) => void) => Promise<() => Promise<void>>;
+  },
+): Promise<FastifyReply> {
+  const header = request.headers['last-event-id'];
+  const after = (typeof header === 'string' && header !== '' ? header : undefined) ?? opts.after;
+  if (after !== undefined && !opts.isCursor(after)) throw new AppError('bad_request', 'Last-Event-ID (or after) is not a cursor of this stream');
+  let stop: (() => Promise<void>) | undefined;
+  let closed = false;
+  const stream = openFollowStream(request, reply, {
+    heartbeatMs: opts.heartbeatMs,
+    onClose: () => {
+      closed = true;
+      void stop?.();
+    },
+  });
+  stop = await opts.subscribe(after, (frame) => stream.send(frame));
+  if (closed) await stop();
+  return reply;
 }

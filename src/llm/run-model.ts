@@ -1,5 +1,5 @@
 import { APICallError, type ModelMessage } from 'ai';
-import type { LanguageModelV2, LanguageModelV2CallOptions, LanguageModelV2Prompt, LanguageModelV2StreamPart } from '@ai-sdk/provider';
+import type { LanguageModelV2, LanguageModelV2CallOptions, LanguageModelV2Prompt, LanguageModelV2StreamPart, SharedV2ProviderMetadata } from '@ai-sdk/provider';
 import { EgressDeniedError } from '../infra/egress/egress.ts';
 import { AppError } from '../lib/errors.ts';
 
@@ -27,7 +27,12 @@ export interface ModelUsage {
 export interface ModelResult {
   text: string;
   usage: ModelUsage;
+  /** The model said it has no answer (the built-in model tells; vendor models do it through a tool). */
+  unanswered: boolean;
 }
+
+/** The built-in model's verdict, carried in its provider metadata. */
+const saysUnanswered = (metadata: SharedV2ProviderMetadata | undefined) => metadata?.builtin?.kind === 'no_information';
 
 /** 429, 408, 409, 5xx and network failures are worth another try; 4xx are not. */
 /** The egress guard's refusal, wherever the SDK wrapped it (APICallError -> TypeError -> cause). */
@@ -131,12 +136,12 @@ export async function generate(call: ModelCall): Promise<ModelResult> {
   const result = await withRetries(call, async () => call.model.doGenerate(options));
   let text = '';
   for (const part of result.content) if (part.type === 'text') text += part.text;
-  return { text, usage: { promptTokens: result.usage.inputTokens, completionTokens: result.usage.outputTokens } };
+  return { text, usage: { promptTokens: result.usage.inputTokens, completionTokens: result.usage.outputTokens }, unanswered: saysUnanswered(result.providerMetadata) };
 }
 
 export type StreamEvent =
   | { type: 'text'; text: string }
-  | { type: 'finish'; usage: ModelUsage };
+  | { type: 'finish'; usage: ModelUsage; unanswered: boolean };
 
 /**
  * Streams a reply. Transient failures before the first token are retried; once a token has been
@@ -167,7 +172,7 @@ export async function* stream(call: ModelCall): AsyncGenerator<StreamEvent> {
       if (part.type === 'error') throw part.error;
       if (part.type === 'text-delta' && part.delta) yield { type: 'text', text: part.delta };
       if (part.type === 'finish') {
-        yield { type: 'finish', usage: { promptTokens: part.usage.inputTokens, completionTokens: part.usage.outputTokens } };
+        yield { type: 'finish', usage: { promptTokens: part.usage.inputTokens, completionTokens: part.usage.outputTokens }, unanswered: saysUnanswered(part.providerMetadata) };
       }
       const next = await reader.read();
       part = next.done ? undefined : next.value;

@@ -47,6 +47,18 @@ export const ConversationSchema = z
     enable_private_chats: z.boolean().optional(),
     enable_update_contact_tool: z.boolean().optional(),
     enable_ai_replies: z.boolean().optional(),
+    assignee_member_ids: z
+      .array(z.string().min(1).max(64))
+      .max(100)
+      .optional()
+      .meta({
+        description:
+          "Members who take this assistant's handovers (ADMIN, MANAGER or AGENT of its organization). Empty: every ACTIVE member who works conversations. A handover goes to the least busy ACTIVE one.",
+      }),
+    handover_when_unanswered: z
+      .boolean()
+      .optional()
+      .meta({ description: 'When the assistant has no answer, hand the chat to a person at once (as if the customer had asked for one).' }),
   })
   .meta({ id: 'ConversationConfig' });
 

@@ -3,7 +3,7 @@ import { type Actor, SYSTEM_ACTOR } from '../../events/actor.ts';
 import type { EventLog } from '../../events/event-log.ts';
 import type { CacheStore } from '../../infra/cache/cache.ts';
 import type { AssistantRow } from '../../db/schema.ts';
-import { notFound } from '../../lib/errors.ts';
+import { AppError, notFound } from '../../lib/errors.ts';
 import { newId, randomBase62 } from '../../lib/ids.ts';
 import type { Page, PageQuery } from '../../lib/pagination.ts';
 import { deepMerge } from '../../lib/objects.ts';
@@ -25,6 +25,8 @@ const DEFAULT_CONVERSATION: AssistantConfig['conversation'] = {
   enable_private_chats: false,
   enable_update_contact_tool: false,
   enable_ai_replies: true,
+  assignee_member_ids: [],
+  handover_when_unanswered: false,
 };
 
 export type AssistantsService = ReturnType<typeof createAssistantsService>;
@@ -35,6 +37,8 @@ export function createAssistantsService(deps: {
   events: EventLog;
   caches: CacheStore;
   cacheTtlMs?: number;
+  /** The ids among these that are not members of the org who work conversations (checked on write). */
+  unknownInboxMembers?: (orgId: string, ids: string[]) => Promise<string[]>;
 }) {
   const { db, events } = deps;
   // The runtime reads an assistant on every call; the events of a change drop its entry.
@@ -73,10 +77,20 @@ export function createAssistantsService(deps: {
 
   const newSecretKey = () => `ask_${randomBase62(32)}`;
 
+  async function checkAssignees(orgId: string, config: { conversation?: { assignee_member_ids?: string[] } } | undefined): Promise<void> {
+    const ids = config?.conversation?.assignee_member_ids;
+    if (!ids?.length || !deps.unknownInboxMembers) return;
+    const unknown = await deps.unknownInboxMembers(orgId, ids);
+    if (unknown.length) {
+      throw new AppError('bad_request', `config.conversation.assignee_member_ids: ${unknown.join(', ')} ${unknown.length === 1 ? 'is not a member' : 'are not members'} of this organization who work conversations (ADMIN, MANAGER or AGENT)`);
+    }
+  }
+
   return {
     effectiveConfig,
 
     async create(orgId: string, input: CreateAssistantInput, actor: Actor = SYSTEM_ACTOR): Promise<Assistant> {
+      await checkAssignees(orgId, input.config);
       return events.transaction(actor, async (tx, emit) => {
         const row = await repo.insertAssistant(tx, {
           id: newId('assistant'),
@@ -114,6 +128,7 @@ export function createAssistantsService(deps: {
     },
 
     async update(orgId: string, id: string, input: UpdateAssistantInput, actor: Actor = SYSTEM_ACTOR): Promise<Assistant> {
+      await checkAssignees(orgId, input.config);
       return events.transaction(actor, async (tx, emit) => {
         const current = await repo.findAssistant(tx, orgId, id);
         if (!current) throw notFound('Assistant');

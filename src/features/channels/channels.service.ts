@@ -25,8 +25,9 @@ export function createChannelsService(deps: { contacts: ContactsService; chats: 
   }
 
   /** Runs the contact's turn: stored, then answered by the assistant unless a person handles the chat. */
-  async function turn(principal: Principal, assistantId: string, contactId: string, text: string, chatId?: string) {
-    const prepared = await deps.runtime.prepare(principal, assistantId, { message: text, chat_id: chatId }, { contactId });
+  async function turn(principal: Principal, assistantId: string, contactId: string, text: string, chatId?: string, channelId?: string) {
+    const channel = channelId ? { type: 'CUSTOM' as const, id: channelId } : undefined;
+    const prepared = await deps.runtime.prepare(principal, assistantId, { message: text, chat_id: chatId }, { contactId, channel });
     const controller = new AbortController();
     return deps.runtime.invoke(prepared, controller.signal, () => false);
   }
@@ -34,7 +35,7 @@ export function createChannelsService(deps: { contacts: ContactsService; chats: 
   return {
     async openChat(orgId: string, principal: Principal, contactId: string, channelId: string, input: { assistantId: string; title?: string; text: string }): Promise<Chat> {
       await writer(orgId, contactId, channelId);
-      const reply = await turn(principal, input.assistantId, contactId, input.text);
+      const reply = await turn(principal, input.assistantId, contactId, input.text, undefined, channelId);
       await deps.settle();
       const chat = await deps.chats.get(orgId, reply.chat_id);
       return input.title ? deps.chats.update(orgId, chat.id, { title: input.title }) : chat;

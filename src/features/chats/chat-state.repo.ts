@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { chats, type ChatRow, members, messages, type MessageRow, users } from '../../db/schema.ts';
 import { ROLE_PERMISSIONS, type Role } from '../../http/permissions.ts';
@@ -121,7 +121,7 @@ export const INBOX_ROLES = (Object.keys(ROLE_PERMISSIONS) as Role[]).filter((r) 
  * The ACTIVE inbox member with the fewest open chats assigned, ties going to the one assigned longest ago
  * (so equal loads take turns): least-busy, then round-robin.
  */
-export async function leastBusyMember(db: DbOrTx, orgId: string): Promise<MemberRef | undefined> {
+export async function leastBusyMember(db: DbOrTx, orgId: string, among: readonly string[] = []): Promise<MemberRef | undefined> {
   const load = db
     .select({
       memberId: chats.assignedMemberId,
@@ -137,7 +137,7 @@ export async function leastBusyMember(db: DbOrTx, orgId: string): Promise<Member
     .from(members)
     .innerJoin(users, eq(users.id, members.userId))
     .leftJoin(load, eq(load.memberId, members.id))
-    .where(and(eq(members.orgId, orgId), eq(members.status, 'ACTIVE'), sql`${members.role} in ${INBOX_ROLES}`))
+    .where(and(eq(members.orgId, orgId), eq(members.status, 'ACTIVE'), sql`${members.role} in ${INBOX_ROLES}`, among.length ? inArray(members.id, [...among]) : undefined))
     .orderBy(sql`coalesce(${load.open}, 0)`, sql`${load.lastAssigned} asc nulls first`, asc(members.createdAt))
     .limit(1);
   return row;
@@ -152,4 +152,26 @@ export async function membersById(db: DbOrTx, orgId: string, ids: string[]): Pro
     .innerJoin(users, eq(users.id, members.userId))
     .where(and(eq(members.orgId, orgId), inArray(members.id, [...new Set(ids)])));
   return new Map(rows.map((r) => [r.id, r]));
+}
+
+/** The newest chat after `chat` with the same contact and assistant (where the conversation went on). */
+export async function newerChatOf(db: DbOrTx, chat: Pick<ChatRow, 'orgId' | 'assistantId' | 'contactId' | 'createdAt'>): Promise<string | null> {
+  if (!chat.contactId) return null;
+  const [row] = await db
+    .select({ id: chats.id })
+    .from(chats)
+    .where(and(eq(chats.orgId, chat.orgId), eq(chats.contactId, chat.contactId), eq(chats.assistantId, chat.assistantId), gt(chats.createdAt, chat.createdAt)))
+    .orderBy(desc(chats.createdAt), desc(chats.id))
+    .limit(1);
+  return row?.id ?? null;
+}
+
+/** The ids among `ids` that are not members of the org who work conversations. */
+export async function unknownInboxMembers(db: DbOrTx, orgId: string, ids: string[]): Promise<string[]> {
+  const found = await db
+    .select({ id: members.id })
+    .from(members)
+    .where(and(eq(members.orgId, orgId), inArray(members.id, [...new Set(ids)]), sql`${members.role} in ${INBOX_ROLES}`));
+  const known = new Set(found.map((r) => r.id));
+  return [...new Set(ids)].filter((id) => !known.has(id));
 }

@@ -5,8 +5,11 @@ import type { Actor } from '../../events/actor.ts';
 import type { ChatActor, ChatStateService } from './chat-state.service.ts';
 import {
   AssignBodySchema,
+  ChatFollowQuerySchema,
+  ChatLiveEventSchema,
   ChatParams,
   ChatSchema,
+  ChatStateInfoSchema,
   ChatStateSchema,
   EditMessageBodySchema,
   MessageParams,
@@ -17,16 +20,44 @@ import {
 } from './chats.schemas.ts';
 import { reachFrom } from './chats.routes.ts';
 import type { ChatsService } from './chats.service.ts';
+import type { ChatLive } from './chat-live.ts';
+import { serveFollowStream } from '../../http/sse.ts';
+import { isCursor } from '../../events/event-reads.ts';
 
 const tags = ['Chat state'];
+const LIVE_HEARTBEAT_MS = 20_000;
 const messageTags = ['Chats'];
 
 const who = (principal: Principal, actor: Actor): ChatActor => ({ actor, userId: principal.kind === 'member' ? principal.userId : null });
 
 /** Inbox state, handover and the team's messages: `/chats/{chat_id}/state...` and `/chats/{chat_id}/messages...`. */
-export function chatStateRoutes(chats: ChatsService, state: ChatStateService): RouteDef[] {
+export function chatStateRoutes(chats: ChatsService, state: ChatStateService, live: ChatLive): RouteDef[] {
   const reach = (principal: Principal, chatId: string) => reachFrom(chats, principal, chatId);
   return [
+    defineRoute({
+      method: 'GET',
+      url: '/chats/:chat_id/stream',
+      operationId: 'streamChat',
+      summary: 'Follow a chat as its customer sees it (Server-Sent Events)',
+      description: [
+        "One conversation live, as its customer sees it: `message.created` and `message.updated` carry the message (customer, assistant and team replies; never notes or internal lines, never a member's email), `message.deleted` its id, `chat.updated` the state the customer sees (handover, who answers, resolved, CSAT). Each frame has `id:` (a cursor), `event:` (the type) and `data:` (`ChatLiveEvent`).",
+        'For a client that shows the chat to its customer (a custom channel, the web widget, which serves the same frames to visitors). Reconnect with `Last-Event-ID` or `after` to resume with nothing missed. The team\'s view of all chats is `GET /orgs/{org_id}/inbox/stream`.',
+      ].join('\n\n'),
+      tags: messageTags,
+      auth: { permission: 'chats:read' },
+      params: ChatParams,
+      query: ChatFollowQuerySchema,
+      responses: { 200: { description: 'The event stream.', content: { 'text/event-stream': { schema: ChatLiveEventSchema } } } },
+      handler: async ({ principal, params, query, request, reply }) => {
+        const chat = await live.reach(await reach(principal, params.chat_id), params.chat_id);
+        return serveFollowStream(request, reply, {
+          after: query.after,
+          heartbeatMs: LIVE_HEARTBEAT_MS,
+          isCursor,
+          subscribe: (after, send) => live.followChat(chat, after, (f) => send({ id: f.cursor, event: f.type, data: f })),
+        });
+      },
+    }),
     defineRoute({
       method: 'PATCH',
       url: '/chats/:chat_id/state',
@@ -53,6 +84,18 @@ export function chatStateRoutes(chats: ChatsService, state: ChatStateService): R
       body: AssignBodySchema,
       responses: { 200: ChatStateSchema },
       handler: async ({ principal, params, body, actor }) => state.assign(await reach(principal, params.chat_id), params.chat_id, body.member_id, who(principal, actor)),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/chats/:chat_id/state/info',
+      operationId: 'getChatStateInfo',
+      summary: 'Get where a conversation went on',
+      description: 'Tells whether a newer chat exists with the same contact and assistant (`newest_chat_id`), for example after a resolved chat was followed by a new one.',
+      tags,
+      auth: { permission: 'chats:read' },
+      params: ChatParams,
+      responses: { 200: ChatStateInfoSchema },
+      handler: async ({ principal, params }) => state.info(await reach(principal, params.chat_id), params.chat_id),
     }),
     defineRoute({
       method: 'POST',

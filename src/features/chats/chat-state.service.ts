@@ -8,6 +8,7 @@ import * as repo from './chats.repo.ts';
 import * as state from './chat-state.repo.ts';
 import type { Chat, ChatState, Message, UpdateChatStateInput } from './chats.schemas.ts';
 import { toChat, toMessage, toState } from './chat-views.ts';
+import type { ChatChannel } from './run-recorder.ts';
 
 /** Who is acting on a chat: the event log's actor, and the member they are in the chat's org (null for keys). */
 export interface ChatActor {
@@ -30,7 +31,13 @@ export type ChatStateService = ReturnType<typeof createChatStateService>;
  * back, and what the team writes in it. Every change writes `event` messages into the thread and its events
  * in the same transaction.
  */
-export function createChatStateService(deps: { db: Db; events: EventLog; reachable: (keyOrgId: string, chatId: string) => Promise<repo.ChatView> }) {
+export function createChatStateService(deps: {
+  db: Db;
+  events: EventLog;
+  reachable: (keyOrgId: string, chatId: string) => Promise<repo.ChatView>;
+  /** The members an assistant's handovers go to (its `conversation.assignee_member_ids`); empty: every inbox member. */
+  assigneesOf: (assistantId: string) => Promise<readonly string[]>;
+}) {
   const { db, events } = deps;
 
   const authorOf = async (tx: Tx | Db, orgId: string, who: ChatActor) => (who.userId ? ((await state.memberOfUser(tx, orgId, who.userId)) ?? null) : null);
@@ -60,7 +67,7 @@ export function createChatStateService(deps: { db: Db; events: EventLog; reachab
     let assignee: state.MemberRef | undefined = chat.assignedMemberId ? await state.findMemberRef(tx, chat.orgId, chat.assignedMemberId) : undefined;
     const lines = [reason];
     if (!assignee) {
-      assignee = takenBy ?? (await state.leastBusyMember(tx, chat.orgId));
+      assignee = takenBy ?? (await state.leastBusyMember(tx, chat.orgId, await deps.assigneesOf(chat.assistantId)));
       if (assignee) lines.push(`Assigned to ${assignee.name}`);
     }
     await state.setChatState(tx, chat.orgId, chat.id, {
@@ -114,6 +121,7 @@ export function createChatStateService(deps: { db: Db; events: EventLog; reachab
       apiKeyId: string | null;
       chat?: ChatRow;
       contactId?: string;
+      channel?: ChatChannel;
       history: Array<{ role: 'user' | 'assistant'; content: string }>;
       message: string;
       notice: string;
@@ -135,6 +143,8 @@ export function createChatStateService(deps: { db: Db; events: EventLog; reachab
             status: 'COMPLETED',
             messagesCount: input.history.length,
             contactId: input.contactId ?? null,
+            channel: input.channel?.type ?? 'API',
+            contactChannelId: input.channel?.id ?? null,
             createdAt: new Date(now - input.history.length - 1),
           });
           emit({ type: 'chat.created', orgId: input.orgId, subjectId: id, data: { chat_id: id, assistant_id: input.assistantId } });
@@ -151,6 +161,19 @@ export function createChatStateService(deps: { db: Db; events: EventLog; reachab
         await state.countMessage(tx, chat.orgId, chat.id, null, new Date(now + 1));
         const handover = await handOverIn(tx, emit, await reread(tx, chat.id), 'Handed to a person: the customer asked for one', null);
         return { chatId: chat.id, handover };
+      });
+    },
+
+    /**
+     * Hands a chat to a person after the assistant's reply was recorded (it had no answer, or a tool asked):
+     * the reply stays in the thread, the `event` line says why.
+     */
+    async handOverAfterReply(orgId: string, chatId: string, reason: string, actor: Actor): Promise<Handover> {
+      return events.transaction(actor, async (tx, emit) => {
+        const chat = await reread(tx, chatId);
+        if (chat.orgId !== orgId) throw notFound('Chat');
+        if (!chat.aiEnabled) return handoverOf(chat);
+        return handOverIn(tx, emit, chat, reason, null);
       });
     },
 
@@ -219,6 +242,12 @@ export function createChatStateService(deps: { db: Db; events: EventLog; reachab
     },
 
     /** `unseen`: flags the chat for the team again; `seen`: the team has read it. */
+    /** Whether the conversation went on in a newer chat (same contact, same assistant). */
+    async info(keyOrgId: string, chatId: string): Promise<{ newest_chat_id: string | null }> {
+      const chat = await deps.reachable(keyOrgId, chatId);
+      return { newest_chat_id: await state.newerChatOf(db, chat) };
+    },
+
     async markSeen(keyOrgId: string, chatId: string, seen: boolean, who: ChatActor) {
       const chat = await deps.reachable(keyOrgId, chatId);
       return events.transaction(who.actor, async (tx, emit) => {
@@ -273,9 +302,10 @@ export function createChatStateService(deps: { db: Db; events: EventLog; reachab
 
     async editMessage(keyOrgId: string, chatId: string, messageId: string, text: string[], who: ChatActor): Promise<Message> {
       const chat = await deps.reachable(keyOrgId, chatId);
-      return events.transaction(who.actor, async (tx) => {
+      return events.transaction(who.actor, async (tx, emit) => {
         const row = teamWritten(await state.findMessage(tx, chat.orgId, chatId, messageId));
         const updated = await state.updateMessageParts(tx, chat.orgId, row.id, text.map((t) => ({ type: 'text' as const, text: t })));
+        emit({ type: 'message.updated', orgId: chat.orgId, subjectId: row.id, data: { chat_id: chatId, message_id: row.id, status: row.status } });
         return toMessage(updated!, row.memberId ? ((await state.findMemberRef(tx, chat.orgId, row.memberId)) ?? null) : null);
       });
     },
@@ -285,6 +315,7 @@ export function createChatStateService(deps: { db: Db; events: EventLog; reachab
       await events.transaction(who.actor, async (tx, emit) => {
         teamWritten(await state.findMessage(tx, chat.orgId, chatId, messageId));
         await state.deleteMessage(tx, chat.orgId, chatId, messageId);
+        emit({ type: 'message.deleted', orgId: chat.orgId, subjectId: messageId, data: { chat_id: chatId, message_id: messageId } });
         emit({ type: 'chat.updated', orgId: chat.orgId, subjectId: chatId, data: { chat_id: chatId, changed: ['messages'] } });
       });
     },

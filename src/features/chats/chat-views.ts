@@ -26,6 +26,7 @@ export const toChat = (row: ChatView): Chat => ({
   org_id: row.orgId,
   assistant_id: row.assistantId,
   contact_id: row.contactId,
+  channel: { type: row.channel, id: row.contactChannelId },
   title: row.title,
   status: row.status,
   pinned: row.pinned,

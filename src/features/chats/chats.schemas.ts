@@ -29,12 +29,22 @@ export const ChatStateSchema = z
   })
   .meta({ id: 'ChatState' });
 
+export const CHAT_CHANNEL_TYPES = ['API', 'WEB', 'CUSTOM'] as const;
+
+export const ChatChannelSchema = z
+  .object({
+    type: z.enum(CHAT_CHANNEL_TYPES).meta({ description: 'API: the runtime API; WEB: the web widget; CUSTOM: a channel the team plugs in (see the contacts guide).' }),
+    id: z.string().nullable().meta({ description: "The contact's channel the chat runs on; null for the runtime API." }),
+  })
+  .meta({ id: 'ChatChannel', description: 'Where the conversation happens.' });
+
 export const ChatSchema = z
   .object({
     id: z.string().meta({ examples: ['chat_5Hq2Tn8Lm1Xc4Vb7Kp9Rw3'] }),
     org_id: z.string(),
     assistant_id: z.string(),
     contact_id: z.string().nullable().meta({ description: 'The contact the chat is with (custom channels, the web widget); null when unknown.' }),
+    channel: ChatChannelSchema,
     title: z.string(),
     status: RunStatusSchema.meta({ description: 'Status of the latest assistant reply.' }),
     pinned: z.boolean(),
@@ -144,5 +154,63 @@ export const UnseenSchema = z
   })
   .meta({ id: 'ChatUnseen' });
 
+export const ChatStateInfoSchema = z
+  .object({
+    newest_chat_id: z.string().nullable().meta({
+      description: 'A newer chat with the same contact and assistant (the conversation went on there), or null when this is the newest one or the chat has no contact.',
+    }),
+  })
+  .meta({ id: 'ChatStateInfo' });
+
 export type ChatState = z.infer<typeof ChatStateSchema>;
 export type UpdateChatStateInput = z.infer<typeof UpdateChatStateBodySchema>;
+
+/** What the customer side sees of a message: never notes or internal lines, never a member's email. */
+export const CustomerMessageSchema = z
+  .object({
+    id: z.string(),
+    chat_id: z.string(),
+    role: z.enum(['user', 'assistant']),
+    author: z.enum(['customer', 'assistant', 'member', 'team']),
+    member: z.object({ id: z.string(), name: z.string() }).nullable().meta({ description: 'The person who wrote a team reply.' }),
+    parts: z.array(MessagePartSchema),
+    status: RunStatusSchema,
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  })
+  .meta({ id: 'CustomerMessage' });
+
+/** What the customer side sees of a chat's state. */
+export const CustomerChatStateSchema = z
+  .object({
+    chat_id: z.string(),
+    state: z.enum(['OPEN', 'SNOOZED', 'CLOSED']),
+    ai_enabled: z.boolean(),
+    handover: HandoverSchema.nullable(),
+    assigned_member: z.object({ id: z.string(), name: z.string() }).nullable(),
+    user_unseen_count: z.number().int(),
+    csat_score: z.number().int().min(1).max(5).nullable(),
+  })
+  .meta({ id: 'CustomerChatState' });
+
+export const ChatLiveEventSchema = z
+  .object({
+    type: z.enum(['message.created', 'message.updated', 'message.deleted', 'chat.updated', 'chat.deleted']),
+    id: z.string().meta({ description: 'The event id (evt_...).' }),
+    cursor: z.string().meta({ description: 'Resume after it with `after` or `Last-Event-ID`.' }),
+    created_at: Timestamp,
+    data: z.object({
+      chat_id: z.string(),
+      message: CustomerMessageSchema.optional().meta({ description: 'message.created, message.updated: the message as the customer sees it.' }),
+      message_id: z.string().optional().meta({ description: 'message.deleted: the message that is gone.' }),
+      state: CustomerChatStateSchema.optional().meta({ description: 'chat.updated: the chat state as the customer sees it.' }),
+    }),
+  })
+  .meta({ id: 'ChatLiveEvent', description: 'One frame of a chat\'s customer-side live stream (an SSE `data:` line).' });
+
+export const ChatFollowQuerySchema = z.object({
+  after: z.string().min(1).max(100).optional().meta({ description: 'Resume after this cursor (the `id` of the last event seen); `Last-Event-ID` takes precedence.' }),
+});
+
+export type CustomerMessage = z.infer<typeof CustomerMessageSchema>;
+export type ChatLiveEvent = z.infer<typeof ChatLiveEventSchema>;

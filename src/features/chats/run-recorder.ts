@@ -4,7 +4,7 @@ import type { Db, Tx } from '../../db/client.ts';
 import type { Actor } from '../../events/actor.ts';
 import type { EventInput } from '../../events/catalog.ts';
 import type { EventLog } from '../../events/event-log.ts';
-import { chats, messages, type RunStatus, type TokenUsage } from '../../db/schema.ts';
+import { chats, type ContactChannelType, messages, type RunStatus, type TokenUsage } from '../../db/schema.ts';
 import { rowsFor, type RowsInsert, writeRows } from '../../db/insert-many.ts';
 import { newId } from '../../lib/ids.ts';
 import { cleanText, isStorable } from '../../lib/text.ts';
@@ -13,6 +13,12 @@ import * as repo from './chats.repo.ts';
 export interface Turn {
   role: 'user' | 'assistant';
   content: string;
+}
+
+/** Where a chat happens: the runtime API, the web widget, or a contact's custom channel (with its id). */
+export interface ChatChannel {
+  type: ContactChannelType;
+  id: string | null;
 }
 
 export interface RunStart {
@@ -28,6 +34,8 @@ export interface RunStart {
   reopen?: boolean;
   /** The contact a new chat is with. */
   contactId?: string;
+  /** Where a new chat happens (the runtime API when absent) and the contact's channel it runs on. */
+  channel?: ChatChannel;
   history: Turn[];
   message: string;
   model: string;
@@ -255,6 +263,8 @@ export function createRunRecorder<E>(deps: {
           messagesCount: turns.length + 1,
           adminUnseenCount: 1,
           contactId: input.contactId ?? null,
+          channel: input.channel?.type ?? 'API',
+          contactChannelId: input.channel?.id ?? null,
           lastMessageAt,
           createdAt: new Date(start.at),
         });

@@ -1,7 +1,11 @@
 import { and, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { chats, messages, type MessageRow } from '../../db/schema.ts';
-import type { InboxFilter } from './inbox.schemas.ts';
+import type { InboxFilter, InboxScope } from './inbox.schemas.ts';
+
+/** The org's chats, narrowed to an assistant or a channel when asked. */
+export const scopeWhere = (orgId: string, scope: InboxScope): SQL | undefined =>
+  and(eq(chats.orgId, orgId), scope.assistantId ? eq(chats.assistantId, scope.assistantId) : undefined, scope.channel ? eq(chats.channel, scope.channel) : undefined);
 
 /** What each inbox filter means, as a condition on chats (`memberId`: the signed-in member, for `mine`). */
 export function filterWhere(filter: InboxFilter, memberId: string | null): SQL | undefined {
@@ -26,7 +30,7 @@ export function filterWhere(filter: InboxFilter, memberId: string | null): SQL |
 }
 
 /** Every filter's count in one pass over the org's chats. */
-export async function countByFilter(db: DbOrTx, orgId: string, assistantId: string | undefined, memberId: string | null, filters: readonly InboxFilter[]) {
+export async function countByFilter(db: DbOrTx, orgId: string, scope: InboxScope, memberId: string | null, filters: readonly InboxFilter[]) {
   const columns = Object.fromEntries(
     filters.map((f) => {
       const where = filterWhere(f, memberId);
@@ -36,7 +40,7 @@ export async function countByFilter(db: DbOrTx, orgId: string, assistantId: stri
   const [row] = await db
     .select(columns)
     .from(chats)
-    .where(and(eq(chats.orgId, orgId), assistantId ? eq(chats.assistantId, assistantId) : undefined));
+    .where(scopeWhere(orgId, scope));
   return row as Record<InboxFilter, number>;
 }
 

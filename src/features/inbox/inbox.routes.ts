@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { defineRoute, type RouteContext, type RouteDef } from '../../http/define-route.ts';
-import { openFollowStream } from '../../http/sse.ts';
-import { AppError } from '../../lib/errors.ts';
+import { serveFollowStream } from '../../http/sse.ts';
 import type { ParleyEvent } from '../../events/catalog.ts';
 import { isCursor } from '../../events/event-reads.ts';
 import { sendPage } from '../../http/pagination.ts';
@@ -19,24 +18,13 @@ const viewerOf = (principal: Principal) => ({ userId: principal.kind === 'member
 type FollowContext = Pick<RouteContext<unknown, { after?: string }, unknown>, 'orgId' | 'query' | 'request' | 'reply'>;
 
 export function inboxRoutes(inbox: InboxService): RouteDef[] {
-  const followOverSse = async ({ orgId, query, request, reply }: FollowContext) => {
-    const header = request.headers['last-event-id'];
-    const after = (typeof header === 'string' && header !== '' ? header : undefined) ?? query.after;
-    let stop: (() => Promise<void>) | undefined;
-    let closed = false;
-    // Checked before the stream opens, so a bad cursor is a plain 400.
-    if (after !== undefined && !isCursor(after)) throw new AppError('bad_request', 'Last-Event-ID (or after) is not a cursor of this stream');
-    const stream = openFollowStream(request, reply, {
+  const followOverSse = async ({ orgId, query, request, reply }: FollowContext) =>
+    serveFollowStream(request, reply, {
+      after: query.after,
       heartbeatMs: HEARTBEAT_MS,
-      onClose: () => {
-        closed = true;
-        void stop?.();
-      },
+      isCursor,
+      subscribe: (after, send) => inbox.follow(orgId, after, (e) => send({ id: e.cursor, event: e.type, data: frameOf(e) })),
     });
-    stop = await inbox.follow(orgId, after, (e) => stream.send({ id: e.cursor, event: e.type, data: frameOf(e) }));
-    if (closed) await stop();
-    return reply;
-  };
 
   return [
     defineRoute({
@@ -52,7 +40,7 @@ export function inboxRoutes(inbox: InboxService): RouteDef[] {
       query: InboxQuerySchema,
       responses: { 200: z.array(InboxChatSchema) },
       handler: async ({ orgId, query, principal, reply }) =>
-        sendPage(reply, await inbox.list(orgId, { page: query.page, take: query.take, filter: query.filter, assistantId: query.assistant_id }, viewerOf(principal))),
+        sendPage(reply, await inbox.list(orgId, { page: query.page, take: query.take, filter: query.filter, assistantId: query.assistant_id, channel: query.channel }, viewerOf(principal))),
     }),
     defineRoute({
       method: 'GET',
@@ -118,7 +106,7 @@ export function inboxRoutes(inbox: InboxService): RouteDef[] {
       params: InboxParams,
       query: InboxCountsQuerySchema,
       responses: { 200: InboxCountsSchema },
-      handler: async ({ orgId, query, principal }) => inbox.counts(orgId, query.assistant_id, viewerOf(principal)),
+      handler: async ({ orgId, query, principal }) => inbox.counts(orgId, { assistantId: query.assistant_id, channel: query.channel }, viewerOf(principal)),
     }),
   ];
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { OrgIdParam, PageQuerySchema, Timestamp } from '../../http/common-schemas.ts';
-import { ChatSchema } from '../chats/index.ts';
+import { CHAT_CHANNEL_TYPES, ChatSchema } from '../chats/index.ts';
 
 export const INBOX_FILTERS = ['all', 'unread', 'unresolved', 'resolved', 'waiting', 'mine', 'unassigned', 'snoozed'] as const;
 export type InboxFilter = (typeof INBOX_FILTERS)[number];
@@ -13,6 +13,7 @@ export const InboxQuerySchema = PageQuerySchema.extend({
       'all; unread (customer messages the team has not seen); unresolved (open or snoozed); resolved (closed); waiting (a person was asked for and nobody is assigned); mine (assigned to the signed-in member); unassigned (open, nobody assigned); snoozed.',
   }),
   assistant_id: z.string().min(1).max(64).optional().meta({ description: 'Only chats with this assistant.' }),
+  channel: z.enum(CHAT_CHANNEL_TYPES).optional().meta({ description: 'Only chats on this channel: API (the runtime API), WEB (the web widget) or CUSTOM (a channel the team plugs in).' }),
 });
 
 export const LastMessageSchema = z
@@ -30,9 +31,13 @@ export const InboxCountsSchema = z
   .object(Object.fromEntries(INBOX_FILTERS.map((f) => [f, z.number().int()])) as Record<InboxFilter, z.ZodNumber>)
   .meta({ id: 'InboxCounts', description: 'How many chats each filter of the inbox holds (for the assistant, when given).' });
 
-export const InboxCountsQuerySchema = z.object({
-  assistant_id: z.string().min(1).max(64).optional().meta({ description: 'Only chats with this assistant.' }),
-});
+export const InboxCountsQuerySchema = InboxQuerySchema.pick({ assistant_id: true, channel: true });
+
+/** Narrows the inbox to one assistant or one channel. */
+export interface InboxScope {
+  assistantId?: string;
+  channel?: (typeof CHAT_CHANNEL_TYPES)[number];
+}
 
 export type InboxChat = z.infer<typeof InboxChatSchema>;
 

@@ -1,15 +1,14 @@
-import { and, eq } from 'drizzle-orm';
+import { and } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import type { ParleyEvent } from '../../events/catalog.ts';
 import type { EventLog } from '../../events/event-log.ts';
 import { isCursor } from '../../events/event-reads.ts';
 import type { Unsubscribe } from '../../infra/pubsub/pubsub.ts';
-import { chats } from '../../db/schema.ts';
 import type { Page, PageQuery } from '../../lib/pagination.ts';
 import { AppError } from '../../lib/errors.ts';
 import { memberOfUser, pageOfChats, toChat } from '../chats/index.ts';
 import * as repo from './inbox.repo.ts';
-import { INBOX_FILTERS, type InboxChat, type InboxFilter } from './inbox.schemas.ts';
+import { INBOX_FILTERS, type InboxChat, type InboxFilter, type InboxScope } from './inbox.schemas.ts';
 
 export type InboxService = ReturnType<typeof createInboxService>;
 
@@ -26,14 +25,10 @@ export function createInboxService(deps: { db: Db; events: EventLog; settle: () 
   const memberIdOf = async (orgId: string, viewer: Viewer) => (viewer.userId ? ((await memberOfUser(db, orgId, viewer.userId))?.id ?? null) : null);
 
   return {
-    async list(orgId: string, q: PageQuery & { filter: InboxFilter; assistantId?: string }, viewer: Viewer): Promise<Page<InboxChat>> {
+    async list(orgId: string, q: PageQuery & InboxScope & { filter: InboxFilter }, viewer: Viewer): Promise<Page<InboxChat>> {
       if (q.filter === 'mine' && !viewer.userId) throw new AppError('bad_request', 'filter "mine" needs a signed-in member (an API key has no chats of its own)');
       await deps.settle();
-      const where = and(
-        eq(chats.orgId, orgId),
-        q.assistantId ? eq(chats.assistantId, q.assistantId) : undefined,
-        repo.filterWhere(q.filter, await memberIdOf(orgId, viewer)),
-      );
+      const where = and(repo.scopeWhere(orgId, q), repo.filterWhere(q.filter, await memberIdOf(orgId, viewer)));
       const [rows, count] = await pageOfChats(db, where, q);
       const last = await repo.lastMessages(db, orgId, rows.map((r) => r.id));
       const items = rows.map((row) => {
@@ -59,9 +54,9 @@ export function createInboxService(deps: { db: Db; events: EventLog; settle: () 
       });
     },
 
-    async counts(orgId: string, assistantId: string | undefined, viewer: Viewer): Promise<Record<InboxFilter, number>> {
+    async counts(orgId: string, scope: InboxScope, viewer: Viewer): Promise<Record<InboxFilter, number>> {
       await deps.settle();
-      return repo.countByFilter(db, orgId, assistantId, await memberIdOf(orgId, viewer), INBOX_FILTERS);
+      return repo.countByFilter(db, orgId, scope, await memberIdOf(orgId, viewer), INBOX_FILTERS);
     },
   };
 }

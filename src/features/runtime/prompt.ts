@@ -53,6 +53,8 @@ export function buildSystemPrompt(input: {
   timezone: string;
   now: Date;
   passages: Passage[];
+  /** The assistant hands chats it cannot answer to a person (`conversation.handover_when_unanswered`). */
+  handoverWhenUnanswered?: boolean;
 }): string {
   const parts: string[] = [];
   if (input.instructions.trim()) parts.push(`<instructions>\n${input.instructions.trim()}\n</instructions>`);
@@ -65,6 +67,11 @@ export function buildSystemPrompt(input: {
     parts.push(`<knowledge>\n${body}\n</knowledge>`);
     parts.push(
       '<rules>\nAnswer only from the passages in <knowledge> and the instructions. If they do not contain the answer, say that you do not have that information.\n</rules>',
+    );
+  }
+  if (input.handoverWhenUnanswered) {
+    parts.push(
+      '<handover>\nWhen you cannot answer, say so in one sentence and tell the customer a member of the team will reply here: the conversation then goes to a person.\n</handover>',
     );
   }
   return parts.join('\n');

@@ -7,7 +7,7 @@ import { type ModelRegistry, type OrgCredential, parseModelRef, type ResolvedMod
 import { generate, stream, type StreamEvent as ModelStreamEvent, upstreamError, type ModelCall, type ModelUsage } from '../../llm/run-model.ts';
 import { countPromptTokens, countTokens } from '../../llm/tokens.ts';
 import type { AssistantsService } from '../assistants/index.ts';
-import { asksForHuman, type ChatStateService, type ChatsService, type ChatView, type Handover, handoverNotice, type RunRecorder, type RunRef } from '../chats/index.ts';
+import { asksForHuman, type ChatChannel, type ChatStateService, type ChatsService, type ChatView, type Handover, handoverNotice, type RunRecorder, type RunRef } from '../chats/index.ts';
 import type { OrgsService } from '../orgs/index.ts';
 import type { UsageEntry, UsageService } from '../usage/index.ts';
 import { buildSystemPrompt, fitHistory, searchQueryFor, type Passage, type Turn } from './prompt.ts';
@@ -56,6 +56,10 @@ export interface Prepared {
   chat?: ChatView;
   /** The contact a new chat is with (a custom channel's writer). */
   contactId?: string;
+  /** Where a new chat happens (the runtime API when absent). */
+  channel?: ChatChannel;
+  /** Hand the chat to a person when the model says it has no answer (`conversation.handover_when_unanswered`). */
+  handoverWhenUnanswered?: boolean;
   /** Set when no model is called: a person handles the chat, or the customer just asked for one. */
   handover?: { mode: 'ai_off' } | { mode: 'requested'; notice: string };
   startedAt: number;
@@ -104,6 +108,7 @@ export function createRuntimeService(deps: RuntimeDeps) {
       actor: actorOf(p.principal),
       chatId: p.chatId,
       contactId: p.contactId,
+      channel: p.channel,
       reopen: p.chat !== undefined && p.chat.state !== 'OPEN',
       history: p.history,
       message: p.message,
@@ -123,6 +128,7 @@ export function createRuntimeService(deps: RuntimeDeps) {
       apiKeyId: p.principal.kind === 'api_key' ? p.principal.keyId : null,
       chat: p.chat,
       contactId: p.contactId,
+      channel: p.channel,
       history: p.chat ? [] : p.history,
       message: p.message,
       notice,
@@ -132,11 +138,17 @@ export function createRuntimeService(deps: RuntimeDeps) {
     return { chatId, text: notice, handover };
   }
 
+  /** The reply is recorded first (the chat may be new), then the chat goes to a person. */
+  async function handOverAfterReply(p: Prepared, run: RunRef): Promise<Handover> {
+    await deps.recorder.settle();
+    return deps.chatState.handOverAfterReply(p.orgId, run.chatId, 'Handed to a person: the assistant had no answer', actorOf(p.principal));
+  }
+
   const statusOnError = (signal: AbortSignal, clientGone: () => boolean): RunStatus => (clientGone() && signal.aborted ? 'CANCELED' : 'FAILED');
 
   return {
     /** Everything that can fail before generation: answered as plain JSON errors. */
-    async prepare(principal: Principal, agentId: string, body: InvokeBody, opts: { contactId?: string } = {}): Promise<Prepared> {
+    async prepare(principal: Principal, agentId: string, body: InvokeBody, opts: { contactId?: string; channel?: ChatChannel } = {}): Promise<Prepared> {
       const startedAt = Date.now();
       if (principal.kind === 'api_key' && principal.assistantId && principal.assistantId !== agentId) {
         throw new AppError('not_found', AGENT_NOT_FOUND);
@@ -166,7 +178,7 @@ export function createRuntimeService(deps: RuntimeDeps) {
 
       const continued = body.chat_id ? await deps.chats.historyOf(assistant.orgId, assistant.id, body.chat_id, 200) : undefined;
       const history = continued ? continued.turns : (body.history ?? []);
-      const base = { agentId: assistant.id, orgId: assistant.orgId, principal, model, history, message: body.message, chatId: body.chat_id, chat: continued?.chat, contactId: opts.contactId, startedAt };
+      const base = { agentId: assistant.id, orgId: assistant.orgId, principal, model, history, message: body.message, chatId: body.chat_id, chat: continued?.chat, contactId: opts.contactId, channel: opts.channel, startedAt };
       // A person handles the chat, or the customer asks for one: no model call (see docs/inbox.md).
       const wantsPerson =
         (provider === 'builtin' || config.conversation.enable_transfer_to_human_tool) && config.conversation.enable_ai_replies !== false && asksForHuman(body.message);
@@ -181,12 +193,15 @@ export function createRuntimeService(deps: RuntimeDeps) {
         query: searchQueryFor(body.message, history),
         history,
       });
+      // Only the built-in model says so itself; vendor models do it through the transfer tool.
+      const handoverWhenUnanswered = config.conversation.handover_when_unanswered && provider === 'builtin';
       const system = buildSystemPrompt({
         instructions: config.instructions,
         language: config.language,
         timezone: config.timezone,
         now: new Date(),
         passages,
+        handoverWhenUnanswered,
       });
       const fitted = fitHistory({
         system,
@@ -215,6 +230,8 @@ export function createRuntimeService(deps: RuntimeDeps) {
         chatId: body.chat_id,
         chat: continued?.chat,
         contactId: opts.contactId,
+        channel: opts.channel,
+        handoverWhenUnanswered,
         startedAt,
       };
     },
@@ -229,7 +246,8 @@ export function createRuntimeService(deps: RuntimeDeps) {
         const result = await generate({ ...p.call, abortSignal: signal });
         const usage = usageOf(p, result.text, result.usage);
         record(p, run, result.text, 'COMPLETED', usage);
-        return { response: result.text, usage, chat_id: run.chatId, sources: p.sources };
+        const reply = { response: result.text, usage, chat_id: run.chatId, sources: p.sources };
+        return result.unanswered && p.handoverWhenUnanswered ? { ...reply, handover: await handOverAfterReply(p, run) } : reply;
       } catch (err) {
         const status = statusOnError(signal, clientGone);
         record(p, run, '', status, unfinishedUsage(p, ''), status === 'FAILED' ? upstreamError(err, signal).message : 'client disconnected');
@@ -252,6 +270,8 @@ export function createRuntimeService(deps: RuntimeDeps) {
       const run = startRun(p);
       let text = '';
       let reported: ModelUsage | undefined;
+      let unanswered = false;
+      let recorded = false;
       let status: RunStatus = 'RUNNING';
       let error: string | undefined;
       let tokens: AsyncGenerator<ModelStreamEvent> | undefined;
@@ -266,10 +286,15 @@ export function createRuntimeService(deps: RuntimeDeps) {
           if (ev.type === 'text') {
             text += ev.text;
             yield { type: 'token', content: ev.text, data: null };
-          } else reported = ev.usage;
+          } else ({ usage: reported, unanswered } = ev);
         }
         status = 'COMPLETED';
-        yield { type: 'done', content: '', data: { response: text, usage: usageOf(p, text, reported), chat_id: run.chatId, sources: p.sources } };
+        const done = { response: text, usage: usageOf(p, text, reported), chat_id: run.chatId, sources: p.sources };
+        if (unanswered && p.handoverWhenUnanswered) {
+          record(p, run, text, status, done.usage);
+          recorded = true;
+          yield { type: 'done', content: '', data: { ...done, handover: await handOverAfterReply(p, run) } };
+        } else yield { type: 'done', content: '', data: done };
       } catch (err) {
         status = statusOnError(signal, clientGone);
         error = status === 'CANCELED' ? 'client disconnected' : upstreamError(err, signal).message;
@@ -284,7 +309,7 @@ export function createRuntimeService(deps: RuntimeDeps) {
           status = 'CANCELED'; // the consumer stopped reading: the client went away
           error = 'client disconnected';
         }
-        record(p, run, text, status, status === 'COMPLETED' ? usageOf(p, text, reported) : unfinishedUsage(p, text), error);
+        if (!recorded) record(p, run, text, status, status === 'COMPLETED' ? usageOf(p, text, reported) : unfinishedUsage(p, text), error);
       }
     },
   };

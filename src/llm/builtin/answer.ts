@@ -79,7 +79,7 @@ export function answerParsed(parsed: ParsedPrompt): BuiltinAnswer {
   if (query.primary.length === 0) return reply('clarify', replies.clarify);
 
   const picked = selectSentences(buildCandidates(parsed), query);
-  if (picked.length === 0) return reply('no_information', replies.noInformation);
+  if (picked.length === 0) return reply('no_information', parsed.handoverWhenUnanswered ? replies.noInformationHandover : replies.noInformation);
   const usedPassageIds = [...new Set(picked.flatMap((c) => (c.passageId === null ? [] : [c.passageId])))];
   return { text: compose(picked), usedPassageIds, kind: 'answer', language };
 }

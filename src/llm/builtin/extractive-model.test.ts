@@ -41,7 +41,7 @@ describe('createExtractiveModel', () => {
     expect(text).toContain('within 30 days');
     expect(r.finishReason).toBe('stop');
     expect(r.warnings).toEqual([]);
-    expect(r.providerMetadata).toEqual({ builtin: { usedPassageIds: ['1'] } });
+    expect(r.providerMetadata).toEqual({ builtin: { usedPassageIds: ['1'], kind: 'answer' } });
     const inputTokens = countPromptTokens([
       { role: 'system', content: SYSTEM },
       { role: 'user', content: QUESTION },

@@ -7,7 +7,7 @@ import type {
 } from '@ai-sdk/provider';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { countPromptTokens, countTokens } from '../tokens.ts';
-import { answer } from './answer.ts';
+import { type AnswerKind, answer } from './answer.ts';
 import { messageText } from './prompt-parser.ts';
 
 const TEXT_ID = 'txt-0';
@@ -17,7 +17,7 @@ interface Reply {
   finishReason: LanguageModelV2FinishReason;
   usage: LanguageModelV2Usage;
   /** Passages the reply quotes, for callers that read provider metadata through the AI SDK. */
-  providerMetadata: { builtin: { usedPassageIds: string[] } };
+  providerMetadata: { builtin: { usedPassageIds: string[]; kind: AnswerKind } };
 }
 
 /** Word-sized pieces, each with its leading whitespace, so joining them gives back `text` exactly. */
@@ -53,7 +53,7 @@ function reply(options: LanguageModelV2CallOptions): Reply {
     text,
     finishReason,
     usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },
-    providerMetadata: { builtin: { usedPassageIds: result.usedPassageIds } },
+    providerMetadata: { builtin: { usedPassageIds: result.usedPassageIds, kind: result.kind } },
   };
 }
 

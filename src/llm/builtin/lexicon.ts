@@ -94,6 +94,8 @@ export interface CannedReplies {
   offer: string;
   thanks: string;
   noInformation: string;
+  /** No answer, when the assistant hands such chats to a person (`conversation.handover_when_unanswered`). */
+  noInformationHandover: string;
   clarify: string;
 }
 
@@ -103,6 +105,7 @@ export const REPLIES: Record<ReplyLanguage, CannedReplies> = {
     offer: 'How can I help you today?',
     thanks: "You're welcome! Let me know if there is anything else I can help you with.",
     noInformation: "I'm sorry, I don't have that information. Would you like me to put you in touch with a member of our team?",
+    noInformationHandover: "I'm sorry, I don't have that information. I'm passing your question to a member of our team, who will reply here as soon as they can.",
     clarify: 'Could you tell me a little more about what you are looking for?',
   },
   fr: {
@@ -111,6 +114,8 @@ export const REPLIES: Record<ReplyLanguage, CannedReplies> = {
     thanks: "Je vous en prie ! N'hésitez pas si vous avez d'autres questions.",
     noInformation:
       "Je suis désolé, je n'ai pas cette information. Souhaitez-vous que je vous mette en relation avec un membre de notre équipe ?",
+    noInformationHandover:
+      "Je suis désolé, je n'ai pas cette information. Je transmets votre question à un membre de notre équipe, qui vous répondra ici dès que possible.",
     clarify: 'Pourriez-vous préciser ce que vous recherchez ?',
   },
   es: {
@@ -118,6 +123,7 @@ export const REPLIES: Record<ReplyLanguage, CannedReplies> = {
     offer: '¿En qué puedo ayudarle?',
     thanks: '¡De nada! Si necesita algo más, no dude en decírmelo.',
     noInformation: 'Lo siento, no tengo esa información. ¿Desea que le ponga en contacto con una persona de nuestro equipo?',
+    noInformationHandover: 'Lo siento, no tengo esa información. Paso su pregunta a una persona de nuestro equipo, que le responderá aquí lo antes posible.',
     clarify: '¿Podría darme un poco más de detalle sobre lo que busca?',
   },
   pt: {
@@ -125,6 +131,7 @@ export const REPLIES: Record<ReplyLanguage, CannedReplies> = {
     offer: 'Como posso ajudar?',
     thanks: 'De nada! Se precisar de mais alguma coisa, é só dizer.',
     noInformation: 'Desculpe, não tenho essa informação. Gostaria de falar com uma pessoa da nossa equipe?',
+    noInformationHandover: 'Desculpe, não tenho essa informação. Vou passar sua pergunta para uma pessoa da nossa equipe, que responderá aqui assim que possível.',
     clarify: 'Poderia dar mais detalhes sobre o que procura?',
   },
 };

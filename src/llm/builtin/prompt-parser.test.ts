@@ -29,11 +29,17 @@ describe('parsePrompt', () => {
         { id: '2', title: 'Second', url: '', text: 'Second text.' },
       ],
       userTurns: ['first question', 'second ', 'question'],
+      handoverWhenUnanswered: false,
     });
   });
 
+  it('reads the handover block (a person takes over when there is no answer)', () => {
+    const system = '<context>\nLanguage: en.\n</context>\n<handover>\nWhen you cannot answer, say so.\n</handover>';
+    expect(parsePrompt([{ role: 'system', content: system }, user('hi')])).toMatchObject({ handoverWhenUnanswered: true, instructions: '' });
+  });
+
   it('accepts a prompt with any part missing', () => {
-    expect(parsePrompt([user('hi')])).toEqual({ instructions: '', language: 'auto', passages: [], userTurns: ['hi'] });
+    expect(parsePrompt([user('hi')])).toEqual({ instructions: '', language: 'auto', passages: [], userTurns: ['hi'], handoverWhenUnanswered: false });
     const onlyContext = parsePrompt([{ role: 'system', content: '<context>\nLanguage: auto (answer in the language the customer writes in).\n</context>' }]);
     expect(onlyContext).toMatchObject({ instructions: '', language: 'auto', passages: [] });
   });

@@ -16,6 +16,8 @@ export interface ParsedPrompt {
   passages: PromptPassage[];
   /** The customer's messages, oldest first; the last one is the message to answer. */
   userTurns: string[];
+  /** The prompt's `<handover>` block: a person takes the chat over when there is no answer. */
+  handoverWhenUnanswered: boolean;
 }
 
 /** The plain text of a message: system content, or its text parts joined (files and tool parts carry no text). */
@@ -35,7 +37,7 @@ function parseAttributes(raw: string): Record<string, string> {
 }
 
 const PASSAGE = /<passage\b([^>]*)>([\s\S]*?)<\/passage>/g;
-const KNOWN_BLOCK = /<(instructions|context|knowledge|rules)>[\s\S]*?<\/\1>/g;
+const KNOWN_BLOCK = /<(instructions|context|knowledge|rules|handover)>[\s\S]*?<\/\1>/g;
 
 /**
  * Reads the system message(s) and the conversation. Any block may be missing; a system prompt
@@ -69,5 +71,6 @@ export function parsePrompt(prompt: LanguageModelV2Prompt): ParsedPrompt {
   const language = /Language:\s*(auto|[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)\b/.exec(context)?.[1] ?? 'auto';
 
   const userTurns = prompt.filter((m) => m.role === 'user').map(messageText);
-  return { instructions, language, passages, userTurns };
+  const handoverWhenUnanswered = /<handover>[\s\S]*?<\/handover>/.test(system);
+  return { instructions, language, passages, userTurns, handoverWhenUnanswered };
 }
