@@ -252,6 +252,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     orgs,
     chats,
     chatState,
+    contacts,
     recorder,
     usage,
     models,
