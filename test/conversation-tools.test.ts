@@ -86,6 +86,8 @@ describe('built-in conversation tools (tool loop over the fake OpenAI wire)', ()
       },
     ]);
     expect(first.tool_choice).toBe('auto');
+    // Text the model reads (knowledge, earlier messages) must not drive a tool call: the system prompt says so.
+    expect(first.messages[0]).toMatchObject({ role: 'system', content: expect.stringContaining('<tools>') });
     const turns = second.messages.slice(-3);
     expect(turns[0]).toEqual({ role: 'user', content: message });
     expect(turns[1]).toMatchObject({ role: 'assistant', tool_calls: [{ id: 'call_transfer_1', type: 'function', function: { name: 'transfer_to_human', arguments: '{"reason":"double charge"}' } }] });
@@ -262,6 +264,7 @@ describe('built-in conversation tools (tool loop over the fake OpenAI wire)', ()
     await api.post(`/api/agents/${plain}/invoke`, { message: 'Hello' });
     expect(fake.requests[0]!.body.tools).toBeUndefined();
     expect(fake.requests[0]!.body.tool_choice).toBeUndefined();
+    expect(fake.requests[0]!.body.messages[0].content).not.toContain('<tools>');
     await readSse(
       await fetch(`${server.url}/api/agents/${plain}/invoke/stream`, {
         method: 'POST',

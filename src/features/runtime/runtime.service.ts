@@ -200,12 +200,15 @@ export function createRuntimeService(deps: RuntimeDeps) {
         query: searchQueryFor(body.message, history),
         history,
       });
+      // Built-in tools for models with tool calling, per the assistant's flags (none: the plain call).
+      const offered = provider === 'builtin' ? undefined : conversationTools(config.conversation, Boolean(opts.contactId ?? continued?.chat.contactId));
       const system = buildSystemPrompt({
         instructions: config.instructions,
         language: config.language,
         timezone: config.timezone,
         now: new Date(),
         passages,
+        tools: offered !== undefined,
       });
       const fitted = fitHistory({
         system,
@@ -214,8 +217,6 @@ export function createRuntimeService(deps: RuntimeDeps) {
         contextWindow: model.contextWindow,
         maxOutputTokens: deps.llm.maxOutputTokens,
       });
-      // Built-in tools for models with tool calling, per the assistant's flags (none: the plain call).
-      const offered = provider === 'builtin' ? undefined : conversationTools(config.conversation, Boolean(opts.contactId ?? continued?.chat.contactId));
       return {
         agentId: assistant.id,
         orgId: assistant.orgId,
