@@ -116,6 +116,7 @@ async function withRetries<T>(call: ModelCall, attemptFn: () => Promise<T>): Pro
  * every call (measured: ~20 KB of garbage and a walk of the whole schema per request with zod 4.6),
  * and add retries, tool steps, telemetry spans and stream transforms that Parley does not use:
  * retries are ours, prompts are plain text built by us, and each transform delayed the first token.
+ * Tool steps are ours too (the tool loop at the end of this file), so a call without tools pays nothing for them.
  */
 
 /** Our text-only conversation in the provider prompt format (what the SDK's own conversion yields). */
