@@ -1,8 +1,8 @@
-import { eq, sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/client.ts';
-import { chats, usageRecords } from '../src/db/schema.ts';
+import { chats, messages, usageRecords } from '../src/db/schema.ts';
 import { createRunRecorder, type RunRecorder } from '../src/features/chats/index.ts';
 import { createEventLog } from '../src/events/event-log.ts';
 import { createUsageMeter, createUsageService, type UsageEntry, type UsageService } from '../src/features/usage/index.ts';
@@ -62,5 +62,42 @@ describe('run recorder', () => {
     );
     // Written now: counted once, from the database.
     expect(await usage.remainingBudget(orgId)).toEqual({ budget: 1000, used: 60 });
+  });
+
+  it("stores a reply's tool calls as `tool` messages before it, whether its start was written early (RUNNING) or with its end", async () => {
+    const { db } = database;
+    const tools = [
+      { toolCallId: 'call_1', toolName: 'end_conversation', input: {}, output: 'Done.', isError: false },
+      { toolCallId: 'call_2', toolName: 'nope', input: 'not json\u0000', output: 'Error: no such tool.', isError: true },
+    ];
+    const finish = (ref: ReturnType<typeof recorder.begin>) =>
+      recorder.finish(
+        ref,
+        { text: 'Bye!', status: 'COMPLETED', usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 }, latencyMs: 1, tools },
+        { orgId, assistantId, apiKeyId: 'apk_x', chatId: ref.chatId, model: 'openai/gpt-4o-mini', promptTokens: 5, completionTokens: 2, latencyMs: 1, at: new Date(), outcome: 'ok' },
+      );
+    const begin = (message: string) =>
+      recorder.begin({ orgId, assistantId, apiKeyId: 'apk_x', actor: { type: 'api_key', id: 'apk_x' }, history: [], message, model: 'openai/gpt-4o-mini' });
+
+    const quick = begin('quick');
+    finish(quick);
+    const slow = begin('slow');
+    await recorder.settle(); // its start is written now, its reply RUNNING
+    finish(slow);
+    await recorder.settle();
+
+    for (const ref of [quick, slow]) {
+      const rows = await db.select().from(messages).where(eq(messages.chatId, ref.chatId)).orderBy(asc(messages.createdAt), asc(messages.id));
+      expect(rows.map((m) => m.role)).toEqual(['user', 'tool', 'tool', 'assistant']);
+      expect(rows[1]!.parts).toEqual([
+        { type: 'tool-call', tool_call_id: 'call_1', tool_name: 'end_conversation', input: {} },
+        { type: 'tool-result', tool_call_id: 'call_1', tool_name: 'end_conversation', output: 'Done.', is_error: false },
+      ]);
+      // Model output is cleaned of what PostgreSQL cannot store.
+      expect(rows[2]!.parts[0]).toMatchObject({ input: 'not json' });
+      expect(rows[3]).toMatchObject({ status: 'COMPLETED', model: 'openai/gpt-4o-mini' });
+      const [chat] = await db.select().from(chats).where(eq(chats.id, ref.chatId));
+      expect(chat!.messagesCount).toBe(4);
+    }
   });
 });

@@ -269,6 +269,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     orgs,
     chats,
     chatState,
+    contacts,
     recorder,
     usage,
     models,

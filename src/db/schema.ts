@@ -77,12 +77,30 @@ export const apiKeys = pgTable(
 
 export type RunStatus = 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELED';
 export type ChatStateValue = 'OPEN' | 'SNOOZED' | 'CLOSED';
-/** user: the customer; assistant: the AI or a member's reply (member_id set); event: a state change; note: internal. */
-export type MessageRole = 'user' | 'assistant' | 'event' | 'note';
+/**
+ * user: the customer; assistant: the AI or a member's reply (member_id set); event: a state change; note: internal;
+ * tool: one tool call of the AI and its result (internal, like a note).
+ */
+export type MessageRole = 'user' | 'assistant' | 'event' | 'note' | 'tool';
 export interface TextPart {
   type: 'text';
   text: string;
 }
+/** A tool call the model made (a `tool` message holds the call, then its result). */
+export interface ToolCallPart {
+  type: 'tool-call';
+  tool_call_id: string;
+  tool_name: string;
+  input: unknown;
+}
+export interface ToolResultPart {
+  type: 'tool-result';
+  tool_call_id: string;
+  tool_name: string;
+  output: unknown;
+  is_error: boolean;
+}
+export type MessagePart = TextPart | ToolCallPart | ToolResultPart;
 export interface TokenUsage {
   prompt_tokens: number;
   completion_tokens: number;
@@ -147,7 +165,7 @@ export const messages = pgTable(
     role: text('role').$type<MessageRole>().notNull(),
     /** The member who wrote a human reply, a note or caused an event; null for the customer and the assistant. */
     memberId: text('member_id'),
-    parts: jsonb('parts').$type<TextPart[]>().notNull(),
+    parts: jsonb('parts').$type<MessagePart[]>().notNull(),
     status: text('status').$type<RunStatus>().notNull(),
     model: text('model'),
     usage: jsonb('usage').$type<TokenUsage>(),

@@ -50,7 +50,7 @@ export const EVENT_CATALOG = {
   'chat.deleted': { summary: 'A conversation was deleted', data: z.object({ chat_id: id }) },
   'message.created': {
     summary: 'A message was added to a conversation (a reply still RUNNING is written when it is slow)',
-    data: z.object({ chat_id: id, message_id: id, role: z.enum(['user', 'assistant', 'event', 'note']), status: z.string() }),
+    data: z.object({ chat_id: id, message_id: id, role: z.enum(['user', 'assistant', 'event', 'note', 'tool']), status: z.string() }),
   },
   'message.updated': {
     summary: 'A reply that was RUNNING ended (completed, failed or cancelled), or the team edited its reply or note',

@@ -103,6 +103,28 @@ export function createChatStateService(deps: {
   return {
     handOverIn,
 
+    /**
+     * What the assistant's built-in tools decided (features/runtime/builtin-tools.ts), applied once its reply is
+     * stored: `transfer` hands the chat to a person as when the customer asks for one; `resolve` closes it.
+     */
+    async assistantActed(orgId: string, chatId: string, act: { transfer?: boolean; resolve?: boolean }, actor: Actor): Promise<Handover | undefined> {
+      return events.transaction(actor, async (tx, emit) => {
+        let handover: Handover | undefined;
+        let chat = await reread(tx, chatId);
+        if (chat.orgId !== orgId) throw notFound('Chat');
+        if (act.transfer) {
+          handover = chat.aiEnabled ? await handOverIn(tx, emit, chat, 'Handed to a person by the assistant', null) : handoverOf(chat);
+          chat = await reread(tx, chatId);
+        }
+        if (act.resolve && chat.state !== 'CLOSED') {
+          await state.setChatState(tx, orgId, chatId, { state: 'CLOSED', snoozedUntil: null, resolvedAt: new Date(), adminUnseenCount: 0 });
+          await note(tx, emit, chat, null, ['Resolved by the assistant: the conversation ended']);
+          emit({ type: 'chat.updated', orgId, subjectId: chatId, data: { chat_id: chatId, changed: ['state'] } });
+        }
+        return handover;
+      });
+    },
+
     /** A customer writes in a chat a person handles: stored, counted unseen, no model call. */
     async customerWrote(chat: ChatRow, text: string, actor: Actor): Promise<Handover> {
       return events.transaction(actor, async (tx, emit) => {

@@ -1,9 +1,12 @@
-import type { MessageRow } from '../../db/schema.ts';
+import type { MessagePart, MessageRow } from '../../db/schema.ts';
 import { iso } from '../../http/common-schemas.ts';
 import type { ChatView } from './chats.repo.ts';
 import type { Chat, ChatState, Message } from './chats.schemas.ts';
 
 /** How chats, their state and their messages look in the API. */
+
+/** The text of a message's parts (tool parts have none). */
+export const textOf = (parts: MessagePart[]): string => parts.map((p) => (p.type === 'text' ? p.text : '')).join('');
 
 export const toState = (row: ChatView): ChatState => ({
   state: row.state,
@@ -41,6 +44,7 @@ function authorOf(row: MessageRow): Message['author'] {
   if (row.role === 'user') return 'customer';
   if (row.memberId) return 'member';
   if (row.role === 'event') return 'system';
+  if (row.role === 'tool') return 'assistant';
   // An assistant-role message no model wrote is the team's, sent with an API key.
   return row.role === 'assistant' && row.model !== null ? 'assistant' : 'team';
 }

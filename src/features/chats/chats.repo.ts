@@ -80,7 +80,7 @@ export async function updateMessage(
   db: DbOrTx,
   orgId: string,
   messageId: string,
-  patch: Partial<Pick<MessageRow, 'parts' | 'status' | 'usage' | 'latencyMs' | 'error' | 'model'>>,
+  patch: Partial<Pick<MessageRow, 'parts' | 'status' | 'usage' | 'latencyMs' | 'error' | 'model' | 'createdAt'>>,
 ): Promise<void> {
   await db
     .update(messages)

@@ -56,7 +56,37 @@ export const ChatSchema = z
   })
   .meta({ id: 'Chat' });
 
-export const MessagePartSchema = z.object({ type: z.literal('text'), text: z.string() }).meta({ id: 'MessagePart' });
+const TextPartSchema = z.object({ type: z.literal('text'), text: z.string() }).meta({ id: 'TextPart' });
+
+const ToolCallPartSchema = z
+  .object({
+    type: z.literal('tool-call'),
+    tool_call_id: z.string(),
+    tool_name: z.string().meta({ examples: ['transfer_to_human'] }),
+    input: z.unknown().meta({ description: 'What the model sent, as JSON (the raw text when it was not JSON). Model output: render it as text.' }),
+  })
+  .meta({ id: 'ToolCallPart', description: 'A tool the assistant called (in a `tool` message).' });
+
+const ToolResultPartSchema = z
+  .object({
+    type: z.literal('tool-result'),
+    tool_call_id: z.string(),
+    tool_name: z.string(),
+    output: z.unknown().meta({ description: 'What the model was told: a confirmation, or the error when `is_error`.' }),
+    is_error: z.boolean().meta({ description: 'The call was refused (unknown tool, invalid input) or failed; nothing was done.' }),
+  })
+  .meta({ id: 'ToolResultPart', description: 'The result the assistant was given for a tool call (in a `tool` message).' });
+
+export const MessagePartSchema = z
+  .discriminatedUnion('type', [TextPartSchema, ToolCallPartSchema, ToolResultPartSchema])
+  .meta({
+    id: 'MessagePart',
+    description: '`text` in every message but `tool` ones, which hold a `tool-call` and its `tool-result`.',
+    discriminator: {
+      propertyName: 'type',
+      mapping: { text: '#/components/schemas/TextPart', 'tool-call': '#/components/schemas/ToolCallPart', 'tool-result': '#/components/schemas/ToolResultPart' },
+    },
+  });
 
 export const MessageUsageSchema = z
   .object({ input_tokens: z.number().int(), output_tokens: z.number().int(), total_tokens: z.number().int() })
@@ -66,9 +96,9 @@ export const MessageSchema = z
   .object({
     id: z.string().meta({ examples: ['msg_8Kd3Lp0Qw2Er5Ty7Ui9Op1'] }),
     chat_id: z.string(),
-    role: z.enum(['user', 'assistant', 'event', 'note']).meta({
+    role: z.enum(['user', 'assistant', 'event', 'note', 'tool']).meta({
       description:
-        'user: the customer; assistant: the AI, or a person of the team (see `author`); event: a change of the chat (assigned, handed to a person, resolved...); note: internal, never shown to the customer.',
+        'user: the customer; assistant: the AI, or a person of the team (see `author`); event: a change of the chat (assigned, handed to a person, resolved...); note: internal, never shown to the customer; tool: a tool the AI called and its result (internal, like a note).',
     }),
     author: z.enum(['customer', 'assistant', 'member', 'team', 'system']).meta({
       description: 'Who wrote it: the customer, the AI assistant, a signed-in member (see `member`), the team through an API key, or Parley.',

@@ -6,7 +6,7 @@ import type { Page, PageQuery } from '../../lib/pagination.ts';
 import * as repo from './chats.repo.ts';
 import type { Turn } from './run-recorder.ts';
 import type { Chat, Message } from './chats.schemas.ts';
-import { toChat, toMessage } from './chat-views.ts';
+import { textOf, toChat, toMessage } from './chat-views.ts';
 import { membersById } from './chat-state.repo.ts';
 
 export type ChatsService = ReturnType<typeof createChatsService>;
@@ -83,7 +83,7 @@ export function createChatsService(deps: {
       if (!chat || chat.orgId !== orgId || chat.assistantId !== assistantId) throw notFound('Chat');
       const rows = await repo.completedTurns(db, orgId, chatId, maxTurns);
       const turns = rows
-        .map((r) => ({ role: r.role as Turn['role'], content: r.parts.map((p) => p.text).join('') }))
+        .map((r) => ({ role: r.role as Turn['role'], content: textOf(r.parts) }))
         .filter((t) => t.content.length > 0);
       return { chat, turns };
     },

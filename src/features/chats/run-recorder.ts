@@ -7,8 +7,9 @@ import type { EventLog } from '../../events/event-log.ts';
 import { chats, type ContactChannelType, messages, type RunStatus, type TokenUsage } from '../../db/schema.ts';
 import { rowsFor, type RowsInsert, writeRows } from '../../db/insert-many.ts';
 import { newId } from '../../lib/ids.ts';
-import { cleanText, isStorable } from '../../lib/text.ts';
+import { cleanDeep, cleanText, isStorable } from '../../lib/text.ts';
 import * as repo from './chats.repo.ts';
+import { addToMessageCount } from './chat-state.repo.ts';
 
 export interface Turn {
   role: 'user' | 'assistant';
@@ -47,6 +48,17 @@ export interface RunOutcome {
   usage: TokenUsage;
   latencyMs: number;
   error?: string;
+  /** The tool calls of the reply: each is stored as a `tool` message before the reply. */
+  tools?: ToolActivity[];
+}
+
+/** One tool call of a reply and the result the model was given. */
+export interface ToolActivity {
+  toolCallId: string;
+  toolName: string;
+  input: unknown;
+  output: unknown;
+  isError: boolean;
 }
 
 export interface RunRef {
@@ -56,6 +68,8 @@ export interface RunRef {
   chatId: string;
   assistantMessageId: string;
   isNewChat: boolean;
+  /** The model that answers (tool messages carry it too). */
+  model: string;
 }
 
 /** What another feature (usage) records with the end of runs: its rows go in the same statement. */
@@ -216,6 +230,10 @@ export function createRunRecorder<E>(deps: {
       if (finish) extras.push(finish.extra);
       if (!start) {
         if (finish) {
+          // Tool calls of a reply written RUNNING earlier go before it: the reply moves to its end time.
+          const tools = (finish.outcome.tools ?? []).map((t, i, all) => toolRow(ref, t, new Date(finish.at - all.length + i), instanceId));
+          rows.push(...tools);
+          for (const m of tools) record({ type: 'message.created', orgId: ref.orgId, subjectId: m.id, data: { chat_id: ref.chatId, message_id: m.id, role: 'tool', status: m.status } });
           record({
             type: 'message.updated',
             orgId: ref.orgId,
@@ -226,8 +244,10 @@ export function createRunRecorder<E>(deps: {
             await repo.updateMessage(tx, ref.orgId, ref.assistantMessageId, {
               parts: [{ type: 'text', text: finish.outcome.text }],
               ...outcomeColumns(finish.outcome),
+              ...(tools.length && { createdAt: new Date(finish.at) }),
             });
             await repo.updateChat(tx, ref.orgId, ref.chatId, { status: finish.outcome.status, lastMessageAt: new Date(finish.at) });
+            if (tools.length) await addToMessageCount(tx, ref.orgId, ref.chatId, tools.length);
           });
         }
         continue;
@@ -238,7 +258,9 @@ export function createRunRecorder<E>(deps: {
       const at = (i: number) => new Date(start.at - earlier.length + i);
       const turns = [...earlier, { role: 'user' as const, content: input.message }];
       turns.forEach((t, i) => rows.push(messageRow(ref, t.role, t.content, 'COMPLETED', at(i), null, instanceId)));
-      const reply = messageRow(ref, 'assistant', finish?.outcome.text ?? '', finish?.outcome.status ?? 'RUNNING', at(turns.length), input.model, instanceId, ref.assistantMessageId);
+      const tools = finish?.outcome.tools ?? [];
+      tools.forEach((t, i) => rows.push(toolRow(ref, t, at(turns.length + i), instanceId)));
+      const reply = messageRow(ref, 'assistant', finish?.outcome.text ?? '', finish?.outcome.status ?? 'RUNNING', at(turns.length + tools.length), input.model, instanceId, ref.assistantMessageId);
       // Every message row carries the same keys (see rowsFor): the outcome's columns are null until it ends.
       Object.assign(reply, finish ? outcomeColumns(finish.outcome) : { usage: null, latencyMs: null, error: null });
       if (finish) reply.updatedAt = new Date(finish.at);
@@ -248,8 +270,8 @@ export function createRunRecorder<E>(deps: {
       if (ref.isNewChat) {
         record({ type: 'chat.created', orgId: ref.orgId, subjectId: ref.chatId, data: { chat_id: ref.chatId, assistant_id: input.assistantId } });
       }
-      // This run's rows: its turns, then the reply.
-      for (const m of rows.slice(-(turns.length + 1))) {
+      // This run's rows: its turns, its tool calls, then the reply.
+      for (const m of rows.slice(-(turns.length + tools.length + 1))) {
         record({ type: 'message.created', orgId: ref.orgId, subjectId: m.id, data: { chat_id: ref.chatId, message_id: m.id, role: m.role, status: m.status } });
       }
       if (ref.isNewChat) {
@@ -260,7 +282,7 @@ export function createRunRecorder<E>(deps: {
           apiKeyId: input.apiKeyId,
           title: titleOf(input.history.find((t) => t.role === 'user')?.content ?? input.message),
           status,
-          messagesCount: turns.length + 1,
+          messagesCount: turns.length + tools.length + 1,
           adminUnseenCount: 1,
           contactId: input.contactId ?? null,
           channel: input.channel?.type ?? 'API',
@@ -281,7 +303,7 @@ export function createRunRecorder<E>(deps: {
             .update(chats)
             .set({
               status,
-              messagesCount: sql`${chats.messagesCount} + ${reopen ? 3 : 2}`,
+              messagesCount: sql`${chats.messagesCount} + ${(reopen ? 3 : 2) + tools.length}`,
               adminUnseenCount: sql`${chats.adminUnseenCount} + 1`,
               lastMessageAt,
               updatedAt: new Date(),
@@ -311,6 +333,7 @@ export function createRunRecorder<E>(deps: {
         chatId: input.chatId ?? newId('chat'),
         assistantMessageId: newId('message'),
         isNewChat: !input.chatId,
+        model: input.model,
       };
       const at = Date.now();
       pending.set(ref.assistantMessageId, { ref, start: { input, at, due: at + startDelayMs } });
@@ -358,6 +381,21 @@ function messageRow(ref: RunRef, role: 'user' | 'assistant', text: string, statu
     model,
     createdAt: at,
     updatedAt: at,
+  };
+}
+
+/**
+ * A tool call and its result, as one `tool` message (internal, like a note: never a turn of the history, never
+ * shown to the customer). Model output is outside text: cleaned of what PostgreSQL cannot store.
+ */
+function toolRow(ref: RunRef, t: ToolActivity, at: Date, instanceId: string) {
+  return {
+    ...messageRow(ref, 'assistant', '', 'COMPLETED', at, ref.model, instanceId),
+    role: 'tool' as const,
+    parts: [
+      { type: 'tool-call' as const, tool_call_id: cleanText(t.toolCallId), tool_name: cleanText(t.toolName), input: cleanDeep(t.input) },
+      { type: 'tool-result' as const, tool_call_id: cleanText(t.toolCallId), tool_name: cleanText(t.toolName), output: cleanDeep(t.output), is_error: t.isError },
+    ],
   };
 }
 

@@ -44,6 +44,8 @@ function flag(current: boolean, since: Date | null, next: boolean | undefined, n
   return [next, next ? now : null];
 }
 
+const recency = (c: ContactChannelRow) => (c.lastSeenAt ?? c.createdAt).getTime();
+
 export function createContactsService(deps: { db: Db; events: EventLog }) {
   const { db, events } = deps;
 
@@ -139,6 +141,33 @@ export function createContactsService(deps: { db: Db; events: EventLog }) {
         const changed = Object.keys(input).filter((k) => input[k as keyof UpdateContactInput] !== undefined);
         emit({ type: 'contact.updated', orgId, subjectId: id, data: { contact_id: id, changed } });
         return toContact(tx, row!);
+      });
+    },
+
+    /**
+     * Details the person gave in a conversation (the assistant's `update_contact` tool): the name goes on the
+     * contact, email and phone on its most recently active channel (the fields of a contact's channels are
+     * where Parley keeps them). Values already held are not written again; `contact.updated` names what changed.
+     */
+    async saveDetails(orgId: string, id: string, details: { name?: string; email?: string; phone?: string }, actor: Actor = SYSTEM_ACTOR): Promise<string[]> {
+      return events.transaction(actor, async (tx, emit) => {
+        const [current] = await repo.lockContacts(tx, orgId, [id]);
+        if (!current) throw notFound('Contact');
+        const changed: string[] = [];
+        if (details.name !== undefined && details.name !== current.name) changed.push('name');
+        const channel = (await repo.channelsOf(tx, orgId, [id])).sort((a, b) => recency(b) - recency(a))[0];
+        const patch = {
+          ...(details.email !== undefined && channel && channel.email !== details.email && { email: details.email }),
+          ...(details.phone !== undefined && channel && channel.phone !== details.phone && { phone: details.phone }),
+        };
+        if (Object.keys(patch).length) {
+          await repo.updateChannel(tx, orgId, channel!.id, patch);
+          changed.push('channels');
+        }
+        if (changed.length === 0) return changed;
+        await repo.updateContact(tx, orgId, id, changed.includes('name') ? { name: details.name! } : {});
+        emit({ type: 'contact.updated', orgId, subjectId: id, data: { contact_id: id, changed } });
+        return changed;
       });
     },
 

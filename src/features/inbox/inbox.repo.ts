@@ -50,7 +50,7 @@ export async function lastMessages(db: DbOrTx, orgId: string, chatIds: string[])
   const rows = await db
     .selectDistinctOn([messages.chatId])
     .from(messages)
-    .where(and(eq(messages.orgId, orgId), inArray(messages.chatId, chatIds), sql`${messages.role} <> 'event'`))
+    .where(and(eq(messages.orgId, orgId), inArray(messages.chatId, chatIds), sql`${messages.role} not in ('event', 'tool')`))
     .orderBy(messages.chatId, sql`${messages.createdAt} desc`, sql`${messages.id} desc`);
   return new Map(rows.map((r) => [r.chatId, r]));
 }

@@ -6,7 +6,7 @@ import { isCursor } from '../../events/event-reads.ts';
 import type { Unsubscribe } from '../../infra/pubsub/pubsub.ts';
 import type { Page, PageQuery } from '../../lib/pagination.ts';
 import { AppError } from '../../lib/errors.ts';
-import { memberOfUser, pageOfChats, toChat } from '../chats/index.ts';
+import { memberOfUser, pageOfChats, textOf, toChat } from '../chats/index.ts';
 import * as repo from './inbox.repo.ts';
 import { INBOX_FILTERS, type InboxChat, type InboxFilter, type InboxScope } from './inbox.schemas.ts';
 
@@ -36,7 +36,7 @@ export function createInboxService(deps: { db: Db; events: EventLog; settle: () 
         return {
           ...toChat(row),
           last_message: m
-            ? { id: m.id, role: m.role as 'user' | 'assistant' | 'note', text: m.parts.map((p) => p.text).join('').slice(0, 280), created_at: m.createdAt.toISOString() }
+            ? { id: m.id, role: m.role as 'user' | 'assistant' | 'note', text: textOf(m.parts).slice(0, 280), created_at: m.createdAt.toISOString() }
             : null,
         };
       });

@@ -71,7 +71,7 @@ export const InvokeResponseSchema = z
       .optional()
       .meta({
         description:
-          'Present when a person handles the chat (or the customer just asked for one): the model was not called, usage is zero, and `response` is "" (or the notice that a person will answer). WAITING: nobody is assigned yet.',
+          'Present when a person handles the chat (or the customer just asked for one): the model was not called, usage is zero, and `response` is "" (or the notice that a person will answer). Also present when the model handed the chat over with its `transfer_to_human` tool: `response` and `usage` are then the model\'s. WAITING: nobody is assigned yet.',
       }),
   })
   .meta({
@@ -140,8 +140,8 @@ export const STREAM_DESCRIPTION = [
   'Server-Sent Events: each event is one `data: <json>` line and a blank line; every event is `{type, content, data}`.',
   '- `metadata` (first): content "", data `{agent_id, chat_id}`',
   '- `token`: content = a chunk of the reply, data null',
-  '- `tool_event`: content "", data `{type: tool_start|tool_result|tool_error, tool_name, arguments, ...}` (not sent by this version: assistants have no tools yet)',
-  '- `done` (last on success): content "", data `{response, usage, chat_id, sources}`',
+  '- `tool_event`: reserved, not sent by this version: the built-in tools\' calls are internal (they show in the chat\'s thread as `tool` messages); a reply that used tools streams the text of each model step, separated by a blank line',
+  '- `done` (last on success): content "", data `{response, usage, chat_id, sources}`, plus `handover` when the chat went to a person',
   '- `error` (last on failure after the stream started): content = description, data null',
   'The concatenated `token` contents equal `done.data.response`.',
 ].join('\n');

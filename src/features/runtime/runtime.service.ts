@@ -4,12 +4,14 @@ import type { RunStatus, TokenUsage } from '../../db/schema.ts';
 import { actorOf, type Principal, reachesSubOrgs } from '../../http/principal.ts';
 import { AppError } from '../../lib/errors.ts';
 import { type ModelRegistry, type OrgCredential, parseModelRef, type ResolvedModel } from '../../llm/registry.ts';
-import { generate, stream, type StreamEvent as ModelStreamEvent, upstreamError, type ModelCall, type ModelUsage } from '../../llm/run-model.ts';
+import { generate, stream, type StreamEvent as ModelStreamEvent, upstreamError, type ModelCall, type ModelUsage, type ToolCallRecord } from '../../llm/run-model.ts';
 import { countPromptTokens, countTokens } from '../../llm/tokens.ts';
 import type { AssistantsService } from '../assistants/index.ts';
 import { asksForHuman, type ChatChannel, type ChatStateService, type ChatsService, type ChatView, type Handover, handoverNotice, type RunRecorder, type RunRef } from '../chats/index.ts';
+import type { ContactsService } from '../contacts/index.ts';
 import type { OrgsService } from '../orgs/index.ts';
 import type { UsageEntry, UsageService } from '../usage/index.ts';
+import { applyIntents, conversationTools, hasIntents, type ToolIntents } from './builtin-tools.ts';
 import { buildSystemPrompt, fitHistory, searchQueryFor, type Passage, type Turn } from './prompt.ts';
 import type { InvokeBody, StreamEvent } from './runtime.schemas.ts';
 
@@ -31,6 +33,7 @@ export interface RuntimeDeps {
   orgs: OrgsService;
   chats: ChatsService;
   chatState: ChatStateService;
+  contacts: ContactsService;
   recorder: RunRecorder<UsageEntry>;
   usage: UsageService;
   models: ModelRegistry;
@@ -62,6 +65,8 @@ export interface Prepared {
   handoverWhenUnanswered?: boolean;
   /** Set when no model is called: a person handles the chat, or the customer just asked for one. */
   handover?: { mode: 'ai_off' } | { mode: 'requested'; notice: string };
+  /** Built-in conversation tools offered to the model (in `call.tools`): what they decided, applied after the run. */
+  tools?: { intents: ToolIntents; language: string };
   startedAt: number;
 }
 
@@ -84,9 +89,9 @@ export function createRuntimeService(deps: RuntimeDeps) {
   }
 
   /** Queues the end of a run with its usage; written after the reply (see the run recorder). */
-  function record(p: Prepared, run: RunRef, text: string, status: RunStatus, usage: TokenUsage, error?: string): void {
+  function record(p: Prepared, run: RunRef, text: string, status: RunStatus, usage: TokenUsage, error?: string, tools?: ToolCallRecord[]): void {
     const latencyMs = Date.now() - p.startedAt;
-    deps.recorder.finish(run, { text, status, usage, latencyMs, error }, {
+    deps.recorder.finish(run, { text, status, usage, latencyMs, error, tools }, {
       orgId: p.orgId,
       assistantId: p.agentId,
       apiKeyId: p.principal.kind === 'api_key' ? p.principal.keyId : null,
@@ -144,6 +149,20 @@ export function createRuntimeService(deps: RuntimeDeps) {
     return deps.chatState.handOverAfterReply(p.orgId, run.chatId, 'Handed to a person: the assistant had no answer', actorOf(p.principal));
   }
 
+  // ---- Built-in conversation tools (builtin-tools.ts): only runs that offered them reach these. ----
+
+  /** A transfer the model made without a word to the customer still tells them, as the phrase check does. */
+  const replyAfterTools = (p: Prepared, text: string) =>
+    p.tools?.intents.transfer && text.trim() === '' ? handoverNotice(p.message, p.tools.language) : text;
+
+  /** Applies what the tools decided once the completed run is stored; a transfer answers with its handover. */
+  const applyToolIntents = (p: Prepared, run: RunRef) =>
+    applyIntents(
+      { settle: deps.recorder.settle, chatState: deps.chatState, contacts: deps.contacts, logger: deps.logger },
+      { orgId: p.orgId, chatId: run.chatId, contactId: p.contactId ?? p.chat?.contactId ?? undefined, actor: actorOf(p.principal) },
+      p.tools!.intents,
+    );
+
   const statusOnError = (signal: AbortSignal, clientGone: () => boolean): RunStatus => (clientGone() && signal.aborted ? 'CANCELED' : 'FAILED');
 
   return {
@@ -195,6 +214,8 @@ export function createRuntimeService(deps: RuntimeDeps) {
       });
       // Only the built-in model says so itself; vendor models do it through the transfer tool.
       const handoverWhenUnanswered = config.conversation.handover_when_unanswered && provider === 'builtin';
+      // Built-in tools for models with tool calling, per the assistant's flags (none: the plain call).
+      const offered = provider === 'builtin' ? undefined : conversationTools(config.conversation, Boolean(opts.contactId ?? continued?.chat.contactId));
       const system = buildSystemPrompt({
         instructions: config.instructions,
         language: config.language,
@@ -202,6 +223,7 @@ export function createRuntimeService(deps: RuntimeDeps) {
         now: new Date(),
         passages,
         handoverWhenUnanswered,
+        tools: offered !== undefined,
       });
       const fitted = fitHistory({
         system,
@@ -222,7 +244,9 @@ export function createRuntimeService(deps: RuntimeDeps) {
           messages: fitted.messages,
           maxOutputTokens: fitted.maxOutputTokens,
           retry: { maxRetries: deps.llm.maxRetries, baseMs: deps.llm.retryBaseMs, maxDelayMs: Math.max(deps.llm.retryBaseMs, 8_000) },
+          tools: offered?.tools,
         },
+        tools: offered && { intents: offered.intents, language: config.language },
         promptText: [{ role: 'system', content: system }, ...fitted.messages.map((m) => ({ role: m.role, content: String(m.content) }))],
         sources: passages.map((p) => ({ knowledge_id: p.knowledgeId, title: p.title, url: p.url, snippet: p.text.slice(0, 240) })),
         history,
@@ -244,10 +268,12 @@ export function createRuntimeService(deps: RuntimeDeps) {
       const run = startRun(p);
       try {
         const result = await generate({ ...p.call, abortSignal: signal });
-        const usage = usageOf(p, result.text, result.usage);
-        record(p, run, result.text, 'COMPLETED', usage);
-        const reply = { response: result.text, usage, chat_id: run.chatId, sources: p.sources };
-        return result.unanswered && p.handoverWhenUnanswered ? { ...reply, handover: await handOverAfterReply(p, run) } : reply;
+        const text = p.tools ? replyAfterTools(p, result.text) : result.text;
+        const usage = usageOf(p, text, result.usage);
+        record(p, run, text, 'COMPLETED', usage, undefined, result.toolCalls);
+        const handover =
+          p.tools && hasIntents(p.tools.intents) ? await applyToolIntents(p, run) : result.unanswered && p.handoverWhenUnanswered ? await handOverAfterReply(p, run) : undefined;
+        return { response: text, usage, chat_id: run.chatId, sources: p.sources, ...(handover && { handover }) };
       } catch (err) {
         const status = statusOnError(signal, clientGone);
         record(p, run, '', status, unfinishedUsage(p, ''), status === 'FAILED' ? upstreamError(err, signal).message : 'client disconnected');
@@ -275,6 +301,7 @@ export function createRuntimeService(deps: RuntimeDeps) {
       let status: RunStatus = 'RUNNING';
       let error: string | undefined;
       let tokens: AsyncGenerator<ModelStreamEvent> | undefined;
+      let toolCalls: ToolCallRecord[] | undefined;
       try {
         tokens = stream({ ...p.call, abortSignal: signal });
         // Started before the metadata event goes out, so the provider works while it is written.
@@ -286,15 +313,27 @@ export function createRuntimeService(deps: RuntimeDeps) {
           if (ev.type === 'text') {
             text += ev.text;
             yield { type: 'token', content: ev.text, data: null };
-          } else ({ usage: reported, unanswered } = ev);
+          } else if (ev.type === 'finish') ({ usage: reported, unanswered } = ev);
+          else (toolCalls ??= []).push(ev.call);
         }
         status = 'COMPLETED';
-        const done = { response: text, usage: usageOf(p, text, reported), chat_id: run.chatId, sources: p.sources };
-        if (unanswered && p.handoverWhenUnanswered) {
-          record(p, run, text, status, done.usage);
+        let handover: Handover | undefined;
+        if (p.tools) {
+          const reply = replyAfterTools(p, text);
+          if (reply !== text) yield { type: 'token', content: reply, data: null };
+          text = reply;
+          if (hasIntents(p.tools.intents)) {
+            // Stored before the intents apply (they need the chat), and before `done` carries the handover.
+            record(p, run, text, status, usageOf(p, text, reported), undefined, toolCalls);
+            recorded = true;
+            handover = await applyToolIntents(p, run);
+          }
+        } else if (unanswered && p.handoverWhenUnanswered) {
+          record(p, run, text, status, usageOf(p, text, reported));
           recorded = true;
-          yield { type: 'done', content: '', data: { ...done, handover: await handOverAfterReply(p, run) } };
-        } else yield { type: 'done', content: '', data: done };
+          handover = await handOverAfterReply(p, run);
+        }
+        yield { type: 'done', content: '', data: { response: text, usage: usageOf(p, text, reported), chat_id: run.chatId, sources: p.sources, ...(handover && { handover }) } };
       } catch (err) {
         status = statusOnError(signal, clientGone);
         error = status === 'CANCELED' ? 'client disconnected' : upstreamError(err, signal).message;
@@ -309,7 +348,8 @@ export function createRuntimeService(deps: RuntimeDeps) {
           status = 'CANCELED'; // the consumer stopped reading: the client went away
           error = 'client disconnected';
         }
-        if (!recorded) record(p, run, text, status, status === 'COMPLETED' ? usageOf(p, text, reported) : unfinishedUsage(p, text), error);
+        // Tool calls are stored (and their intents applied) only with a completed reply.
+        if (!recorded) record(p, run, text, status, status === 'COMPLETED' ? usageOf(p, text, reported) : unfinishedUsage(p, text), error, status === 'COMPLETED' ? toolCalls : undefined);
       }
     },
   };
