@@ -8,7 +8,20 @@ import { createAssistantsService, type AssistantsService } from '../features/ass
 import { createOrgsService, type OrgsService } from '../features/orgs/index.ts';
 import { createAuthService, createMembersService, type AuthService, type MembersService } from '../features/members/index.ts';
 import { createSetupService, type SetupService } from '../features/setup/index.ts';
-import { createChatStateService, createChatsService, createRunRecorder, type ChatStateService, type ChatsService, type RunRecorder } from '../features/chats/index.ts';
+import {
+  chatJobCatalog,
+  chatJobHandlers,
+  chatRecurringJobs,
+  createChatStateService,
+  createChatsService,
+  createFollowThrough,
+  createMemoriesService,
+  createRunRecorder,
+  type ChatStateService,
+  type ChatsService,
+  type MemoriesService,
+  type RunRecorder,
+} from '../features/chats/index.ts';
 import { createUsageMeter, createUsageService, type UsageEntry, type UsageService } from '../features/usage/index.ts';
 import { createProvidersService, type ProvidersService } from '../features/providers/index.ts';
 import { createChannelsService, type ChannelsService } from '../features/channels/index.ts';
@@ -38,7 +51,7 @@ import { Agent } from 'undici';
 import { createEgressDispatcher, createEgressFetch, createEgressPolicy, type EgressFetch } from '../infra/egress/egress.ts';
 import { createLeanFetch } from '../infra/egress/lean-fetch.ts';
 import { createSecretBox, loadOrCreateDataDirSecret, type SecretBox } from '../infra/secret-box.ts';
-import { createModelRegistry, type ModelRegistry } from '../llm/registry.ts';
+import { createModelRegistry, type ModelRegistry, resolveForOrg } from '../llm/registry.ts';
 import type { Authenticator } from '../http/auth.ts';
 import { createInstanceRegistry, newInstanceId, type InstanceRegistry } from '../infra/instance-registry.ts';
 import { createEventLog, type EventLog } from '../events/event-log.ts';
@@ -51,7 +64,7 @@ import { createMemoryRateLimiter } from '../infra/rate-limit/memory-rate-limiter
 import type { RateLimiter } from '../infra/rate-limit/rate-limiter.ts';
 
 /** Every job Parley runs: each feature's part of the catalog. */
-const JOB_CATALOG = { ...knowledgeJobCatalog };
+const JOB_CATALOG = { ...knowledgeJobCatalog, ...chatJobCatalog };
 
 /** Knowledge passages put in front of the model for each message. */
 const PASSAGES_PER_ANSWER = 5;
@@ -73,6 +86,7 @@ export interface Deps {
   setup: SetupService;
   chats: ChatsService;
   chatState: ChatStateService;
+  memories: MemoriesService;
   inbox: InboxService;
   channels: ChannelsService;
   usage: UsageService;
@@ -101,6 +115,8 @@ export interface DepsOverrides {
   logger?: Logger;
   database?: Database;
   lastUsedFlushMs?: number;
+  /** What the follow-through sweep takes as now (tests move it forward instead of waiting a day). */
+  clock?: () => number;
 }
 
 export async function createDeps(config: Config, overrides: DepsOverrides = {}): Promise<Deps> {
@@ -177,7 +193,41 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   const recorder: RunRecorder<UsageEntry> = createRunRecorder<UsageEntry>({ db, logger, events, extras: meter.runExtras, instanceId });
   const settle = () => recorder.settle();
   const chats = createChatsService({ db, events, resolveReach: (keyOrg, orgId) => orgs.resolveReach(keyOrg, orgId), settle });
-  const chatState = createChatStateService({ db, events, reachable: chats.reachable });
+  const chatState = createChatStateService({
+    db,
+    events,
+    reachable: chats.reachable,
+    conversationOf: async (orgId, id) => {
+      const config = await assistants.configOf(orgId, id);
+      return config && { enable_auto_csat: config.conversation.enable_auto_csat, language: config.language };
+    },
+  });
+  const followThrough = createFollowThrough({
+    db,
+    events,
+    chatState,
+    logger,
+    now: overrides.clock ?? Date.now,
+    autoResolving: async () =>
+      (await assistants.withConversationFlag('enable_auto_resolve')).map((a) => ({
+        id: a.id,
+        orgId: a.orgId,
+        minutes: a.config.conversation.auto_resolve_after_minutes,
+        csat: { enable_auto_csat: a.config.conversation.enable_auto_csat, language: a.config.language },
+      })),
+  });
+  const memories: MemoriesService = createMemoriesService({
+    db,
+    events,
+    memoryAssistants: () => assistants.withConversationFlag('enable_memories'),
+    assistantOf: async (orgId, id) => {
+      const config = await assistants.configOf(orgId, id);
+      return config && { model: config.model, enableMemories: config.conversation.enable_memories };
+    },
+    modelFor: (orgId, ref) => resolveForOrg(models, ref, (provider) => providers.credentialFor(orgId, provider)),
+    llm: config.llm,
+    queue: () => jobs,
+  });
   const inbox = createInboxService({ db, events, settle });
   const usage = createUsageService({ db, meter, budgetOf: (orgId) => orgs.budgetOf(orgId), settle });
   const audit = createAuditService({ db, settle });
@@ -209,7 +259,11 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     concurrency: config.knowledge.jobConcurrency,
     leaseMs: config.knowledge.jobLeaseMs,
     catalog: JOB_CATALOG,
-    handlers: { ...knowledgeJobHandlers({ db, events, retriever, egressFetch, crawlMaxPages: config.knowledge.crawlMaxPages }) },
+    handlers: {
+      ...knowledgeJobHandlers({ db, events, retriever, egressFetch, crawlMaxPages: config.knowledge.crawlMaxPages }),
+      ...chatJobHandlers({ sweep: followThrough.sweep, scanMemories: memories.scan, summarize: memories.summarize }),
+    },
+    recurring: chatRecurringJobs(config.followThrough),
   });
   const webhookJobs: JobQueue<WebhookJobCatalog> = createJobQueue({
     database,
@@ -292,6 +346,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     setup,
     chats,
     chatState,
+    memories,
     inbox,
     channels,
     usage,

@@ -18,6 +18,7 @@ export const toState = (row: ChatView): ChatState => ({
   follow_up_at: iso(row.followUpAt),
   muted_until: iso(row.mutedUntil),
   csat_score: row.csatScore,
+  csat_requested_at: iso(row.csatRequestedAt),
   resolved_at: iso(row.resolvedAt),
 });
 
@@ -38,6 +39,7 @@ export const toChat = (row: ChatView): Chat => ({
 
 function authorOf(row: MessageRow): Message['author'] {
   if (row.role === 'user') return 'customer';
+  if (row.kind !== null) return 'system';
   if (row.memberId) return 'member';
   if (row.role === 'event') return 'system';
   // An assistant-role message no model wrote is the team's, sent with an API key.
@@ -48,6 +50,7 @@ export const toMessage = (row: MessageRow, member: { id: string; name: string; e
   id: row.id,
   chat_id: row.chatId,
   role: row.role,
+  kind: row.kind,
   author: authorOf(row),
   member: member ? { id: member.id, name: member.name, email: member.email } : null,
   parts: row.parts,

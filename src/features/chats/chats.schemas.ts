@@ -25,6 +25,9 @@ export const ChatStateSchema = z
     follow_up_at: Timestamp.nullable(),
     muted_until: Timestamp.nullable(),
     csat_score: z.number().int().min(1).max(5).nullable(),
+    csat_requested_at: Timestamp.nullable().meta({
+      description: 'When the customer was last asked to rate the chat (on resolve, with the assistant\'s `enable_auto_csat`); null when never.',
+    }),
     resolved_at: Timestamp.nullable(),
   })
   .meta({ id: 'ChatState' });
@@ -59,6 +62,10 @@ export const MessageSchema = z
     role: z.enum(['user', 'assistant', 'event', 'note']).meta({
       description:
         'user: the customer; assistant: the AI, or a person of the team (see `author`); event: a change of the chat (assigned, handed to a person, resolved...); note: internal, never shown to the customer.',
+    }),
+    kind: z.enum(['csat_request']).nullable().meta({
+      description:
+        'What a message Parley wrote asks of the customer: `csat_request` asks for a rating from 1 to 5 (a widget shows stars; the answer goes to `POST /api/agents/{agentId}/chats/{chat_id}/csat`). null for every other message.',
     }),
     author: z.enum(['customer', 'assistant', 'member', 'team', 'system']).meta({
       description: 'Who wrote it: the customer, the AI assistant, a signed-in member (see `member`), the team through an API key, or Parley.',
@@ -143,6 +150,17 @@ export const UnseenSchema = z
     user_unseen_count: z.number().int(),
   })
   .meta({ id: 'ChatUnseen' });
+
+export const CustomerRatingBodySchema = z
+  .object({ score: z.number().int().min(1).max(5).meta({ description: 'From 1 (poor) to 5 (excellent).' }) })
+  .meta({ id: 'CustomerRating', examples: [{ score: 5 }] });
+
+export const CustomerRatingSchema = z.object({ chat_id: z.string(), csat_score: z.number().int().min(1).max(5) }).meta({ id: 'CustomerRatingRecorded' });
+
+export const AgentChatParams = z.object({
+  agentId: idParam('The assistant the chat is with.', EXAMPLE_IDS.assistant),
+  chat_id: idParam('The chat id, as every invoke returns it.', EXAMPLE_IDS.chat),
+});
 
 export type ChatState = z.infer<typeof ChatStateSchema>;
 export type UpdateChatStateInput = z.infer<typeof UpdateChatStateBodySchema>;

@@ -35,7 +35,7 @@ function parseAttributes(raw: string): Record<string, string> {
 }
 
 const PASSAGE = /<passage\b([^>]*)>([\s\S]*?)<\/passage>/g;
-const KNOWN_BLOCK = /<(instructions|context|knowledge|rules)>[\s\S]*?<\/\1>/g;
+const KNOWN_BLOCK = /<(instructions|context|knowledge|rules|conversation_summary)>[\s\S]*?<\/\1>/g;
 
 /**
  * Reads the system message(s) and the conversation. Any block may be missing; a system prompt
