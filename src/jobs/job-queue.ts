@@ -323,7 +323,7 @@ export function createJobQueue<C extends JobCatalog>(deps: {
         const [row] = await db
           .select({ n: sql<number>`count(*)::int` })
           .from(jobs)
-          .where(sql`${jobs.status} in ('queued', 'running') and not (${jobs.status} = 'queued' and ${jobs.dedupeKey} like 'recurring:%')`);
+          .where(sql`${jobs.status} in ('queued', 'running') and not (${jobs.status} = 'queued' and coalesce(${jobs.dedupeKey}, '') like 'recurring:%')`);
         if (!row || row.n === 0) return;
         if (Date.now() > deadline) throw new Error('jobs still pending');
         await new Promise((r) => setTimeout(r, 50));

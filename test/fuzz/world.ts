@@ -134,8 +134,15 @@ export class World {
         const turns = Array.from({ length: 9 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: `Order ${1000 + i} has not arrived yet.` }));
         let chat: string;
         if (first) {
+          // Written to until it holds 10 conversational messages (a chat a person took over gets no AI replies).
           chat = await this.id('chat');
-          for (let i = 0; i < 4; i++) await this.post(`/api/agents/${agent}/invoke`, { message: `My order ${1040 + i} has not arrived.`, chat_id: chat }, kind);
+          const conversational = async () =>
+            (await ok(call(this.server, 'GET', `/chats/${chat}/messages?take=100`, { key: this.tenant.key }), kind)).filter(
+              (m: { role: string; kind: string | null }) => (m.role === 'user' || m.role === 'assistant') && m.kind === null,
+            ).length;
+          for (let i = 0; (await conversational()) < 10; i++) {
+            await this.post(`/api/agents/${agent}/invoke`, { message: `My order ${1040 + i} has not arrived.`, chat_id: chat }, kind);
+          }
         } else chat = (await this.post(`/api/agents/${agent}/invoke`, { message: 'Where is my parcel?', history: turns }, kind)).chat_id;
         for (const deadline = Date.now() + 20_000; ; ) {
           const list = await ok(call(this.server, 'GET', `/orgs/c/chats/${chat}/memories`, { key: this.tenant.key }), kind);
