@@ -220,6 +220,14 @@ export function createJobQueue<C extends JobCatalog>(deps: {
     } catch (caught) {
       const err = caught instanceof Error ? caught : new Error(String(caught));
       if (controller.signal.reason === SHUTDOWN) {
+        if (recurring.has(job.name)) {
+          // Another instance may have queued the next run already: this one gives way to it rather than requeue.
+          await db.transaction(async (tx) => {
+            await tx.delete(jobs).where(mine);
+            await enqueueNext(tx, job.name, 0);
+          });
+          return;
+        }
         // Not the job's fault: hand it back untouched for the next start.
         await db.update(jobs).set({ status: 'queued', attempts: sql`${jobs.attempts} - 1`, lockedBy: null, lockedUntil: null }).where(mine);
         return;
