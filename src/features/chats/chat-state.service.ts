@@ -26,17 +26,18 @@ export interface Handover {
 
 export type ChatStateService = ReturnType<typeof createChatStateService>;
 
-/**
- * The inbox side of a chat: its state (open, snoozed, closed), who works it, handing it to a person and
- * back, and what the team writes in it. Every change writes `event` messages into the thread and its events
- * in the same transaction.
- */
 /** What resolving reads of a chat's assistant: whether it asks for a rating, and in which language. */
 export interface CsatSettings {
   enable_auto_csat: boolean;
   language: string;
 }
 export type ConversationOf = (orgId: string, assistantId: string) => Promise<CsatSettings | undefined>;
+
+/**
+ * The inbox side of a chat: its state (open, snoozed, closed), who works it, handing it to a person and
+ * back, and what the team writes in it. Every change writes `event` messages into the thread and its events
+ * in the same transaction.
+ */
 
 export function createChatStateService(deps: {
   db: Db;
