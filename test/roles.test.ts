@@ -11,7 +11,8 @@ import { call, client, ENGINE, type SignedIn, signedInMember, startServer } from
  * means past authorization (not 401/403); denied means 403 naming the permission. A new route is in the matrix
  * as soon as it is in the table.
  */
-const server = await startServer();
+// Memories are summarised within a tenth of a second, so a seeded chat memory is there quickly.
+const server = await startServer({ PARLEY_MEMORIES_SCAN_MS: '100' });
 const doc = (await call(server, 'GET', '/openapi.json')).body;
 const routes = server.routes;
 const A = await World.create(server, { name: 'Matrix org' });

@@ -8,7 +8,23 @@ import { createAssistantsService, type AssistantsService } from '../features/ass
 import { createOrgsService, type OrgsService } from '../features/orgs/index.ts';
 import { createAuthService, createMembersService, type AuthService, type MembersService } from '../features/members/index.ts';
 import { createSetupService, type SetupService } from '../features/setup/index.ts';
-import { createChatLive, createChatStateService, createChatsService, unknownInboxMembers, type ChatLive, createRunRecorder, type ChatStateService, type ChatsService, type RunRecorder } from '../features/chats/index.ts';
+import {
+  chatJobCatalog,
+  chatJobHandlers,
+  chatRecurringJobs,
+  createChatLive,
+  createChatStateService,
+  createChatsService,
+  createFollowThrough,
+  createMemoriesService,
+  createRunRecorder,
+  unknownInboxMembers,
+  type ChatLive,
+  type ChatStateService,
+  type ChatsService,
+  type MemoriesService,
+  type RunRecorder,
+} from '../features/chats/index.ts';
 import { createUsageMeter, createUsageService, type UsageEntry, type UsageService } from '../features/usage/index.ts';
 import { createProvidersService, type ProvidersService } from '../features/providers/index.ts';
 import { createChannelsService, type ChannelsService } from '../features/channels/index.ts';
@@ -38,7 +54,7 @@ import { Agent } from 'undici';
 import { createEgressDispatcher, createEgressFetch, createEgressPolicy, type EgressFetch } from '../infra/egress/egress.ts';
 import { createLeanFetch } from '../infra/egress/lean-fetch.ts';
 import { createSecretBox, loadOrCreateDataDirSecret, type SecretBox } from '../infra/secret-box.ts';
-import { createModelRegistry, type ModelRegistry } from '../llm/registry.ts';
+import { createModelRegistry, type ModelRegistry, resolveForOrg } from '../llm/registry.ts';
 import type { Authenticator } from '../http/auth.ts';
 import { createInstanceRegistry, newInstanceId, type InstanceRegistry } from '../infra/instance-registry.ts';
 import { createEventLog, type EventLog } from '../events/event-log.ts';
@@ -51,7 +67,7 @@ import { createMemoryRateLimiter } from '../infra/rate-limit/memory-rate-limiter
 import type { RateLimiter } from '../infra/rate-limit/rate-limiter.ts';
 
 /** Every job Parley runs: each feature's part of the catalog. */
-const JOB_CATALOG = { ...knowledgeJobCatalog };
+const JOB_CATALOG = { ...knowledgeJobCatalog, ...chatJobCatalog };
 
 /** Knowledge passages put in front of the model for each message. */
 const PASSAGES_PER_ANSWER = 5;
@@ -74,6 +90,7 @@ export interface Deps {
   chats: ChatsService;
   chatState: ChatStateService;
   chatLive: ChatLive;
+  memories: MemoriesService;
   inbox: InboxService;
   channels: ChannelsService;
   usage: UsageService;
@@ -102,6 +119,8 @@ export interface DepsOverrides {
   logger?: Logger;
   database?: Database;
   lastUsedFlushMs?: number;
+  /** What the follow-through sweep takes as now (tests move it forward instead of waiting a day). */
+  clock?: () => number;
 }
 
 export async function createDeps(config: Config, overrides: DepsOverrides = {}): Promise<Deps> {
@@ -193,8 +212,38 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       const assistant = await assistants.findAnywhere(assistantId);
       return assistant ? assistants.effectiveConfig(assistant.config).conversation.assignee_member_ids : [];
     },
+    conversationOf: async (orgId, id) => {
+      const config = await assistants.configOf(orgId, id);
+      return config && { enable_auto_csat: config.conversation.enable_auto_csat, language: config.language };
+    },
   });
   const chatLive = createChatLive({ db, events, reachable: chats.reachable });
+  const followThrough = createFollowThrough({
+    db,
+    events,
+    chatState,
+    logger,
+    now: overrides.clock ?? Date.now,
+    autoResolving: async () =>
+      (await assistants.withConversationFlag('enable_auto_resolve')).map((a) => ({
+        id: a.id,
+        orgId: a.orgId,
+        minutes: a.config.conversation.auto_resolve_after_minutes,
+        csat: { enable_auto_csat: a.config.conversation.enable_auto_csat, language: a.config.language },
+      })),
+  });
+  const memories: MemoriesService = createMemoriesService({
+    db,
+    events,
+    memoryAssistants: () => assistants.withConversationFlag('enable_memories'),
+    assistantOf: async (orgId, id) => {
+      const config = await assistants.configOf(orgId, id);
+      return config && { model: config.model, enableMemories: config.conversation.enable_memories };
+    },
+    modelFor: (orgId, ref) => resolveForOrg(models, ref, (provider) => providers.credentialFor(orgId, provider)),
+    llm: config.llm,
+    queue: () => jobs,
+  });
   const inbox = createInboxService({ db, events, settle });
   const usage = createUsageService({ db, meter, budgetOf: (orgId) => orgs.budgetOf(orgId), settle });
   const audit = createAuditService({ db, settle });
@@ -226,7 +275,11 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     concurrency: config.knowledge.jobConcurrency,
     leaseMs: config.knowledge.jobLeaseMs,
     catalog: JOB_CATALOG,
-    handlers: { ...knowledgeJobHandlers({ db, events, retriever, egressFetch, crawlMaxPages: config.knowledge.crawlMaxPages }) },
+    handlers: {
+      ...knowledgeJobHandlers({ db, events, retriever, egressFetch, crawlMaxPages: config.knowledge.crawlMaxPages }),
+      ...chatJobHandlers({ sweep: followThrough.sweep, scanMemories: memories.scan, summarize: memories.summarize }),
+    },
+    recurring: chatRecurringJobs(config.followThrough),
   });
   const webhookJobs: JobQueue<WebhookJobCatalog> = createJobQueue({
     database,
@@ -311,6 +364,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     chats,
     chatState,
     chatLive,
+    memories,
     inbox,
     channels,
     usage,

@@ -6,7 +6,7 @@ import { healthRoutes } from '../features/health/index.ts';
 import { authRoutes, membersRoutes } from '../features/members/index.ts';
 import { knowledgeRoutes } from '../features/knowledge/index.ts';
 import { orgsRoutes } from '../features/orgs/index.ts';
-import { chatStateRoutes, chatsRoutes } from '../features/chats/index.ts';
+import { chatStateRoutes, chatsRoutes, memoriesRoutes } from '../features/chats/index.ts';
 import { contactsRoutes, segmentsRoutes } from '../features/contacts/index.ts';
 import { channelsRoutes } from '../features/channels/index.ts';
 import { inboxRoutes } from '../features/inbox/index.ts';
@@ -29,6 +29,7 @@ export function routeTable(deps: Deps, docs: { pages: DocPage[]; openapi: () => 
     ...runtimeRoutes(deps.runtime, { timeoutMs: deps.config.llm.timeoutMs }),
     ...chatsRoutes(deps.chats),
     ...chatStateRoutes(deps.chats, deps.chatState, deps.chatLive),
+    ...memoriesRoutes(deps.memories),
     ...inboxRoutes(deps.inbox),
     ...channelsRoutes(deps.channels),
     ...contactsRoutes(deps.contacts),

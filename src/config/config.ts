@@ -101,6 +101,8 @@ const EnvSchema = z.object({
   PARLEY_WEBHOOK_POLL_MS: positiveInt.default(1_000),
   PARLEY_WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   PARLEY_WEBHOOK_LOG_RETENTION_DAYS: positiveInt.default(30),
+  PARLEY_AUTO_RESOLVE_SWEEP_MS: z.coerce.number().int().min(50).max(3_600_000).default(60_000),
+  PARLEY_MEMORIES_SCAN_MS: z.coerce.number().int().min(50).max(3_600_000).default(5_000),
 });
 
 /** `5s`, `30m`, `2h`, `50ms`: the delays of the webhook retry schedule. */
@@ -186,6 +188,12 @@ export interface Config {
     concurrency: number;
     /** Deliveries (the delivery log) are kept this long. */
     logRetentionMs: number;
+  };
+  followThrough: {
+    /** How often the sweep runs: snoozed chats that are due wake, inactive chats are resolved (auto-resolve). */
+    sweepMs: number;
+    /** How often new messages are looked at for chats due a rolling summary (chat memories). */
+    memoriesScanMs: number;
   };
 }
 
@@ -295,6 +303,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       concurrency: e.PARLEY_WEBHOOK_CONCURRENCY,
       logRetentionMs: e.PARLEY_WEBHOOK_LOG_RETENTION_DAYS * 86_400_000,
     },
+    followThrough: { sweepMs: e.PARLEY_AUTO_RESOLVE_SWEEP_MS, memoriesScanMs: e.PARLEY_MEMORIES_SCAN_MS },
     egressAllow: (e.PARLEY_EGRESS_ALLOW ?? '').split(',').map((x) => x.trim()).filter(Boolean),
   };
 }

@@ -82,6 +82,7 @@ export type ChatStateValue = 'OPEN' | 'SNOOZED' | 'CLOSED';
  * tool: one tool call of the AI and its result (internal, like a note).
  */
 export type MessageRole = 'user' | 'assistant' | 'event' | 'note' | 'tool';
+export type MessageKind = 'csat_request';
 export interface TextPart {
   type: 'text';
   text: string;
@@ -139,6 +140,13 @@ export const chats = pgTable(
     mutedUntil: ts('muted_until'),
     csatScore: integer('csat_score'),
     resolvedAt: ts('resolved_at'),
+    /** When the customer was last asked to rate the chat (a `csat_request` message); null when never. */
+    csatRequestedAt: ts('csat_requested_at'),
+    /**
+     * Conversational messages (customer, assistant, team replies) already summarised into chat memories: the next
+     * memory starts after them. Deleting memories leaves it, so what they covered is not summarised again.
+     */
+    memorizedCount: integer('memorized_count').notNull().default(0),
     /** The person the chat is with; null when unknown, or when the contact was deleted (the chat stays). */
     contactId: text('contact_id').references((): AnyPgColumn => contacts.id, { onDelete: 'set null' }),
     /** Where the conversation happens: the runtime API, the web widget or a team's custom channel. */
@@ -153,6 +161,9 @@ export const chats = pgTable(
     index('chats_assignee_idx').on(t.assignedMemberId).where(sql`${t.assignedMemberId} is not null`),
     index('chats_assistant_idx').on(t.assistantId, t.lastMessageAt),
     index('chats_contact_idx').on(t.contactId).where(sql`${t.contactId} is not null`),
+    // The follow-through sweep: open chats of an assistant by last activity (auto-resolve), snoozed chats by wake time.
+    index('chats_open_activity_idx').on(t.assistantId, t.lastMessageAt).where(sql`${t.state} = 'OPEN'`),
+    index('chats_snoozed_idx').on(t.snoozedUntil).where(sql`${t.state} = 'SNOOZED'`),
   ],
 );
 
@@ -173,10 +184,37 @@ export const messages = pgTable(
     error: text('error'),
     /** The Parley instance that wrote the reply: a RUNNING reply of an instance that stopped is failed. */
     instanceId: text('instance_id'),
+    /** What a message Parley wrote asks of the customer: `csat_request` (a 1-5 rating); null for every other message. */
+    kind: text('kind').$type<MessageKind>(),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [index('messages_chat_idx').on(t.chatId, t.createdAt), index('messages_running_idx').on(t.status).where(sql`${t.status} = 'RUNNING'`)],
+);
+
+/**
+ * Rolling summaries of a chat (features/chats/memories): one per 10 conversational messages, each covering the
+ * conversation up to `message_count`. Deleted with their chat (the foreign key: written by a job, never on the hot path).
+ */
+export const chatMemories = pgTable(
+  'chat_memories',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id').notNull(),
+    chatId: text('chat_id')
+      .notNull()
+      .references(() => chats.id, { onDelete: 'cascade' }),
+    summary: text('summary').notNull(),
+    keyPoints: jsonb('key_points').$type<string[]>().notNull(),
+    /** Conversational messages of the chat (customer, assistant, team replies) this summary covers, from the first. */
+    messageCount: integer('message_count').notNull(),
+    /** The model that wrote it. */
+    model: text('model').notNull(),
+    /** When the last message it covers was written. */
+    summarizedAt: ts('summarized_at').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('chat_memories_chat_count_idx').on(t.chatId, t.messageCount), index('chat_memories_org_idx').on(t.orgId)],
 );
 
 export const usageRecords = pgTable(
@@ -429,6 +467,7 @@ export const invites = pgTable(
 
 export type OrgRow = typeof orgs.$inferSelect;
 export type ChatRow = typeof chats.$inferSelect;
+export type ChatMemoryRow = typeof chatMemories.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;
 export type UsageRow = typeof usageRecords.$inferSelect;
 export type ProviderCredentialRow = typeof providerCredentials.$inferSelect;

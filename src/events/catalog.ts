@@ -46,8 +46,13 @@ export const EVENT_CATALOG = {
   },
   'knowledge.item.deleted': { summary: 'A knowledge item was deleted', data: z.object({ content_id: id }) },
   'chat.created': { summary: 'A conversation started', data: z.object({ chat_id: id, assistant_id: id }) },
-  'chat.updated': { summary: 'A conversation changed (title, pin, run status, state, assignment, handover, unseen counts)', data: z.object({ chat_id: id, changed }) },
+  'chat.updated': { summary: 'A conversation changed (title, pin, run status, state, assignment, handover, unseen counts, CSAT request and score)', data: z.object({ chat_id: id, changed }) },
   'chat.deleted': { summary: 'A conversation was deleted', data: z.object({ chat_id: id }) },
+  'chat.memory.created': {
+    summary: 'A rolling summary of a conversation was written (chat memories, every 10 messages)',
+    data: z.object({ chat_id: id, memory_id: id, message_count: z.number().int() }),
+  },
+  'chat.memory.deleted': { summary: 'A summary of a conversation was deleted', data: z.object({ chat_id: id, memory_id: id }) },
   'message.created': {
     summary: 'A message was added to a conversation (a reply still RUNNING is written when it is slow)',
     data: z.object({ chat_id: id, message_id: id, role: z.enum(['user', 'assistant', 'event', 'note', 'tool']), status: z.string() }),

@@ -24,6 +24,7 @@ export const TAGS = [
   { name: 'Chats', description: 'Stored conversations and their messages.' },
   { name: 'Inbox', description: 'The conversations a support team works: views by state and assignment, with counts.' },
   { name: 'Chat state', description: 'The inbox side of a conversation: open, snoozed or resolved, assigned to whom, handled by the AI or by a person.' },
+  { name: 'Chat memories', description: 'Rolling summaries of a conversation, written every 10 messages when an assistant keeps memories.' },
   { name: 'Contacts', description: 'The people an organization talks to, their channels and custom attributes.' },
   { name: 'Segments', description: 'Named, coloured groups of contacts.' },
   { name: 'Usage', description: 'Token usage and budgets.' },

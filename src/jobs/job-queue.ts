@@ -67,6 +67,15 @@ const DEFAULT_RETENTION_MS = 7 * 86_400_000;
 
 const errorText = (err: Error) => cleanBounded(err.message || err.name, MAX_ERROR_CHARS);
 
+/** The dedupe key of a recurring job: the one pending run of it, whatever the number of processes. */
+export const recurringKey = (name: string) => `recurring:${name}`;
+
+/** A job that runs every `everyMs` with an empty payload (sweeps, scans). */
+export interface RecurringJob<N extends string = string> {
+  name: N;
+  everyMs: number;
+}
+
 /**
  * The durable job queue over the `jobs` table (PGlite or PostgreSQL). Jobs are enqueued inside the
  * caller's transaction, claimed with FOR UPDATE SKIP LOCKED under a lease that the worker renews,
@@ -83,6 +92,13 @@ export function createJobQueue<C extends JobCatalog>(deps: {
   leaseMs?: number;
   /** How long done and failed rows are kept (for people looking into a failure). */
   retentionMs?: number;
+  /**
+   * Jobs that re-enqueue themselves: `start` enqueues each (a no-op while one is pending) and every run, however it
+   * ends, is followed by the next in the same transaction, under one dedupe key. So exactly one run is queued or
+   * running at any time, across restarts and across instances sharing PostgreSQL. A failed run is not retried:
+   * the next one comes `everyMs` later.
+   */
+  recurring?: Array<RecurringJob<keyof C & string>>;
 }) {
   const { db } = deps.database;
   type Def = JobSpec & JobHandler<unknown>;
@@ -94,6 +110,7 @@ export function createJobQueue<C extends JobCatalog>(deps: {
   const pollMs = deps.pollMs ?? 1_000;
   const leaseMs = deps.leaseMs ?? 60_000;
   const retentionMs = deps.retentionMs ?? DEFAULT_RETENTION_MS;
+  const recurring = new Map((deps.recurring ?? []).map((r) => [r.name as string, r.everyMs]));
   let lastPruneAt = 0;
   const active = new Map<string, { controller: AbortController; done: Promise<void> }>();
   let started = false;
@@ -193,15 +210,29 @@ export function createJobQueue<C extends JobCatalog>(deps: {
     try {
       if (!parsed.success) throw new PermanentJobError(`invalid payload: ${parsed.error.message}`);
       await def.run(parsed.data, { signal: controller.signal, attempt: job.attempts, logger: log });
-      await db.update(jobs).set({ status: 'done', lastError: null, lockedBy: null, lockedUntil: null, updatedAt: new Date() }).where(mine);
+      if (recurring.has(job.name)) {
+        // A finished run leaves no row behind (one a minute would fill the table), only the next run.
+        await db.transaction(async (tx) => {
+          await tx.delete(jobs).where(mine);
+          await enqueueNext(tx, job.name);
+        });
+      } else await db.update(jobs).set({ status: 'done', lastError: null, lockedBy: null, lockedUntil: null, updatedAt: new Date() }).where(mine);
     } catch (caught) {
       const err = caught instanceof Error ? caught : new Error(String(caught));
       if (controller.signal.reason === SHUTDOWN) {
+        if (recurring.has(job.name)) {
+          // Another instance may have queued the next run already: this one gives way to it rather than requeue.
+          await db.transaction(async (tx) => {
+            await tx.delete(jobs).where(mine);
+            await enqueueNext(tx, job.name, 0);
+          });
+          return;
+        }
         // Not the job's fault: hand it back untouched for the next start.
         await db.update(jobs).set({ status: 'queued', attempts: sql`${jobs.attempts} - 1`, lockedBy: null, lockedUntil: null }).where(mine);
         return;
       }
-      if (job.attempts >= job.maxAttempts || err instanceof PermanentJobError) return fail(def, job, parsed, err, mine, log);
+      if (job.attempts >= job.maxAttempts || err instanceof PermanentJobError || recurring.has(job.name)) return fail(def, job, parsed, err, mine, log);
       log.warn({ err: err.message }, 'job failed; will retry');
       const ceiling = def.backoffMs * 2 ** (job.attempts - 1);
       const delay = Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
@@ -219,7 +250,10 @@ export function createJobQueue<C extends JobCatalog>(deps: {
   async function fail(def: Def, job: JobRow, parsed: { success: boolean; data?: unknown }, err: Error, mine: SQL | undefined, log: Logger) {
     const reason = errorText(err);
     log.warn({ err: reason }, 'job failed for good');
-    await db.update(jobs).set({ status: 'failed', lastError: reason, lockedBy: null, lockedUntil: null, updatedAt: new Date() }).where(mine);
+    await db.transaction(async (tx) => {
+      await tx.update(jobs).set({ status: 'failed', lastError: reason, lockedBy: null, lockedUntil: null, updatedAt: new Date() }).where(mine);
+      if (recurring.has(job.name)) await enqueueNext(tx, job.name);
+    });
     if (!parsed.success || !def.onFailed) return;
     try {
       await def.onFailed(parsed.data, new Error(reason));
@@ -235,6 +269,10 @@ export function createJobQueue<C extends JobCatalog>(deps: {
     await db
       .delete(jobs)
       .where(and(inArray(jobs.status, ['done', 'failed']), lt(jobs.updatedAt, new Date(Date.now() - retentionMs))));
+  }
+
+  function enqueueNext(tx: DbOrTx, name: string, delayMs = recurring.get(name)!): Promise<void> {
+    return queue.enqueue(tx, name as keyof C & string, {} as z.input<C[keyof C]['payload']>, { dedupeKey: recurringKey(name), delayMs });
   }
 
   const queue = {
@@ -272,6 +310,8 @@ export function createJobQueue<C extends JobCatalog>(deps: {
           // Only this queue's jobs: another queue of the same process may be running its own already.
           .where(and(eq(jobs.status, 'running'), inArray(jobs.name, names)));
       }
+      // The first run of each recurring job now, unless one is pending already (here or on another instance).
+      for (const name of recurring.keys()) await enqueueNext(db, name, 0);
       started = true;
       schedule(0);
     },
@@ -284,11 +324,14 @@ export function createJobQueue<C extends JobCatalog>(deps: {
       await Promise.allSettled([...active.values()].map((a) => a.done));
     },
 
-    /** Resolves when no job is queued or running (tests and the CLI wait on this). */
+    /** Resolves when no job is queued or running, the next run of a recurring job aside (tests and the CLI wait on this). */
     async idle(timeoutMs = 60_000): Promise<void> {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(jobs).where(sql`${jobs.status} in ('queued', 'running')`);
+        const [row] = await db
+          .select({ n: sql<number>`count(*)::int` })
+          .from(jobs)
+          .where(sql`${jobs.status} in ('queued', 'running') and not (${jobs.status} = 'queued' and coalesce(${jobs.dedupeKey}, '') like 'recurring:%')`);
         if (!row || row.n === 0) return;
         if (Date.now() > deadline) throw new Error('jobs still pending');
         await new Promise((r) => setTimeout(r, 50));

@@ -50,6 +50,7 @@ export const ID_PREFIXES = {
   contact: 'cnt',
   contactChannel: 'cch',
   segment: 'seg',
+  chatMemory: 'chm',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -34,6 +34,16 @@ export interface ModelRegistry {
   resolve(ref: string, orgCredential?: OrgCredential): ResolvedModel;
 }
 
+/** An org's model: its own stored credential for the provider when it has one, else the instance's. */
+export async function resolveForOrg(
+  models: ModelRegistry,
+  ref: string,
+  credentialFor: (provider: string) => Promise<OrgCredential | undefined>,
+): Promise<ResolvedModel> {
+  const { provider } = parseModelRef(ref);
+  return models.resolve(ref, provider === 'builtin' ? undefined : await credentialFor(provider));
+}
+
 export function parseModelRef(ref: string): { provider: string; modelId: string } {
   const i = ref.indexOf('/');
   return { provider: ref.slice(0, i), modelId: ref.slice(i + 1) };

@@ -9,7 +9,8 @@ export async function startWithRoutes(
   env: Record<string, string> = {},
   opts: { logger?: pino.Logger } = {},
 ): Promise<{ server: TestServer; routes: RouteDef[] }> {
-  const server = await startServer(env, opts);
+  // Memories are summarised within a tenth of a second, so a seeded chat memory is there quickly.
+  const server = await startServer({ PARLEY_MEMORIES_SCAN_MS: '100', ...env }, opts);
   return { server, routes: server.routes };
 }
 

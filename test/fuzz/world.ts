@@ -1,7 +1,7 @@
 import { call, seedOrg, signedInMember, type Tenant, type TestServer } from '../harness.ts';
 
 /** The kinds of record a path parameter can name. */
-export type Kind = 'org' | 'assistant' | 'chat' | 'message' | 'content' | 'urlContent' | 'chunk' | 'key' | 'subOrg' | 'provider' | 'member' | 'invite' | 'session' | 'contact' | 'channel' | 'segment' | 'webhook' | 'delivery';
+export type Kind = 'org' | 'assistant' | 'chat' | 'message' | 'content' | 'urlContent' | 'chunk' | 'key' | 'subOrg' | 'provider' | 'member' | 'invite' | 'session' | 'contact' | 'channel' | 'segment' | 'webhook' | 'delivery' | 'memory';
 
 /**
  * Path parameter name -> the kind of record it names. Both generated suites read this map; a route with a
@@ -31,6 +31,8 @@ export const PARAM_KINDS: Record<string, Kind[]> = {
   segment_id: ['segment'],
   webhook_id: ['webhook'],
   delivery_id: ['delivery'],
+  // A rolling summary of the seeded chat (the seeded assistant keeps memories from then on).
+  memory_id: ['memory'],
 };
 
 /** Parameters that name a record inside the org's namespace by a fixed name, not by a generated id. */
@@ -124,6 +126,31 @@ export class World {
       case 'webhook':
         // A loopback URL (refused by the egress guard) and an event type nothing here emits: its delivery log stays as seeded.
         return (await this.post('/orgs/c/webhooks', { url: 'http://127.0.0.1:9/hook', event_types: ['webhook_endpoint.disabled'] }, kind)).id;
+      case 'memory': {
+        // The first one summarises the seeded chat (so its list holds a record); later ones, for DELETE, a new chat.
+        const first = !this.made.has('memory');
+        const agent = await this.id('assistant');
+        await this.post(`/orgs/c/assistants/${agent}`, { config: { conversation: { enable_memories: true } } }, kind, 'PATCH');
+        const turns = Array.from({ length: 9 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: `Order ${1000 + i} has not arrived yet.` }));
+        let chat: string;
+        if (first) {
+          // Written to until it holds 10 conversational messages (a chat a person took over gets no AI replies).
+          chat = await this.id('chat');
+          const conversational = async () =>
+            (await ok(call(this.server, 'GET', `/chats/${chat}/messages?take=100`, { key: this.tenant.key }), kind)).filter(
+              (m: { role: string; kind: string | null }) => (m.role === 'user' || m.role === 'assistant') && m.kind === null,
+            ).length;
+          for (let i = 0; (await conversational()) < 10; i++) {
+            await this.post(`/api/agents/${agent}/invoke`, { message: `My order ${1040 + i} has not arrived.`, chat_id: chat }, kind);
+          }
+        } else chat = (await this.post(`/api/agents/${agent}/invoke`, { message: 'Where is my parcel?', history: turns }, kind)).chat_id;
+        for (const deadline = Date.now() + 20_000; ; ) {
+          const list = await ok(call(this.server, 'GET', `/orgs/c/chats/${chat}/memories`, { key: this.tenant.key }), kind);
+          if (list.length) return list[0].id;
+          if (Date.now() > deadline) throw new Error(`no memory of chat ${chat} was written`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }
       case 'delivery': {
         // A test ping of the seeded endpoint, waited for: its one attempt fails at once, then it no longer changes.
         const webhook = await this.id('webhook');

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, isNull } from 'drizzle-orm';
+import { and, count, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { assistants, type AssistantRow } from '../../db/schema.ts';
 import { type PageQuery, pageOffset } from '../../lib/pagination.ts';
@@ -52,4 +52,12 @@ export async function findLiveAssistantById(db: DbOrTx, id: string): Promise<Ass
     .where(and(eq(assistants.id, id), isNull(assistants.deletedAt)))
     .limit(1);
   return row;
+}
+
+/** Live assistants whose stored `config.conversation[flag]` is true. */
+export async function liveWithConversationFlag(db: DbOrTx, flag: string): Promise<AssistantRow[]> {
+  return db
+    .select()
+    .from(assistants)
+    .where(and(isNull(assistants.deletedAt), sql`${assistants.config} -> 'conversation' ->> ${flag} = 'true'`));
 }

@@ -34,16 +34,25 @@ export const KnowledgeScopeSchema = z.enum(['all', 'global', 'assistant']).meta(
 export const ConversationSchema = z
   .object({
     thread_mode: z.enum(['new', 'continue']).optional(),
-    enable_memories: z.boolean().optional(),
+    enable_memories: z.boolean().optional().meta({
+      description: "Summarise each chat every 10 messages (its memories), with the assistant's model; the latest summary stands in for turns too old to fit the model's context.",
+    }),
     enable_transfer_to_human_tool: z.boolean().optional(),
     welcome_banner: z.string().max(1024).optional(),
     suggested_messages: z.array(z.string().min(1).max(256)).max(10).optional(),
     auto_intro_message: z.string().max(2048).optional(),
     enable_end_conversation_tool: z.boolean().optional(),
     enable_block_contact_tool: z.boolean().optional(),
-    enable_auto_resolve: z.boolean().optional(),
+    enable_auto_resolve: z.boolean().optional().meta({
+      description: 'Resolve open chats nobody has touched for `auto_resolve_after_minutes` (never one waiting for a person, or whose customer is waiting for a reply; see the inbox guide).',
+    }),
+    auto_resolve_after_minutes: z.number().int().min(5).max(43_200).optional().meta({
+      description: 'Inactivity after which auto-resolve closes a chat, in minutes (5 to 43200, 30 days); default 1440 (one day).',
+    }),
     enable_auto_follow_ups: z.boolean().optional(),
-    enable_auto_csat: z.boolean().optional(),
+    enable_auto_csat: z.boolean().optional().meta({
+      description: 'When a chat is resolved (by a member, the API or auto-resolve), ask the customer to rate it from 1 to 5 (a `csat_request` message).',
+    }),
     enable_private_chats: z.boolean().optional(),
     enable_update_contact_tool: z.boolean().optional(),
     enable_ai_replies: z.boolean().optional(),

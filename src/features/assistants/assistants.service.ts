@@ -20,6 +20,7 @@ const DEFAULT_CONVERSATION: AssistantConfig['conversation'] = {
   enable_end_conversation_tool: false,
   enable_block_contact_tool: false,
   enable_auto_resolve: false,
+  auto_resolve_after_minutes: 1440,
   enable_auto_follow_ups: false,
   enable_auto_csat: false,
   enable_private_chats: false,
@@ -122,6 +123,12 @@ export function createAssistantsService(deps: {
       return repo.findAssistant(db, orgId, id);
     },
 
+    /** The effective config of a live assistant of the org (cached, as the runtime reads it); undefined when gone. */
+    async configOf(orgId: string, id: string): Promise<AssistantConfig | undefined> {
+      const row = (await live.getOrLoad(id, async () => (await repo.findLiveAssistantById(db, id)) ?? null)) ?? undefined;
+      return row && row.orgId === orgId ? effectiveConfig(row.config) : undefined;
+    },
+
     /** Live (not deleted) assistant by id in any org; the caller must check reach. */
     async findAnywhere(id: string): Promise<AssistantRow | undefined> {
       return (await live.getOrLoad(id, async () => (await repo.findLiveAssistantById(db, id)) ?? null)) ?? undefined;
@@ -143,6 +150,16 @@ export function createAssistantsService(deps: {
         emit({ type: 'assistant.updated', orgId, subjectId: id, data: { assistant_id: id, changed } });
         return toApi(row!);
       });
+    },
+
+    /**
+     * Live assistants (of every org) with a conversation flag on, with their effective config: the background jobs
+     * that act on chats (auto-resolve, memories) look only at these. Defaults of these flags are off, so a stored
+     * `true` is the only way to be on.
+     */
+    async withConversationFlag(flag: 'enable_auto_resolve' | 'enable_memories' | 'enable_auto_csat'): Promise<Array<{ id: string; orgId: string; config: AssistantConfig }>> {
+      const rows = await repo.liveWithConversationFlag(db, flag);
+      return rows.map((r) => ({ id: r.id, orgId: r.orgId, config: effectiveConfig(r.config) }));
     },
 
     /**

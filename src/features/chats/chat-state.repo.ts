@@ -17,16 +17,18 @@ export type ChatStatePatch = Partial<
     | 'followUpAt'
     | 'mutedUntil'
     | 'csatScore'
+    | 'csatRequestedAt'
     | 'resolvedAt'
     | 'lastMessageAt'
     | 'messagesCount'
+    | 'updatedAt'
   >
 >;
 
 export async function setChatState(db: DbOrTx, orgId: string, chatId: string, set: ChatStatePatch): Promise<ChatRow | undefined> {
   const [row] = await db
     .update(chats)
-    .set({ ...set, updatedAt: new Date() })
+    .set({ updatedAt: new Date(), ...set })
     .where(and(eq(chats.orgId, orgId), eq(chats.id, chatId)))
     .returning();
   return row;
@@ -42,6 +44,19 @@ export async function countMessage(db: DbOrTx, orgId: string, chatId: string, un
       updatedAt: at,
       ...(unseenBy === 'admin' && { adminUnseenCount: sql`${chats.adminUnseenCount} + 1` }),
       ...(unseenBy === 'user' && { userUnseenCount: sql`${chats.userUnseenCount} + 1` }),
+    })
+    .where(and(eq(chats.orgId, orgId), eq(chats.id, chatId)));
+}
+
+/** A CSAT request was written: one more message, unseen by the customer; it is not activity (`last_message_at` stays). */
+export async function markCsatRequested(db: DbOrTx, orgId: string, chatId: string, at: Date): Promise<void> {
+  await db
+    .update(chats)
+    .set({
+      csatRequestedAt: at,
+      messagesCount: sql`${chats.messagesCount} + 1`,
+      userUnseenCount: sql`${chats.userUnseenCount} + 1`,
+      updatedAt: at,
     })
     .where(and(eq(chats.orgId, orgId), eq(chats.id, chatId)));
 }

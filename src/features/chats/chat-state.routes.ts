@@ -4,9 +4,12 @@ import type { Principal } from '../../http/principal.ts';
 import type { Actor } from '../../events/actor.ts';
 import type { ChatActor, ChatStateService } from './chat-state.service.ts';
 import {
+  AgentChatParams,
   AssignBodySchema,
   ChatFollowQuerySchema,
   ChatLiveEventSchema,
+  CustomerRatingBodySchema,
+  CustomerRatingSchema,
   ChatParams,
   ChatSchema,
   ChatStateInfoSchema,
@@ -23,6 +26,7 @@ import type { ChatsService } from './chats.service.ts';
 import type { ChatLive } from './chat-live.ts';
 import { serveFollowStream } from '../../http/sse.ts';
 import { isCursor } from '../../events/event-reads.ts';
+import { notFound } from '../../lib/errors.ts';
 
 const tags = ['Chat state'];
 const LIVE_HEARTBEAT_MS = 20_000;
@@ -71,6 +75,25 @@ export function chatStateRoutes(chats: ChatsService, state: ChatStateService, li
       body: UpdateChatStateBodySchema,
       responses: { 200: ChatSchema },
       handler: async ({ principal, params, body, actor }) => state.updateState(await reach(principal, params.chat_id), params.chat_id, body, who(principal, actor)),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/api/agents/:agentId/chats/:chat_id/csat',
+      operationId: 'rateAgentChat',
+      summary: 'Rate a chat as the customer',
+      description:
+        "The customer's answer to a rating request (a `csat_request` message, sent on resolve when the assistant's `conversation.enable_auto_csat` is on): the chat's `csat_score` from 1 to 5, with an `event` line. A runtime key (or an admin key) of the assistant's org may call it, for chats of that assistant that asked for a rating (409 otherwise); answering again replaces the score. Staff set the score with `PATCH /chats/{chat_id}/state`.",
+      tags,
+      auth: { permission: 'runtime:invoke' },
+      params: AgentChatParams,
+      body: CustomerRatingBodySchema,
+      responses: { 200: CustomerRatingSchema },
+      errors: [409],
+      handler: async ({ principal, params, body, actor }) => {
+        // A key restricted to one assistant answers for another's chats as for a missing one.
+        if (principal.kind === 'api_key' && principal.assistantId && principal.assistantId !== params.agentId) throw notFound('Chat');
+        return state.customerRated(await reach(principal, params.chat_id), params.agentId, params.chat_id, body.score, actor);
+      },
     }),
     defineRoute({
       method: 'PATCH',

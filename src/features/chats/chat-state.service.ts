@@ -7,8 +7,9 @@ import { newId } from '../../lib/ids.ts';
 import * as repo from './chats.repo.ts';
 import * as state from './chat-state.repo.ts';
 import type { Chat, ChatState, Message, UpdateChatStateInput } from './chats.schemas.ts';
-import { toChat, toMessage, toState } from './chat-views.ts';
+import { textOf, toChat, toMessage, toState } from './chat-views.ts';
 import type { ChatChannel } from './run-recorder.ts';
+import { csatRequestText } from './csat.ts';
 
 /** Who is acting on a chat: the event log's actor, and the member they are in the chat's org (null for keys). */
 export interface ChatActor {
@@ -26,17 +27,26 @@ export interface Handover {
 
 export type ChatStateService = ReturnType<typeof createChatStateService>;
 
+/** What resolving reads of a chat's assistant: whether it asks for a rating, and in which language. */
+export interface CsatSettings {
+  enable_auto_csat: boolean;
+  language: string;
+}
+export type ConversationOf = (orgId: string, assistantId: string) => Promise<CsatSettings | undefined>;
+
 /**
  * The inbox side of a chat: its state (open, snoozed, closed), who works it, handing it to a person and
  * back, and what the team writes in it. Every change writes `event` messages into the thread and its events
  * in the same transaction.
  */
+
 export function createChatStateService(deps: {
   db: Db;
   events: EventLog;
   reachable: (keyOrgId: string, chatId: string) => Promise<repo.ChatView>;
   /** The members an assistant's handovers go to (its `conversation.assignee_member_ids`); empty: every inbox member. */
   assigneesOf: (assistantId: string) => Promise<readonly string[]>;
+  conversationOf: ConversationOf;
 }) {
   const { db, events } = deps;
 
@@ -53,6 +63,22 @@ export function createChatStateService(deps: {
     );
     for (const m of rows) emit({ type: 'message.created', orgId: chat.orgId, subjectId: m.id, data: { chat_id: chat.id, message_id: m.id, role: 'event', status: m.status } });
     await state.addToMessageCount(tx, chat.orgId, chat.id, rows.length);
+  }
+
+  /**
+   * On resolve, with `enable_auto_csat`: a message asking the customer for a 1-5 rating (`kind: csat_request`), unless
+   * they rated the chat already or were asked and nothing was said since. True when it was written. The settings
+   * are read before the transaction (the embedded database has one connection: no query outside `tx` inside it).
+   */
+  async function requestCsat(tx: Tx, emit: Emit, chat: ChatRow, at: Date, conversation: CsatSettings | undefined): Promise<boolean> {
+    if (chat.csatScore !== null || (chat.csatRequestedAt && chat.csatRequestedAt >= chat.lastMessageAt)) return false;
+    if (!conversation?.enable_auto_csat) return false;
+    const customer = conversation.language === 'auto' ? await repo.lastMessageOfRole(tx, chat.orgId, chat.id, 'user') : undefined;
+    const text = csatRequestText(conversation.language, customer ? textOf(customer.parts) : undefined);
+    const [row] = await state.insertMessages(tx, [{ ...eventRow(chat, null, text, at), role: 'assistant', kind: 'csat_request' }]);
+    emit({ type: 'message.created', orgId: chat.orgId, subjectId: row!.id, data: { chat_id: chat.id, message_id: row!.id, role: 'assistant', status: 'COMPLETED' } });
+    await state.markCsatRequested(tx, chat.orgId, chat.id, at);
+    return true;
   }
 
   async function reread(tx: Tx, chatId: string): Promise<repo.ChatView> {
@@ -95,6 +121,15 @@ export function createChatStateService(deps: {
     emit({ type: 'chat.updated', orgId: chat.orgId, subjectId: chat.id, data: { chat_id: chat.id, changed: ['admin_unseen_count', 'last_message_at', ...(chat.state !== 'OPEN' ? ['state'] : [])] } });
   }
 
+  /** Closes an open chat with an `event` line saying why, then asks for a rating when the assistant does. */
+  async function resolveChat(tx: Tx, emit: Emit, chat: ChatRow, line: string, csat: CsatSettings | undefined): Promise<void> {
+    await state.setChatState(tx, chat.orgId, chat.id, { state: 'CLOSED', snoozedUntil: null, resolvedAt: new Date(), adminUnseenCount: 0 });
+    await note(tx, emit, chat, null, [line]);
+    const changed = ['state', 'resolved_at', 'admin_unseen_count'];
+    if (await requestCsat(tx, emit, chat, new Date(Date.now() + 1), csat)) changed.push('csat_requested_at', 'user_unseen_count');
+    emit({ type: 'chat.updated', orgId: chat.orgId, subjectId: chat.id, data: { chat_id: chat.id, changed } });
+  }
+
   const handoverOf = (view: repo.ChatView): Handover => ({
     state: view.assignee ? 'ASSIGNED' : 'WAITING',
     assigned_member: view.assignee ? { id: view.assignee.id, name: view.assignee.name } : null,
@@ -108,20 +143,51 @@ export function createChatStateService(deps: {
      * stored: `transfer` hands the chat to a person as when the customer asks for one; `resolve` closes it.
      */
     async assistantActed(orgId: string, chatId: string, act: { transfer?: boolean; resolve?: boolean }, actor: Actor): Promise<Handover | undefined> {
+      const found = await repo.findChat(db, chatId);
+      if (!found || found.orgId !== orgId) throw notFound('Chat');
+      // Read before the transaction (the embedded database has one connection).
+      const csat = act.resolve ? await deps.conversationOf(orgId, found.assistantId) : undefined;
       return events.transaction(actor, async (tx, emit) => {
         let handover: Handover | undefined;
         let chat = await reread(tx, chatId);
-        if (chat.orgId !== orgId) throw notFound('Chat');
         if (act.transfer) {
           handover = chat.aiEnabled ? await handOverIn(tx, emit, chat, 'Handed to a person by the assistant', null) : handoverOf(chat);
           chat = await reread(tx, chatId);
         }
-        if (act.resolve && chat.state !== 'CLOSED') {
-          await state.setChatState(tx, orgId, chatId, { state: 'CLOSED', snoozedUntil: null, resolvedAt: new Date(), adminUnseenCount: 0 });
-          await note(tx, emit, chat, null, ['Resolved by the assistant: the conversation ended']);
-          emit({ type: 'chat.updated', orgId, subjectId: chatId, data: { chat_id: chatId, changed: ['state'] } });
-        }
+        if (act.resolve && chat.state !== 'CLOSED') await resolveChat(tx, emit, chat, 'Resolved by the assistant: the conversation ended', csat);
         return handover;
+      });
+    },
+
+    /** Resolves an open chat for Parley (auto-resolve): the `event` line says why; the CSAT request follows. */
+    async resolveIn(tx: Tx, emit: Emit, chat: ChatRow, line: string, csat: CsatSettings): Promise<void> {
+      await resolveChat(tx, emit, chat, line, csat);
+    },
+
+    /**
+     * A snoozed chat whose time came: open again, and unread, so it comes back to the team's attention. Waking is
+     * activity at the sweep's `now`: auto-resolve counts its delay from there.
+     */
+    async wakeIn(tx: Tx, emit: Emit, chat: ChatRow, now: Date): Promise<void> {
+      const patch = { state: 'OPEN' as const, snoozedUntil: null, adminUnseenCount: Math.max(1, chat.adminUnseenCount), updatedAt: now };
+      await state.setChatState(tx, chat.orgId, chat.id, patch);
+      await note(tx, emit, chat, null, ['Reopened: the snooze ended']);
+      emit({ type: 'chat.updated', orgId: chat.orgId, subjectId: chat.id, data: { chat_id: chat.id, changed: ['state', 'snoozed_until', 'admin_unseen_count'] } });
+    },
+
+    /**
+     * The customer's answer to a CSAT request (the widget's stars, or a channel that asked them): the score, an `event`
+     * line, `chat.updated`. Only in a chat of `assistantId` that asked for a rating; a later answer replaces the score.
+     */
+    async customerRated(keyOrgId: string, assistantId: string, chatId: string, score: number, actor: Actor): Promise<{ chat_id: string; csat_score: number }> {
+      const chat = await deps.reachable(keyOrgId, chatId);
+      if (chat.assistantId !== assistantId) throw notFound('Chat');
+      if (!chat.csatRequestedAt) throw new AppError('conflict', 'this chat has not asked the customer for a rating');
+      return events.transaction(actor, async (tx, emit) => {
+        await state.setChatState(tx, chat.orgId, chatId, { csatScore: score });
+        await note(tx, emit, chat, null, [`Rated ${score} out of 5 by the customer`]);
+        emit({ type: 'chat.updated', orgId: chat.orgId, subjectId: chatId, data: { chat_id: chatId, changed: ['csat_score'] } });
+        return { chat_id: chatId, csat_score: score };
       });
     },
 
@@ -204,6 +270,7 @@ export function createChatStateService(deps: {
       if (input.state === 'SNOOZED' && !input.snoozed_until) throw new AppError('bad_request', 'snoozed_until is required to snooze a chat');
       if (input.snoozed_until && input.state !== 'SNOOZED') throw new AppError('bad_request', 'snoozed_until goes with state SNOOZED');
       if (input.snoozed_until && Date.parse(input.snoozed_until) <= Date.now()) throw new AppError('bad_request', 'snoozed_until must be in the future');
+      const csat = input.state === 'CLOSED' && chat.state !== 'CLOSED' ? await deps.conversationOf(chat.orgId, chat.assistantId) : undefined;
       return events.transaction(who.actor, async (tx, emit) => {
         const author = await authorOf(tx, chat.orgId, who);
         const by = nameOf(author, who);
@@ -234,6 +301,7 @@ export function createChatStateService(deps: {
         }
         if (Object.keys(set).length) await state.setChatState(tx, chat.orgId, chatId, set);
         if (lines.length) await note(tx, emit, chat, author?.id ?? null, lines);
+        if (set.state === 'CLOSED' && (await requestCsat(tx, emit, chat, new Date(Date.now() + lines.length), csat))) changed.push('csat_requested_at', 'user_unseen_count');
         if (changed.length) emit({ type: 'chat.updated', orgId: chat.orgId, subjectId: chatId, data: { chat_id: chatId, changed } });
         if (input.ai_enabled === false && chat.aiEnabled) await handOverIn(tx, emit, await reread(tx, chatId), `Taken over by ${by}`, author);
         return toChat(await reread(tx, chatId));
@@ -347,7 +415,7 @@ export function createChatStateService(deps: {
 /** Only what the team wrote (replies and notes) can be edited or deleted: the customer's words and the AI's are a record. */
 function teamWritten(row: MessageRow | undefined): MessageRow {
   if (!row) throw notFound('Message');
-  if (row.role === 'note' || (row.role === 'assistant' && row.model === null)) return row;
+  if (row.role === 'note' || (row.role === 'assistant' && row.model === null && row.kind === null)) return row;
   throw new AppError('conflict', 'only replies and notes written by the team can be edited or deleted');
 }
 

@@ -21,6 +21,7 @@ export const toState = (row: ChatView): ChatState => ({
   follow_up_at: iso(row.followUpAt),
   muted_until: iso(row.mutedUntil),
   csat_score: row.csatScore,
+  csat_requested_at: iso(row.csatRequestedAt),
   resolved_at: iso(row.resolvedAt),
 });
 
@@ -42,6 +43,7 @@ export const toChat = (row: ChatView): Chat => ({
 
 function authorOf(row: MessageRow): Message['author'] {
   if (row.role === 'user') return 'customer';
+  if (row.kind !== null) return 'system';
   if (row.memberId) return 'member';
   if (row.role === 'event') return 'system';
   if (row.role === 'tool') return 'assistant';
@@ -53,6 +55,7 @@ export const toMessage = (row: MessageRow, member: { id: string; name: string; e
   id: row.id,
   chat_id: row.chatId,
   role: row.role,
+  kind: row.kind,
   author: authorOf(row),
   member: member ? { id: member.id, name: member.name, email: member.email } : null,
   parts: row.parts,

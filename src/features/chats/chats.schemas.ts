@@ -25,6 +25,9 @@ export const ChatStateSchema = z
     follow_up_at: Timestamp.nullable(),
     muted_until: Timestamp.nullable(),
     csat_score: z.number().int().min(1).max(5).nullable(),
+    csat_requested_at: Timestamp.nullable().meta({
+      description: 'When the customer was last asked to rate the chat (on resolve, with the assistant\'s `enable_auto_csat`); null when never.',
+    }),
     resolved_at: Timestamp.nullable(),
   })
   .meta({ id: 'ChatState' });
@@ -99,6 +102,10 @@ export const MessageSchema = z
     role: z.enum(['user', 'assistant', 'event', 'note', 'tool']).meta({
       description:
         'user: the customer; assistant: the AI, or a person of the team (see `author`); event: a change of the chat (assigned, handed to a person, resolved...); note: internal, never shown to the customer; tool: a tool the AI called and its result (internal, like a note).',
+    }),
+    kind: z.enum(['csat_request']).nullable().meta({
+      description:
+        'What a message Parley wrote asks of the customer: `csat_request` asks for a rating from 1 to 5 (a widget shows stars; the answer goes to `POST /api/agents/{agentId}/chats/{chat_id}/csat`). null for every other message.',
     }),
     author: z.enum(['customer', 'assistant', 'member', 'team', 'system']).meta({
       description: 'Who wrote it: the customer, the AI assistant, a signed-in member (see `member`), the team through an API key, or Parley.',
@@ -191,6 +198,16 @@ export const ChatStateInfoSchema = z
     }),
   })
   .meta({ id: 'ChatStateInfo' });
+export const CustomerRatingBodySchema = z
+  .object({ score: z.number().int().min(1).max(5).meta({ description: 'From 1 (poor) to 5 (excellent).' }) })
+  .meta({ id: 'CustomerRating', examples: [{ score: 5 }] });
+
+export const CustomerRatingSchema = z.object({ chat_id: z.string(), csat_score: z.number().int().min(1).max(5) }).meta({ id: 'CustomerRatingRecorded' });
+
+export const AgentChatParams = z.object({
+  agentId: idParam('The assistant the chat is with.', EXAMPLE_IDS.assistant),
+  chat_id: idParam('The chat id, as every invoke returns it.', EXAMPLE_IDS.chat),
+});
 
 export type ChatState = z.infer<typeof ChatStateSchema>;
 export type UpdateChatStateInput = z.infer<typeof UpdateChatStateBodySchema>;
@@ -201,8 +218,9 @@ export const CustomerMessageSchema = z
     id: z.string(),
     chat_id: z.string(),
     role: z.enum(['user', 'assistant']),
-    author: z.enum(['customer', 'assistant', 'member', 'team']),
+    author: z.enum(['customer', 'assistant', 'member', 'team', 'system']).meta({ description: 'system: Parley itself (a rating request).' }),
     member: z.object({ id: z.string(), name: z.string() }).nullable().meta({ description: 'The person who wrote a team reply.' }),
+    kind: z.enum(['csat_request']).nullable().meta({ description: '`csat_request`: Parley asks the customer to rate the resolved chat from 1 to 5 (show stars).' }),
     parts: z.array(MessagePartSchema),
     status: RunStatusSchema,
     created_at: Timestamp,

@@ -8,6 +8,7 @@ import type { Turn } from './run-recorder.ts';
 import type { Chat, Message } from './chats.schemas.ts';
 import { textOf, toChat, toMessage } from './chat-views.ts';
 import { membersById } from './chat-state.repo.ts';
+import { latestMemory } from './memories.repo.ts';
 
 export type ChatsService = ReturnType<typeof createChatsService>;
 
@@ -77,15 +78,24 @@ export function createChatsService(deps: {
      * whether the assistant answers); 404 when it is not one. Team replies are turns too: the assistant
      * that takes a chat back answers with what the person said in context.
      */
-    async historyOf(orgId: string, assistantId: string, chatId: string, maxTurns: number): Promise<{ chat: repo.ChatView; turns: Turn[] }> {
+    async historyOf(
+      orgId: string,
+      assistantId: string,
+      chatId: string,
+      maxTurns: number,
+    ): Promise<{ chat: repo.ChatView; turns: Turn[]; memory?: { summary: string; truncated: boolean } }> {
       await deps.settle();
       const chat = await repo.findChat(db, chatId);
       if (!chat || chat.orgId !== orgId || chat.assistantId !== assistantId) throw notFound('Chat');
-      const rows = await repo.completedTurns(db, orgId, chatId, maxTurns);
+      // Only a chat that was ever summarised can have a memory: the others pay no extra query.
+      const [rows, latest] = await Promise.all([
+        repo.completedTurns(db, orgId, chatId, maxTurns),
+        chat.memorizedCount > 0 ? latestMemory(db, orgId, chatId) : undefined,
+      ]);
       const turns = rows
         .map((r) => ({ role: r.role as Turn['role'], content: textOf(r.parts) }))
         .filter((t) => t.content.length > 0);
-      return { chat, turns };
+      return { chat, turns, ...(latest && { memory: { summary: latest.summary, truncated: rows.length >= maxTurns } }) };
     },
 
     /** The latest message the customer wrote in the chat (what a channel just posted). */

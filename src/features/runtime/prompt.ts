@@ -84,18 +84,42 @@ export function buildSystemPrompt(input: {
   return parts.join('\n');
 }
 
+/** The latest rolling summary of a continued chat (chat memories). */
+export interface ConversationMemory {
+  summary: string;
+  /** The history loaded for the prompt already leaves out the chat's oldest turns. */
+  truncated: boolean;
+}
+
+type FitInput = { system: string; history: Turn[]; message: string; contextWindow: number; maxOutputTokens: number };
+type Fitted = { messages: ModelMessage[]; dropped: number; maxOutputTokens: number };
+
+export const summaryNote = (summary: string) =>
+  `<conversation_summary>\nEarlier in this conversation (those messages are not shown): ${summary}\n</conversation_summary>`;
+
 /**
  * History trimming rule: the reply's token reserve, the system prompt and the new message always
  * fit; earlier turns are kept newest-first while they fit in what remains of the context window,
  * and the oldest are dropped. A message that cannot fit on its own is a 400.
+ *
+ * When turns are left out (dropped here, or never loaded) and the chat has a memory, its summary
+ * stands in for them: a system message before the kept turns, its tokens counted with the prompt's.
  */
-export function fitHistory(input: {
-  system: string;
-  history: Turn[];
-  message: string;
-  contextWindow: number;
-  maxOutputTokens: number;
-}): { messages: ModelMessage[]; dropped: number; maxOutputTokens: number } {
+export function fitHistory(input: FitInput & { memory?: ConversationMemory }): Fitted {
+  const fitted = fitTurns(input);
+  const memory = input.memory;
+  if (!memory || (fitted.dropped === 0 && !memory.truncated)) return fitted;
+  const note = summaryNote(memory.summary);
+  let withSummary: Fitted;
+  try {
+    withSummary = fitTurns({ ...input, system: `${input.system}\n${note}` });
+  } catch {
+    return fitted; // the summary does not fit beside the message: the turns that do are better than nothing
+  }
+  return { ...withSummary, messages: [{ role: 'system', content: note }, ...withSummary.messages] };
+}
+
+function fitTurns(input: FitInput): Fitted {
   const reserve = Math.min(input.maxOutputTokens, Math.floor(input.contextWindow / 4));
   // Every token covers at least one UTF-8 byte, so a prompt whose bytes (plus framing) fit the
   // window fits in tokens too: the common case skips tokenizing altogether.

@@ -231,6 +231,7 @@ export function createRuntimeService(deps: RuntimeDeps) {
         message: body.message,
         contextWindow: model.contextWindow,
         maxOutputTokens: deps.llm.maxOutputTokens,
+        memory: continued?.memory,
       });
       return {
         agentId: assistant.id,

@@ -1,7 +1,6 @@
 import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import {
-  eventConsumers,
   type WebhookAttempt,
   webhookDeliveries,
   type WebhookDeliveryRow,
@@ -172,29 +171,7 @@ export async function updateDelivery(
   return row;
 }
 
-export interface ConsumerPosition {
-  txid: bigint;
-  id: string;
-}
-
-/** The consumer's position, locked for this transaction; undefined while another instance holds it. */
-export async function lockConsumer(db: DbOrTx, name: string): Promise<ConsumerPosition | undefined> {
-  const res = (await db.execute(sql`
-    select txid::text as txid, event_id from event_consumers where name = ${name} for update skip locked`)) as unknown as {
-    rows: Array<{ txid: string; event_id: string }>;
-  };
-  const row = res.rows[0];
-  return row ? { txid: BigInt(row.txid), id: row.event_id } : undefined;
-}
-
-/** Creates the consumer's row at `at` when it has none (its first start reads only new events). */
-export async function ensureConsumer(db: DbOrTx, name: string, at: ConsumerPosition): Promise<void> {
-  await db.insert(eventConsumers).values({ name, txid: at.txid, eventId: at.id }).onConflictDoNothing();
-}
-
-export async function saveConsumer(db: DbOrTx, name: string, at: ConsumerPosition): Promise<void> {
-  await db.update(eventConsumers).set({ txid: at.txid, eventId: at.id, updatedAt: new Date() }).where(eq(eventConsumers.name, name));
-}
+export { ensureConsumer, lockConsumer, saveConsumer, type ConsumerPosition } from '../../events/event-consumers.ts';
 
 /** Deletes deliveries made before `before` (a sortable delivery id), in slices; returns how many went. */
 export async function pruneDeliveries(db: DbOrTx, before: string, slice = 5_000): Promise<number> {

@@ -8,7 +8,9 @@ import type {
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { countPromptTokens, countTokens } from '../tokens.ts';
 import { type AnswerKind, answer } from './answer.ts';
+import { isSummaryTask } from '../summary-prompt.ts';
 import { messageText } from './prompt-parser.ts';
+import { answerSummaryRequest } from './summarize.ts';
 
 const TEXT_ID = 'txt-0';
 
@@ -38,8 +40,16 @@ function truncateToTokens(text: string, maxTokens: number): string {
   return pieces.slice(0, lo).join('');
 }
 
+/** The conversation-summary task (chat memories) gets an extractive summary; anything else an answer. */
+function respond(prompt: LanguageModelV2CallOptions['prompt']): { text: string; usedPassageIds: string[]; kind: AnswerKind } {
+  const system = prompt.filter((m) => m.role === 'system').map(messageText).join('\n');
+  if (!isSummaryTask(system)) return answer(prompt);
+  const request = prompt.filter((m) => m.role === 'user').at(-1);
+  return { text: answerSummaryRequest(request ? messageText(request) : ''), usedPassageIds: [], kind: 'answer' };
+}
+
 function reply(options: LanguageModelV2CallOptions): Reply {
-  const result = answer(options.prompt);
+  const result = respond(options.prompt);
   let text = result.text.trim();
   let finishReason: LanguageModelV2FinishReason = 'stop';
   const max = options.maxOutputTokens;

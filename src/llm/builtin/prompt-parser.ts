@@ -37,7 +37,7 @@ function parseAttributes(raw: string): Record<string, string> {
 }
 
 const PASSAGE = /<passage\b([^>]*)>([\s\S]*?)<\/passage>/g;
-const KNOWN_BLOCK = /<(instructions|context|knowledge|rules|handover)>[\s\S]*?<\/\1>/g;
+const KNOWN_BLOCK = /<(instructions|context|knowledge|rules|handover|tools|conversation_summary)>[\s\S]*?<\/\1>/g;
 
 /**
  * Reads the system message(s) and the conversation. Any block may be missing; a system prompt
