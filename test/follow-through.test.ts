@@ -147,7 +147,7 @@ describe(`follow-through: auto-resolve, snoozes that end, CSAT requests (${ENGIN
 
   // Only PostgreSQL is shared by several instances: the embedded engine belongs to one process, whose start
   // rightly takes back the jobs left running (a second PGlite instance on the same database would take the first's).
-  it.runIf(ENGINE === 'postgres')('keeps exactly one sweep pending while two instances share the database', async () => {
+  it.runIf(ENGINE === 'postgres')('never runs two sweeps at once, nor queues two, while two instances share the database', async () => {
     // A second instance: its own queue and worker on the same database (closing it leaves the database open).
     const database = { ...server.deps.database, close: async () => {} };
     const config = testConfig({ PARLEY_AUTO_RESOLVE_SWEEP_MS: '100' });
@@ -162,7 +162,11 @@ describe(`follow-through: auto-resolve, snoozes that end, CSAT requests (${ENGIN
     try {
       for (let i = 0; i < 15; i++) {
         const rows = await pending();
-        expect((rows.queued ?? 0) + (rows.running ?? 0), JSON.stringify(rows)).toBe(1);
+        // Never two sweeps at once, never two waiting, never none: a run in progress may have its successor queued
+        // (the other instance's start enqueues one; the queue starts it only once the running one is done).
+        expect(rows.running ?? 0, JSON.stringify(rows)).toBeLessThanOrEqual(1);
+        expect(rows.queued ?? 0, JSON.stringify(rows)).toBeLessThanOrEqual(1);
+        expect((rows.queued ?? 0) + (rows.running ?? 0), JSON.stringify(rows)).toBeGreaterThanOrEqual(1);
         expect(rows.failed ?? 0).toBe(0);
         await new Promise((r) => setTimeout(r, 70));
       }
@@ -170,6 +174,8 @@ describe(`follow-through: auto-resolve, snoozes that end, CSAT requests (${ENGIN
       await second.close();
     }
     const rows = await pending();
-    expect((rows.queued ?? 0) + (rows.running ?? 0)).toBe(1);
+    expect(rows.running ?? 0).toBeLessThanOrEqual(1);
+    expect(rows.queued ?? 0).toBeLessThanOrEqual(1);
+    expect((rows.queued ?? 0) + (rows.running ?? 0)).toBeGreaterThanOrEqual(1);
   });
 });

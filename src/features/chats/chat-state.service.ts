@@ -1,5 +1,5 @@
 import type { Db, Tx } from '../../db/client.ts';
-import type { ChatRow, MessageRow } from '../../db/schema.ts';
+import type { ChatRow, MessageRole, MessageRow } from '../../db/schema.ts';
 import { type Actor, SYSTEM_ACTOR } from '../../events/actor.ts';
 import type { Emit, EventLog } from '../../events/event-log.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
@@ -59,7 +59,7 @@ export function createChatStateService(deps: {
     const now = Date.now();
     const rows = await state.insertMessages(
       tx,
-      lines.map((text, i) => eventRow(chat, memberId, text, new Date(now + i))),
+      lines.map((text, i) => threadRow(chat, memberId, text, new Date(now + i))),
     );
     for (const m of rows) emit({ type: 'message.created', orgId: chat.orgId, subjectId: m.id, data: { chat_id: chat.id, message_id: m.id, role: 'event', status: m.status } });
     await state.addToMessageCount(tx, chat.orgId, chat.id, rows.length);
@@ -75,7 +75,7 @@ export function createChatStateService(deps: {
     if (!conversation?.enable_auto_csat) return false;
     const customer = conversation.language === 'auto' ? await repo.lastMessageOfRole(tx, chat.orgId, chat.id, 'user') : undefined;
     const text = csatRequestText(conversation.language, customer ? textOf(customer.parts) : undefined);
-    const [row] = await state.insertMessages(tx, [{ ...eventRow(chat, null, text, at), role: 'assistant', kind: 'csat_request' }]);
+    const [row] = await state.insertMessages(tx, [{ ...threadRow(chat, null, text, at, 'assistant'), kind: 'csat_request' }]);
     emit({ type: 'message.created', orgId: chat.orgId, subjectId: row!.id, data: { chat_id: chat.id, message_id: row!.id, role: 'assistant', status: 'COMPLETED' } });
     await state.markCsatRequested(tx, chat.orgId, chat.id, at);
     return true;
@@ -111,7 +111,7 @@ export function createChatStateService(deps: {
 
   /** The customer's words as the thread stores them (a closed or snoozed chat reopens when they write). */
   async function customerMessage(tx: Tx, emit: Emit, chat: ChatRow, text: string, at: Date): Promise<void> {
-    const [row] = await state.insertMessages(tx, [{ ...eventRow(chat, null, text, at), role: 'user' }]);
+    const [row] = await state.insertMessages(tx, [threadRow(chat, null, text, at, 'user')]);
     emit({ type: 'message.created', orgId: chat.orgId, subjectId: row!.id, data: { chat_id: chat.id, message_id: row!.id, role: 'user', status: 'COMPLETED' } });
     await state.countMessage(tx, chat.orgId, chat.id, 'admin', at);
     if (chat.state !== 'OPEN') {
@@ -238,13 +238,13 @@ export function createChatStateService(deps: {
           emit({ type: 'chat.created', orgId: input.orgId, subjectId: id, data: { chat_id: id, assistant_id: input.assistantId } });
           const earlier = await state.insertMessages(
             tx,
-            input.history.map((t, i) => ({ ...eventRow({ id, orgId: input.orgId }, null, t.content, new Date(now - input.history.length - 1 + i)), role: t.role })),
+            input.history.map((t, i) => threadRow({ id, orgId: input.orgId }, null, t.content, new Date(now - input.history.length - 1 + i), t.role)),
           );
           for (const m of earlier) emit({ type: 'message.created', orgId: input.orgId, subjectId: m.id, data: { chat_id: id, message_id: m.id, role: m.role, status: m.status } });
           chat = (await reread(tx, id)) as ChatRow;
         }
         await customerMessage(tx, emit, chat, input.message, new Date(now));
-        const [reply] = await state.insertMessages(tx, [{ ...eventRow(chat, null, input.notice, new Date(now + 1)), role: 'assistant', model: input.model }]);
+        const [reply] = await state.insertMessages(tx, [{ ...threadRow(chat, null, input.notice, new Date(now + 1), 'assistant'), model: input.model }]);
         emit({ type: 'message.created', orgId: chat.orgId, subjectId: reply!.id, data: { chat_id: chat.id, message_id: reply!.id, role: 'assistant', status: 'COMPLETED' } });
         await state.countMessage(tx, chat.orgId, chat.id, null, new Date(now + 1));
         const handover = await handOverIn(tx, emit, await reread(tx, chat.id), 'Handed to a person: the customer asked for one', null);
@@ -419,12 +419,13 @@ function teamWritten(row: MessageRow | undefined): MessageRow {
   throw new AppError('conflict', 'only replies and notes written by the team can be edited or deleted');
 }
 
-export function eventRow(chat: Pick<ChatRow, 'id' | 'orgId'>, memberId: string | null, text: string, at: Date) {
+/** A text message of the thread written outside a runtime call: an `event` line unless `role` says otherwise. */
+export function threadRow<R extends MessageRole = 'event'>(chat: Pick<ChatRow, 'id' | 'orgId'>, memberId: string | null, text: string, at: Date, role: R = 'event' as R) {
   return {
     id: newId('message'),
     chatId: chat.id,
     orgId: chat.orgId,
-    role: 'event' as const,
+    role,
     memberId,
     parts: [{ type: 'text' as const, text }],
     status: 'COMPLETED' as const,

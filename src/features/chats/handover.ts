@@ -17,24 +17,31 @@ const B = String.raw`(?<![\p{L}\p{N}])`;
 const E = String.raw`(?![\p{L}\p{N}])`;
 const re = (source: string) => new RegExp(source, 'iu');
 
-const PATTERNS: RegExp[] = [
-  // English
-  re(`${B}(?:talk|speak|chat|connect|transfer|put)${E}.{0,20}${B}(?:to|with|through to)\\s+${HUMAN.en}${E}`),
-  re(`${B}(?:human|live|real)\\s+(?:agent|person|support|operator|being)${E}`),
-  re(`${B}(?:i\\s+(?:want|need|would like)|can i (?:get|have)|give me)\\s+(?:a |an |to )?(?:human|person|agent|representative|operator)${E}`),
-  // French
-  re(`${B}(?:parler|discuter|échanger|passer)${E}.{0,20}${B}(?:à|a|avec)\\s+${HUMAN.fr}`),
-  re(`${B}(?:un\\s+humain|une\\s+vraie\\s+personne|un\\s+conseiller|une\\s+conseillère|un\\s+agent\\s+humain)${E}`),
-  // German
-  re(`${B}(?:sprechen|reden|verbinden|chatten)${E}.{0,30}${B}mit\\s+${HUMAN.de}|${B}mit\\s+${HUMAN.de}.{0,30}${B}(?:sprechen|reden|verbunden|verbinden|chatten)${E}`),
-  re(`${B}(?:echten|richtigen)\\s+menschen${E}|${B}menschlichen\\s+(?:mitarbeiter|ansprechpartner|support)`),
-  // Spanish
-  re(`${B}(?:hablar|conversar|comunicarme|pasarme|contactar)${E}.{0,20}${B}(?:con|a)\\s+${HUMAN.es}`),
-  re(`${B}(?:persona\\s+real|agente\\s+humano|un\\s+humano|atención\\s+humana)${E}`),
-  // Portuguese
-  re(`${B}(?:falar|conversar|passar|transferir)${E}.{0,20}${B}(?:com|para)\\s+${HUMAN.pt}`),
-  re(`${B}(?:pessoa\\s+real|atendente\\s+humano|atendimento\\s+humano|um\\s+humano)${E}`),
-];
+/** Phrases that ask for a person, per language (the language also picks the notice's wording). */
+const PATTERNS_BY_LANGUAGE = {
+  en: [
+    re(`${B}(?:talk|speak|chat|connect|transfer|put)${E}.{0,20}${B}(?:to|with|through to)\\s+${HUMAN.en}${E}`),
+    re(`${B}(?:human|live|real)\\s+(?:agent|person|support|operator|being)${E}`),
+    re(`${B}(?:i\\s+(?:want|need|would like)|can i (?:get|have)|give me)\\s+(?:a |an |to )?(?:human|person|agent|representative|operator)${E}`),
+  ],
+  fr: [
+    re(`${B}(?:parler|discuter|échanger|passer)${E}.{0,20}${B}(?:à|a|avec)\\s+${HUMAN.fr}`),
+    re(`${B}(?:un\\s+humain|une\\s+vraie\\s+personne|un\\s+conseiller|une\\s+conseillère|un\\s+agent\\s+humain)${E}`),
+  ],
+  de: [
+    re(`${B}(?:sprechen|reden|verbinden|chatten)${E}.{0,30}${B}mit\\s+${HUMAN.de}|${B}mit\\s+${HUMAN.de}.{0,30}${B}(?:sprechen|reden|verbunden|verbinden|chatten)${E}`),
+    re(`${B}(?:echten|richtigen)\\s+menschen${E}|${B}menschlichen\\s+(?:mitarbeiter|ansprechpartner|support)`),
+  ],
+  es: [
+    re(`${B}(?:hablar|conversar|comunicarme|pasarme|contactar)${E}.{0,20}${B}(?:con|a)\\s+${HUMAN.es}`),
+    re(`${B}(?:persona\\s+real|agente\\s+humano|un\\s+humano|atención\\s+humana)${E}`),
+  ],
+  pt: [
+    re(`${B}(?:falar|conversar|passar|transferir)${E}.{0,20}${B}(?:com|para)\\s+${HUMAN.pt}`),
+    re(`${B}(?:pessoa\\s+real|atendente\\s+humano|atendimento\\s+humano|um\\s+humano)${E}`),
+  ],
+};
+const PATTERNS: RegExp[] = Object.values(PATTERNS_BY_LANGUAGE).flat();
 
 /** True when the message asks for a person rather than an answer. */
 export function asksForHuman(message: string): boolean {
@@ -57,8 +64,8 @@ export function handoverNotice(message: string, assistantLanguage: string): stri
 }
 
 function guessLanguage(message: string): string {
-  for (const [lang, i] of [['fr', 3], ['de', 5], ['es', 7], ['pt', 9]] as const) {
-    if (PATTERNS[i]!.test(message) || PATTERNS[i + 1]!.test(message)) return lang;
+  for (const lang of ['fr', 'de', 'es', 'pt'] as const) {
+    if (PATTERNS_BY_LANGUAGE[lang].some((p) => p.test(message))) return lang;
   }
   return 'en';
 }
