@@ -52,6 +52,7 @@ export function widgetRoutes(widget: WidgetService, customers: CustomerSide, liv
       auth: 'public',
       body: WidgetSessionBodySchema,
       responses: { 200: WidgetSessionSchema },
+      errors: [404],
       rateLimit: { name: 'widget-sessions', limit: 60, windowMs: 60_000, per: 'ip', message: 'rate limit exceeded: at most 60 widget sessions per minute per IP address' },
       handler: async ({ body, request }) => widget.startSession(body, originOf(request)),
     }),

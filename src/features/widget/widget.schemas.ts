@@ -17,7 +17,10 @@ export const WidgetSessionBodySchema = z
     user_name: Optional(200, 'Shown to the team.'),
     user_email: z.email().max(320).optional().meta({ description: 'Shown to the team.' }),
   })
-  .meta({ id: 'WidgetSessionRequest' });
+  .meta({
+    id: 'WidgetSessionRequest',
+    examples: [{ assistant_id: 'ast_2Yq8Lm4Nx7Tc1Vb9Kp3Rw5' }, { assistant_id: 'ast_2Yq8Lm4Nx7Tc1Vb9Kp3Rw5', user_id: 'user-42', user_hash: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08', user_name: 'Ada' }],
+  });
 
 export const WidgetAssistantSchema = z
   .object({
@@ -70,9 +73,9 @@ export const WidgetMessageBodySchema = z
       .min(1, { error: 'message is required' })
       .max(4000, { error: 'message must be at most 4000 characters' }),
   })
-  .meta({ id: 'WidgetMessageRequest' });
+  .meta({ id: 'WidgetMessageRequest', examples: [{ message: 'When do you open on Sunday?' }, { chat_id: 'chat_5Hq2Tn8Lm1Xc4Vb7Kp9Rw3', message: 'Thanks!' }] });
 
-export const WidgetRateBodySchema = z.object({ score: z.number().int().min(1).max(5).meta({ description: 'How the visitor rates the resolved conversation, 1 to 5.' }) }).meta({ id: 'WidgetRating' });
+export const WidgetRateBodySchema = z.object({ score: z.number().int().min(1).max(5).meta({ description: 'How the visitor rates the resolved conversation, 1 to 5.' }) }).meta({ id: 'WidgetRating', examples: [{ score: 5 }] });
 
 export const WidgetFollowQuerySchema = z.object({
   after: z.string().min(1).max(100).optional().meta({ description: 'Resume after this cursor; `Last-Event-ID` takes precedence.' }),
