@@ -154,7 +154,8 @@ describe('web widget API', () => {
   });
 
   it('shows the team live, hands over, and lets the visitor rate the resolved chat', async () => {
-    const { t, bot } = await setup();
+    const { t, api, bot } = await setup();
+    await api.patch(`/orgs/c/assistants/${bot.id}`, { config: { conversation: { enable_auto_csat: true } } });
     const agent = await signedInMember(server, t, 'AGENT');
     const s = await session({ assistant_id: bot.id });
     const me = visitor(s.body.visitor_token);
@@ -173,12 +174,14 @@ describe('web widget API', () => {
     await call(server, 'PATCH', `/chats/${chatId}/state`, { headers: agent.headers, json: { state: 'CLOSED' } });
     const frames = await live.until((f) => f.some((x) => x.event === 'chat.updated' && (x.data.data.state as { state: string }).state === 'CLOSED'));
     await live.close();
-    const texts = frames.filter((f) => f.event === 'message.created').map((f) => (f.data.data.message as { parts: Array<{ text: string }> }).parts[0]!.text);
-    expect(texts).toEqual(['Hi, Ana here.']);
+    const created = frames.filter((f) => f.event === 'message.created').map((f) => f.data.data.message as { kind: string | null; author: string; parts: Array<{ text: string }> });
+    expect(created.map((m) => m.parts[0]!.text)).toEqual(['Hi, Ana here.', expect.stringMatching(/rate/i)]);
+    // The rating request: the widget shows stars for it.
+    expect(created[1]).toMatchObject({ kind: 'csat_request', author: 'system' });
     expect(JSON.stringify(frames)).not.toContain('VIP customer');
 
     const unseen = (await me.get('/widget/v1/chats')).body[0].state.user_unseen_count;
-    expect(unseen).toBe(1);
+    expect(unseen).toBe(2);
     expect((await me.post(`/widget/v1/chats/${chatId}/seen`)).body.user_unseen_count).toBe(0);
     const rated = await me.post(`/widget/v1/chats/${chatId}/rating`, { score: 4 });
     expect(rated.status, rated.text).toBe(200);

@@ -344,7 +344,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     logger,
   });
   const channels = createChannelsService({ contacts, chats, runtime, settle });
-  const customers = createCustomerSide({ db, events });
+  const customers = createCustomerSide({ db, events, rate: (orgId, assistantId, chatId, score, actor) => chatState.customerRated(orgId, assistantId, chatId, score, actor) });
   const widget = createWidgetService({ db, assistants, contacts, runtime, secretBox, tokenTtlMs: 30 * 86_400_000 });
   const authenticator: Authenticator = {
     authenticateVisitor: (token) => widget.authenticate(token),

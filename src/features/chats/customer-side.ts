@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.ts';
 import { chats, messages } from '../../db/schema.ts';
 import type { Actor } from '../../events/actor.ts';
 import type { EventLog } from '../../events/event-log.ts';
-import { AppError, notFound } from '../../lib/errors.ts';
+import { notFound } from '../../lib/errors.ts';
 import { type Page, type PageQuery, pageOffset } from '../../lib/pagination.ts';
 import * as repo from './chats.repo.ts';
 import * as state from './chat-state.repo.ts';
@@ -35,7 +35,12 @@ const VISIBLE = sql`${messages.role} in ('user', 'assistant')`;
  * Chats as their customer sees them (the web widget's visitor API): only their own chats with the
  * assistant, only the messages meant for them, and the few things they may do to a chat.
  */
-export function createCustomerSide(deps: { db: Db; events: EventLog }) {
+export function createCustomerSide(deps: {
+  db: Db;
+  events: EventLog;
+  /** Records the customer's answer to a rating request (chat-state.service's `customerRated`). */
+  rate: (orgId: string, assistantId: string, chatId: string, score: number, actor: Actor) => Promise<unknown>;
+}) {
   const { db, events } = deps;
 
   /** The chat, when it is this customer's; 404 like a missing one otherwise. */
@@ -106,15 +111,11 @@ export function createCustomerSide(deps: { db: Db; events: EventLog }) {
       });
     },
 
-    /** The customer rates a resolved chat, 1 to 5 (again, to change their mind). */
+    /** The customer answers the chat's rating request, 1 to 5 (again, to change their mind). */
     async rate(scope: CustomerScope, chatId: string, score: number, actor: Actor): Promise<CustomerChatState> {
       const chat = await own(scope, chatId);
-      if (chat.state !== 'CLOSED') throw new AppError('conflict', 'a conversation is rated once it is resolved');
-      return events.transaction(actor, async (tx, emit) => {
-        await state.setChatState(tx, chat.orgId, chat.id, { csatScore: score });
-        emit({ type: 'chat.updated', orgId: chat.orgId, subjectId: chat.id, data: { chat_id: chat.id, changed: ['csat_score'] } });
-        return toCustomerState((await repo.findChat(tx, chat.id))!);
-      });
+      await deps.rate(chat.orgId, chat.assistantId, chat.id, score, actor);
+      return toCustomerState((await repo.findChat(db, chat.id))!);
     },
   };
 }

@@ -163,8 +163,9 @@ export function widgetRoutes(widget: WidgetService, customers: CustomerSide, liv
       method: 'POST',
       url: '/widget/v1/chats/:chat_id/rating',
       operationId: 'rateWidgetChat',
-      summary: 'Rate a resolved visitor chat',
-      description: 'The visitor rates a resolved chat from 1 to 5 (the CSAT score the team sees as `csat_score`); a chat that is not resolved answers 409.',
+      summary: 'Rate a visitor chat',
+      description:
+        'The visitor answers the chat\'s rating request (a `csat_request` message, sent when the chat is resolved and the assistant has `enable_auto_csat`) from 1 to 5: the CSAT score the team sees as `csat_score`. A chat that did not ask answers 409; rating again replaces the score.',
       tags,
       auth: 'visitor',
       params: WidgetChatParams,
