@@ -20,7 +20,7 @@ import {
 import { nonexistentLike } from './fuzz/world.ts';
 import { startWithRoutes } from './fuzz/http.ts';
 import { NAMED_KINDS, PARAM_KINDS, type Kind, World } from './fuzz/world.ts';
-import { call, client, ENGINE } from './harness.ts';
+import { call, client, ENGINE, WIDGET_SITE, type WidgetVisitor, widgetVisitor } from './harness.ts';
 import { permissionOf } from '../src/http/define-route.ts';
 
 /**
@@ -43,7 +43,8 @@ const otherAssistant = await A.fresh('assistant');
 const keyOf = async (body: unknown) => (await client(server, A.tenant.key).post('/orgs/c/api-keys', body)).body.key as string;
 const runtimeKey = await keyOf({ name: 'runtime', scope: 'runtime' });
 const restrictedKey = await keyOf({ name: 'restricted', scope: 'runtime', assistant_id: otherAssistant });
-const seededInA = new Set<Kind>(KINDS);
+await A.id('visitorChat');
+const seededInA = new Set<Kind>([...KINDS, 'visitorChat']);
 
 const ATTACKERS: Attacker[] = [
   { name: 'org B, alias c', key: B.tenant.key, org: 'c', scope: 'admin' },
@@ -52,6 +53,13 @@ const ATTACKERS: Attacker[] = [
   { name: "sub-org A1, parent A's org id", key: A1.tenant.key, org: A.tenant.orgId, scope: 'admin' },
   { name: "A's runtime key", key: runtimeKey, org: 'c', scope: 'runtime', sameOrg: true },
   { name: "A's key restricted to another assistant", key: restrictedKey, org: 'c', scope: 'runtime' },
+];
+/** The web widget's visitor routes: A's visitor's chats must be out of reach of every other visitor. */
+const asVisitor = (name: string, v: WidgetVisitor): Attacker => ({ name, key: v.token, org: 'c', scope: 'visitor', headers: { origin: WIDGET_SITE } });
+const VISITOR_ATTACKERS: Attacker[] = [
+  asVisitor("another visitor of A's widget", await widgetVisitor(server, A.tenant, (await A.visitor()).assistantId)),
+  asVisitor("a visitor of another of A's assistants", await widgetVisitor(server, A.tenant)),
+  asVisitor("a visitor of B's widget", await B.visitor()),
 ];
 /** Org-only routes: A's org is reached by others' keys, and A's key must not reach B's org. */
 const ORG_ATTACKERS: [Attacker, World][] = [
@@ -102,7 +110,7 @@ async function casesFor(def: (typeof routes)[number]): Promise<Case[]> {
   }
   const ids = await victimIds(def, A);
   const seen = new Set<string>();
-  for (const attacker of ATTACKERS) {
+  for (const attacker of def.auth === 'visitor' ? VISITOR_ATTACKERS : ATTACKERS) {
     // A's own runtime key may use the runtime API on A's records: that is access, not a breach.
     if (attacker.sameOrg && permissionOf(def) === 'runtime:invoke') continue;
     const path = fill(def, attacker.org, ids);
@@ -140,6 +148,18 @@ describe(`cross-tenant matrix from the route table (${ENGINE})`, () => {
     const self: Attacker = { name: "A's own admin key", key: A.tenant.key, org: 'c', scope: 'admin' };
     const reads = secured.filter((r) => r.method === 'GET' && isManagement(r) && paramsOf(r).some((p) => p !== 'org_id'));
     expect(reads.length).toBeGreaterThan(5);
+    for (const def of reads) {
+      const ids = await victimIds(def, A);
+      const c: Case = { route: def, attacker: self, path: fill(def, 'c', ids), baselinePath: fill(def, 'c', baselineIds(ids, def)), victim: A, ownNamespace: false };
+      const problems = judge(c, await sendCase(server, c, c.path), await sendCase(server, c, c.baselinePath));
+      expect(problems, labelOf(def)).toContainEqual(expect.stringMatching(/reached the record/));
+    }
+  });
+
+  it("flags A's own visitor on its own chats (the judge can fail on the widget's routes too)", async () => {
+    const self = asVisitor("A's own visitor", await A.visitor());
+    const reads = secured.filter((r) => r.method === 'GET' && r.auth === 'visitor' && paramsOf(r).length > 0);
+    expect(reads.length).toBeGreaterThan(0);
     for (const def of reads) {
       const ids = await victimIds(def, A);
       const c: Case = { route: def, attacker: self, path: fill(def, 'c', ids), baselinePath: fill(def, 'c', baselineIds(ids, def)), victim: A, ownNamespace: false };

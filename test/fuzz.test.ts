@@ -57,7 +57,7 @@ describe(`fuzzing every operation of /openapi.json (${ENGINE}, seed ${SEED}, ${R
       stats.set(op.label, s);
       const mine: Failure[] = [];
       for (const plan of plans) {
-        const request = await materialize(op, plan, world, world.tenant.key);
+        const request = await materialize(op, plan, world, op.visitor ? (await world.visitor()).token : world.tenant.key);
         const res = await send(server.url, request).catch((err: Error) => (({ status: 0, contentType: '', text: `request failed: ${err.message}` }) as RawResponse));
         s.requests++;
         if (TRACE === op.operationId) console.log(`${res.status} ${request.method} ${request.path.slice(0, 120)} (${describeBody(plan)}) ${res.text.slice(0, 160)}`);
@@ -81,7 +81,7 @@ describe(`fuzzing every operation of /openapi.json (${ENGINE}, seed ${SEED}, ${R
       const probe = ops.find((o) => o.path === path)!;
       for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].filter((m) => !listed.includes(m))) {
         const plan = { path: Object.fromEntries(probe.params.filter((p) => p.in === 'path').map((p) => [p.name, { literal: 'c' }])), query: [], auth: 'admin', body: { kind: 'none' } } as const;
-        const request = { ...(await materialize(probe, plan as never, world, world.tenant.key)), method };
+        const request = { ...(await materialize(probe, plan as never, world, probe.visitor ? (await world.visitor()).token : world.tenant.key)), method };
         const res = await send(server.url, request);
         // The concrete path may also be another template's (`/contacts/fields` is `/contacts/{contact_id}` too): then
         // that operation serves the method, and its own contract judges the answer.

@@ -232,3 +232,27 @@ export function sessionCookieOf(headers: Headers): string {
   if (!set) throw new Error(`no session cookie in ${JSON.stringify(headers.getSetCookie())}`);
   return set.split(';')[0]!;
 }
+
+/** The Origin a test page of the web widget runs at (allowed by `widgetVisitor`'s assistant). */
+export const WIDGET_SITE = 'http://site.example.test';
+
+export interface WidgetVisitor {
+  assistantId: string;
+  token: string;
+  visitorId: string;
+  /** Headers of a request from the site's page with this visitor's token. */
+  headers: Record<string, string>;
+}
+
+/** An assistant of the tenant with its web widget on for WIDGET_SITE, and a visitor session on it. */
+export async function widgetVisitor(server: { url: string }, tenant: Tenant, assistantId?: string): Promise<WidgetVisitor> {
+  let id = assistantId;
+  if (!id) {
+    const bot = await call(server, 'POST', '/orgs/c/assistants', { key: tenant.key, json: { name: 'Widget assistant', config: { widget: { enabled: true, allowed_origins: [WIDGET_SITE] } } } });
+    if (bot.status !== 200) throw new Error(`assistant: ${bot.status} ${bot.text}`);
+    id = bot.body.id as string;
+  }
+  const s = await call(server, 'POST', '/widget/v1/sessions', { headers: { origin: WIDGET_SITE }, json: { assistant_id: id } });
+  if (s.status !== 200) throw new Error(`widget session: ${s.status} ${s.text}`);
+  return { assistantId: id, token: s.body.visitor_token, visitorId: s.body.visitor_id, headers: { origin: WIDGET_SITE, authorization: `Bearer ${s.body.visitor_token}` } };
+}

@@ -5,7 +5,7 @@ import { oas } from '@stoplight/spectral-rulesets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { RouteDef } from '../src/http/define-route.ts';
-import { call, seedOrg, signedInMember, startServer, type TestServer } from './harness.ts';
+import { call, seedOrg, signedInMember, startServer, type TestServer, widgetVisitor } from './harness.ts';
 
 type Json = Record<string, any>;
 
@@ -165,10 +165,12 @@ describe('OpenAPI document', () => {
   it('declares the bearer and session cookie security schemes and lists both on every authenticated operation', () => {
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(doc.components.securitySchemes.sessionCookie).toMatchObject({ type: 'apiKey', in: 'cookie', name: 'parley_session' });
+    expect(doc.components.securitySchemes.visitorToken).toMatchObject({ type: 'http', scheme: 'bearer' });
     for (const def of documented) {
       const o = op(def);
       expect(o, label(def)).toBeDefined();
-      expect(o!.security, label(def)).toEqual(def.auth === 'public' ? [] : [{ bearerAuth: [] }, { sessionCookie: [] }]);
+      const expected = def.auth === 'public' ? [] : def.auth === 'visitor' ? [{ visitorToken: [] }] : [{ bearerAuth: [] }, { sessionCookie: [] }];
+      expect(o!.security, label(def)).toEqual(expected);
     }
   });
 
@@ -327,10 +329,17 @@ describe('OpenAPI document', () => {
     // Routes for a signed-in user refuse API keys before reading the body: they are called with a session.
     const member = await signedInMember(server, t, 'ADMIN');
     const sessionOnly = new Set(routes.filter((r) => r.auth === 'session').map((r) => r.operationId));
+    // The widget's visitor routes take a visitor token from an allowed page.
+    const visitor = await widgetVisitor(server, t);
+    const visitorOnly = new Set(routes.filter((r) => r.auth === 'visitor').map((r) => r.operationId));
     const withBody = operationsOf(doc).filter(({ op }) => op.requestBody?.content?.['application/json']);
     expect(withBody.length).toBeGreaterThan(10);
     for (const { where, path, method, op } of withBody) {
-      const auth = sessionOnly.has(op.operationId) ? { headers: { ...member.headers, 'content-type': 'application/xml' } } : { key: t.key, headers: { 'content-type': 'application/xml' } };
+      const auth = sessionOnly.has(op.operationId)
+        ? { headers: { ...member.headers, 'content-type': 'application/xml' } }
+        : visitorOnly.has(op.operationId)
+          ? { headers: { ...visitor.headers, 'content-type': 'application/xml' } }
+          : { key: t.key, headers: { 'content-type': 'application/xml' } };
       const res = await call(server, method.toUpperCase(), examplePath(path, op), { body: '{}', ...auth });
       expect(res.status, `${where}: ${res.text}`).toBe(415);
       expect(op.responses['415'], `${where} answers 415, which it does not document`).toBeDefined();

@@ -3,7 +3,7 @@ import { permissionOf, type RouteDef } from '../src/http/define-route.ts';
 import { PERMISSIONS, type Permission, ROLES, roleHas, SCOPE_PERMISSIONS } from '../src/http/permissions.ts';
 import { bodyFor, fill, paramsOf } from './fuzz/tenancy.ts';
 import { PARAM_KINDS, World } from './fuzz/world.ts';
-import { call, client, ENGINE, type SignedIn, signedInMember, startServer } from './harness.ts';
+import { call, client, ENGINE, type SignedIn, signedInMember, startServer, WIDGET_SITE, widgetVisitor } from './harness.ts';
 
 /**
  * The role matrix, generated from the route table and the permission table: every route that needs a permission
@@ -21,6 +21,7 @@ const seats = Object.fromEntries(await Promise.all(ROLES.map(async (r) => [r, aw
   SignedIn
 >;
 const runtimeKey = (await client(server, A.tenant.key).post('/orgs/c/api-keys', { name: 'rt', scope: 'runtime' })).body.key as string;
+const visitor = await widgetVisitor(server, A.tenant);
 const label = (def: RouteDef) => `${def.method} ${def.url}`;
 const guarded = routes.filter((r) => permissionOf(r));
 
@@ -50,7 +51,7 @@ describe(`role matrix from the route table (${ENGINE})`, () => {
 
   it('declares what every route requires, and every permission is needed by some route', () => {
     for (const def of routes) {
-      const ok = def.auth === 'public' || def.auth === 'authenticated' || def.auth === 'session' || PERMISSIONS.includes(permissionOf(def)!);
+      const ok = def.auth === 'public' || def.auth === 'authenticated' || def.auth === 'session' || def.auth === 'visitor' || PERMISSIONS.includes(permissionOf(def)!);
       expect(ok, label(def)).toBe(true);
     }
     expect(new Set(guarded.map(permissionOf))).toEqual(new Set(PERMISSIONS));
@@ -69,6 +70,21 @@ describe(`role matrix from the route table (${ENGINE})`, () => {
     it(`a runtime key ${SCOPE_PERMISSIONS.runtime.includes(permission) ? 'may' : 'may not'} ${label(def)} (${permission})`, async () => {
       const res = await call(server, def.method, await pathFor(def), { key: runtimeKey, json: bodyOf(def) });
       check(res, SCOPE_PERMISSIONS.runtime.includes(permission), permission);
+    });
+    it(`a widget visitor may not ${label(def)}`, async () => {
+      const res = await call(server, def.method, await pathFor(def), { headers: visitor.headers, json: bodyOf(def) });
+      expect(res.status, res.text.slice(0, 300)).toBe(401);
+    });
+  }
+
+  // The widget's routes take a visitor token only: the team's credentials are not one.
+  for (const def of routes.filter((r) => r.auth === 'visitor')) {
+    it(`an admin key and an ADMIN session may not ${label(def)} (visitor routes)`, async () => {
+      for (const headers of [{ authorization: `Bearer ${A.tenant.key}` }, seats.ADMIN.headers]) {
+        const res = await call(server, def.method, await pathFor(def), { headers: { ...headers, origin: WIDGET_SITE }, json: bodyOf(def) });
+        expect(res.status, res.text.slice(0, 300)).toBe(401);
+        expect(res.body.message).toMatch(/visitor token/);
+      }
     });
   }
 });

@@ -13,6 +13,8 @@ import {
   chatJobHandlers,
   chatRecurringJobs,
   createChatLive,
+  createCustomerSide,
+  type CustomerSide,
   createChatStateService,
   createChatsService,
   createFollowThrough,
@@ -30,6 +32,7 @@ import { createProvidersService, type ProvidersService } from '../features/provi
 import { createChannelsService, type ChannelsService } from '../features/channels/index.ts';
 import { createInboxService, type InboxService } from '../features/inbox/index.ts';
 import { createRuntimeService, type RuntimeService } from '../features/runtime/index.ts';
+import { createWidgetService, type WidgetService } from '../features/widget/index.ts';
 import {
   createKnowledgeService,
   createRetriever,
@@ -91,6 +94,8 @@ export interface Deps {
   chatState: ChatStateService;
   chatLive: ChatLive;
   memories: MemoriesService;
+  customers: CustomerSide;
+  widget: WidgetService;
   inbox: InboxService;
   channels: ChannelsService;
   usage: UsageService;
@@ -339,7 +344,10 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     logger,
   });
   const channels = createChannelsService({ contacts, chats, runtime, settle });
+  const customers = createCustomerSide({ db, events, rate: (orgId, assistantId, chatId, score, actor) => chatState.customerRated(orgId, assistantId, chatId, score, actor) });
+  const widget = createWidgetService({ db, assistants, contacts, runtime, secretBox, tokenTtlMs: 30 * 86_400_000 });
   const authenticator: Authenticator = {
+    authenticateVisitor: (token) => widget.authenticate(token),
     authenticate: (secret) => apiKeys.authenticate(secret),
     authenticateSession: (token) => auth.authenticateSession(token),
     resolveOrg: (principal, orgParam) => orgs.resolveReach(principal.orgId, orgParam),
@@ -365,6 +373,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     chatState,
     chatLive,
     memories,
+    customers,
+    widget,
     inbox,
     channels,
     usage,

@@ -12,6 +12,7 @@ import { channelsRoutes } from '../features/channels/index.ts';
 import { inboxRoutes } from '../features/inbox/index.ts';
 import { providersRoutes } from '../features/providers/index.ts';
 import { runtimeRoutes } from '../features/runtime/index.ts';
+import { widgetRoutes } from '../features/widget/index.ts';
 import { usageRoutes } from '../features/usage/index.ts';
 import { webhooksRoutes } from '../features/webhooks/index.ts';
 import type { RouteDef } from '../http/define-route.ts';
@@ -30,6 +31,7 @@ export function routeTable(deps: Deps, docs: { pages: DocPage[]; openapi: () => 
     ...chatsRoutes(deps.chats),
     ...chatStateRoutes(deps.chats, deps.chatState, deps.chatLive),
     ...memoriesRoutes(deps.memories),
+    ...widgetRoutes(deps.widget, deps.customers, deps.chatLive, deps.runtime, { timeoutMs: deps.config.llm.timeoutMs }),
     ...inboxRoutes(deps.inbox),
     ...channelsRoutes(deps.channels),
     ...contactsRoutes(deps.contacts),

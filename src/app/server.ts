@@ -19,6 +19,7 @@ import { rejectUnstorableUrlParts, storableValidatorCompiler } from '../http/sto
 import { enforceHttps } from '../http/https.ts';
 import { registerJsonParser } from '../http/json-body.ts';
 import { multipartToBody, registerMultipart } from '../http/multipart.ts';
+import { allowWidgetCors, WIDGET_API_PREFIX } from '../http/widget-cors.ts';
 import { registerOpenApi } from '../http/openapi.ts';
 import { enforceLimit, UNLIMITED_PATHS } from '../http/rate-limit.ts';
 import type { Deps } from './deps.ts';
@@ -49,7 +50,9 @@ function describeAuth(def: RouteDef): string | undefined {
       ? `Requires the \`${def.auth.permission}\` permission.`
       : def.auth === 'session'
         ? 'Requires a signed-in user (session cookie); API keys are refused.'
-        : undefined;
+        : def.auth === 'visitor'
+          ? 'Requires a visitor token (`POST /widget/v1/sessions`) as `Authorization: Bearer`; API keys and sessions are refused.'
+          : undefined;
   return needs ? [def.description, needs].filter(Boolean).join('\n\n') : def.description;
 }
 
@@ -109,6 +112,8 @@ export async function buildServer(deps: Deps): Promise<{ app: FastifyInstance; r
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // The widget's API is called from other sites' pages (see widget-cors.ts); a preflight ends here.
+    if (request.url.startsWith(WIDGET_API_PREFIX) && allowWidgetCors(request, reply)) return reply;
     if (request.protocol === 'https') reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
     enforceHttps(request, config.allowHttp);
     if (!UNLIMITED_PATHS.has(request.routeOptions.url ?? '')) {
@@ -141,7 +146,7 @@ export async function buildServer(deps: Deps): Promise<{ app: FastifyInstance; r
         summary: def.summary,
         description: describeAuth(def),
         tags: def.tags,
-        security: def.auth === 'public' ? [] : [{ bearerAuth: [] }, { sessionCookie: [] }],
+        security: def.auth === 'public' ? [] : def.auth === 'visitor' ? [{ visitorToken: [] }] : [{ bearerAuth: [] }, { sessionCookie: [] }],
         ...(def.params && { params: def.params }),
         ...(def.query && { querystring: def.query }),
         ...(def.body && { body: def.body }),
@@ -152,8 +157,10 @@ export async function buildServer(deps: Deps): Promise<{ app: FastifyInstance; r
       ...(def.bodyLimit && { bodyLimit: def.bodyLimit }),
       ...(def.multipart && { preValidation: multipartToBody(def.multipart) }),
       preHandler: limit
-        ? async (request, reply) =>
-            enforceLimit(deps.rateLimiter, reply, `${limit.name}:${request.orgId}`, limit.limit, limit.windowMs, limit.message)
+        ? async (request, reply) => {
+            const per = limit.per === 'visitor' ? request.visitor?.visitorId : limit.per === 'ip' ? request.ip : request.orgId;
+            await enforceLimit(deps.rateLimiter, reply, `${limit.name}:${per}`, limit.limit, limit.windowMs, limit.message);
+          }
         : undefined,
       ...(def.websocket && {
         wsHandler: (socket: WebSocket, request: FastifyRequest) =>
@@ -173,7 +180,8 @@ export async function buildServer(deps: Deps): Promise<{ app: FastifyInstance; r
           query: request.query,
           body: request.body,
           principal: request.principal!,
-          actor: request.principal ? actorOf(request.principal) : SYSTEM_ACTOR,
+          visitor: request.visitor!,
+          actor: request.principal ? actorOf(request.principal) : request.visitor ? actorOf(request.visitor) : SYSTEM_ACTOR,
           orgId: request.orgId!,
           request,
           reply,

@@ -502,7 +502,7 @@ export const events = pgTable(
     type: text('type').notNull(),
     /** The record the event is about (an assistant, chat, key...). */
     subjectId: text('subject_id').notNull(),
-    actorType: text('actor_type').$type<'api_key' | 'member' | 'system'>().notNull(),
+    actorType: text('actor_type').$type<'api_key' | 'member' | 'visitor' | 'system'>().notNull(),
     actorId: text('actor_id'),
     data: jsonb('data').$type<Record<string, unknown>>().notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),

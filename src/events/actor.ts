@@ -1,10 +1,12 @@
 /**
- * Who made a change, as the event log records it: an API key, a signed-in member, or Parley itself
- * (jobs, sweeps, the first-start bootstrap).
+ * Who made a change, as the event log records it: an API key, a signed-in member, a web widget visitor,
+ * or Parley itself (jobs, sweeps, the first-start bootstrap).
  */
+export type ActorType = 'api_key' | 'member' | 'visitor' | 'system';
+
 export interface Actor {
-  type: 'api_key' | 'member' | 'system';
-  /** The key's or member's id; null for `system`. */
+  type: ActorType;
+  /** The key's, member's or visitor's id; null for `system`. */
   id: string | null;
 }
 

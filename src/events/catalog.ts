@@ -115,7 +115,7 @@ export interface ParleyEvent<T extends EventType = EventType> {
   type: T;
   org_id: string;
   subject_id: string;
-  actor: { type: 'api_key' | 'member' | 'system'; id: string | null };
+  actor: { type: 'api_key' | 'member' | 'visitor' | 'system'; id: string | null };
   data: EventData<T>;
   created_at: string;
 }

@@ -14,7 +14,7 @@ export interface LoggedRow {
   org_id: string;
   type: string;
   subject_id: string;
-  actor_type: 'api_key' | 'member' | 'system';
+  actor_type: 'api_key' | 'member' | 'visitor' | 'system';
   actor_id: string | null;
   data: Record<string, unknown>;
   created_at: Date | string;

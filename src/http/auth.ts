@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { AppError } from '../lib/errors.ts';
 import type { AuthRequirement } from './define-route.ts';
 import { type Permission, type Role, roleHas, SCOPE_PERMISSIONS } from './permissions.ts';
-import type { ApiKeyPrincipal, MemberPrincipal, Principal } from './principal.ts';
+import type { ApiKeyPrincipal, MemberPrincipal, Principal, VisitorPrincipal } from './principal.ts';
 import { CSRF_HEADER, sessionTokenOf } from './session-cookie.ts';
 
 /** What the auth hook needs from the api-keys, members and orgs features (wired in app/). */
@@ -19,15 +19,20 @@ export interface Authenticator {
    * ADMIN membership of an ancestor org; else throws 404 (like a missing org).
    */
   memberAccess(principal: MemberPrincipal, orgParam: string): Promise<{ orgId: string; role: Role }>;
+  /** The visitor a widget visitor token names, or null when it is forged, expired or for no enabled widget. */
+  authenticateVisitor(token: string): Promise<VisitorPrincipal | null>;
 }
 
 export const INVALID_KEY_MESSAGE = 'invalid or expired api key';
+export const INVALID_VISITOR_MESSAGE = 'invalid or expired visitor token: start a new one with POST /widget/v1/sessions';
 export const INVALID_SESSION_MESSAGE = 'not signed in: the session is invalid, expired or signed out';
 export const CSRF_MESSAGE = `missing or wrong CSRF token: send the csrf_token of your sign-in in the ${CSRF_HEADER} header`;
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
+    /** The widget visitor (on visitor routes). */
+    visitor?: VisitorPrincipal;
     orgId?: string;
     /** A member's role in `orgId` (set on permission routes). */
     memberRole?: Role;
@@ -76,6 +81,14 @@ function refuse(permission: Permission, principal: Principal, role: Role | null)
 /** Authenticates and authorises one request for a route with the given requirement. */
 export async function authorize(request: FastifyRequest, requirement: AuthRequirement, auth: Authenticator): Promise<void> {
   if (requirement === 'public') return;
+  if (requirement === 'visitor') {
+    const match = request.headers.authorization ? BEARER.exec(request.headers.authorization) : null;
+    const visitor = match?.[1] ? await auth.authenticateVisitor(match[1]) : null;
+    if (!visitor) throw new AppError('unauthorized', INVALID_VISITOR_MESSAGE);
+    request.visitor = visitor;
+    request.orgId = visitor.orgId;
+    return;
+  }
   const principal = await identify(request, auth);
   request.principal = principal;
   if (requirement === 'session' && principal.kind !== 'member') {

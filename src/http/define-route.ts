@@ -3,7 +3,7 @@ import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import type { Actor } from '../events/actor.ts';
 import type { Permission } from './permissions.ts';
-import type { Principal } from './principal.ts';
+import type { Principal, VisitorPrincipal } from './principal.ts';
 
 /**
  * What a route requires of its caller:
@@ -12,8 +12,9 @@ import type { Principal } from './principal.ts';
  * - `session`: a signed-in member; API keys are refused with 403 (the user's own sessions and profile).
  * - `{ permission }`: a key whose scope, or a member whose role in the route's org, grants it
  *   (see permissions.ts); otherwise 403 naming the permission.
+ * - `visitor`: a web widget visitor token (the widget's public API); API keys and sessions are refused.
  */
-export type AuthRequirement = 'public' | 'authenticated' | 'session' | { permission: Permission };
+export type AuthRequirement = 'public' | 'authenticated' | 'session' | 'visitor' | { permission: Permission };
 
 /** The permission a route needs, if it names one. */
 export const permissionOf = (def: { auth: AuthRequirement }): Permission | undefined =>
@@ -26,8 +27,10 @@ export interface RouteContext<P, Q, B> {
   params: P;
   query: Q;
   body: B;
-  /** The authenticated key or member; present on every non-public route. */
+  /** The authenticated key or member; present on every route but public and visitor ones. */
   principal: Principal;
+  /** The widget visitor; present on `visitor` routes only. */
+  visitor: VisitorPrincipal;
   /** Who the event log records for changes this request makes. */
   actor: Actor;
   /** The org the path's `{org_id}` resolved to (the `c` alias and sub-org reach applied). */
@@ -62,8 +65,8 @@ export interface RouteDef<
    * gets the socket here; a plain HTTP request still reaches `handler` (which answers 426).
    */
   websocket?: (socket: WebSocket, ctx: Omit<RouteContext<Infer<P>, Infer<Q>, Infer<B>>, 'reply'>) => void;
-  /** A per-route limit on top of the global one, counted per org (after validation). */
-  rateLimit?: { name: string; limit: number; windowMs: number; message: string };
+  /** A per-route limit on top of the global one, counted per org (or per visitor, or per IP address) after validation. */
+  rateLimit?: { name: string; limit: number; windowMs: number; message: string; per?: 'org' | 'visitor' | 'ip' };
   /** Hidden from the OpenAPI document (docs pages, static assets). */
   hidden?: boolean;
   /** A larger body limit than the instance's default, for routes that take big documents. */

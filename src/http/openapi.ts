@@ -30,6 +30,7 @@ export const TAGS = [
   { name: 'Usage', description: 'Token usage and budgets.' },
   { name: 'Model providers', description: 'Per-org credentials for model providers.' },
   { name: 'Audit log', description: 'Who changed what: the event log of an organization.' },
+  { name: 'Web widget', description: "The embeddable widget's public API: visitor sessions, their chats and messages, with a visitor token instead of an API key." },
   { name: 'Webhooks', description: 'Signed HTTP callbacks for events, with retries, a delivery log and redelivery.' },
   { name: 'Meta', description: 'Health, readiness, this document and the documentation pages.' },
 ];
@@ -99,6 +100,7 @@ export async function registerOpenApi(
       components: {
         securitySchemes: {
           bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key: `apk_` followed by 43 characters.' },
+          visitorToken: { type: 'http', scheme: 'bearer', description: 'A web widget visitor token (`pwv_...`) from `POST /widget/v1/sessions`: the widget\'s public API only.' },
           sessionCookie: {
             type: 'apiKey',
             in: 'cookie',

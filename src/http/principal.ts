@@ -25,13 +25,34 @@ export interface MemberPrincipal {
   csrfToken: string;
 }
 
-/** Who is calling: resolved once per request from the Bearer key or the session cookie. */
+/** A web widget visitor (Bearer visitor token, on the widget's own routes only): one assistant's customer. */
+export interface VisitorPrincipal {
+  kind: 'visitor';
+  visitorId: string;
+  /** The assistant's org. */
+  orgId: string;
+  assistantId: string;
+  /** The site's user id, when the site verified it (`user_hash`); null for an anonymous visitor. */
+  userId: string | null;
+}
+
+/** Who is calling the management API: resolved once per request from the Bearer key or the session cookie. */
 export type Principal = ApiKeyPrincipal | MemberPrincipal;
 
-/** The actor the event log records for changes this principal makes. */
-export function actorOf(principal: Principal): Actor {
-  return principal.kind === 'api_key' ? { type: 'api_key', id: principal.keyId } : { type: 'member', id: principal.userId };
+/** Anyone who can start a runtime call: the team (key or member) or a widget visitor. */
+export type Caller = Principal | VisitorPrincipal;
+
+/** The actor the event log records for changes this caller makes. */
+export function actorOf(principal: Caller): Actor {
+  switch (principal.kind) {
+    case 'api_key':
+      return { type: 'api_key', id: principal.keyId };
+    case 'member':
+      return { type: 'member', id: principal.userId };
+    case 'visitor':
+      return { type: 'visitor', id: principal.visitorId };
+  }
 }
 
 /** Whether records of sub-orgs of `orgId` are in reach: keys, and ADMIN members of that org (as parent keys). */
-export const reachesSubOrgs = (principal: Principal): boolean => principal.kind === 'api_key' || principal.role === 'ADMIN';
+export const reachesSubOrgs = (principal: Caller): boolean => principal.kind === 'api_key' || (principal.kind === 'member' && principal.role === 'ADMIN');

@@ -1,16 +1,27 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** AES-256-GCM encryption of small secrets (org provider keys) at rest. */
+/** AES-256-GCM encryption of small secrets (org provider keys) at rest, and MACs for tokens Parley signs. */
 export interface SecretBox {
   seal(plaintext: string): string;
   open(sealed: string): string;
+  /** HMAC-SHA256 of `data` with a key of its own per `purpose` (derived from the master secret). */
+  mac(purpose: string, data: string): Buffer;
 }
 
 export function createSecretBox(masterSecret: string): SecretBox {
   const key = Buffer.from(hkdfSync('sha256', masterSecret, 'parley', 'parley/provider-credentials/v1', 32));
+  const macKeys = new Map<string, Buffer>();
   return {
+    mac(purpose, data) {
+      let k = macKeys.get(purpose);
+      if (!k) {
+        k = Buffer.from(hkdfSync('sha256', masterSecret, 'parley', `parley/mac/${purpose}`, 32));
+        macKeys.set(purpose, k);
+      }
+      return createHmac('sha256', k).update(data).digest();
+    },
     seal(plaintext) {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key, iv);

@@ -51,6 +51,7 @@ export const ID_PREFIXES = {
   contactChannel: 'cch',
   segment: 'seg',
   chatMemory: 'chm',
+  visitor: 'vis',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

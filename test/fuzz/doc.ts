@@ -19,6 +19,8 @@ export interface Operation {
   path: string;
   operationId: string;
   secured: boolean;
+  /** Called with a web widget visitor token (the widget's public API), not an API key. */
+  visitor: boolean;
   params: Param[];
   /** Request media types and their schemas ($refs resolved at use). */
   body?: Record<string, Schema>;
@@ -51,6 +53,7 @@ export function operationsOf(doc: Json): Operation[] {
         path,
         operationId: o.operationId,
         secured: (o.security ?? doc.security ?? []).length > 0,
+        visitor: ((o.security ?? []) as Json[]).some((s) => 'visitorToken' in s),
         params,
         body: requestBody && Object.fromEntries(Object.entries(requestBody.content as Json).map(([m, c]) => [m, (c as Json).schema])),
         bodyRequired: Boolean(requestBody?.required),

@@ -3,7 +3,8 @@ import { deref, type Json, type Operation, type Param } from './doc.ts';
 import { HUGE_STRING, hostileJson, hostileString, INVALID_UTF8_BODIES, rawJsonTexts, WRONG_CONTENT_TYPES } from './hostile.ts';
 import { encodeSegment, wtf8, type RawRequest } from './http.ts';
 import { mutatedArb, validArb } from './values.ts';
-import { PARAM_KINDS, type Kind, type World } from './world.ts';
+import { PARAM_KINDS, type Kind, VISITOR_KINDS, type World } from './world.ts';
+import { WIDGET_SITE } from '../harness.ts';
 
 type PathValue = { seeded: Kind } | { hostile: string; raw: boolean } | { literal: string };
 
@@ -144,7 +145,11 @@ export async function materialize(op: Operation, plan: Plan, world: World, key: 
   let path = op.path;
   for (const [name, v] of Object.entries(plan.path)) {
     let segment: string;
-    if ('seeded' in v) segment = encodeSegment(op.method === 'DELETE' && v.seeded !== 'org' ? await world.fresh(v.seeded) : await world.id(v.seeded));
+    if ('seeded' in v) {
+      // On the widget's visitor routes, a chat id names one of the visitor's own chats.
+      const kind = (op.visitor && VISITOR_KINDS[v.seeded]) || v.seeded;
+      segment = encodeSegment(op.method === 'DELETE' && kind !== 'org' ? await world.fresh(kind) : await world.id(kind));
+    }
     else if ('literal' in v) segment = encodeSegment(v.literal);
     else segment = v.raw ? v.hostile : encodeSegment(v.hostile);
     path = path.replace(`{${name}}`, segment);
@@ -153,6 +158,7 @@ export async function materialize(op: Operation, plan: Plan, world: World, key: 
   const headers: Record<string, string> = {};
   if (plan.auth === 'admin') headers.authorization = `Bearer ${key}`;
   if (plan.auth === 'garbage') headers.authorization = `Bearer apk_${'0'.repeat(40)}`;
+  if (op.visitor) headers.origin = WIDGET_SITE;
   const b = plan.body;
   let body: string | Buffer | undefined;
   if (b.kind === 'json') {

@@ -3,7 +3,7 @@ import { call, type TestServer } from '../harness.ts';
 import { deref, type Json } from './doc.ts';
 import { encodeSegment, send, type RawResponse } from './http.ts';
 import { minimalValid } from './values.ts';
-import { NAMED_KINDS, nonexistentLike, PARAM_KINDS, type Kind, type World } from './world.ts';
+import { kindFor, NAMED_KINDS, nonexistentLike, PARAM_KINDS, type Kind, type World } from './world.ts';
 
 export const paramsOf = (def: RouteDef): string[] => [...def.url.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]!);
 export const labelOf = (def: RouteDef) => `${def.method} ${def.url}`;
@@ -15,9 +15,11 @@ export interface Attacker {
   key: string;
   /** What it puts in `{org_id}`: its own alias, or the victim's id. */
   org: string;
-  scope: 'admin' | 'runtime';
+  scope: 'admin' | 'runtime' | 'visitor';
   /** A runtime key of the victim org itself: it may use runtime routes (those are its own records). */
   sameOrg?: boolean;
+  /** Sent with every request (a widget visitor's page origin). */
+  headers?: Record<string, string>;
 }
 
 /** A request with A's record ids, and the same request with well-formed ids that name nothing. */
@@ -69,7 +71,7 @@ export function fill(def: RouteDef, org: string, ids: Record<string, string>): s
 /** The victim's record id for every record param of the route (the first kind the map names). */
 export async function victimIds(def: RouteDef, victim: World): Promise<Record<string, string>> {
   const ids: Record<string, string> = {};
-  for (const p of paramsOf(def).filter((p) => p !== 'org_id')) ids[p] = await victim.id(PARAM_KINDS[p]![0]!);
+  for (const p of paramsOf(def).filter((p) => p !== 'org_id')) ids[p] = await victim.id(kindFor(p, def.auth === 'visitor'));
   return ids;
 }
 
@@ -79,7 +81,7 @@ export function baselineIds(ids: Record<string, string>, def: RouteDef): Record<
 }
 
 export async function sendCase(server: TestServer, c: Case, path: string): Promise<RawResponse> {
-  const headers: Record<string, string> = { authorization: `Bearer ${c.attacker.key}` };
+  const headers: Record<string, string> = { ...c.attacker.headers, authorization: `Bearer ${c.attacker.key}` };
   const json = path === c.baselinePath && c.referenced ? c.referenced.baselineBody : c.body;
   let body: string | undefined;
   if (json !== undefined) {

@@ -1,7 +1,36 @@
-import { call, seedOrg, signedInMember, type Tenant, type TestServer } from '../harness.ts';
+import { call, readEventStream, seedOrg, signedInMember, type Tenant, type TestServer, type WidgetVisitor, widgetVisitor } from '../harness.ts';
 
 /** The kinds of record a path parameter can name. */
-export type Kind = 'org' | 'assistant' | 'chat' | 'message' | 'content' | 'urlContent' | 'chunk' | 'key' | 'subOrg' | 'provider' | 'member' | 'invite' | 'session' | 'contact' | 'channel' | 'segment' | 'webhook' | 'delivery' | 'memory';
+export type Kind =
+  | 'org'
+  | 'assistant'
+  | 'chat'
+  | 'message'
+  | 'content'
+  | 'urlContent'
+  | 'chunk'
+  | 'key'
+  | 'subOrg'
+  | 'provider'
+  | 'member'
+  | 'invite'
+  | 'session'
+  | 'contact'
+  | 'channel'
+  | 'segment'
+  | 'webhook'
+  | 'delivery'
+  | 'memory'
+  | 'visitorChat';
+
+/** On the widget's visitor routes, a parameter names the visitor's own record of this kind. */
+export const VISITOR_KINDS: Partial<Record<Kind, Kind>> = { chat: 'visitorChat' };
+
+/** The kind a route's parameter names: the first of PARAM_KINDS, the visitor's own on visitor routes. */
+export const kindFor = (param: string, visitorRoute: boolean, i = 0): Kind => {
+  const k = PARAM_KINDS[param]![i]!;
+  return (visitorRoute && VISITOR_KINDS[k]) || k;
+};
 
 /**
  * Path parameter name -> the kind of record it names. Both generated suites read this map; a route with a
@@ -47,6 +76,7 @@ async function ok(res: Promise<{ status: number; body: any; text: string }>, wha
 /** One org's records, created over HTTP on first use (so an operation pays only for what its path needs). */
 export class World {
   private made = new Map<Kind, Promise<string>>();
+  private widget?: Promise<WidgetVisitor>;
   constructor(
     readonly server: TestServer,
     readonly tenant: Tenant,
@@ -64,6 +94,12 @@ export class World {
       this.made.set(kind, p);
     }
     return p;
+  }
+
+  /** A visitor of the org's web widget (an assistant with the widget on for WIDGET_SITE), made once. */
+  visitor(): Promise<WidgetVisitor> {
+    this.widget ??= widgetVisitor(this.server, this.tenant);
+    return this.widget;
   }
 
   private post(path: string, json: unknown, what: string, method = 'POST') {
@@ -150,6 +186,17 @@ export class World {
           if (Date.now() > deadline) throw new Error(`no memory of chat ${chat} was written`);
           await new Promise((r) => setTimeout(r, 50));
         }
+      }
+      case 'visitorChat': {
+        // A chat of the widget visitor, written through the widget's API (its reply streamed, read to the end).
+        const v = await this.visitor();
+        const res = await fetch(`${this.server.url}/widget/v1/messages`, { method: 'POST', headers: { ...v.headers, 'content-type': 'application/json' }, body: JSON.stringify({ message: 'When do you open?' }) });
+        if (res.status !== 200) throw new Error(`seeding visitorChat: ${res.status} ${await res.text()}`);
+        const text = await readEventStream(res);
+        const done = text.split('\n').filter((l) => l.startsWith('data: ')).map((l) => JSON.parse(l.slice(6))).find((e) => e.type === 'done');
+        if (!done) throw new Error(`seeding visitorChat: no done event in ${text.slice(0, 300)}`);
+        await this.server.deps.recorder.settle();
+        return done.data.chat_id as string;
       }
       case 'delivery': {
         // A test ping of the seeded endpoint, waited for: its one attempt fails at once, then it no longer changes.

@@ -71,6 +71,45 @@ export const ConversationSchema = z
   })
   .meta({ id: 'ConversationConfig' });
 
+/** A web origin as a browser sends it: scheme, host and port, nothing else. */
+const WebOrigin = z
+  .string()
+  .max(300)
+  .refine((v) => {
+    if (v === '*') return true;
+    try {
+      const u = new URL(v);
+      return (u.protocol === 'https:' || u.protocol === 'http:') && u.origin === v;
+    } catch {
+      return false;
+    }
+  }, 'must be an origin such as "https://www.example.com" (scheme, host and port only, no path or trailing slash) or "*"');
+
+const Color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a color such as "#1f6feb"');
+
+export const WidgetConfigSchema = z
+  .object({
+    enabled: z.boolean().optional().meta({ description: 'The web widget answers visitors only when true.' }),
+    allowed_origins: z
+      .array(WebOrigin)
+      .max(50)
+      .optional()
+      .meta({
+        description:
+          'The sites that may embed the widget, as origins (`https://www.example.com`). `*` allows any site (and clients that send no Origin). Parley\'s own demo page is always allowed.',
+        examples: [['https://www.example.com']],
+      }),
+    require_identity: z
+      .boolean()
+      .optional()
+      .meta({ description: 'Only visitors whose site vouches for them (`user_id` with its `user_hash`, an HMAC-SHA256 keyed with the secret key) may chat.' }),
+    appearance: z.enum(['auto', 'light', 'dark']).optional(),
+    button_background_color: Color.optional(),
+    button_color: Color.optional(),
+    position: z.enum(['bottom-right', 'bottom-left']).optional(),
+  })
+  .meta({ id: 'WidgetConfig', description: 'The web widget: whether it is on, where it may be embedded, identity verification and its look.' });
+
 export const AssistantConfigInputSchema = z
   .object({
     instructions: z.string().max(32_000).optional().meta({ examples: ['You are the support assistant of Acme Dental.'] }),
@@ -79,6 +118,7 @@ export const AssistantConfigInputSchema = z
     timezone: TimeZone.optional(),
     knowledge_scope: KnowledgeScopeSchema.optional(),
     conversation: ConversationSchema.optional(),
+    widget: WidgetConfigSchema.optional(),
   })
   .meta({ id: 'AssistantConfigPatch', description: 'On update, given fields are merged into the stored config.' });
 
@@ -90,6 +130,7 @@ export const AssistantConfigSchema = z
     timezone: z.string(),
     knowledge_scope: KnowledgeScopeSchema,
     conversation: ConversationSchema.required(),
+    widget: WidgetConfigSchema.required(),
   })
   .meta({ id: 'AssistantConfig' });
 

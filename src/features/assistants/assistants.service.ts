@@ -30,6 +30,16 @@ const DEFAULT_CONVERSATION: AssistantConfig['conversation'] = {
   handover_when_unanswered: false,
 };
 
+const DEFAULT_WIDGET: AssistantConfig['widget'] = {
+  enabled: false,
+  allowed_origins: [],
+  require_identity: false,
+  appearance: 'auto',
+  button_background_color: '#1f6feb',
+  button_color: '#ffffff',
+  position: 'bottom-right',
+};
+
 export type AssistantsService = ReturnType<typeof createAssistantsService>;
 
 export function createAssistantsService(deps: {
@@ -57,6 +67,7 @@ export function createAssistantsService(deps: {
       timezone: s.timezone ?? 'UTC',
       knowledge_scope: s.knowledge_scope ?? 'all',
       conversation: { ...DEFAULT_CONVERSATION, ...(s.conversation ?? {}) },
+      widget: { ...DEFAULT_WIDGET, ...(s.widget ?? {}) },
     };
   }
 

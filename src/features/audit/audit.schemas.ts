@@ -8,7 +8,7 @@ export const AuditEntrySchema = z
     type: z.enum(EVENT_TYPES as [string, ...string[]]).meta({ description: 'The event type (see the events guide for the catalog).' }),
     actor: z
       .object({
-        type: z.enum(['api_key', 'member', 'system']),
+        type: z.enum(['api_key', 'member', 'visitor', 'system']),
         id: z.string().nullable(),
         name: z.string().nullable().meta({ description: "The key's or member's name as it is now; null for `system` or when it was deleted." }),
       })

@@ -1,5 +1,4 @@
 import type { Db } from '../../db/client.ts';
-import type { MessageRow } from '../../db/schema.ts';
 import type { ParleyEvent } from '../../events/catalog.ts';
 import type { EventLog } from '../../events/event-log.ts';
 import { isCursor } from '../../events/event-reads.ts';
@@ -7,26 +6,10 @@ import type { Unsubscribe } from '../../infra/pubsub/pubsub.ts';
 import { AppError } from '../../lib/errors.ts';
 import * as repo from './chats.repo.ts';
 import * as state from './chat-state.repo.ts';
-import type { ChatLiveEvent, CustomerMessage } from './chats.schemas.ts';
+import type { ChatLiveEvent } from './chats.schemas.ts';
+import { toCustomerMessage, toCustomerState } from './chat-views.ts';
 
 export type ChatLive = ReturnType<typeof createChatLive>;
-
-/** What the customer sees of a message; null for what they never see (notes, internal event lines). */
-function customerMessage(row: MessageRow, member: { id: string; name: string } | null): CustomerMessage | null {
-  if (row.role !== 'user' && row.role !== 'assistant') return null;
-  return {
-    id: row.id,
-    chat_id: row.chatId,
-    role: row.role,
-    author: row.role === 'user' ? 'customer' : row.memberId ? 'member' : row.kind ? 'system' : row.model !== null ? 'assistant' : 'team',
-    member: member ? { id: member.id, name: member.name } : null,
-    kind: row.kind ?? null,
-    parts: row.parts,
-    status: row.status,
-    created_at: row.createdAt.toISOString(),
-    updated_at: row.updatedAt.toISOString(),
-  };
-}
 
 /**
  * One chat as its customer sees it, live: the messages they can read (with their content, so a client
@@ -46,7 +29,7 @@ export function createChatLive(deps: { db: Db; events: EventLog; reachable: (key
       case 'message.updated': {
         const row = await state.findMessage(db, orgId, chatId, String(data.message_id));
         const member = row?.memberId ? ((await state.findMemberRef(db, orgId, row.memberId)) ?? null) : null;
-        const message = row ? customerMessage(row, member) : null;
+        const message = row ? toCustomerMessage(row, member) : null;
         return message ? { type: e.type, ...head, data: { chat_id: chatId, message } } : null;
       }
       case 'message.deleted':
@@ -54,16 +37,7 @@ export function createChatLive(deps: { db: Db; events: EventLog; reachable: (key
       case 'chat.updated': {
         const chat = await repo.findChat(db, chatId);
         if (!chat) return null;
-        const stateView = {
-          chat_id: chatId,
-          state: chat.state,
-          ai_enabled: chat.aiEnabled,
-          handover: chat.aiEnabled ? null : chat.assignee ? ('ASSIGNED' as const) : ('WAITING' as const),
-          assigned_member: chat.assignee ? { id: chat.assignee.id, name: chat.assignee.name } : null,
-          user_unseen_count: chat.userUnseenCount,
-          csat_score: chat.csatScore,
-        };
-        return { type: e.type, ...head, data: { chat_id: chatId, state: stateView } };
+        return { type: e.type, ...head, data: { chat_id: chatId, state: toCustomerState(chat) } };
       }
       case 'chat.deleted':
         return { type: e.type, ...head, data: { chat_id: chatId } };

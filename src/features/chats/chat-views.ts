@@ -1,7 +1,7 @@
 import type { MessagePart, MessageRow } from '../../db/schema.ts';
 import { iso } from '../../http/common-schemas.ts';
 import type { ChatView } from './chats.repo.ts';
-import type { Chat, ChatState, Message } from './chats.schemas.ts';
+import type { Chat, ChatState, CustomerChatState, CustomerMessage, Message } from './chats.schemas.ts';
 
 /** How chats, their state and their messages look in the API. */
 
@@ -68,4 +68,32 @@ export const toMessage = (row: MessageRow, member: { id: string; name: string; e
   error: row.error,
   created_at: row.createdAt.toISOString(),
   updated_at: row.updatedAt.toISOString(),
+});
+
+/** What the customer sees of a message; null for what they never see (notes, internal event lines). */
+export function toCustomerMessage(row: MessageRow, member: { id: string; name: string } | null): CustomerMessage | null {
+  if (row.role !== 'user' && row.role !== 'assistant') return null;
+  return {
+    id: row.id,
+    chat_id: row.chatId,
+    role: row.role,
+    author: row.role === 'user' ? 'customer' : row.memberId ? 'member' : row.kind ? 'system' : row.model !== null ? 'assistant' : 'team',
+    member: member ? { id: member.id, name: member.name } : null,
+    kind: row.kind ?? null,
+    parts: row.parts,
+    status: row.status,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
+
+/** What the customer sees of a chat's state: who answers, whether it is resolved; never a member's email. */
+export const toCustomerState = (chat: ChatView): CustomerChatState => ({
+  chat_id: chat.id,
+  state: chat.state,
+  ai_enabled: chat.aiEnabled,
+  handover: chat.aiEnabled ? null : chat.assignee ? 'ASSIGNED' : 'WAITING',
+  assigned_member: chat.assignee ? { id: chat.assignee.id, name: chat.assignee.name } : null,
+  user_unseen_count: chat.userUnseenCount,
+  csat_score: chat.csatScore,
 });

@@ -261,4 +261,5 @@ export const ChatFollowQuerySchema = z.object({
 });
 
 export type CustomerMessage = z.infer<typeof CustomerMessageSchema>;
+export type CustomerChatState = z.infer<typeof CustomerChatStateSchema>;
 export type ChatLiveEvent = z.infer<typeof ChatLiveEventSchema>;

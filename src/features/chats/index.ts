@@ -16,3 +16,5 @@ export { textOf, toChat } from './chat-views.ts';
 export { pageOfChats } from './chats.repo.ts';
 export { memberOfUser, unknownInboxMembers } from './chat-state.repo.ts';
 export { createChatLive, type ChatLive } from './chat-live.ts';
+export { createCustomerSide, type CustomerSide, type CustomerScope, type CustomerChat } from './customer-side.ts';
+export { ChatLiveEventSchema, CustomerChatStateSchema, CustomerMessageSchema } from './chats.schemas.ts';

@@ -1,6 +1,6 @@
-import { sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
-import type { ContactChannelType } from '../../db/schema.ts';
+import { contactChannels, type ContactChannelType } from '../../db/schema.ts';
 import type { Emit } from '../../events/event-log.ts';
 import { badRequest } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
@@ -141,4 +141,14 @@ export async function resolveContactByChannel(db: DbOrTx, who: ChannelIdentity, 
   }
   // Only if the identity is created and deleted again between each of our reads.
   throw new Error(`could not resolve the contact of ${who.type} ${who.userId}: the identity keeps changing`);
+}
+
+/** The contact (and channel) behind a channel identity, without creating or touching anything; undefined when none. */
+export async function findContactByChannel(db: DbOrTx, orgId: string, type: ContactChannelType, userId: string): Promise<{ contactId: string; channelId: string } | undefined> {
+  const [row] = await db
+    .select({ contactId: contactChannels.contactId, channelId: contactChannels.id })
+    .from(contactChannels)
+    .where(and(eq(contactChannels.orgId, orgId), eq(contactChannels.type, type), eq(contactChannels.userId, userId)))
+    .limit(1);
+  return row;
 }

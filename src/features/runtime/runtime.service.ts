@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../../config/config.ts';
 import type { RunStatus, TokenUsage } from '../../db/schema.ts';
-import { actorOf, type Principal, reachesSubOrgs } from '../../http/principal.ts';
+import { actorOf, type Caller, reachesSubOrgs } from '../../http/principal.ts';
 import { AppError } from '../../lib/errors.ts';
 import { type ModelRegistry, type OrgCredential, parseModelRef, type ResolvedModel } from '../../llm/registry.ts';
 import { generate, stream, type StreamEvent as ModelStreamEvent, upstreamError, type ModelCall, type ModelUsage, type ToolCallRecord } from '../../llm/run-model.ts';
@@ -46,7 +46,7 @@ export interface RuntimeDeps {
 export interface Prepared {
   agentId: string;
   orgId: string;
-  principal: Principal;
+  principal: Caller;
   model: ResolvedModel;
   system: string;
   call: Omit<ModelCall, 'abortSignal'>;
@@ -167,9 +167,9 @@ export function createRuntimeService(deps: RuntimeDeps) {
 
   return {
     /** Everything that can fail before generation: answered as plain JSON errors. */
-    async prepare(principal: Principal, agentId: string, body: InvokeBody, opts: { contactId?: string; channel?: ChatChannel } = {}): Promise<Prepared> {
+    async prepare(principal: Caller, agentId: string, body: InvokeBody, opts: { contactId?: string; channel?: ChatChannel } = {}): Promise<Prepared> {
       const startedAt = Date.now();
-      if (principal.kind === 'api_key' && principal.assistantId && principal.assistantId !== agentId) {
+      if ((principal.kind === 'api_key' || principal.kind === 'visitor') && principal.assistantId && principal.assistantId !== agentId) {
         throw new AppError('not_found', AGENT_NOT_FOUND);
       }
       const assistant = await deps.assistants.findAnywhere(agentId);

@@ -1,0 +1,191 @@
+import { createHmac } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, client, seedOrg, signedInMember, startServer, type TestServer } from './harness.ts';
+import { followSse } from './live-client.ts';
+import { readSse } from './sse-client.ts';
+
+const SITE = 'http://shop.example.test';
+const say = (text: string) => [{ type: 'text', text }];
+
+/** The web widget's visitor API, called as a page on another origin would (Origin header, visitor token). */
+describe('web widget API', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  async function setup(widget: Record<string, unknown> = {}, more: Record<string, unknown> = {}) {
+    const t = await seedOrg(server);
+    const api = client(server, t.key);
+    const bot = await api.post('/orgs/c/assistants', {
+      name: 'Shop helper',
+      ...more,
+      config: { conversation: { welcome_banner: 'Hi! Ask us anything.', suggested_messages: ['Opening hours?'] }, widget: { enabled: true, allowed_origins: [SITE], ...widget } },
+    });
+    expect(bot.status, bot.text).toBe(200);
+    return { t, api, bot: bot.body };
+  }
+
+  const as = (origin: string | undefined, token?: string) => ({ ...(origin && { origin }), ...(token && { authorization: `Bearer ${token}` }) });
+  const session = (json: object, origin: string | null = SITE) => call(server, 'POST', '/widget/v1/sessions', { headers: as(origin ?? undefined), json });
+  const visitor = (token: string, origin: string | undefined = SITE) => ({
+    get: (path: string) => call(server, 'GET', path, { headers: as(origin, token) }),
+    post: (path: string, json?: object) => call(server, 'POST', path, { headers: as(origin, token), json }),
+    send: async (json: object) => {
+      const res = await fetch(`${server.url}/widget/v1/messages`, { method: 'POST', headers: { ...as(origin, token), 'content-type': 'application/json' }, body: JSON.stringify(json) });
+      return { res, events: res.status === 200 ? await readSse(res) : [], body: res.status === 200 ? undefined : await res.json() };
+    },
+  });
+
+  it('gives an allowed page a visitor session, answers its messages as a stream, and lists only its own chats', async () => {
+    const { api, bot } = await setup();
+    const s = await session({ assistant_id: bot.id });
+    expect(s.status, s.text).toBe(200);
+    expect(s.headers.get('access-control-allow-origin')).toBe(SITE);
+    expect(s.body).toMatchObject({ visitor_id: expect.stringMatching(/^vis_/), user_id: null, assistant: { id: bot.id, name: 'Shop helper', welcome_banner: 'Hi! Ask us anything.', suggested_messages: ['Opening hours?'], position: 'bottom-right' } });
+    expect(s.body.visitor_token).toMatch(/^pwv_/);
+    const me = visitor(s.body.visitor_token);
+    expect((await me.get('/widget/v1/chats')).body).toEqual([]);
+
+    const first = await me.send({ message: 'hello' });
+    expect(first.res.status).toBe(200);
+    expect(first.events[0]).toMatchObject({ type: 'metadata', data: { agent_id: bot.id } });
+    const done = first.events.at(-1);
+    expect(done.type).toBe('done');
+    const chatId = done.data.chat_id;
+    await server.deps.recorder.settle();
+
+    const chats = await me.get('/widget/v1/chats');
+    expect(chats.body.map((c: { id: string }) => c.id)).toEqual([chatId]);
+    expect(chats.body[0].state).toMatchObject({ state: 'OPEN', ai_enabled: true });
+    expect(chats.body[0].last_message).toMatchObject({ role: 'assistant', author: 'assistant' });
+    const messages = await me.get(`/widget/v1/chats/${chatId}/messages`);
+    expect(messages.body.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant']);
+
+    // The team sees a WEB chat with a contact behind it.
+    const chat = await api.get(`/chats/${chatId}`);
+    expect(chat.body.channel.type).toBe('WEB');
+    expect(chat.body.contact_id).toMatch(/^cnt_/);
+    const contact = await api.get(`/orgs/c/contacts/${chat.body.contact_id}`);
+    expect(contact.body.channels[0]).toMatchObject({ type: 'WEB', user_id: `visitor:${s.body.visitor_id}` });
+
+    // Another visitor of the same site sees none of it.
+    const other = visitor((await session({ assistant_id: bot.id })).body.visitor_token);
+    expect((await other.get('/widget/v1/chats')).body).toEqual([]);
+    expect((await other.get(`/widget/v1/chats/${chatId}/messages`)).status).toBe(404);
+    const intrude = await other.send({ chat_id: chatId, message: 'let me in' });
+    expect(intrude.res.status).toBe(404);
+
+    // The same browser comes back with its token: same visitor, same chats, a renewed token.
+    const again = await session({ assistant_id: bot.id, visitor_token: s.body.visitor_token });
+    expect(again.body.visitor_id).toBe(s.body.visitor_id);
+    expect((await visitor(again.body.visitor_token).get('/widget/v1/chats')).body.map((c: { id: string }) => c.id)).toEqual([chatId]);
+  });
+
+  it('refuses pages that are not allowed, widgets that are off, and forged tokens', async () => {
+    const { api, bot } = await setup();
+    const refused = await session({ assistant_id: bot.id }, 'https://evil.example.test');
+    expect(refused.status).toBe(403);
+    expect(refused.body.message).toMatch(/not allowed to use this assistant's widget/);
+    const noOrigin = await session({ assistant_id: bot.id }, null);
+    expect(noOrigin.status).toBe(403);
+    expect(noOrigin.body.message).toMatch(/Origin/);
+
+    const s = await session({ assistant_id: bot.id });
+    // A token used from another page is refused too.
+    expect((await visitor(s.body.visitor_token, 'https://evil.example.test').get('/widget/v1/chats')).status).toBe(403);
+    // Forged or foreign tokens are a 401; so are API keys.
+    const forged = s.body.visitor_token.slice(0, -4) + 'AAAA';
+    expect((await visitor(forged).get('/widget/v1/chats')).status).toBe(401);
+    expect((await call(server, 'GET', '/widget/v1/chats', { headers: as(SITE, (await seedOrg(server)).key) })).status).toBe(401);
+
+    // Preflights pass (the routes check the origin themselves).
+    const pre = await fetch(`${server.url}/widget/v1/messages`, { method: 'OPTIONS', headers: { origin: SITE, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' } });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get('access-control-allow-headers')).toMatch(/authorization/);
+
+    // Turning the widget off stops sessions and tokens at once.
+    await api.patch(`/orgs/c/assistants/${bot.id}`, { config: { widget: { enabled: false } } });
+    expect((await session({ assistant_id: bot.id })).status).toBe(404);
+    expect((await visitor(s.body.visitor_token).get('/widget/v1/chats')).status).toBe(401);
+    // "*" lets any page (and clients without an Origin) in.
+    await api.patch(`/orgs/c/assistants/${bot.id}`, { config: { widget: { enabled: true, allowed_origins: ['*'] } } });
+    expect((await session({ assistant_id: bot.id }, null)).status).toBe(200);
+    const badOrigin = await api.patch(`/orgs/c/assistants/${bot.id}`, { config: { widget: { allowed_origins: ['https://shop.example.test/path'] } } });
+    expect(badOrigin.status).toBe(400);
+  });
+
+  it('verifies identity with the HMAC of the user id, and a visitor who signs in keeps their chats', async () => {
+    const { api, bot } = await setup({ require_identity: false }, { generate_secret_key: true });
+    const hash = (id: string) => createHmac('sha256', bot.secret_key).update(id).digest('hex');
+    const wrong = await session({ assistant_id: bot.id, user_id: 'u-42', user_hash: hash('u-43') });
+    expect(wrong.status).toBe(403);
+    expect(wrong.body.message).toMatch(/user_hash does not match user_id/);
+    expect((await session({ assistant_id: bot.id, user_id: 'u-42' })).status).toBe(403);
+
+    // Anonymous first, then signs in: the chat follows them.
+    const anon = await session({ assistant_id: bot.id });
+    const sent = await visitor(anon.body.visitor_token).send({ message: 'my order is late' });
+    const chatId = sent.events.at(-1).data.chat_id;
+    await server.deps.recorder.settle();
+    const known = await session({ assistant_id: bot.id, visitor_token: anon.body.visitor_token, user_id: 'u-42', user_hash: hash('u-42'), user_name: 'Ada', user_email: 'ada@example.com' });
+    expect(known.status, known.text).toBe(200);
+    expect(known.body).toMatchObject({ visitor_id: anon.body.visitor_id, user_id: 'u-42' });
+    expect((await visitor(known.body.visitor_token).get('/widget/v1/chats')).body.map((c: { id: string }) => c.id)).toEqual([chatId]);
+    const contact = (await api.get(`/orgs/c/contacts/${(await api.get(`/chats/${chatId}`)).body.contact_id}`)).body;
+    expect(contact.name).toBe('Ada');
+    expect(contact.channels.map((c: { user_id: string }) => c.user_id).sort()).toEqual(['u-42', `visitor:${anon.body.visitor_id}`].sort());
+
+    // The same user on another device sees the same chats; someone else signing in on this browser does not.
+    const otherDevice = await session({ assistant_id: bot.id, user_id: 'u-42', user_hash: hash('u-42') });
+    expect((await visitor(otherDevice.body.visitor_token).get('/widget/v1/chats')).body.map((c: { id: string }) => c.id)).toEqual([chatId]);
+    const someoneElse = await session({ assistant_id: bot.id, visitor_token: known.body.visitor_token, user_id: 'u-7', user_hash: hash('u-7') });
+    expect(someoneElse.body.visitor_id).not.toBe(anon.body.visitor_id);
+    expect((await visitor(someoneElse.body.visitor_token).get('/widget/v1/chats')).body).toEqual([]);
+
+    // With require_identity, anonymous visitors are refused.
+    await api.patch(`/orgs/c/assistants/${bot.id}`, { config: { widget: { require_identity: true } } });
+    const anonymous = await session({ assistant_id: bot.id });
+    expect(anonymous.status).toBe(403);
+    expect(anonymous.body.message).toMatch(/verified users/);
+  });
+
+  it('shows the team live, hands over, and lets the visitor rate the resolved chat', async () => {
+    const { t, api, bot } = await setup();
+    await api.patch(`/orgs/c/assistants/${bot.id}`, { config: { conversation: { enable_auto_csat: true } } });
+    const agent = await signedInMember(server, t, 'AGENT');
+    const s = await session({ assistant_id: bot.id });
+    const me = visitor(s.body.visitor_token);
+    const first = await me.send({ message: 'I want to talk to a person' });
+    const done = first.events.at(-1);
+    expect(done.data.handover).toMatchObject({ state: 'ASSIGNED', assigned_member: { name: 'A AGENT' } });
+    const chatId = done.data.chat_id;
+    await server.deps.recorder.settle();
+    await server.deps.events.flush();
+
+    const live = await followSse(server, s.body.visitor_token, { origin: SITE }, '', `/widget/v1/chats/${chatId}/stream`);
+    expect(live.res.status).toBe(200);
+    await call(server, 'POST', `/chats/${chatId}/messages`, { headers: agent.headers, json: { message: say('Hi, Ana here.') } });
+    await call(server, 'POST', `/chats/${chatId}/messages`, { headers: agent.headers, json: { message: say('VIP customer'), role: 'note' } });
+    expect((await me.post(`/widget/v1/chats/${chatId}/rating`, { score: 5 })).status).toBe(409);
+    await call(server, 'PATCH', `/chats/${chatId}/state`, { headers: agent.headers, json: { state: 'CLOSED' } });
+    const frames = await live.until((f) => f.some((x) => x.event === 'chat.updated' && (x.data.data.state as { state: string }).state === 'CLOSED'));
+    await live.close();
+    const created = frames.filter((f) => f.event === 'message.created').map((f) => f.data.data.message as { kind: string | null; author: string; parts: Array<{ text: string }> });
+    expect(created.map((m) => m.parts[0]!.text)).toEqual(['Hi, Ana here.', expect.stringMatching(/rate/i)]);
+    // The rating request: the widget shows stars for it.
+    expect(created[1]).toMatchObject({ kind: 'csat_request', author: 'system' });
+    expect(JSON.stringify(frames)).not.toContain('VIP customer');
+
+    const unseen = (await me.get('/widget/v1/chats')).body[0].state.user_unseen_count;
+    expect(unseen).toBe(2);
+    expect((await me.post(`/widget/v1/chats/${chatId}/seen`)).body.user_unseen_count).toBe(0);
+    const rated = await me.post(`/widget/v1/chats/${chatId}/rating`, { score: 4 });
+    expect(rated.status, rated.text).toBe(200);
+    expect(rated.body).toMatchObject({ state: 'CLOSED', csat_score: 4 });
+    expect((await client(server, t.key).get(`/chats/${chatId}`)).body.state.csat_score).toBe(4);
+  });
+});
