@@ -10,7 +10,7 @@ export interface Options {
 }
 
 /** A reply being written: the visitor's message and the streamed text, until the chat's own messages replace them. */
-export interface Draft { question: string; answer: string; streaming: boolean }
+export interface Draft { question: string; answer: string; streaming: boolean; sources: Source[] }
 
 export interface View {
   status: 'starting' | 'ready' | 'error';
@@ -156,7 +156,7 @@ export class Controller {
           }, ctl.signal);
         } catch (err) {
           if (ctl.signal.aborted) return;
-          if (err instanceof ApiError && (err.status === 401 || err.status === 403 || err.status === 404)) return this.fail(err);
+          if (err instanceof ApiError && (err.status === 401 || err.status === 403)) return this.fail(err);
         }
         if (ctl.signal.aborted) return;
         failures++;
@@ -197,9 +197,11 @@ export class Controller {
     if (!message || this.view.draft?.streaming) return;
     if (!this.token) await this.start();
     if (this.view.status !== 'ready') return;
-    this.set({ draft: { question: message, answer: '', streaming: true }, error: null });
+    const draft = (patch: Partial<Draft>) => this.set({ draft: { question: message, answer: '', streaming: true, sources: [], ...this.view.draft, ...patch } });
+    this.set({ draft: null, error: null });
+    draft({});
     let chatId = this.view.chatId ?? undefined;
-    let sources: Source[] = [];
+    const fresh = !chatId;
     let failed: string | null = null;
     try {
       await this.api.send({ message, chat_id: chatId }, (f) => {
@@ -208,11 +210,13 @@ export class Controller {
           chatId = ev.data.chat_id as string;
           this.store('chat', chatId);
           this.set({ chatId, messages: [] });
-          this.listen(chatId);
         } else if (ev.type === 'token') {
-          this.set({ draft: { question: message, answer: this.view.draft!.answer + ev.content, streaming: true } });
+          draft({ answer: this.view.draft!.answer + ev.content });
         } else if (ev.type === 'done') {
-          sources = ev.data.sources ?? [];
+          draft({ answer: ev.data.response ?? this.view.draft!.answer, sources: ev.data.sources ?? [] });
+          // A person takes over: say so now; the chat's live stream keeps the state current from here on.
+          const h = ev.data.handover as ChatState['handover'] & { assigned_member: ChatState['assigned_member'] } | undefined;
+          if (h && chatId) this.set({ state: { ...(this.view.state ?? { chat_id: chatId, state: 'OPEN', user_unseen_count: 0, csat_score: null }), ai_enabled: false, handover: h, assigned_member: h.assigned_member ?? null } });
         } else if (ev.type === 'error') {
           failed = ev.content;
         }
@@ -222,13 +226,33 @@ export class Controller {
       this.fail(err);
       return;
     }
-    if (chatId) {
-      const messages = await this.api.messages(chatId).catch(() => this.view.messages);
-      const last = [...messages].reverse().find((m) => m.role === 'assistant' && m.author === 'assistant');
-      if (last && sources.length) this.sources.set(last.id, sources);
-      this.set({ messages: this.withSources(messages) });
+    draft({ streaming: false });
+    if (failed) this.set({ error: { message: `The assistant could not answer: ${failed}`, retry: false } });
+    if (chatId) await this.settle(chatId, fresh);
+  }
+
+  /**
+   * Replaces the finished draft with the chat's stored messages. The reply is stored just after the stream ends, so a
+   * new chat may answer 404 for a moment: retry a few times; until then the draft stays on screen.
+   */
+  private async settle(chatId: string, fresh: boolean) {
+    const sources = this.view.draft?.sources ?? [];
+    for (let attempt = 0; attempt < 6; attempt++) {
+      try {
+        const messages = await this.api.messages(chatId);
+        const last = [...messages].reverse().find((m) => m.role === 'assistant' && m.author === 'assistant');
+        if (last && sources.length) this.sources.set(last.id, sources);
+        if (this.view.chatId !== chatId) return;
+        const recent = (await this.api.chats().catch(() => []))[0];
+        this.set({ messages: this.withSources(messages), draft: null, ...(recent?.id === chatId ? { state: recent.state } : {}) });
+        if (fresh || !this.follow) this.listen(chatId);
+        return;
+      } catch (err) {
+        if (!(err instanceof ApiError && err.status === 404)) break;
+        await new Promise((r) => setTimeout(r, 150 * 2 ** attempt));
+      }
     }
-    this.set({ draft: null, error: failed ? { message: `The assistant could not answer: ${failed}`, retry: false } : null });
+    if (fresh) this.listen(chatId);
   }
 
   async rate(score: number) {

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Message } from './api.ts';
-import type { Controller, View } from './controller.ts';
+import type { Controller, Draft, View } from './controller.ts';
 import { t } from './strings.ts';
 
 const text = (m: Message) => m.parts.map((p) => (p.type === 'text' ? (p.text ?? '') : '')).join('');
@@ -10,15 +10,15 @@ function Avatar({ name, url }: { name: string; url: string | null }) {
   return url ? <img class="avatar" src={url} alt="" /> : <span class="avatar" aria-hidden="true">{initial(name)}</span>;
 }
 
-function Bubble({ m, c, v, lang }: { m: Message; c: Controller; v: View; lang: string }) {
+function Bubble({ m, c, v, lang, draft }: { m: Message; c: Controller; v: View; lang: string; draft?: Draft }) {
   if (m.kind === 'csat_request') return <Stars c={c} v={v} lang={lang} prompt={text(m)} />;
   const mine = m.role === 'user';
   const who = mine ? t(lang, 'you') : m.author === 'member' || m.author === 'team' ? (m.member?.name ?? t(lang, 'team')) : (v.assistant?.name ?? '');
   return (
-    <div class={`msg ${mine ? 'mine' : 'theirs'}${m.author === 'member' || m.author === 'team' ? ' human' : ''}`}>
+    <div class={`msg ${mine ? 'mine' : 'theirs'}${m.author === 'member' || m.author === 'team' ? ' human' : ''}`} aria-busy={draft?.streaming || undefined}>
       <span class="sr">{who}: </span>
       {!mine && (m.author === 'member' || m.author === 'team') && <span class="who" aria-hidden="true">{who}</span>}
-      <div class="text" dir="auto">{text(m)}</div>
+      <div class="text" dir="auto">{draft ? draft.answer || <span class="typing" aria-label={t(lang, 'typing')}>• • •</span> : text(m)}</div>
       {!!m.sources?.length && (
         <ul class="sources" aria-label={t(lang, 'sources')}>
           {m.sources.map((s) => (
@@ -129,10 +129,14 @@ function Panel({ c, v, lang, onClose }: { c: Controller; v: View; lang: string; 
             <div class="text" dir="auto">{v.draft.question}</div>
           </div>
         )}
-        {v.draft && (
-          <div class="msg theirs" aria-busy={v.draft.streaming}>
-            <div class="text" dir="auto">{v.draft.answer || <span class="typing" aria-label={t(lang, 'typing')}>• • •</span>}</div>
-          </div>
+        {v.draft && (v.draft.streaming || v.draft.answer) && (
+          <Bubble
+            m={{ id: 'draft', chat_id: '', role: 'assistant', author: 'assistant', member: null, kind: null, parts: [], status: '', created_at: '', sources: v.draft.sources }}
+            c={c}
+            v={v}
+            lang={lang}
+            draft={v.draft}
+          />
         )}
         {handedOver && <div class="notice">{v.state?.assigned_member ? t(lang, 'assigned', v.state.assigned_member.name) : t(lang, 'waiting')}</div>}
       </div>
