@@ -231,19 +231,25 @@ describe('the web widget in a browser, on another site', () => {
   it('takes screenshots: dark, 390 px mobile (full screen) and right-to-left', async () => {
     const dark = await visit(site.page(embed('theme-appearance="dark"')), { colorScheme: 'dark' });
     await open(dark);
-    await ask(dark, 'How long do refunds take?');
+    await ask(dark, 'How long do I have to return an item?');
     await w(dark).locator('.sources a').waitFor({ timeout: 20_000 });
     await dark.screenshot({ path: path.join(SHOTS, 'desktop-dark.png') });
 
     const mobile = await visit(site.page(embed()), { width: 390, height: 844 });
     await open(mobile);
     const box = await w(mobile).locator('.panel').boundingBox();
-    expect(box).toMatchObject({ x: 0, y: 0, width: 390, height: 844 });
+    expect([box!.x, box!.y, box!.width, box!.height].map(Math.round)).toEqual([0, 0, 390, 844]);
+    await ask(mobile, 'How long do I have to return an item?');
+    await w(mobile).locator('.sources a').waitFor({ timeout: 20_000 });
     await mobile.screenshot({ path: path.join(SHOTS, 'mobile-390.png') });
 
     const rtl = await visit(site.page(embed('locale="ar"'), { lang: 'ar' }));
     await open(rtl);
     expect(await w(rtl).locator('.theme').getAttribute('dir')).toBe('rtl');
+    // Mirrored: the panel and the launcher sit in the bottom-left corner, their left edges aligned.
+    const [panel, launcher] = [await w(rtl).locator('.panel').boundingBox(), await w(rtl).locator('.launcher').boundingBox()];
+    expect(Math.round(panel!.x)).toBe(20);
+    expect(Math.round(launcher!.x)).toBe(20);
     await ask(rtl, 'كيف يمكنني إرجاع طلبي؟');
     await w(rtl).locator('.msg.mine', { hasText: 'إرجاع' }).waitFor();
     await w(rtl).locator('[aria-busy=true]').waitFor({ state: 'detached', timeout: 20_000 });
