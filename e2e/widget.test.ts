@@ -274,4 +274,26 @@ describe('the web widget in a browser, on another site', () => {
     await w(page).locator('.msg.mine', { hasText: 'second line' }).waitFor();
     expect(await box.inputValue()).toBe('');
   });
+
+  it('answers to window.Parley: open, close, and on(message | open | close), also when called before it loaded', async () => {
+    const url = site.page(`<script>
+      window.events = [];
+      // Called before widget.js has run: defined by the loader's queue or not at all yet.
+      document.addEventListener('DOMContentLoaded', () => {
+        Parley.on('open', () => events.push('open'));
+        Parley.on('close', () => events.push('close'));
+        Parley.on('message', (m) => events.push('message:' + m.parts.map((p) => p.text).join('')));
+      });
+    </script>${embed().replace(' async', '')}`);
+    const page = await visit(url);
+    const events = () => page.evaluate(() => (window as unknown as { events: string[] }).events);
+    await page.evaluate(() => (window as unknown as { Parley: { open(): void } }).Parley.open());
+    await w(page).locator('[role=dialog]').waitFor();
+    await ask(page, 'How long do I have to return an item?');
+    await expect.poll(events).toContain('open');
+    await expect.poll(async () => (await events()).some((e) => e.startsWith('message:') && e.includes('30 days'))).toBe(true);
+    await page.evaluate(() => (window as unknown as { Parley: { close(): void } }).Parley.close());
+    expect(await w(page).locator('[role=dialog]').count()).toBe(0);
+    expect(await events()).toContain('close');
+  });
 });

@@ -177,6 +177,8 @@ export class Controller {
     }
     const { message, message_id, state } = frame.data ?? {};
     if ((frame.type === 'message.created' || frame.type === 'message.updated') && message) {
+      // The visitor's own turn and its streamed reply are on screen as the draft; settle() swaps in the stored ones.
+      if (this.view.draft && (message.author === 'customer' || message.author === 'assistant')) return;
       const known = this.view.messages.some((m) => m.id === message.id);
       const messages = known ? this.view.messages.map((m) => (m.id === message.id ? { ...m, ...message } : m)) : [...this.view.messages, message];
       this.set({ messages: this.withSources(messages) });
@@ -242,6 +244,7 @@ export class Controller {
         const messages = await this.api.messages(chatId);
         const last = [...messages].reverse().find((m) => m.role === 'assistant' && m.author === 'assistant');
         if (last && sources.length) this.sources.set(last.id, sources);
+        if (last && !this.view.messages.some((m) => m.id === last.id)) this.emit('message', { ...last, sources });
         if (this.view.chatId !== chatId) return;
         const recent = (await this.api.chats().catch(() => []))[0];
         this.set({ messages: this.withSources(messages), draft: null, ...(recent?.id === chatId ? { state: recent.state } : {}) });

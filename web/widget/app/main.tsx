@@ -26,7 +26,7 @@ function mount(host: HTMLElement) {
     console.error('Parley widget: the assistant-id attribute (or data-assistant-id) is missing.');
     return;
   }
-  const locale = attr('locale') ?? document.documentElement.lang ?? navigator.language ?? 'en';
+  const locale = attr('locale') || document.documentElement.lang || navigator.language || 'en';
   const c = new Controller({ base: P._base, assistantId, userId: attr('user-id'), userHash: attr('user-hash'), userName: attr('user-name'), userEmail: attr('user-email') });
   current = c;
   const style = document.createElement('style');
