@@ -296,4 +296,20 @@ describe('the web widget in a browser, on another site', () => {
     expect(await w(page).locator('[role=dialog]').count()).toBe(0);
     expect(await events()).toContain('close');
   });
+
+  it('says when it is offline and comes back with Try again', async () => {
+    const page = await visit(site.page(embed()));
+    await open(page);
+    await page.context().setOffline(true);
+    await ask(page, 'Are you there?');
+    const alert = w(page).locator('.error[role=alert]');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/offline/i);
+    await page.context().setOffline(false);
+    await alert.getByRole('button', { name: 'Try again' }).click();
+    await alert.waitFor({ state: 'detached' });
+    await expect.poll(() => w(page).locator('textarea').isDisabled()).toBe(false);
+    // The message that could not go is still in the composer, ready to send again.
+    expect(await w(page).locator('textarea').inputValue()).toBe('Are you there?');
+  });
 });

@@ -194,11 +194,12 @@ export class Controller {
   }
 
   /** Sends the visitor's message and streams the reply token by token. */
-  async send(text: string): Promise<void> {
+  /** Resolves false when the message could not be sent (the composer keeps it for another try). */
+  async send(text: string): Promise<boolean> {
     const message = text.trim();
-    if (!message || this.view.draft?.streaming) return;
+    if (!message || this.view.draft?.streaming) return false;
     if (!this.token) await this.start();
-    if (this.view.status !== 'ready') return;
+    if (this.view.status !== 'ready') return false;
     const draft = (patch: Partial<Draft>) => this.set({ draft: { question: message, answer: '', streaming: true, sources: [], ...this.view.draft, ...patch } });
     this.set({ draft: null, error: null });
     draft({});
@@ -226,11 +227,12 @@ export class Controller {
     } catch (err) {
       this.set({ draft: null });
       this.fail(err);
-      return;
+      return false;
     }
     draft({ streaming: false });
     if (failed) this.set({ error: { message: `The assistant could not answer: ${failed}`, retry: false } });
     if (chatId) await this.settle(chatId, fresh);
+    return true;
   }
 
   /**

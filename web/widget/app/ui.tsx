@@ -83,7 +83,7 @@ function Panel({ c, v, lang, onClose }: { c: Controller; v: View; lang: string; 
     const msg = value.trim();
     if (!msg || v.draft?.streaming) return;
     setValue('');
-    void c.send(msg);
+    void c.send(msg).then((sent) => sent || setValue((now) => now || msg));
   };
   const empty = !v.messages.length && !v.draft;
   const handedOver = !!v.state?.handover || v.state?.ai_enabled === false;
