@@ -7,9 +7,33 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, FORCE_COLOR: process.env.CI ? '0' : '1' } });
 const step = (title) => process.stdout.write(`\n== ${title}\n`);
 
-step('type-check (tsc --noEmit)');
+/** The browser tests drive Debian's chromium; a new machine (or CI's) gets it here, as the suite starts its own PostgreSQL. */
+function ensureChromium() {
+  const bin = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium';
+  if (existsSync(bin)) return process.stdout.write(`found ${bin}\n`);
+  if (process.getuid?.() !== 0) {
+    process.stdout.write(`${bin} is missing and this is not root: install it with \`sudo apt-get install -y chromium\` (the e2e tests will fail without it)\n`);
+    return;
+  }
+  process.stdout.write(`${bin} is missing: apt-get update && apt-get install -y chromium (a minute or two)\n`);
+  const update = run('apt-get', ['update']);
+  const install = update.status === 0 ? spawnSync('apt-get', ['install', '-y', 'chromium'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }) : update;
+  process.stdout.write(install.status === 0 && existsSync(bin) ? `installed ${bin}\n` : 'chromium could not be installed: the e2e tests will fail\n');
+}
+
+step('web widget build (web/widget/build.mjs -> dist/widget, gzipped sizes)');
+if (run(process.execPath, ['web/widget/build.mjs']).status !== 0) {
+  process.stdout.write('tests: 0 passed, 1 failed (widget build failed)\n');
+  process.exit(1);
+}
+
+step('browser for the e2e tests (Debian chromium)');
+ensureChromium();
+
+step('type-check (tsc --noEmit, and the widget: tsc -p web/widget)');
 const tsc = run('npx', ['--no-install', 'tsc', '--noEmit']);
-if (tsc.status !== 0) {
+const tscWeb = tsc.status === 0 ? run('npx', ['--no-install', 'tsc', '-p', 'web/widget']) : tsc;
+if (tsc.status !== 0 || tscWeb.status !== 0) {
   process.stdout.write('tests: 0 passed, 1 failed (type-check failed)\n');
   process.exit(1);
 }

@@ -12,14 +12,14 @@ import { channelsRoutes } from '../features/channels/index.ts';
 import { inboxRoutes } from '../features/inbox/index.ts';
 import { providersRoutes } from '../features/providers/index.ts';
 import { runtimeRoutes } from '../features/runtime/index.ts';
-import { widgetRoutes } from '../features/widget/index.ts';
+import { type WidgetBuild, widgetAssetRoutes, widgetRoutes } from '../features/widget/index.ts';
 import { usageRoutes } from '../features/usage/index.ts';
 import { webhooksRoutes } from '../features/webhooks/index.ts';
 import type { RouteDef } from '../http/define-route.ts';
 import type { Deps } from './deps.ts';
 
 /** The route table: every HTTP operation Parley serves, as data. */
-export function routeTable(deps: Deps, docs: { pages: DocPage[]; openapi: () => unknown }): RouteDef[] {
+export function routeTable(deps: Deps, docs: { pages: DocPage[]; openapi: () => unknown }, widgetBuild: WidgetBuild): RouteDef[] {
   return [
     ...healthRoutes({ ping: () => deps.database.ping() }),
     ...orgsRoutes(deps.orgs),
@@ -32,6 +32,7 @@ export function routeTable(deps: Deps, docs: { pages: DocPage[]; openapi: () => 
     ...chatStateRoutes(deps.chats, deps.chatState, deps.chatLive),
     ...memoriesRoutes(deps.memories),
     ...widgetRoutes(deps.widget, deps.customers, deps.chatLive, deps.runtime, { timeoutMs: deps.config.llm.timeoutMs }),
+    ...widgetAssetRoutes(widgetBuild),
     ...inboxRoutes(deps.inbox),
     ...channelsRoutes(deps.channels),
     ...contactsRoutes(deps.contacts),

@@ -1,0 +1,55 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, seedOrg, startServer, type TestServer } from './harness.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const gz = (s: string) => gzipSync(Buffer.from(s), { level: 9 }).length;
+
+describe('the web widget, built and served by Parley', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    // `npm test` builds first; a bare `vitest run` builds here (about a second).
+    if (!existsSync(path.join(ROOT, 'dist/widget/widget.js'))) spawnSync(process.execPath, ['web/widget/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
+    server = await startServer();
+  });
+  afterAll(() => server?.close());
+
+  it('serves the loader with a short cache, and the bundle it loads content-hashed and immutable, within the size budget', async () => {
+    const loader = await call(server, 'GET', '/widget.js');
+    expect(loader.status, loader.text).toBe(200);
+    expect(loader.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(loader.headers.get('cache-control')).toBe('public, max-age=300');
+    const app = /widget\/assets\/(app-[A-Za-z0-9]+\.js)/.exec(loader.text)?.[1];
+    expect(app, 'the loader names the hashed bundle').toBeTruthy();
+    const bundle = await call(server, 'GET', `/widget/assets/${app}`);
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(bundle.text).toContain('parley');
+    // The budgets of the issue: loader under 5 KB, everything under 40 KB, gzipped.
+    expect(gz(loader.text)).toBeLessThan(5 * 1024);
+    expect(gz(loader.text) + gz(bundle.text)).toBeLessThan(40 * 1024);
+  });
+
+  it('answers an unknown asset with a clear 404', async () => {
+    const res = await call(server, 'GET', '/widget/assets/app-nope.js');
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual({ message: 'Widget asset not found' });
+  });
+
+  it('serves a demo page that embeds the widget of the assistant it names, escaped', async () => {
+    const t = await seedOrg(server);
+    const bot = await call(server, 'POST', '/orgs/c/assistants', { key: t.key, json: { name: 'Demo', config: { widget: { enabled: true } } } });
+    const page = await call(server, 'GET', `/widget/demo?assistant_id=${bot.body.id}`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.text).toContain(`<script src="/widget.js" data-assistant-id="${bot.body.id}" async></script>`);
+    const hostile = await call(server, 'GET', `/widget/demo?assistant_id=${encodeURIComponent('"><script>x</script>')}`);
+    expect(hostile.text).not.toContain('<script>x</script>');
+    // Parley's own origin is allowed by every assistant: the demo page's widget may start a session.
+    const session = await call(server, 'POST', '/widget/v1/sessions', { headers: { origin: server.url }, json: { assistant_id: bot.body.id } });
+    expect(session.status, session.text).toBe(200);
+  });
+});
