@@ -109,6 +109,8 @@ describe('conversation routing', () => {
     const unanswered = await api.post(`/api/agents/${plain.body.id}/invoke`, { message: 'Do you repair carbon frames?' });
     expect(unanswered.body.response).toMatch(/don't have that information\. Would you like/);
     expect(unanswered.body.handover).toBeUndefined();
+    // It cites nothing: the passages it found did not answer.
+    expect(unanswered.body.sources).toEqual([]);
 
     // On: the reply says a person will answer, and the chat is theirs.
     const handed = await api.post(`/api/agents/${routed.body.id}/invoke`, { message: 'Do you repair carbon frames?' });

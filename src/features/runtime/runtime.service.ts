@@ -274,7 +274,8 @@ export function createRuntimeService(deps: RuntimeDeps) {
         record(p, run, text, 'COMPLETED', usage, undefined, result.toolCalls);
         const handover =
           p.tools && hasIntents(p.tools.intents) ? await applyToolIntents(p, run) : result.unanswered && p.handoverWhenUnanswered ? await handOverAfterReply(p, run) : undefined;
-        return { response: text, usage, chat_id: run.chatId, sources: p.sources, ...(handover && { handover }) };
+        // A reply that says it has no answer cites nothing: listing the passages it did not use would mislead.
+        return { response: text, usage, chat_id: run.chatId, sources: result.unanswered ? [] : p.sources, ...(handover && { handover }) };
       } catch (err) {
         const status = statusOnError(signal, clientGone);
         record(p, run, '', status, unfinishedUsage(p, ''), status === 'FAILED' ? upstreamError(err, signal).message : 'client disconnected');
@@ -334,7 +335,7 @@ export function createRuntimeService(deps: RuntimeDeps) {
           recorded = true;
           handover = await handOverAfterReply(p, run);
         }
-        yield { type: 'done', content: '', data: { response: text, usage: usageOf(p, text, reported), chat_id: run.chatId, sources: p.sources, ...(handover && { handover }) } };
+        yield { type: 'done', content: '', data: { response: text, usage: usageOf(p, text, reported), chat_id: run.chatId, sources: unanswered ? [] : p.sources, ...(handover && { handover }) } };
       } catch (err) {
         status = statusOnError(signal, clientGone);
         error = status === 'CANCELED' ? 'client disconnected' : upstreamError(err, signal).message;
