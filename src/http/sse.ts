@@ -28,6 +28,25 @@ export function openEventStream(request: FastifyRequest, reply: FastifyReply, { 
   };
 }
 
+/**
+ * Sends a run's events as Server-Sent Events. Taking the first event (the run's metadata) starts the model
+ * request before the response headers go out, so the provider works while they are written; a client that
+ * goes away stops the run.
+ */
+export async function sendEventStream(request: FastifyRequest, reply: FastifyReply, client: ClientSignal, events: AsyncGenerator<unknown>): Promise<FastifyReply> {
+  const first = events.next();
+  const sse = openEventStream(request, reply, client);
+  for (let next = await first; !next.done; next = await events.next()) {
+    if (client.clientGone()) {
+      await events.return(undefined);
+      break;
+    }
+    sse.send(next.value);
+  }
+  sse.end();
+  return reply;
+}
+
 export interface ClientSignal {
   signal: AbortSignal;
   clientGone: () => boolean;

@@ -172,22 +172,7 @@ export function stream(call: ModelCall): AsyncGenerator<StreamEvent> {
 
 async function* streamText(call: ModelCall): AsyncGenerator<StreamEvent> {
   const options = callOptions(call);
-  const open = async () => {
-    const { stream: parts } = await call.model.doStream(options);
-    const reader = parts.getReader();
-    // Pull until something the caller must see; errors up to here are retryable.
-    for (;;) {
-      const next = await reader.read();
-      if (next.done) return { first: undefined, reader };
-      const part = next.value;
-      if (part.type === 'error') {
-        reader.cancel().catch(() => {});
-        throw part.error;
-      }
-      if (part.type === 'text-delta' || part.type === 'finish') return { first: part, reader };
-    }
-  };
-  const { first, reader } = await withRetries(call, open);
+  const { first, reader } = await withRetries(call, () => openStep(call, options));
   let part: LanguageModelV2StreamPart | undefined = first;
   try {
     while (part) {
@@ -266,7 +251,7 @@ async function generateWithTools(call: ModelCall, tools: ModelTool[]): Promise<M
   return { text, usage: loop.usage, toolCalls: loop.records, unanswered: false };
 }
 
-/** Opens a step's stream, pulling until its first part that counts (errors up to there are retryable). */
+/** Opens a (step's) stream, pulling until its first part the caller must see (errors up to there are retryable). */
 async function openStep(call: ModelCall, options: LanguageModelV2CallOptions) {
   const { stream: parts } = await call.model.doStream(options);
   const reader = parts.getReader();

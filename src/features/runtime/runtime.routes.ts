@@ -1,5 +1,5 @@
 import { defineRoute, type RouteDef } from '../../http/define-route.ts';
-import { clientAbortSignal, openEventStream } from '../../http/sse.ts';
+import { clientAbortSignal, sendEventStream } from '../../http/sse.ts';
 import { AgentParams, InvokeBodySchema, InvokeResponseSchema, STREAM_DESCRIPTION, StreamEventSchema } from './runtime.schemas.ts';
 import type { RuntimeService } from './runtime.service.ts';
 
@@ -46,20 +46,7 @@ export function runtimeRoutes(runtime: RuntimeService, opts: { timeoutMs: number
       handler: async ({ request, principal, params, body, reply }) => {
         const prepared = await runtime.prepare(principal, params.agentId, body);
         const client = clientAbortSignal(reply, opts.timeoutMs);
-        const events = runtime.stream(prepared, client.signal, client.clientGone);
-        // Taking the first event (metadata) sends the model request; the response headers go out
-        // while the provider works on it.
-        const first = events.next();
-        const sse = openEventStream(request, reply, client);
-        for (let next = await first; !next.done; next = await events.next()) {
-          if (client.clientGone()) {
-            await events.return(undefined);
-            break;
-          }
-          sse.send(next.value);
-        }
-        sse.end();
-        return reply;
+        return sendEventStream(request, reply, client, runtime.stream(prepared, client.signal, client.clientGone));
       },
     }),
   ];

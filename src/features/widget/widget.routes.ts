@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FastifyRequest } from 'fastify';
 import { defineRoute, type RouteDef } from '../../http/define-route.ts';
 import { sendPage } from '../../http/pagination.ts';
-import { clientAbortSignal, openEventStream, serveFollowStream } from '../../http/sse.ts';
+import { clientAbortSignal, sendEventStream, serveFollowStream } from '../../http/sse.ts';
 import { isCursor } from '../../events/event-reads.ts';
 import { type ChatLive, ChatLiveEventSchema, type CustomerSide, CustomerChatStateSchema, CustomerMessageSchema } from '../chats/index.ts';
 import { StreamEventSchema } from '../runtime/index.ts';
@@ -106,18 +106,7 @@ export function widgetRoutes(widget: WidgetService, customers: CustomerSide, liv
         await widget.admit(visitor, originOf(request));
         const prepared = await widget.prepareTurn(visitor, body, customers.own);
         const client = clientAbortSignal(reply, opts.timeoutMs);
-        const events = runtime.stream(prepared, client.signal, client.clientGone);
-        const first = events.next();
-        const sse = openEventStream(request, reply, client);
-        for (let next = await first; !next.done; next = await events.next()) {
-          if (client.clientGone()) {
-            await events.return(undefined);
-            break;
-          }
-          sse.send(next.value);
-        }
-        sse.end();
-        return reply;
+        return sendEventStream(request, reply, client, runtime.stream(prepared, client.signal, client.clientGone));
       },
     }),
     defineRoute({
