@@ -191,4 +191,41 @@ describe('web widget API', () => {
     expect(rated.body).toMatchObject({ state: 'CLOSED', csat_score: 4 });
     expect((await client(server, t.key).get(`/chats/${chatId}`)).body.state.csat_score).toBe(4);
   });
+  it('carries typing both ways: the team to the visitor, the visitor to the inbox; never recorded', async () => {
+    const { t, bot } = await setup();
+    const agent = await signedInMember(server, t, 'AGENT');
+    const s = await session({ assistant_id: bot.id });
+    const me = visitor(s.body.visitor_token);
+    const chatId = (await me.send({ message: 'Hello there' })).events.at(-1).data.chat_id;
+    await server.deps.recorder.settle();
+    await server.deps.events.flush();
+
+    const widgetLive = await followSse(server, s.body.visitor_token, { origin: SITE }, '', `/widget/v1/chats/${chatId}/stream`);
+    const inbox = await followSse(server, t.key);
+    const typed = await call(server, 'POST', `/chats/${chatId}/typing`, { headers: agent.headers, json: { typing: true } });
+    expect(typed.status, typed.text).toBe(200);
+    expect(typed.body).toMatchObject({ chat_id: chatId, typing: true, by: 'member', member: { id: agent.memberId, name: 'A AGENT' } });
+    const seen = await widgetLive.until((f) => f.some((x) => x.event === 'typing'));
+    const frame = seen.find((x) => x.event === 'typing')!;
+    // No id line: typing is not in the log, so a reconnecting client's Last-Event-ID stays where it was.
+    expect(frame.id).toBe('');
+    expect(frame.data).toEqual({ type: 'typing', data: { chat_id: chatId, typing: true, by: 'member', member: { id: agent.memberId, name: 'A AGENT' }, expires_in_seconds: 6 } });
+
+    const mine = await me.post(`/widget/v1/chats/${chatId}/typing`, { typing: true });
+    expect(mine.status, mine.text).toBe(200);
+    const inboxFrames = await inbox.until((f) => f.some((x) => x.event === 'typing' && x.data.data.by === 'customer'));
+    expect(inboxFrames.find((x) => x.event === 'typing' && x.data.data.by === 'customer')!.data.data).toMatchObject({ chat_id: chatId, typing: true, member: null });
+    // The team sees the team typing too (two agents on one chat); the visitor never gets their own signal back.
+    expect(inboxFrames.some((x) => x.event === 'typing' && x.data.data.by === 'member')).toBe(true);
+    await call(server, 'POST', `/chats/${chatId}/typing`, { headers: agent.headers, json: { typing: false } });
+    await widgetLive.until((f) => f.some((x) => x.event === 'typing' && x.data.data.typing === false));
+    expect(widgetLive.frames.filter((x) => x.event === 'typing').every((x) => x.data.data.by === 'member')).toBe(true);
+    await Promise.all([widgetLive.close(), inbox.close()]);
+
+    // Another visitor cannot signal in this chat; nothing reached the event log.
+    const other = visitor((await session({ assistant_id: bot.id })).body.visitor_token);
+    expect((await other.post(`/widget/v1/chats/${chatId}/typing`, { typing: true })).status).toBe(404);
+    const logged = await call(server, 'GET', '/orgs/c/audit-log?take=100', { key: t.key });
+    expect(JSON.stringify(logged.body)).not.toContain('typing');
+  });
 });

@@ -84,6 +84,7 @@ export function createApi(base: string, token: () => string | undefined) {
     chats: () => json<Chat[]>('GET', '/widget/v1/chats?take=1'),
     messages: (chatId: string) => json<Message[]>('GET', `/widget/v1/chats/${encodeURIComponent(chatId)}/messages?take=100`),
     seen: (chatId: string) => json<ChatState>('POST', `/widget/v1/chats/${encodeURIComponent(chatId)}/seen`),
+    typing: (chatId: string, typing: boolean) => json<unknown>('POST', `/widget/v1/chats/${encodeURIComponent(chatId)}/typing`, { typing }),
     rate: (chatId: string, score: number) => json<ChatState>('POST', `/widget/v1/chats/${encodeURIComponent(chatId)}/rating`, { score }),
     /** POST a message; each SSE frame of the streamed reply goes to `onFrame`. */
     send: async (body: { message: string; chat_id?: string }, onFrame: (f: SseFrame) => void, signal?: AbortSignal) =>

@@ -22,6 +22,7 @@ const en = {
   stars: (n: number) => `${n} out of 5 stars`,
   unread: (n: number) => `${n} unread`,
   assigned: (name: string) => `${name} has joined the conversation.`,
+  personTyping: (name: string) => `${name} is typing…`,
 };
 type Strings = typeof en;
 const ar: Strings = {
@@ -47,6 +48,7 @@ const ar: Strings = {
   stars: (n: number) => `${n} من 5 نجوم`,
   unread: (n: number) => `${n} غير مقروءة`,
   assigned: (name: string) => `انضم ${name} إلى المحادثة.`,
+  personTyping: (name: string) => `${name} يكتب…`,
 };
 const tables: Record<string, Strings> = { en, ar };
 
