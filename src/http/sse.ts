@@ -101,10 +101,16 @@ export function openFollowStream(request: FastifyRequest, reply: FastifyReply, o
     'x-accel-buffering': 'no',
     connection: 'keep-alive',
   });
-  // A first comment, so clients (and proxies) see the stream is live before any event.
-  res.write(': connected\n\n');
   request.socket.setNoDelay(true);
   return {
+    /**
+     * A first comment, so clients (and proxies) see the stream is live before any event. Written once the
+     * subscription is live: the response starts only then, so a client that reads the current state after the
+     * response starts cannot miss a change made in between.
+     */
+    greet(): void {
+      if (open) res.write(': connected\n\n');
+    },
     /** A frame without `id` (an unrecorded signal such as typing) leaves the client's Last-Event-ID as it was. */
     send(frame: SseFrame): void {
       if (open) res.write(`${frame.id === undefined ? '' : `id: ${frame.id}\n`}event: ${frame.event}\ndata: ${JSON.stringify(frame.data)}\n\n`);
@@ -143,6 +149,7 @@ export async function serveFollowStream(
     },
   });
   stop = await opts.subscribe(after, (frame) => stream.send(frame));
+  stream.greet();
   if (closed) await stop();
   return reply;
 }

@@ -90,9 +90,12 @@ export function createApi(base: string, token: () => string | undefined) {
     send: async (body: { message: string; chat_id?: string }, onFrame: (f: SseFrame) => void, signal?: AbortSignal) =>
       readSse(await request('POST', '/widget/v1/messages', body, signal), onFrame),
     /** GET a chat's live stream from `after`; resolves when the stream ends. */
-    follow: async (chatId: string, after: string | undefined, onFrame: (f: SseFrame) => void, signal: AbortSignal) => {
+    /** `onOpen` runs when the response starts: the server is subscribed by then, so a read made after it misses nothing. */
+    follow: async (chatId: string, after: string | undefined, onFrame: (f: SseFrame) => void, signal: AbortSignal, onOpen?: () => void) => {
       const path = `/widget/v1/chats/${encodeURIComponent(chatId)}/stream`;
-      await readSse(await request('GET', path, undefined, signal, after ? { 'last-event-id': after } : undefined), onFrame);
+      const res = await request('GET', path, undefined, signal, after ? { 'last-event-id': after } : undefined);
+      onOpen?.();
+      await readSse(res, onFrame);
     },
   };
 }

@@ -153,11 +153,20 @@ export class Controller {
     const loop = async () => {
       while (!ctl.signal.aborted) {
         try {
-          await this.api.follow(chatId, this.cursor, (f) => {
-            failures = 0;
-            if (this.view.reconnecting) this.set({ reconnecting: false });
-            this.onLive(f);
-          }, ctl.signal);
+          const resumed = this.cursor !== undefined;
+          await this.api.follow(
+            chatId,
+            this.cursor,
+            (f) => {
+              failures = 0;
+              if (this.view.reconnecting) this.set({ reconnecting: false });
+              this.onLive(f);
+            },
+            ctl.signal,
+            // Without a cursor the stream starts now: read the chat once more, so a reply posted between the first
+            // read and the subscription is not missed.
+            () => void (resumed ? undefined : this.catchUp(chatId)),
+          );
         } catch (err) {
           if (ctl.signal.aborted) return;
           if (err instanceof ApiError && (err.status === 401 || err.status === 403)) return this.fail(err);
@@ -169,6 +178,14 @@ export class Controller {
       }
     };
     void loop();
+  }
+
+  private async catchUp(chatId: string) {
+    const fetched = await this.api.messages(chatId).catch(() => null);
+    if (!fetched || this.view.chatId !== chatId || this.view.draft) return;
+    const known = new Set(fetched.map((m) => m.id));
+    const later = this.view.messages.filter((m) => !known.has(m.id));
+    this.set({ messages: this.withSources([...fetched, ...later]) });
   }
 
   private onLive(f: SseFrame) {
