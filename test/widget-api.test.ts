@@ -151,6 +151,29 @@ describe('web widget API', () => {
     const anonymous = await session({ assistant_id: bot.id });
     expect(anonymous.status).toBe(403);
     expect(anonymous.body.message).toMatch(/verified users/);
+
+    // Rotating the secret key ends verified sessions (the site signs its users again with the new key).
+    expect((await visitor(otherDevice.body.visitor_token).get('/widget/v1/chats')).status).toBe(200);
+    const rotated = await api.patch(`/orgs/c/assistants/${bot.id}`, { generate_secret_key: true });
+    expect(rotated.body.secret_key).not.toBe(bot.secret_key);
+    const stale = await visitor(otherDevice.body.visitor_token).get('/widget/v1/chats');
+    expect(stale.status).toBe(401);
+    expect(stale.body.message).toMatch(/visitor token/);
+    const resigned = await session({ assistant_id: bot.id, user_id: 'u-42', user_hash: createHmac('sha256', rotated.body.secret_key).update('u-42').digest('hex') });
+    expect((await visitor(resigned.body.visitor_token).get('/widget/v1/chats')).body.map((c: { id: string }) => c.id)).toEqual([chatId]);
+  });
+
+  it('refuses require_identity without a secret key to check hashes with', async () => {
+    const t = await seedOrg(server);
+    const api = client(server, t.key);
+    const bad = await api.post('/orgs/c/assistants', { name: 'Strict', config: { widget: { enabled: true, require_identity: true } } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toMatch(/require_identity needs a secret key.*generate_secret_key/);
+    const plain = await api.post('/orgs/c/assistants', { name: 'Plain', config: { widget: { enabled: true } } });
+    expect((await api.patch(`/orgs/c/assistants/${plain.body.id}`, { config: { widget: { require_identity: true } } })).status).toBe(400);
+    const fixed = await api.patch(`/orgs/c/assistants/${plain.body.id}`, { generate_secret_key: true, config: { widget: { require_identity: true } } });
+    expect(fixed.status, fixed.text).toBe(200);
+    expect(fixed.body.config.widget.require_identity).toBe(true);
   });
 
   it('shows the team live, hands over, and lets the visitor rate the resolved chat', async () => {
