@@ -13,6 +13,7 @@ import { inboxRoutes } from '../features/inbox/index.ts';
 import { providersRoutes } from '../features/providers/index.ts';
 import { runtimeRoutes } from '../features/runtime/index.ts';
 import { type WidgetBuild, widgetAssetRoutes, widgetRoutes } from '../features/widget/index.ts';
+import { setupRoutes } from '../features/setup/index.ts';
 import { usageRoutes } from '../features/usage/index.ts';
 import { webhooksRoutes } from '../features/webhooks/index.ts';
 import type { RouteDef } from '../http/define-route.ts';
@@ -25,6 +26,7 @@ export function routeTable(deps: Deps, docs: { pages: DocPage[]; openapi: () => 
     ...orgsRoutes(deps.orgs),
     ...apiKeysRoutes(deps.apiKeys),
     ...authRoutes(deps.auth, deps.members),
+    ...setupRoutes(deps.setup, { attemptsPerIp: deps.config.members.signInLimitPerIp }),
     ...membersRoutes(deps.members),
     ...assistantsRoutes(deps.assistants, { createLimitPerHour: deps.config.assistantCreateLimitPerHour }),
     ...runtimeRoutes(deps.runtime, { timeoutMs: deps.config.llm.timeoutMs }),
