@@ -1,6 +1,7 @@
 import { apiKeysRoutes } from '../features/api-keys/index.ts';
 import { auditRoutes } from '../features/audit/index.ts';
 import { assistantsRoutes } from '../features/assistants/index.ts';
+import { type DashboardBuild, dashboardAssetRoutes } from '../features/dashboard/index.ts';
 import { docsRoutes, type DocPage } from '../features/docs/index.ts';
 import { healthRoutes } from '../features/health/index.ts';
 import { authRoutes, membersRoutes } from '../features/members/index.ts';
@@ -20,7 +21,11 @@ import type { RouteDef } from '../http/define-route.ts';
 import type { Deps } from './deps.ts';
 
 /** The route table: every HTTP operation Parley serves, as data. */
-export function routeTable(deps: Deps, docs: { pages: DocPage[]; openapi: () => unknown }, widgetBuild: WidgetBuild): RouteDef[] {
+export function routeTable(
+  deps: Deps,
+  docs: { pages: DocPage[]; openapi: () => unknown },
+  builds: { widget: WidgetBuild; dashboard: DashboardBuild },
+): RouteDef[] {
   return [
     ...healthRoutes({ ping: () => deps.database.ping() }),
     ...orgsRoutes(deps.orgs),
@@ -34,7 +39,7 @@ export function routeTable(deps: Deps, docs: { pages: DocPage[]; openapi: () => 
     ...chatStateRoutes(deps.chats, deps.chatState, deps.chatLive),
     ...memoriesRoutes(deps.memories),
     ...widgetRoutes(deps.widget, deps.customers, deps.chatLive, deps.runtime, { timeoutMs: deps.config.llm.timeoutMs }),
-    ...widgetAssetRoutes(widgetBuild),
+    ...widgetAssetRoutes(builds.widget),
     ...inboxRoutes(deps.inbox),
     ...channelsRoutes(deps.channels),
     ...contactsRoutes(deps.contacts),
@@ -44,6 +49,7 @@ export function routeTable(deps: Deps, docs: { pages: DocPage[]; openapi: () => 
     ...knowledgeRoutes(deps.knowledge),
     ...auditRoutes(deps.audit),
     ...webhooksRoutes(deps.webhooks),
+    ...dashboardAssetRoutes(builds.dashboard),
     ...docsRoutes({ ...docs, publicUrl: deps.config.publicUrl }),
   ];
 }
