@@ -1,9 +1,12 @@
-// The browser tests load the built widget from the server: build it (about a second) so a bare `vitest run` works too.
+// The browser tests load the built widget and dashboard from the server: build them so a bare `vitest run` works
+// too (the widget in about a second; the dashboard only when its inputs changed since the last build).
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
 export default function setup() {
   const root = path.resolve(import.meta.dirname, '..');
-  const res = spawnSync(process.execPath, ['web/widget/build.mjs'], { cwd: root, stdio: 'inherit' });
-  if (res.status !== 0) throw new Error('the widget build failed');
+  for (const script of ['web/widget/build.mjs', 'web/dashboard/build.mjs']) {
+    const res = spawnSync(process.execPath, [script], { cwd: root, stdio: 'inherit' });
+    if (res.status !== 0) throw new Error(`${script} failed`);
+  }
 }

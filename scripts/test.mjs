@@ -27,13 +27,20 @@ if (run(process.execPath, ['web/widget/build.mjs']).status !== 0) {
   process.exit(1);
 }
 
+step('dashboard build (web/dashboard/build.mjs: typed client from `parley openapi`, type-check, Vite -> dist/dashboard)');
+if (run(process.execPath, ['web/dashboard/build.mjs']).status !== 0) {
+  process.stdout.write('tests: 0 passed, 1 failed (dashboard build failed)\n');
+  process.exit(1);
+}
+
 step('browser for the e2e tests (Debian chromium)');
 ensureChromium();
 
-step('type-check (tsc --noEmit, and the widget: tsc -p web/widget)');
+step('type-check (tsc --noEmit; the widget: tsc -p web/widget; the dashboard against the generated client: tsc -p web/dashboard)');
 const tsc = run('npx', ['--no-install', 'tsc', '--noEmit']);
 const tscWeb = tsc.status === 0 ? run('npx', ['--no-install', 'tsc', '-p', 'web/widget']) : tsc;
-if (tsc.status !== 0 || tscWeb.status !== 0) {
+const tscDash = tscWeb.status === 0 ? run('npx', ['--no-install', 'tsc', '-p', 'web/dashboard']) : tscWeb;
+if (tsc.status !== 0 || tscWeb.status !== 0 || tscDash.status !== 0) {
   process.stdout.write('tests: 0 passed, 1 failed (type-check failed)\n');
   process.exit(1);
 }

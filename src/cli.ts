@@ -8,6 +8,8 @@ import { CreateSubOrgBodySchema } from './features/orgs/orgs.schemas.ts';
 import { EmailSchema, PasswordSchema, RoleSchema } from './features/members/members.schemas.ts';
 import { z } from 'zod';
 import { handleSignals, start } from './main.ts';
+import { writeFileSync } from 'node:fs';
+import { openApiDocument } from './app/openapi-document.ts';
 
 const out = (line = ""): void => void process.stdout.write(`${line}\n`);
 const err = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -62,6 +64,16 @@ program
   .action(async () => {
     await withDeps(async () => {});
     out('database is up to date');
+  });
+
+program
+  .command('openapi')
+  .description('print the OpenAPI document (as served at /openapi.json) without a database or a server; for generated clients')
+  .option('--out <file>', 'write it to this file instead of stdout')
+  .action(async (opts: { out?: string }) => {
+    const json = `${JSON.stringify(await openApiDocument(), null, 2)}\n`;
+    if (opts.out) writeFileSync(opts.out, json);
+    else process.stdout.write(json);
   });
 
 const orgs = program.command('orgs').description('manage organizations');

@@ -310,8 +310,8 @@ describe('OpenAPI document', () => {
     }
   });
 
-  it('documents 401 on every authenticated operation, and none on public ones but those that check a password', () => {
-    const checksPassword = new Set(['signIn', 'acceptInvite']);
+  it('documents 401 on every authenticated operation, and none on public ones but those that check a password or a key', () => {
+    const checksPassword = new Set(['signIn', 'acceptInvite', 'setUp']);
     for (const { where, op } of operationsOf(doc)) {
       const authenticated = (op.security ?? doc.security).length > 0;
       expect(op.responses['401'] !== undefined, where).toBe(authenticated || checksPassword.has(op.operationId));

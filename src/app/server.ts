@@ -10,6 +10,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, 
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import { loadDocPages } from '../features/docs/index.ts';
 import { loadWidgetBuild } from '../features/widget/index.ts';
+import { loadDashboardBuild } from '../features/dashboard/index.ts';
 import { authorize } from '../http/auth.ts';
 import type { RouteDef } from '../http/define-route.ts';
 import { ERROR_DESCRIPTIONS, ErrorSchema } from '../http/error-schema.ts';
@@ -131,7 +132,7 @@ export async function buildServer(deps: Deps): Promise<{ app: FastifyInstance; r
   });
 
   const pages = loadDocPages();
-  const routes = routeTable(deps, { pages, openapi: () => app.swagger() }, loadWidgetBuild());
+  const routes = routeTable(deps, { pages, openapi: () => app.swagger() }, { widget: loadWidgetBuild(), dashboard: loadDashboardBuild() });
   await registerOpenApi(app, { routes, version: VERSION, serverUrl: config.publicUrl ?? '/' });
   const uploadLimit = Math.max(0, ...routes.map((r) => r.multipart?.maxFileBytes ?? 0));
   if (uploadLimit > 0) await registerMultipart(app, uploadLimit);

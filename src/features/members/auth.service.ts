@@ -108,6 +108,11 @@ export function createAuthService(deps: AuthDeps) {
 
     startSession,
 
+    /** Signs in a user just created by the operator's first-run setup (`POST /setup`), whose password was just set. */
+    async startSessionFor(userId: string, meta: ClientMeta): Promise<StartedSession> {
+      return startSession(await userOf(userId), meta);
+    },
+
     /** Checks a password; throttled per email and per IP; an unknown email and a wrong password fail alike. */
     async signIn(input: { email: string; password: string }, meta: ClientMeta): Promise<StartedSession> {
       await throttle(`sign-in:ip:${meta.ip}`, deps.signInLimits.perIp);

@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+// Builds the dashboard into dist/dashboard/ (git-ignored): regenerates the typed API client from `parley openapi`,
+// type-checks the app against it (a type error fails the build), bundles it with Vite under the base /app/, and
+// writes manifest.json with the gzipped sizes. Runs before `npm start` and `npm test`. When nothing it reads has
+// changed since the last build (a hash of its inputs in dist/dashboard/.stamp), it stops after hashing: a start
+// stays quick.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const out = path.join(root, 'dist/dashboard');
+const stampFile = path.join(out, '.stamp');
+
+/** Every file whose change can change the build: the server's sources (the API's types), the app, the lockfile. */
+function inputsHash() {
+  const hash = createHash('sha256');
+  const walk = (dir) => {
+    for (const name of readdirSync(dir).sort()) {
+      if (name === 'node_modules' || name.startsWith('.')) continue;
+      const p = path.join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (!name.endsWith('.test.ts')) hash.update(`${path.relative(root, p)}\0`).update(readFileSync(p));
+    }
+  };
+  for (const dir of ['src', 'web/dashboard']) walk(path.join(root, dir));
+  for (const file of ['package-lock.json', 'scripts/openapi-types.mjs']) if (existsSync(path.join(root, file))) hash.update(readFileSync(path.join(root, file)));
+  return hash.digest('hex');
+}
+
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+const report = (m, note = '') =>
+  process.stdout.write(`dashboard ${note || 'built'} in dist/dashboard: JavaScript ${kb(m.sizes.js)} gzipped (CSS ${kb(m.sizes.css)})\n`);
+
+export async function buildDashboard({ force = false } = {}) {
+  const stamp = inputsHash();
+  const manifestFile = path.join(out, 'manifest.json');
+  if (!force && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp && existsSync(manifestFile)) {
+    const m = JSON.parse(readFileSync(manifestFile, 'utf8'));
+    report(m, 'up to date');
+    return m;
+  }
+  const { generateOpenApiTypes } = await import('../../scripts/openapi-types.mjs');
+  await generateOpenApiTypes();
+  const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'web/dashboard'], { cwd: root, stdio: 'inherit' });
+  if (tsc.status !== 0) throw new Error('the dashboard does not type-check against the API (tsc -p web/dashboard)');
+  const { build } = await import('vite');
+  const { default: react } = await import('@vitejs/plugin-react');
+  await build({
+    configFile: false,
+    root: here,
+    base: '/app/',
+    logLevel: 'warn',
+    plugins: [react()],
+    build: { outDir: out, emptyOutDir: true, assetsDir: 'assets', chunkSizeWarningLimit: 2048 },
+  });
+  const assets = readdirSync(path.join(out, 'assets'));
+  const gz = (f) => gzipSync(readFileSync(path.join(out, 'assets', f)), { level: 9 }).length;
+  const sum = (ext) => assets.filter((f) => f.endsWith(ext)).reduce((a, f) => a + gz(f), 0);
+  const manifest = { assets, sizes: { js: sum('.js'), css: sum('.css') } };
+  writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
+  writeFileSync(stampFile, stamp);
+  report(manifest);
+  return manifest;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    await buildDashboard({ force: process.argv.includes('--force') });
+  } catch (e) {
+    process.stderr.write(`dashboard build failed: ${e.message}\n`);
+    process.exit(1);
+  }
+}

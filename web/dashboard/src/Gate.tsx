@@ -1,0 +1,62 @@
+import { Container, Text, Title } from '@mantine/core';
+import { Navigate, Route, Routes } from 'react-router';
+import { SessionsPage } from './account/SessionsPage';
+import type { User } from './api/client';
+import { AssistantEditPage } from './assistants/AssistantEditPage';
+import { AssistantNewPage } from './assistants/AssistantNewPage';
+import { AssistantsPage } from './assistants/AssistantsPage';
+import { SetupPage } from './auth/SetupPage';
+import { SignInPage } from './auth/SignInPage';
+import { useCurrentUser, useSetupState } from './auth/session';
+import { ApiKeysPage } from './keys/ApiKeysPage';
+import { Layout } from './shell/Layout';
+import { ErrorAlert, Loading } from './ui/QueryState';
+
+/** Setup while the instance has no user, sign-in while there is no session, the app otherwise. */
+export function Gate() {
+  const setup = useSetupState();
+  const user = useCurrentUser();
+  if (setup.isPending || user.isPending) return <Loading label="Loading Parley" />;
+  if (setup.error || user.error) return <Container py="xl"><ErrorAlert error={setup.error ?? user.error} /></Container>;
+  if (setup.data.needs_setup) return <SetupPage />;
+  if (!user.data) return <SignInPage />;
+  return <SignedInApp user={user.data} />;
+}
+
+function SignedInApp({ user }: { user: User }) {
+  const home = user.default_org_id ?? user.memberships[0]?.org_id;
+  return (
+    <Routes>
+      <Route element={<Layout user={user} />}>
+        <Route index element={home ? <Navigate to={`/o/${home}/assistants`} replace /> : <NoOrg />} />
+        <Route path="o/:orgId">
+          <Route index element={<Navigate to="assistants" replace />} />
+          <Route path="assistants" element={<AssistantsPage />} />
+          <Route path="assistants/new" element={<AssistantNewPage />} />
+          <Route path="assistants/:assistantId" element={<AssistantEditPage />} />
+          <Route path="api-keys" element={<ApiKeysPage />} />
+        </Route>
+        <Route path="account/sessions" element={<SessionsPage />} />
+        <Route path="*" element={<NotFound />} />
+      </Route>
+    </Routes>
+  );
+}
+
+function NoOrg() {
+  return (
+    <Container size="sm">
+      <Title order={1} size="h2">No organization yet</Title>
+      <Text mt="sm">You are not a member of any organization. Ask an admin to invite you.</Text>
+    </Container>
+  );
+}
+
+function NotFound() {
+  return (
+    <Container size="sm">
+      <Title order={1} size="h2">Page not found</Title>
+      <Text mt="sm">This address is not a page of the dashboard. Use the navigation to find your way.</Text>
+    </Container>
+  );
+}

@@ -1,0 +1,40 @@
+import { Button, PasswordInput, TextInput } from '@mantine/core';
+import { type FormEvent, useState } from 'react';
+import { api, unwrap } from '../api/client';
+import { ErrorAlert } from '../ui/QueryState';
+import { AuthCard } from './AuthCard';
+import { useSignedIn } from './session';
+
+export function SignInPage() {
+  const signedIn = useSignedIn();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      signedIn(await unwrap(api.POST('/auth/sign-in', { body: { email, password } })));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <AuthCard title="Sign in" intro="New to this team? Open the invite link an admin sent you.">
+      <form onSubmit={submit}>
+        <TextInput label="Email" type="email" required autoComplete="username" value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
+        <PasswordInput label="Password" required mt="sm" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
+        {error ? <ErrorAlert error={error} /> : null}
+        <Button type="submit" fullWidth mt="lg" loading={busy}>
+          Sign in
+        </Button>
+      </form>
+    </AuthCard>
+  );
+}

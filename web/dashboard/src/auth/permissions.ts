@@ -1,0 +1,16 @@
+import type { Role } from '../api/client';
+
+/**
+ * The permissions of each role, as docs/members.md lists them: the dashboard only hides what a role may not use.
+ * The API is the authority: a page opened by URL that the role may not use shows the server's 403 message.
+ */
+const TABLE = {
+  'assistants:read': ['ADMIN', 'DEVELOPER', 'MANAGER', 'AGENT'],
+  'assistants:manage': ['ADMIN', 'DEVELOPER'],
+  'keys:manage': ['ADMIN', 'DEVELOPER'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof TABLE;
+
+export const may = (role: Role | undefined, permission: Permission): boolean =>
+  !!role && (TABLE[permission] as readonly Role[]).includes(role);

@@ -1,0 +1,17 @@
+import { IconKey, IconMessageChatbot, type Icon } from '@tabler/icons-react';
+import type { Permission } from '../auth/permissions';
+
+export interface NavEntry {
+  label: string;
+  /** Under `/o/{org_id}/`. */
+  path: string;
+  icon: Icon;
+  /** The permission the page's main request needs; the entry is hidden from roles without it. */
+  permission: Permission;
+}
+
+/** The screens built so far; the issue's other screens (knowledge, inbox, ...) join here as they are built. */
+export const NAV: NavEntry[] = [
+  { label: 'Assistants', path: 'assistants', icon: IconMessageChatbot, permission: 'assistants:read' },
+  { label: 'API keys', path: 'api-keys', icon: IconKey, permission: 'keys:manage' },
+];

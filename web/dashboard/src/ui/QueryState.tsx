@@ -1,0 +1,29 @@
+import { Alert, Center, Loader } from '@mantine/core';
+import { IconAlertCircle, IconLock } from '@tabler/icons-react';
+import { ApiError } from '../api/client';
+
+export function Loading({ label = 'Loading' }: { label?: string }) {
+  return (
+    <Center py="xl">
+      <Loader aria-label={label} />
+    </Center>
+  );
+}
+
+/** An error from the API as the user should read it: a 403 is "not allowed" with the server's reason. */
+export function ErrorAlert({ error, mt = 'sm' }: { error: unknown; mt?: string }) {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof ApiError && error.status === 403) {
+    return (
+      <Alert color="orange" title="Not allowed" icon={<IconLock />} role="alert" mt={mt}>
+        {message}
+      </Alert>
+    );
+  }
+  const title = error instanceof ApiError && error.status === 404 ? 'Not found' : 'Something went wrong';
+  return (
+    <Alert color="red" title={title} icon={<IconAlertCircle />} role="alert" mt={mt}>
+      {message}
+    </Alert>
+  );
+}
