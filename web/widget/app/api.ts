@@ -1,46 +1,23 @@
-// The visitor API (/widget/v1/...) over fetch: JSON calls, and Server-Sent Events read from a fetch body so the
-// visitor token can travel in the Authorization header (EventSource cannot send headers).
+// The visitor API (/widget/v1/...) through openapi-fetch and the types generated from Parley's OpenAPI document
+// (web/generated/openapi.d.ts, written by the dashboard build), so a change of the API that the widget does not follow
+// fails its type-check. Server-Sent Events are read from a fetch body so the visitor token can travel in the
+// Authorization header (EventSource cannot send headers).
+import createClient from 'openapi-fetch';
+import type { components, paths } from '../../generated/openapi';
 
-export interface Source { knowledge_id: string; title: string; url: string | null; snippet: string }
-export interface Part { type: string; text?: string }
-export interface Message {
-  id: string;
-  chat_id: string;
-  role: 'user' | 'assistant';
-  author: 'customer' | 'assistant' | 'member' | 'team' | 'system';
-  member: { id: string; name: string } | null;
-  kind: 'csat_request' | null;
-  parts: Part[];
-  status: string;
-  created_at: string;
-  /** Filled in by the widget from the streamed reply's `done` event. */
-  sources?: Source[];
-}
-export interface ChatState {
-  chat_id: string;
-  state: 'OPEN' | 'SNOOZED' | 'CLOSED';
-  ai_enabled: boolean;
-  handover: { state: string; assigned_member?: { name: string } | null } | null;
-  assigned_member: { id: string; name: string } | null;
-  user_unseen_count: number;
-  csat_score: number | null;
-}
-export interface Chat { id: string; state: ChatState; last_message: Message | null }
-export interface Assistant {
-  id: string;
-  name: string;
-  avatar_url: string | null;
-  welcome_banner: string;
-  suggested_messages: string[];
-  auto_intro_message: string;
-  enable_auto_csat: boolean;
-  appearance: 'auto' | 'light' | 'dark';
-  button_background_color: string;
-  button_color: string;
-  position: 'bottom-right' | 'bottom-left';
-}
-export interface Session { visitor_token: string; visitor_id: string; user_id: string | null; assistant: Assistant }
-export interface SessionInput { assistant_id: string; visitor_token?: string; user_id?: string; user_hash?: string; user_name?: string; user_email?: string }
+type S = components['schemas'];
+export type Source = S['Source'];
+/** A message as the visitor sees it; `sources` is filled in by the widget from the streamed reply's `done` event. */
+export type Message = S['CustomerMessage'] & { sources?: Source[] };
+export type ChatState = S['CustomerChatState'];
+export type Chat = S['WidgetChat'];
+export type Assistant = S['WidgetAssistant'];
+export type Session = S['WidgetSession'];
+export type SessionInput = S['WidgetSessionRequest'];
+/** One event of a streamed reply (`metadata`, `token`, `done`, `error`). */
+export type StreamEvent = S['StreamEvent'];
+/** One frame of a chat's live stream (a recorded change, or someone of the team typing). */
+export type LiveEvent = S['ChatLiveEvent'];
 export interface SseFrame { id?: string; event?: string; data: string }
 
 /** An HTTP failure with the server's own message (`{message}`), or a network failure (status 0). */
@@ -50,50 +27,52 @@ export class ApiError extends Error {
   }
 }
 
+const OFFLINE = 'You seem to be offline: Parley could not be reached.';
+
 export function createApi(base: string, token: () => string | undefined) {
-  const headers = (json: boolean): Record<string, string> => {
-    const h: Record<string, string> = {};
-    const t = token();
-    if (t) h.authorization = `Bearer ${t}`;
-    if (json) h['content-type'] = 'application/json';
-    return h;
-  };
-  const request = async (method: string, path: string, body?: unknown, signal?: AbortSignal, extra?: Record<string, string>): Promise<Response> => {
-    let res: Response;
+  const client = createClient<paths>({ baseUrl: base });
+  client.use({
+    onRequest({ request }) {
+      const t = token();
+      if (t) request.headers.set('authorization', `Bearer ${t}`);
+      return request;
+    },
+  });
+
+  /** The data of a call, or an ApiError with the server's message (status 0 when the network failed). */
+  async function unwrap<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>, signal?: AbortSignal): Promise<T> {
+    let r: { data?: T; error?: unknown; response: Response };
     try {
-      res = await fetch(base + path, { method, headers: { ...headers(body !== undefined), ...extra }, body: body === undefined ? undefined : JSON.stringify(body), signal });
+      r = await call;
     } catch (err) {
       if (signal?.aborted) throw err;
-      throw new ApiError(0, 'You seem to be offline: Parley could not be reached.');
+      throw new ApiError(0, OFFLINE);
     }
-    if (!res.ok) {
-      const text = await res.text().catch(() => '');
-      let message = `The server answered ${res.status}.`;
-      try {
-        message = (JSON.parse(text) as { message?: string }).message ?? message;
-      } catch {
-        /* not JSON: keep the status line */
-      }
-      throw new ApiError(res.status, message);
-    }
-    return res;
-  };
-  const json = async <T>(method: string, path: string, body?: unknown): Promise<T> => (await request(method, path, body)).json() as Promise<T>;
+    if (r.response.ok && r.data !== undefined) return r.data;
+    const message = (r.error as { message?: unknown } | undefined)?.message;
+    throw new ApiError(r.response.status, typeof message === 'string' ? message : `The server answered ${r.response.status}.`);
+  }
+  const chat = (chatId: string) => ({ params: { path: { chat_id: chatId } } });
+
   return {
-    session: (input: SessionInput) => json<Session>('POST', '/widget/v1/sessions', input),
-    chats: () => json<Chat[]>('GET', '/widget/v1/chats?take=1'),
-    messages: (chatId: string) => json<Message[]>('GET', `/widget/v1/chats/${encodeURIComponent(chatId)}/messages?take=100`),
-    seen: (chatId: string) => json<ChatState>('POST', `/widget/v1/chats/${encodeURIComponent(chatId)}/seen`),
-    typing: (chatId: string, typing: boolean) => json<unknown>('POST', `/widget/v1/chats/${encodeURIComponent(chatId)}/typing`, { typing }),
-    rate: (chatId: string, score: number) => json<ChatState>('POST', `/widget/v1/chats/${encodeURIComponent(chatId)}/rating`, { score }),
+    session: (input: SessionInput) => unwrap(client.POST('/widget/v1/sessions', { body: input })),
+    chats: () => unwrap(client.GET('/widget/v1/chats', { params: { query: { take: 1 } } })),
+    messages: (chatId: string): Promise<Message[]> => unwrap(client.GET('/widget/v1/chats/{chat_id}/messages', { params: { path: { chat_id: chatId }, query: { take: 100 } } })),
+    seen: (chatId: string) => unwrap(client.POST('/widget/v1/chats/{chat_id}/seen', chat(chatId))),
+    typing: (chatId: string, typing: boolean) => unwrap(client.POST('/widget/v1/chats/{chat_id}/typing', { ...chat(chatId), body: { typing } })),
+    rate: (chatId: string, score: number) => unwrap(client.POST('/widget/v1/chats/{chat_id}/rating', { ...chat(chatId), body: { score } })),
     /** POST a message; each SSE frame of the streamed reply goes to `onFrame`. */
-    send: async (body: { message: string; chat_id?: string }, onFrame: (f: SseFrame) => void, signal?: AbortSignal) =>
-      readSse(await request('POST', '/widget/v1/messages', body, signal), onFrame),
-    /** GET a chat's live stream from `after`; resolves when the stream ends. */
-    /** `onOpen` runs when the response starts: the server is subscribed by then, so a read made after it misses nothing. */
+    send: async (body: { message: string; chat_id?: string }, onFrame: (f: SseFrame) => void, signal?: AbortSignal) => {
+      const res = await unwrap(client.POST('/widget/v1/messages', { body, parseAs: 'stream', signal }), signal);
+      await readSse(res, onFrame);
+    },
+    /** GET a chat's live stream from `after`; `onOpen` runs when the response starts: the server is subscribed by
+     * then, so a read made after it misses nothing. Resolves when the stream ends. */
     follow: async (chatId: string, after: string | undefined, onFrame: (f: SseFrame) => void, signal: AbortSignal, onOpen?: () => void) => {
-      const path = `/widget/v1/chats/${encodeURIComponent(chatId)}/stream`;
-      const res = await request('GET', path, undefined, signal, after ? { 'last-event-id': after } : undefined);
+      const res = await unwrap(
+        client.GET('/widget/v1/chats/{chat_id}/stream', { ...chat(chatId), headers: after ? { 'last-event-id': after } : {}, parseAs: 'stream', signal }),
+        signal,
+      );
       onOpen?.();
       await readSse(res, onFrame);
     },
@@ -102,8 +81,10 @@ export function createApi(base: string, token: () => string | undefined) {
 export type Api = ReturnType<typeof createApi>;
 
 /** Splits an event-stream body into frames (`id:`, `event:`, `data:` lines; comments and heartbeats skipped). */
-export async function readSse(res: Response, onFrame: (f: SseFrame) => void): Promise<void> {
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+export async function readSse(body: ReadableStream<Uint8Array<ArrayBuffer>> | Response | null, onFrame: (f: SseFrame) => void): Promise<void> {
+  const stream = body instanceof Response ? body.body : body;
+  if (!stream) return;
+  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
   let buf = '';
   for (;;) {
     const { value, done } = await reader.read();

@@ -1,4 +1,4 @@
-import { type Api, ApiError, type Assistant, type ChatState, createApi, type Message, type SessionInput, type SseFrame, type Source } from './api.ts';
+import { type Api, ApiError, type Assistant, type ChatState, createApi, type LiveEvent, type Message, type SessionInput, type SseFrame, type Source, type StreamEvent } from './api.ts';
 
 export interface Options {
   base: string;
@@ -190,14 +190,14 @@ export class Controller {
 
   private onLive(f: SseFrame) {
     if (f.id) this.cursor = f.id;
-    let frame: { type: string; data: { message?: Message; message_id?: string; state?: ChatState; typing?: boolean; member?: { name: string } | null; expires_in_seconds?: number } };
+    let frame: LiveEvent;
     try {
       frame = JSON.parse(f.data);
     } catch {
       return;
     }
-    const { message, message_id, state } = frame.data ?? {};
-    if (frame.type === 'typing') return this.showTyping(frame.data.typing ? (frame.data.member?.name ?? null) : undefined, frame.data.expires_in_seconds ?? 6);
+    if (frame.type === 'typing') return this.showTyping(frame.data.typing ? (frame.data.member?.name ?? null) : undefined, frame.data.expires_in_seconds);
+    const { message, message_id, state } = frame.data;
     if (message && (message.author === 'member' || message.author === 'team')) this.showTyping(undefined, 0);
     if ((frame.type === 'message.created' || frame.type === 'message.updated') && message) {
       // The visitor's own turn and its streamed reply are on screen as the draft; settle() swaps in the stored ones.
@@ -251,18 +251,19 @@ export class Controller {
     let failed: string | null = null;
     try {
       await this.api.send({ message, chat_id: chatId }, (f) => {
-        const ev = JSON.parse(f.data) as { type: string; content: string; data: any };
+        const ev = JSON.parse(f.data) as StreamEvent;
         if (ev.type === 'metadata' && !chatId) {
-          chatId = ev.data.chat_id as string;
+          chatId = ev.data.chat_id;
           this.store('chat', chatId);
           this.set({ chatId, messages: [] });
         } else if (ev.type === 'token') {
           draft({ answer: this.view.draft!.answer + ev.content });
         } else if (ev.type === 'done') {
-          draft({ answer: ev.data.response ?? this.view.draft!.answer, sources: ev.data.sources ?? [] });
+          draft({ answer: ev.data.response || this.view.draft!.answer, sources: ev.data.sources });
           // A person takes over: say so now; the chat's live stream keeps the state current from here on.
-          const h = ev.data.handover as ChatState['handover'] & { assigned_member: ChatState['assigned_member'] } | undefined;
-          if (h && chatId) this.set({ state: { ...(this.view.state ?? { chat_id: chatId, state: 'OPEN', user_unseen_count: 0, csat_score: null }), ai_enabled: false, handover: h, assigned_member: h.assigned_member ?? null } });
+          const h = ev.data.handover;
+          const base: ChatState = this.view.state ?? { chat_id: ev.data.chat_id, state: 'OPEN', ai_enabled: true, handover: null, assigned_member: null, user_unseen_count: 0, csat_score: null };
+          if (h) this.set({ state: { ...base, ai_enabled: false, handover: h.state, assigned_member: h.assigned_member } });
         } else if (ev.type === 'error') {
           failed = ev.content;
         }

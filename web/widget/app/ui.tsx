@@ -131,7 +131,7 @@ function Panel({ c, v, lang, onClose }: { c: Controller; v: View; lang: string; 
         )}
         {v.draft && (v.draft.streaming || v.draft.answer) && (
           <Bubble
-            m={{ id: 'draft', chat_id: '', role: 'assistant', author: 'assistant', member: null, kind: null, parts: [], status: '', created_at: '', sources: v.draft.sources }}
+            m={{ id: 'draft', chat_id: '', role: 'assistant', author: 'assistant', member: null, kind: null, parts: [], status: 'RUNNING', created_at: '', updated_at: '', sources: v.draft.sources }}
             c={c}
             v={v}
             lang={lang}
