@@ -53,3 +53,16 @@ describe('the web widget, built and served by Parley', () => {
     expect(session.status, session.text).toBe(200);
   });
 });
+
+describe('the widget routes before a build', () => {
+  it('answer the loader and its files with a 404 that says how to build them', async () => {
+    const { loadWidgetBuild, widgetAssetRoutes } = await import('../src/features/widget/index.ts');
+    const build = loadWidgetBuild(path.join(ROOT, '.tmp', 'no-widget-build-here'));
+    expect(build.loader).toBeNull();
+    const routes = widgetAssetRoutes(build);
+    const loader = routes.find((r) => r.url === '/widget.js')!;
+    const asset = routes.find((r) => r.url.startsWith('/widget/assets/'))!;
+    await expect(loader.handler({} as never)).rejects.toThrow(/has not been built: run `npm start`/);
+    await expect(asset.handler({ params: { file: 'app-abc.js' } } as never)).rejects.toThrow(/has not been built|not found/i);
+  });
+});
