@@ -54,7 +54,7 @@ program
   .action(async () => {
     const config = loadConfig();
     const running = await start(config);
-    out(`Parley ${VERSION} is listening on ${running.url}  (docs: ${running.url}/guides, API reference: ${running.url}/docs)`);
+    if (config.logPretty) out(`Parley ${VERSION} is listening on ${running.url}  (dashboard: ${running.url}/app, guides: ${running.url}/guides, API reference: ${running.url}/docs)`);
     handleSignals(running, config.shutdownTimeoutMs);
   });
 

@@ -56,13 +56,17 @@ export async function start(config: Config = loadConfig(), opts: { print?: (line
     if (config.knowledge.embeddingModel && !(await deps.knowledge.hybridAvailable())) {
       logger.warn('PARLEY_EMBEDDING_MODEL is set but embeddings cannot be stored (pgvector missing on this PostgreSQL?); knowledge search is keyword-only');
     }
-    await app.listen({ port: config.port, host: config.host });
+    // Fastify announces each address it listens on; Parley says it once, below (or the CLI's banner does).
+    const level = app.log.level;
+    app.log.level = 'warn';
+    await app.listen({ port: config.port, host: config.host }).finally(() => (app.log.level = level));
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const scheme = deps.tls ? 'https' : 'http';
     const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     const url = `${scheme}://${shownHost}:${port}`;
-    logger.info({ url, database: deps.database.kind }, 'parley is listening');
+    // On a terminal the CLI prints a banner with the URL instead of this line.
+    if (!config.logPretty) logger.info({ url, database: deps.database.kind }, 'parley is listening');
 
     let stopping: Promise<void> | undefined;
     const stop = () =>
@@ -87,7 +91,10 @@ export function handleSignals(running: Running, timeoutMs: number): void {
     }, timeoutMs);
     force.unref();
     running.stop().then(
-      () => process.exit(0),
+      () => {
+        running.deps.logger.info('parley stopped');
+        running.deps.logger.flush(() => process.exit(0));
+      },
       (err) => {
         running.deps.logger.error({ err }, 'error during shutdown');
         process.exit(1);

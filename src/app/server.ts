@@ -14,7 +14,7 @@ import { loadDashboardBuild } from '../features/dashboard/index.ts';
 import { authorize } from '../http/auth.ts';
 import type { RouteDef } from '../http/define-route.ts';
 import { ERROR_DESCRIPTIONS, ErrorSchema } from '../http/error-schema.ts';
-import { MAX_PARAM_LENGTH, onClientError, onFrameworkError, registerErrorHandlers } from '../http/error-handler.ts';
+import { errorOfReply, MAX_PARAM_LENGTH, onClientError, onFrameworkError, registerErrorHandlers } from '../http/error-handler.ts';
 import { trackMethods } from '../http/method-index.ts';
 import { redactSecrets } from '../infra/log-redaction.ts';
 import { rejectUnstorableUrlParts, storableValidatorCompiler } from '../http/storable-input.ts';
@@ -75,7 +75,9 @@ class AccessLog extends LogController {
   override incomingRequest(): void {}
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     const line = { method: request.method, url: redactSecrets(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100, ip: request.ip };
+    const refused = reply.statusCode >= 400 ? errorOfReply(reply) : undefined;
     if (error) reply.log.error({ ...line, err: error }, 'request errored');
+    else if (refused) reply.log.info({ ...line, code: refused.code, error: redactSecrets(refused.message) }, 'request refused');
     else reply.log.info(line, 'request completed');
   }
 }

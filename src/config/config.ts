@@ -245,7 +245,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: e.PARLEY_DATA_DIR,
     databaseUrl: e.DATABASE_URL,
     logLevel: e.PARLEY_LOG_LEVEL,
-    logPretty: e.PARLEY_LOG_PRETTY ?? false,
+    // Readable lines on a terminal, JSON lines otherwise (a file, a pipe, a process manager).
+    logPretty: e.PARLEY_LOG_PRETTY ?? process.stdout.isTTY === true,
     rateLimitPerMinute: e.PARLEY_RATE_LIMIT_PER_MINUTE,
     assistantCreateLimitPerHour: e.PARLEY_ASSISTANT_CREATE_LIMIT_PER_HOUR,
     bodyLimitBytes: e.PARLEY_BODY_LIMIT_BYTES,

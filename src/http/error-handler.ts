@@ -51,8 +51,7 @@ function frameworkError(err: FastifyError, bodyLimit: number): [number, string] 
 /** Fastify's `frameworkErrors` option: router-level failures (bad URL, long parameter) speak the contract too. */
 export function onFrameworkError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   const [status, message] = frameworkError(err, 0) ?? [400, 'bad request'];
-  request.log.info({ code: err.code, status }, message);
-  void sendError(reply, status, message);
+  void sendError(reply, status, message, err.code);
 }
 
 const CLIENT_ERRORS: Record<string, [number, string, string]> = {
@@ -76,7 +75,15 @@ export function onClientError(this: FastifyInstance, err: NodeJS.ErrnoException,
   socket.destroy(err);
 }
 
-export function sendError(reply: FastifyReply, status: number, message: string): FastifyReply {
+/**
+ * The `{message}` of each error reply, for the access log: a refused request is one line (status, code and message)
+ * rather than an error line and an access line. 5xx are also logged on their own, with the error.
+ */
+const errorReplies = new WeakMap<FastifyReply, { message: string; code?: string }>();
+export const errorOfReply = (reply: FastifyReply) => errorReplies.get(reply);
+
+export function sendError(reply: FastifyReply, status: number, message: string, code?: string): FastifyReply {
+  errorReplies.set(reply, code === undefined ? { message } : { message, code });
   return reply.code(status).type('application/json; charset=utf-8').send({ message });
 }
 
@@ -85,14 +92,12 @@ export function registerErrorHandlers(app: FastifyInstance, opts: { bodyLimit: n
     if (err instanceof AppError) {
       reply.headers(err.headers);
       if (err.status >= 500) request.log.error({ err }, err.message);
-      else request.log.info({ code: err.code, status: err.status }, err.message);
-      return sendError(reply, err.status, err.status >= 500 && err.code === 'internal' ? 'internal server error' : err.message);
+      return sendError(reply, err.status, err.status >= 500 && err.code === 'internal' ? 'internal server error' : err.message, err.code);
     }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const issues = err.validation as unknown as Issue[];
       const message = issues.map((i) => formatIssue(err.validationContext, i)).join('; ');
-      request.log.info({ status: 400 }, message);
-      return sendError(reply, 400, message);
+      return sendError(reply, 400, message, 'validation');
     }
     if (isResponseSerializationError(err)) {
       request.log.error({ err, issues: err.cause?.issues }, 'response does not match its schema');
@@ -100,13 +105,11 @@ export function registerErrorHandlers(app: FastifyInstance, opts: { bodyLimit: n
     }
     const framework = frameworkError(err, request.routeOptions?.bodyLimit ?? opts.bodyLimit);
     if (framework) {
-      request.log.info({ code: err.code, status: framework[0] }, framework[1]);
-      return sendError(reply, framework[0], framework[1]);
+      return sendError(reply, framework[0], framework[1], err.code);
     }
     const status = err.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      request.log.info({ code: err.code, status }, err.message);
-      return sendError(reply, status, err.message);
+      return sendError(reply, status, err.message, err.code);
     }
     // A bug: log everything, show nothing internal. The request id links the two.
     request.log.error({ err }, 'unhandled error');

@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from './logger.ts';
 
@@ -23,5 +24,25 @@ describe('createLogger', () => {
     expect(out).toContain('"url":"https://llm.example.com/v1?api-key=[redacted]"');
     expect(out).toContain('"msg":"by path"');
     expect(out).not.toContain(KEY);
+  });
+});
+
+describe('createLogger on a terminal (pretty)', () => {
+  it('writes one short line per entry, the access line as method, URL, status and time', async () => {
+    const chunks: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        chunks.push(String(chunk));
+        done();
+      },
+    });
+    const log = createLogger({ level: 'info', pretty: true, destination: sink as never });
+    log.info({ reqId: 'r1', method: 'GET', url: '/orgs/c/assistants', status: 401, ms: 2.19, ip: '127.0.0.1', code: 'unauthorized', error: 'invalid or expired api key' }, 'request refused');
+    log.info({ signal: 'SIGTERM' }, 'shutting down');
+    await new Promise((r) => setTimeout(r, 50));
+    const lines = chunks.join('').trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^\[\d\d:\d\d:\d\d\] INFO: GET \/orgs\/c\/assistants 401 2\.19ms invalid or expired api key$/);
+    expect(lines[1]).toMatch(/INFO: shutting down \{"signal":"SIGTERM"\}$/);
   });
 });

@@ -1,4 +1,5 @@
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import pinoPretty from 'pino-pretty';
 import { redactSecrets } from './log-redaction.ts';
 
 export type { Logger };
@@ -67,11 +68,31 @@ const OPTIONS: LoggerOptions = {
   timestamp: pino.stdTimeFunctions.isoTime,
 };
 
-/** `destination` (tests) receives the JSON lines instead of stdout; ignored when `pretty`. */
+/** `destination` (tests) receives the lines instead of stdout. */
 export function createLogger(opts: { level: string; pretty?: boolean; destination?: DestinationStream }): Logger {
-  if (opts.pretty) return pino({ ...OPTIONS, level: opts.level, transport: { target: 'pino-pretty', options: { colorize: true } } });
+  if (opts.pretty) return pino({ ...OPTIONS, level: opts.level }, prettyStream(opts.destination));
   // Standard output is written asynchronously: lines logged while a write is in flight go out together in the
   // next one (one syscall per line cost every request about a tenth of its CPU), never held back at idle, and
   // flushed on exit. A kill -9 can lose the lines of the last few milliseconds.
   return pino({ ...OPTIONS, level: opts.level }, opts.destination ?? pino.destination({ dest: 1, sync: false }));
+}
+
+/** Fields of the access line, folded into its message on a terminal. */
+const ACCESS_FIELDS = 'pid,hostname,service,reqId,method,url,status,ms,ip,code,error';
+
+/**
+ * For a person at a terminal: one short line per entry (`12:00:01 INFO: GET /orgs/c/assistants 200 3.1ms`), with the
+ * request's fields in the message rather than under it. In-process rather than a transport: a terminal reads a few
+ * lines a second, and a function can format them.
+ */
+function prettyStream(destination?: DestinationStream): DestinationStream {
+  return pinoPretty({
+    colorize: !destination,
+    ...(destination && { destination }),
+    singleLine: true,
+    translateTime: 'SYS:HH:MM:ss',
+    ignore: ACCESS_FIELDS,
+    messageFormat: (log, messageKey) =>
+      typeof log.method === 'string' ? `${log.method} ${String(log.url)} ${String(log.status)} ${String(log.ms)}ms${log.error ? ` ${String(log.error)}` : ''}` : String(log[messageKey] ?? ''),
+  });
 }
