@@ -8,15 +8,23 @@ import { CreateSubOrgBodySchema } from './features/orgs/orgs.schemas.ts';
 import { EmailSchema, PasswordSchema, RoleSchema } from './features/members/members.schemas.ts';
 import { z } from 'zod';
 import { handleSignals, start } from './main.ts';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { openApiDocument } from './app/openapi-document.ts';
 
 const out = (line = ""): void => void process.stdout.write(`${line}\n`);
 const err = (line: string): void => void process.stderr.write(`${line}\n`);
 
-/** Opens the configured database quietly (logs only warnings) for an operator command. */
-async function withDeps<T>(fn: (deps: Deps) => Promise<T>): Promise<T> {
+/**
+ * Opens the configured database quietly (logs only warnings) for an operator command. Only `migrate` may create an
+ * embedded database: any other command pointed at a folder that has none (a typo, the wrong working directory) says so
+ * instead of answering from a new, empty one.
+ */
+async function withDeps<T>(fn: (deps: Deps) => Promise<T>, opts: { create?: boolean } = {}): Promise<T> {
   const config = loadConfig({ ...process.env, PARLEY_LOG_LEVEL: process.env.PARLEY_LOG_LEVEL ?? 'warn' });
+  if (!config.databaseUrl && !opts.create && !existsSync(path.resolve(config.dataDir, 'pgdata'))) {
+    throw new Error(`there is no Parley database in ${path.resolve(config.dataDir)}: run this from the folder where Parley was started, set PARLEY_DATA_DIR to its data folder (or DATABASE_URL), or start Parley once (npm start)`);
+  }
   const deps = await createDeps(config);
   try {
     await migrate(deps.database);
@@ -62,7 +70,7 @@ program
   .command('migrate')
   .description('apply pending database migrations and exit')
   .action(async () => {
-    await withDeps(async () => {});
+    await withDeps(async () => {}, { create: true });
     out('database is up to date');
   });
 
@@ -85,7 +93,7 @@ orgs
   .option('--json', 'print the organization as JSON')
   .action(async (opts: { name: string; parent?: string; json?: boolean }) => {
     const input = parseInput(CreateSubOrgBodySchema, { name: opts.name });
-    const org = await withDeps((d) => d.orgs.create(opts.parent ?? null, input));
+    const org = await withDeps((d) => d.orgs.create(opts.parent ?? null, input), { create: true });
     if (opts.json) out(JSON.stringify(org, null, 2));
     else out(`created organization ${org.id} (${org.name})`);
   });
