@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDocPages } from '../src/features/docs/index.ts';
+import { loadDocPages, PARLEY_LOGO_SVG } from '../src/features/docs/index.ts';
 import { call, startServer, type TestServer } from './harness.ts';
 
 describe('documentation served by the instance', () => {
@@ -31,6 +31,26 @@ describe('documentation served by the instance', () => {
       expect(r.status, ref).toBe(200);
       await r.arrayBuffer();
     }
+  });
+
+  it('is branded as Parley: its title, logo and favicon, no box to load another document', async () => {
+    const page = await call(server, 'GET', '/docs');
+    expect(page.text).toContain('<title>Parley API reference</title>');
+    expect(page.text).not.toContain('<title>Swagger UI</title>');
+    const css = [...page.text.matchAll(/href="([^"]+\.css)"/g)].map((m) => m[1]!);
+    const theme = await Promise.all(css.map(async (href) => (await fetch(new URL(href, `${server.url}/docs/`))).text()));
+    expect(theme.join('')).toContain('.download-url-wrapper{display:none}');
+    const init = await (await fetch(`${server.url}/docs/static/swagger-initializer.js`)).text();
+    expect(init).toContain(`data:image/svg+xml;base64,${Buffer.from(PARLEY_LOGO_SVG).toString('base64')}`);
+    for (const path of ['/favicon.ico', '/favicon.svg']) {
+      const icon = await fetch(`${server.url}${path}`);
+      expect(icon.status, path).toBe(200);
+      expect(icon.headers.get('content-type')).toBe('image/svg+xml');
+    }
+    const guides = await call(server, 'GET', '/guides');
+    expect(guides.text).toContain('<link rel="icon" href="/favicon.svg"');
+    // The sidebar's links line up as one row, not a "·" alone on a line.
+    expect(guides.text).toContain('nav .meta a{display:inline}');
   });
 
   it('lists every docs page in /llms.txt with a Markdown link that answers text/markdown', async () => {

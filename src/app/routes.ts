@@ -2,7 +2,7 @@ import { apiKeysRoutes } from '../features/api-keys/index.ts';
 import { auditRoutes } from '../features/audit/index.ts';
 import { assistantsRoutes } from '../features/assistants/index.ts';
 import { type DashboardBuild, dashboardAssetRoutes } from '../features/dashboard/index.ts';
-import { docsRoutes, type DocPage } from '../features/docs/index.ts';
+import { brandRoutes, docsRoutes, type DocPage } from '../features/docs/index.ts';
 import { healthRoutes } from '../features/health/index.ts';
 import { authRoutes, membersRoutes } from '../features/members/index.ts';
 import { knowledgeRoutes } from '../features/knowledge/index.ts';
@@ -51,5 +51,6 @@ export function routeTable(
     ...webhooksRoutes(deps.webhooks),
     ...dashboardAssetRoutes(builds.dashboard),
     ...docsRoutes({ ...docs, publicUrl: deps.config.publicUrl }),
+    ...brandRoutes(),
   ];
 }

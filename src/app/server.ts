@@ -4,6 +4,7 @@ import { actorOf } from '../http/principal.ts';
 import { readFileSync } from 'node:fs';
 import fastifyCookie from '@fastify/cookie';
 import fastifySwaggerUi from '@fastify/swagger-ui';
+import { PARLEY_LOGO_SVG, PARLEY_MARK_SVG } from '../features/docs/index.ts';
 import fastifyWebsocket from '@fastify/websocket';
 import type { WebSocket } from 'ws';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
@@ -193,6 +194,18 @@ export async function buildServer(deps: Deps): Promise<{ app: FastifyInstance; r
     });
   }
 
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true, persistAuthorization: true } });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/docs',
+    // Collapsed tags and no model section: the document has a few hundred operations and schemas, and rendering them
+    // all expanded is what kept the page on its spinner.
+    uiConfig: { deepLinking: true, persistAuthorization: true, docExpansion: 'none', defaultModelsExpandDepth: -1, filter: true, displayRequestDuration: true },
+    logo: { type: 'image/svg+xml', content: Buffer.from(PARLEY_LOGO_SVG), href: '/guides', target: '_self' },
+    theme: {
+      title: 'Parley API reference',
+      favicon: [{ filename: 'favicon.svg', rel: 'icon', sizes: 'any', type: 'image/svg+xml', content: Buffer.from(PARLEY_MARK_SVG) }],
+      // The top bar's URL box would let a visitor load another document into this page: Parley documents itself only.
+      css: [{ filename: 'parley.css', content: '.swagger-ui .topbar .download-url-wrapper{display:none}.swagger-ui .topbar{background:#1d2430}' }],
+    },
+  });
   return { app, routes };
 }

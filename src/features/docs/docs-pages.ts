@@ -35,7 +35,7 @@ nav a{display:block;color:#374151;text-decoration:none;padding:3px 0}nav a.activ
 main{max-width:820px;padding:24px 40px}code{background:#f3f4f6;padding:1px 4px;border-radius:4px;font-size:90%}
 pre{background:#0f172a;color:#e2e8f0;padding:14px;border-radius:8px;overflow:auto}pre code{background:none;color:inherit}
 table{border-collapse:collapse}td,th{border:1px solid #e5e7eb;padding:4px 8px;text-align:left}
-.meta{font-size:14px;color:#6b7280}`;
+.meta{font-size:14px;color:#6b7280}nav .meta a{display:inline}`;
 
 export function renderLayout(pages: DocPage[], current: DocPage | null, bodyHtml: string, title: string): string {
   const nav = pages
@@ -43,8 +43,8 @@ export function renderLayout(pages: DocPage[], current: DocPage | null, bodyHtml
     .join('');
   const mdLink = current ? ` · <a href="/guides/${current.slug}.md">Markdown</a>` : '';
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${escapeHtml(title)} · Parley</title><style>${STYLE}</style></head><body>
-<nav><strong>Parley docs</strong><p class="meta"><a href="/docs">API reference</a> · <a href="/llms.txt">llms.txt</a></p>${nav}</nav>
+<title>${escapeHtml(title)} · Parley</title><link rel="icon" href="/favicon.svg" type="image/svg+xml"><style>${STYLE}</style></head><body>
+<nav><strong>Parley docs</strong><p class="meta"><a href="/app">Dashboard</a> · <a href="/docs">API reference</a> · <a href="/llms.txt">llms.txt</a></p>${nav}</nav>
 <main><p class="meta">Parley documentation${mdLink}</p>${bodyHtml}</main></body></html>`;
 }
 
