@@ -3,16 +3,18 @@ import {
   FOLLOW_UP_OPENERS,
   GREETING_CORE,
   GREETING_WORDS,
-  LANGUAGE_MARKERS,
   REPLIES,
   type ReplyLanguage,
+  STOPWORDS,
   SYNONYM_GROUPS,
   THANKS_CORE,
   THANKS_WORDS,
 } from './lexicon.ts';
+import { translateWord } from './glossary.ts';
 import { type ParsedPrompt, parsePrompt } from './prompt-parser.ts';
+import { hasShape, questionType } from './question-type.ts';
 import { type Candidate, type RankQuery, selectSentences } from './sentence-ranker.ts';
-import { isMetaInstruction, splitSentences, stem, terms, words } from './text-analysis.ts';
+import { detectLanguage, isMetaInstruction, splitSentences, stem, terms, words } from './text-analysis.ts';
 
 export type AnswerKind = 'greeting' | 'thanks' | 'answer' | 'no_information' | 'clarify';
 
@@ -67,7 +69,8 @@ export function answer(prompt: LanguageModelV2Prompt): BuiltinAnswer {
 export function answerParsed(parsed: ParsedPrompt): BuiltinAnswer {
   const message = parsed.userTurns.at(-1);
   const ws = words(message ?? '');
-  const language = replyLanguage(parsed.language, ws);
+  const spoken = detectLanguage(message ?? '', ws);
+  const language = replyLanguage(parsed.language, spoken);
   const replies = REPLIES[language];
   const reply = (kind: AnswerKind, text: string): BuiltinAnswer => ({ text, usedPassageIds: [], kind, language });
 
@@ -75,13 +78,19 @@ export function answerParsed(parsed: ParsedPrompt): BuiltinAnswer {
   if (isMadeOf(ws, THANKS_WORDS, THANKS_CORE, 12)) return reply('thanks', replies.thanks);
   if (isMadeOf(ws, GREETING_WORDS, GREETING_CORE, 6)) return reply('greeting', `${greetingOpener(language, ws)} ${replies.offer}`);
 
-  const query = buildQuery(message, ws, parsed.userTurns.at(-2));
-  if (query.primary.length === 0) return reply('clarify', replies.clarify);
+  const { query, withoutPrevious } = buildQuery(message, spoken, parsed.userTurns.at(-2));
+  if (query.primary.length === 0 && !query.shape) return reply('clarify', replies.clarify);
 
-  const picked = selectSentences(buildCandidates(parsed), query);
+  const candidates = buildCandidates(parsed);
+  let picked = selectSentences(candidates, query);
+  // A follow-up that changed the subject ("and refunds?" after a delivery question) stands on its own.
+  if (picked.length === 0 && withoutPrevious) picked = selectSentences(candidates, withoutPrevious);
   if (picked.length === 0) return reply('no_information', parsed.handoverWhenUnanswered ? replies.noInformationHandover : replies.noInformation);
   const usedPassageIds = [...new Set(picked.flatMap((c) => (c.passageId === null ? [] : [c.passageId])))];
-  return { text: compose(picked), usedPassageIds, kind: 'answer', language };
+  const quoted = compose(picked);
+  // Knowledge in English quoted to a customer who wrote in another language: said so, in their language.
+  const preface = language !== 'en' && detectLanguage(quoted, words(quoted)) === 'en' ? replies.quotedInEnglish : '';
+  return { text: preface ? `${preface} ${quoted}` : quoted, usedPassageIds, kind: 'answer', language };
 }
 
 /** Short messages made only of words from `allowed`, with at least one from `core` ("hi there", "thanks a lot!"). */
@@ -90,18 +99,10 @@ function isMadeOf(ws: string[], allowed: ReadonlySet<string>, core: ReadonlySet<
 }
 
 /** The configured language when we have phrases for it; with `auto`, the language the customer writes in. */
-function replyLanguage(setting: string, ws: string[]): ReplyLanguage {
-  if (setting !== 'auto') {
-    const primary = setting.split('-')[0]!.toLowerCase();
-    return primary in REPLIES ? (primary as ReplyLanguage) : 'en';
-  }
-  let best: ReplyLanguage = 'en';
-  let bestHits = 0;
-  for (const lang of Object.keys(LANGUAGE_MARKERS) as ReplyLanguage[]) {
-    const hits = ws.filter((w) => LANGUAGE_MARKERS[lang].has(w)).length;
-    if (hits > bestHits) [best, bestHits] = [lang, hits];
-  }
-  return best;
+function replyLanguage(setting: string, spoken: ReplyLanguage): ReplyLanguage {
+  if (setting === 'auto') return spoken;
+  const primary = setting.split('-')[0]!.toLowerCase();
+  return primary in REPLIES ? (primary as ReplyLanguage) : 'en';
 }
 
 /** Mirrors the customer's own greeting ("Good evening" -> "Good evening!") when we know it. */
@@ -112,24 +113,74 @@ function greetingOpener(language: ReplyLanguage, ws: string[]): string {
   return match[1];
 }
 
+/** What one message asks about: concepts (a term and what also satisfies it), ranking terms, the fact type. */
+interface Asked {
+  concepts: string[][];
+  /** Stemmed words that only name the fact type ("cost", "phone"): they rank, they are not required. */
+  naming: string[];
+  type: ReturnType<typeof questionType>;
+}
+
 /**
- * The message's own terms decide relevance. A short message or a follow-up ("what about
- * Italy?") also borrows the previous question's terms, at a lower weight, to rank candidates;
- * a message with no content terms at all ("and then?") falls back to the previous question.
+ * A message's concepts: each content word with its synonyms; a French, Spanish or German word by
+ * its English equivalents; a hyphenated word also whole ("e-bike"). A bare number ("2" in "what is
+ * 2+2?") ranks but cannot make a sentence relevant on its own.
  */
-function buildQuery(message: string, ws: string[], previous: string | undefined): RankQuery {
-  const own = [...new Set(terms(message))];
-  const said = `${ws.join(' ')} `;
-  const followUp = own.length <= SHORT_MESSAGE_TERMS || FOLLOW_UP_OPENERS.some((o) => said.startsWith(o));
-  const borrowed = previous !== undefined && followUp ? [...new Set(terms(previous))] : [];
-  // A bare number ("2" in "what is 2+2?") ranks but cannot make a sentence relevant on its own.
-  const topical = (ts: string[]) => ts.filter((t) => !/^\d+$/.test(t));
-  const primary = topical(own).length > 0 ? topical(own) : topical(borrowed);
+function asked(text: string, spoken: ReplyLanguage): Asked {
+  const ws = words(text);
+  const type = questionType(ws);
+  const concepts: string[][] = [];
+  const naming: string[] = [];
+  const seen = new Set<string>();
+  const add = (stems: string[]) => {
+    const key = stems[0]!;
+    if (seen.has(key) || /^\d+$/.test(key)) return;
+    seen.add(key);
+    concepts.push([...new Set([...stems, ...stems.flatMap((s) => SYNONYMS.get(s) ?? [])])]);
+  };
+  for (const w of ws) {
+    if (STOPWORDS.has(w) || (w.length < 2 && !/\d/.test(w))) continue;
+    if (type?.names.has(w)) {
+      naming.push(stem(w));
+      continue;
+    }
+    const english = spoken === 'en' ? undefined : translateWord(w);
+    add(english ? english.flatMap((e) => terms(e)) : [stem(w)]);
+  }
+  for (const m of text.matchAll(/[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)+/gu)) {
+    const joined = words(m[0]).join('');
+    if (joined.length >= 4 && !type?.names.has(joined)) add([stem(joined)]);
+  }
+  return { concepts: concepts.filter((c) => c.length > 0), naming, type };
+}
+
+/**
+ * The message's own concepts decide relevance. A follow-up (a short message, or one opening with
+ * "and", "what about"...) must also stay on the previous question's subject: one more concept, any
+ * of that question's terms; its terms also rank, at a lower weight, and its fact type carries over
+ * ("how much is a tune-up?" then "and a full service?"). A message with no concept of its own and no
+ * fact type ("and then?") is read as the previous question.
+ */
+function buildQuery(message: string, spoken: ReplyLanguage, previous: string | undefined): { query: RankQuery; withoutPrevious?: RankQuery } {
+  const own = asked(message, spoken);
+  const said = `${words(message).join(' ')} `;
+  const isFollowUp =
+    previous !== undefined && (own.concepts.length <= SHORT_MESSAGE_TERMS || FOLLOW_UP_OPENERS.some((o) => said.startsWith(o)));
+  const before = isFollowUp ? asked(previous, detectLanguage(previous, words(previous))) : undefined;
+  const type = own.type ?? before?.type;
   const weights = new Map<string, number>();
-  for (const t of [...primary, ...own]) weights.set(t, 1);
-  for (const t of primary) for (const s of SYNONYMS.get(t) ?? []) if (!weights.has(s)) weights.set(s, SYNONYM_WEIGHT);
-  for (const t of borrowed) if (!weights.has(t)) weights.set(t, PREVIOUS_TURN_WEIGHT);
-  return { weights, primary: primary.map((t) => [t, ...(SYNONYMS.get(t) ?? [])]) };
+  const build = (concepts: string[][], borrowed: string[][]): RankQuery => {
+    weights.clear();
+    for (const c of concepts) c.forEach((t, i) => weights.has(t) || weights.set(t, i === 0 ? 1 : SYNONYM_WEIGHT));
+    for (const t of own.naming) if (!weights.has(t)) weights.set(t, 1);
+    for (const t of borrowed.flat()) if (!weights.has(t)) weights.set(t, PREVIOUS_TURN_WEIGHT);
+    return { weights: new Map(weights), primary: concepts, shape: type && ((text: string) => hasShape(type.type, text)) };
+  };
+  if (!before) return { query: build(own.concepts, []) };
+  if (own.concepts.length === 0 && !own.type) return { query: build(before.concepts, []) };
+  const subject = [...new Set(before.concepts.flat())];
+  if (subject.length === 0) return { query: build(own.concepts, []) };
+  return { query: build([...own.concepts, subject], before.concepts), withoutPrevious: build(own.concepts, before.concepts) };
 }
 
 /** A quotable sentence; list items under a heading also keep their parts, to be merged when quoted together. */
@@ -154,8 +205,10 @@ function buildCandidates(parsed: ParsedPrompt): Quote[] {
   const add = (text: string, passageId: string | null, title: string, sourceOrder: number) => {
     splitSentences(text).forEach((unit, position) => {
       if (passageId === null && isMetaInstruction(unit.text)) return;
-      // Too little to stand alone as an answer ("Welcome!", "Read more").
-      if (unit.text.split(' ').length < 3 && !/\d/.test(unit.text)) return;
+      // A question in the knowledge ("Can I park at the shop?") asks; it never answers.
+      if (/\?["'”’)\]]*$/.test(unit.text)) return;
+      // Too little to stand alone as an answer ("Welcome!", "Read more"), unless its heading completes it ("Sunday: closed").
+      if (unit.text.split(' ').length < 3 && !/\d/.test(unit.text) && !unit.heading) return;
       const { text, listItem } = quotable(unit.text, unit.heading);
       // Scored on what is quoted: a fragment quoted with its heading is also about the heading.
       const unitTerms = terms(text);

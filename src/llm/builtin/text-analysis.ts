@@ -1,4 +1,4 @@
-import { STOPWORDS } from './lexicon.ts';
+import { LANGUAGE_MARKERS, type ReplyLanguage, STOPWORDS } from './lexicon.ts';
 
 /** Lowercase words without accents or punctuation; apostrophes and hyphens split words. */
 export function words(text: string): string[] {
@@ -40,6 +40,11 @@ export function terms(text: string): string[] {
     if (STOPWORDS.has(w) || (w.length < 2 && !/\d/.test(w))) continue;
     out.push(stem(w));
   }
+  // A hyphenated word is also one term ("e-bike" -> "ebike"): more telling than its parts ("e", "bike").
+  for (const m of text.matchAll(/[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)+/gu)) {
+    const joined = words(m[0]).join('');
+    if (joined.length >= 4 && !/^\d+$/.test(joined)) out.push(stem(joined));
+  }
   return out;
 }
 
@@ -70,6 +75,8 @@ function looksLikeHeading(line: string, markdownHeading: boolean, next: string |
   if (markdownHeading) return true;
   const hasNext = next !== undefined && !/^\p{Ll}/u.test(next);
   const n = line.split(' ').length;
+  // A FAQ's question line ("Do you sell gift cards?") titles its answer; it is never an answer itself.
+  if (line.endsWith('?') && n <= 20) return hasNext;
   if (line.endsWith(':') && n <= 6) return hasNext;
   return hasNext && n <= 6 && !/[.!?;,]$/.test(line) && !/\d/.test(line) && /^\p{Lu}/u.test(line);
 }
@@ -166,4 +173,22 @@ const META_ANYWHERE = /\b(?:assistant|chatbot|language model|system prompt|the (
 export function isMetaInstruction(sentence: string): boolean {
   const normalized = words(sentence).join(' ');
   return META_START.test(normalized) || META_ANYWHERE.test(normalized);
+}
+
+/** Letters only some of the languages use, as extra evidence beside the marker words. */
+const LETTER_HINTS: Array<[RegExp, ReplyLanguage]> = [
+  [/[¿¡ñ]/u, 'es'],
+  [/[äöüß]/iu, 'de'],
+  [/[çèêëîœù]|\b[jlqd]['’]/iu, 'fr'],
+  [/[ãõ]/iu, 'pt'],
+];
+
+/** The language a text is written in, by its frequent words (and a few telling letters); English when unsure. */
+export function detectLanguage(text: string, ws: string[]): ReplyLanguage {
+  const score = new Map<ReplyLanguage, number>();
+  for (const lang of Object.keys(LANGUAGE_MARKERS) as ReplyLanguage[]) score.set(lang, ws.filter((w) => LANGUAGE_MARKERS[lang].has(w)).length);
+  for (const [pattern, lang] of LETTER_HINTS) if (pattern.test(text)) score.set(lang, score.get(lang)! + 1.5);
+  let best: ReplyLanguage = 'en';
+  for (const [lang, hits] of score) if (hits > score.get(best)!) best = lang;
+  return best;
 }
