@@ -14,7 +14,7 @@ import { translateWord } from './glossary.ts';
 import { type ParsedPrompt, parsePrompt } from './prompt-parser.ts';
 import { hasShape, questionType } from './question-type.ts';
 import { type Candidate, type RankQuery, selectSentences } from './sentence-ranker.ts';
-import { detectLanguage, isMetaInstruction, splitSentences, stem, terms, words } from './text-analysis.ts';
+import { detectLanguage, isListItem, isMetaInstruction, splitSentences, stem, terms, words } from './text-analysis.ts';
 
 export type AnswerKind = 'greeting' | 'thanks' | 'answer' | 'no_information' | 'clarify';
 
@@ -48,6 +48,29 @@ const SYNONYMS: ReadonlyMap<string, readonly string[]> = (() => {
   return new Map([...map].map(([k, v]) => [k, [...v]]));
 })();
 
+/** Phrases that mean one word ("bring back" is "return"), replaced before a message is read. */
+const PHRASES: Array<[string, string]> = [
+  [' bring back ', ' return '], [' bring it back ', ' return '], [' send back ', ' return '], [' send it back ', ' return '],
+  [' give back ', ' return '], [' take back ', ' return '], [' money back ', ' refund '], [' cash back ', ' refund '],
+  [' get in touch ', ' contact '], [' part exchange ', ' trade in '], [' switch on ', ' power '], [' turn on ', ' power '],
+];
+/** One-way widenings: a question's word, and what also answers it ("weekdays" -> "Monday to Friday"). */
+const EXPANSIONS: ReadonlyMap<string, readonly string[]> = new Map(
+  Object.entries({
+    weekday: 'monday tuesday wednesday thursday friday',
+    weekend: 'saturday sunday',
+    electric: 'ebike',
+    power: 'switch battery',
+  }).map(([k, v]) => [stem(k), v.split(' ').map(stem)]),
+);
+/**
+ * When a purchase happened or a day ("last month", "today") rarely names what a question is about:
+ * these words rank, but a sentence need not hold them.
+ */
+const RANK_ONLY = new Set('last ago yesterday today tonight tomorrow recently week weeks month months'.split(' '));
+const CONTACT_TYPES = new Set(['phone', 'email', 'address']);
+const CONTACT_TERMS = ['contact', 'reach'].map(stem);
+
 /** Terms a sentence is about without spelling them: an address is an email, a long number a phone. */
 const IMPLIED_TERMS: Array<[RegExp, string]> = [
   [/[\w.+-]+@[\w-]+\.[\w.]+/, stem('email')],
@@ -78,13 +101,12 @@ export function answerParsed(parsed: ParsedPrompt): BuiltinAnswer {
   if (isMadeOf(ws, THANKS_WORDS, THANKS_CORE, 12)) return reply('thanks', replies.thanks);
   if (isMadeOf(ws, GREETING_WORDS, GREETING_CORE, 6)) return reply('greeting', `${greetingOpener(language, ws)} ${replies.offer}`);
 
-  const { query, withoutPrevious } = buildQuery(message, spoken, parsed.userTurns.at(-2));
-  if (query.primary.length === 0 && !query.shape) return reply('clarify', replies.clarify);
+  const queries = queriesFor(message, spoken, parsed.userTurns.at(-2));
+  if (queries[0]!.primary.length === 0 && !queries[0]!.shape) return reply('clarify', replies.clarify);
 
   const candidates = buildCandidates(parsed);
-  let picked = selectSentences(candidates, query);
-  // A follow-up that changed the subject ("and refunds?" after a delivery question) stands on its own.
-  if (picked.length === 0 && withoutPrevious) picked = selectSentences(candidates, withoutPrevious);
+  let picked: Quote[] = [];
+  for (const query of queries) if (picked.length === 0) picked = selectSentences(candidates, query);
   if (picked.length === 0) return reply('no_information', parsed.handoverWhenUnanswered ? replies.noInformationHandover : replies.noInformation);
   const usedPassageIds = [...new Set(picked.flatMap((c) => (c.passageId === null ? [] : [c.passageId])))];
   const quoted = compose(picked);
@@ -126,9 +148,11 @@ interface Asked {
  * its English equivalents; a hyphenated word also whole ("e-bike"). A bare number ("2" in "what is
  * 2+2?") ranks but cannot make a sentence relevant on its own.
  */
-function asked(text: string, spoken: ReplyLanguage): Asked {
-  const ws = words(text);
-  const type = questionType(ws);
+function asked(text: string, spoken: ReplyLanguage, typed = true): Asked {
+  let said = ` ${words(text).join(' ')} `;
+  for (const [phrase, meaning] of PHRASES) said = said.replaceAll(phrase, meaning);
+  const ws = said.trim().split(' ').filter(Boolean);
+  const type = typed ? questionType(ws) : undefined;
   const concepts: string[][] = [];
   const naming: string[] = [];
   const seen = new Set<string>();
@@ -136,11 +160,12 @@ function asked(text: string, spoken: ReplyLanguage): Asked {
     const key = stems[0]!;
     if (seen.has(key) || /^\d+$/.test(key)) return;
     seen.add(key);
-    concepts.push([...new Set([...stems, ...stems.flatMap((s) => SYNONYMS.get(s) ?? [])])]);
+    const expanded = stems.flatMap((s) => [...(SYNONYMS.get(s) ?? []), ...(EXPANSIONS.get(s) ?? [])]);
+    concepts.push([...new Set([...stems, ...expanded])]);
   };
   for (const w of ws) {
     if (STOPWORDS.has(w) || (w.length < 2 && !/\d/.test(w))) continue;
-    if (type?.names.has(w)) {
+    if (type?.names.has(w) || RANK_ONLY.has(w)) {
       naming.push(stem(w));
       continue;
     }
@@ -151,6 +176,7 @@ function asked(text: string, spoken: ReplyLanguage): Asked {
     const joined = words(m[0]).join('');
     if (joined.length >= 4 && !type?.names.has(joined)) add([stem(joined)]);
   }
+  if (/\bID\b/.test(text)) add(['id']);
   return { concepts: concepts.filter((c) => c.length > 0), naming, type };
 }
 
@@ -161,26 +187,49 @@ function asked(text: string, spoken: ReplyLanguage): Asked {
  * ("how much is a tune-up?" then "and a full service?"). A message with no concept of its own and no
  * fact type ("and then?") is read as the previous question.
  */
-function buildQuery(message: string, spoken: ReplyLanguage, previous: string | undefined): { query: RankQuery; withoutPrevious?: RankQuery } {
-  const own = asked(message, spoken);
+function buildQuery(message: string, spoken: ReplyLanguage, previous: string | undefined, typed = true): { query: RankQuery; withoutPrevious?: RankQuery } {
+  const own = asked(message, spoken, typed);
   const said = `${words(message).join(' ')} `;
   const isFollowUp =
     previous !== undefined && (own.concepts.length <= SHORT_MESSAGE_TERMS || FOLLOW_UP_OPENERS.some((o) => said.startsWith(o)));
-  const before = isFollowUp ? asked(previous, detectLanguage(previous, words(previous))) : undefined;
+  const before = isFollowUp ? asked(previous, detectLanguage(previous, words(previous)), typed) : undefined;
   const type = own.type ?? before?.type;
-  const weights = new Map<string, number>();
-  const build = (concepts: string[][], borrowed: string[][]): RankQuery => {
-    weights.clear();
+  const build = (concepts: string[][], borrowed: string[][], anyOf?: number[]): RankQuery => {
+    const weights = new Map<string, number>();
     for (const c of concepts) c.forEach((t, i) => weights.has(t) || weights.set(t, i === 0 ? 1 : SYNONYM_WEIGHT));
     for (const t of own.naming) if (!weights.has(t)) weights.set(t, 1);
     for (const t of borrowed.flat()) if (!weights.has(t)) weights.set(t, PREVIOUS_TURN_WEIGHT);
-    return { weights: new Map(weights), primary: concepts, shape: type && ((text: string) => hasShape(type.type, text)) };
+    // A business's own phone number, address or email is on its contact page rather than beside a warranty rule.
+    if (type && CONTACT_TYPES.has(type.type)) for (const t of CONTACT_TERMS) if (!weights.has(t)) weights.set(t, PREVIOUS_TURN_WEIGHT);
+    return { weights, primary: concepts, anyOf, shape: type && ((text: string) => hasShape(type.type, text)) };
   };
   if (!before) return { query: build(own.concepts, []) };
   if (own.concepts.length === 0 && !own.type) return { query: build(before.concepts, []) };
   const subject = [...new Set(before.concepts.flat())];
   if (subject.length === 0) return { query: build(own.concepts, []) };
-  return { query: build([...own.concepts, subject], before.concepts), withoutPrevious: build(own.concepts, before.concepts) };
+  // The message's own words still decide: the previous subject alone does not answer "and on Sunday?".
+  const ownIndexes = own.concepts.map((_, i) => i);
+  return {
+    query: build([...own.concepts, subject], before.concepts, ownIndexes.length ? ownIndexes : undefined),
+    withoutPrevious: build(own.concepts, before.concepts),
+  };
+}
+
+/**
+ * Every reading of the message, most specific first: with the fact type and the previous question's
+ * subject; without the subject (the customer changed it); read literally, the words naming a fact
+ * type being ordinary words ("do you match prices?" asks for no price).
+ */
+function queriesFor(message: string, spoken: ReplyLanguage, previous: string | undefined): RankQuery[] {
+  const typed = buildQuery(message, spoken, previous);
+  const out = [typed.query];
+  if (typed.withoutPrevious) out.push(typed.withoutPrevious);
+  if (typed.query.shape) {
+    const literal = buildQuery(message, spoken, previous, false);
+    out.push(literal.query);
+    if (literal.withoutPrevious) out.push(literal.withoutPrevious);
+  }
+  return out;
 }
 
 /** A quotable sentence; list items under a heading also keep their parts, to be merged when quoted together. */
@@ -196,7 +245,7 @@ function compose(quotes: Quote[]): string {
     if (q.listItem && last?.heading === q.listItem.heading && last.source === q.sourceOrder) last.bodies.push(q.listItem.body);
     else out.push({ text: q.text, heading: q.listItem?.heading, source: q.sourceOrder, bodies: q.listItem ? [q.listItem.body] : [] });
   }
-  return out.map((o) => (o.bodies.length > 1 ? `${o.heading}: ${o.bodies.join('; ')}.` : o.text)).join(' ');
+  return out.map((o) => (o.bodies.length > 1 ? `${o.heading ? `${o.heading}: ` : ''}${o.bodies.join('; ')}.` : o.text)).join(' ');
 }
 
 /** Every quotable sentence of the instructions (facts only) and of the passages, in prompt order. */
@@ -209,7 +258,7 @@ function buildCandidates(parsed: ParsedPrompt): Quote[] {
       if (/\?["'”’)\]]*$/.test(unit.text)) return;
       // Too little to stand alone as an answer ("Welcome!", "Read more"), unless its heading completes it ("Sunday: closed").
       if (unit.text.split(' ').length < 3 && !/\d/.test(unit.text) && !unit.heading) return;
-      const { text, listItem } = quotable(unit.text, unit.heading);
+      const { text, listItem } = quotable(unit.text, unit.heading, isListItem(unit));
       // Scored on what is quoted: a fragment quoted with its heading is also about the heading.
       const unitTerms = terms(text);
       if (unitTerms.length === 0) return;
@@ -227,8 +276,10 @@ function buildCandidates(parsed: ParsedPrompt): Quote[] {
  * A fragment under a heading ("Monday to Friday, 9am to 6pm" under "Opening hours") is quoted
  * with its heading so it reads on its own; every quote ends with punctuation so quotes join cleanly.
  */
-function quotable(text: string, heading: string): Pick<Quote, 'text' | 'listItem'> {
+function quotable(text: string, heading: string, bullet: boolean): Pick<Quote, 'text' | 'listItem'> {
   if (/[.!?…]["'”’)\]]*$/.test(text)) return { text };
   const body = text.replace(/[:;,]$/, '');
-  return heading ? { text: `${heading}: ${body}.`, listItem: { heading, body } } : { text: `${body}.` };
+  if (heading) return { text: `${heading}: ${body}.`, listItem: { heading, body } };
+  // Items of a list without a heading ("City bike: £25 per day") are still quoted together.
+  return bullet ? { text: `${body}.`, listItem: { heading: '', body } } : { text: `${body}.` };
 }

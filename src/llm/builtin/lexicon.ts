@@ -19,7 +19,7 @@ export const STOPWORDS = set(`
   until up very was wasn we were weren what when where which while who whom why will with won would wouldn you your
   yours yourself yourselves s t ll re ve d m im ive id youre also get got please tell know want wanted wondering
   help hi hello hey thanks thank ok okay may might must shall us anything something thing things like really much
-  many question ask say back
+  many question ask say back need needs needed
   le la les l un une des du de d et ou mais est sont suis es etes sommes ai as avez avons ont je j tu il elle nous
   vous ils elles on ce cet cette ces ca c qu que qui quoi quel quelle quels quelles quand comment pour par avec sans
   sur dans en au aux mon ma mes ton ta tes son sa ses notre nos votre vos leur leurs ne n pas plus se y te lui
@@ -65,7 +65,7 @@ export const THANKS_WORDS = new Set([
  */
 export const SYNONYM_GROUPS: string[][] = [
   'price prices cost costs fee fees charge pricing prix tarif tarifs coute precio precios cuesta preco precos custa',
-  'phone telephone call tel telefono telefone',
+  'phone telephone call tel telefono telefone ring',
   'email mail courriel correo',
   'hours opening open closed close schedule horaire horaires horario horarios',
   'refund refunds reimburse reimbursement money remboursement reembolso',

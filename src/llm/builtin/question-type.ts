@@ -44,7 +44,7 @@ const RULES: Array<{ type: AnswerType; asks: RegExp; names: string }> = [
   {
     type: 'duration',
     asks: / (?:how long|how quickly|how soon|how fast|how many (?:days|weeks|hours|minutes|months|years)|how old|combien de temps|quel delai|cuanto tiempo|cuanto tarda|cuanto tardan|cuanto dura|wie lange|wie schnell|wie alt) /,
-    names: 'long quickly soon fast take takes taking old temps delai duree tiempo tarda tardan dura duracion lange dauert dauer schnell alt',
+    names: 'long quickly soon fast take takes taking old temps delai duree tiempo tarda tardan dura duracion lange dauert dauer schnell alt zeit',
   },
   {
     type: 'distance',

@@ -1,5 +1,6 @@
 import { translateWord } from './glossary.ts';
 import { STOPWORDS, SYNONYM_GROUPS } from './lexicon.ts';
+import { type AnswerType, questionType } from './question-type.ts';
 import { detectLanguage, stem, words } from './text-analysis.ts';
 
 /** Stem -> the words of its synonym groups, as written (the search engine stems them its own way). */
@@ -14,6 +15,18 @@ const GROUP_WORDS: ReadonlyMap<string, readonly string[]> = (() => {
   }
   return new Map([...map].map(([k, v]) => [k, [...v]]));
 })();
+
+/** Words the passage stating a fact of each type tends to hold. */
+const TYPE_WORDS: Record<AnswerType, string[]> = {
+  phone: ['phone', 'call', 'contact'],
+  email: ['email', 'contact'],
+  address: ['address', 'contact'],
+  time: ['open', 'hours'],
+  price: ['price', 'cost'],
+  distance: ['km', 'miles'],
+  duration: [],
+  when: [],
+};
 
 /**
  * The knowledge search query for the built-in model: the customer's words, plus the English words
@@ -32,6 +45,7 @@ export function expandSearchQuery(text: string): string {
     for (const x of [w, ...english]) for (const s of GROUP_WORDS.get(stem(x)) ?? []) extra.add(s);
   }
   for (const m of text.matchAll(/[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)+/gu)) for (const s of GROUP_WORDS.get(stem(words(m[0]).join(''))) ?? []) extra.add(s);
+  for (const t of TYPE_WORDS[questionType(ws)?.type ?? 'when']) extra.add(t);
   for (const w of ws) extra.delete(w);
   return extra.size ? `${text} ${[...extra].join(' ')}` : text;
 }

@@ -30,6 +30,8 @@ export interface RankQuery {
    * it counts as one more concept, and when some relevant sentence has it, only such sentences answer.
    */
   shape?: ((text: string) => boolean) | undefined;
+  /** Indexes into `primary` of which a sentence must hold at least one (a follow-up's own words). */
+  anyOf?: readonly number[] | undefined;
 }
 
 const K1 = 1.2;
@@ -43,8 +45,14 @@ const CONTEXT_WEIGHT = 0.35;
  * covers enough.
  */
 const MIN_COVERAGE = 0.5;
-/** Long questions carry extra topic-free words; three matched concepts with a smaller share also qualify. */
-const MIN_COVERAGE_MULTI = 0.3;
+/** Long questions carry extra topic-free words; two matched concepts with a smaller share also qualify. */
+const MIN_COVERAGE_MULTI = 0.4;
+/** See `conceptIdf`. */
+const MIN_CONCEPT_IDF = 1;
+/** Share of a concept's weight that a match in the title or heading only brings to coverage. */
+const CONTEXT_COVERAGE = 0.5;
+/** Bonus of a page's first sentence over later ones, decreasing with position. */
+const POSITION_PRIOR = 0.08;
 /** Companions of the best sentence must score at least this fraction of it. */
 const RELATIVE_CUTOFF = 0.7;
 const DUPLICATE_JACCARD = 0.8;
@@ -86,7 +94,9 @@ export function selectSentences<C extends Candidate & { listItem?: { heading: st
   };
   // A concept weighs what the customer's own word weighs: an unknown word is a strong sign the
   // question is about something the knowledge does not cover, unless a synonym is present.
-  const conceptIdf = query.primary.map(([t]) => idf(t!));
+  // Floored: retrieval already brought passages about the question's subject, so its main word is
+  // common among the candidates without being any less what the question is about.
+  const conceptIdf = query.primary.map(([t]) => Math.max(MIN_CONCEPT_IDF, idf(t!)));
   // The fact type weighs like an average concept ("how much is a tune-up?": half price, half tune-up).
   const shapeIdf = query.shape ? (conceptIdf.length ? conceptIdf.reduce((a, b) => a + b, 0) / conceptIdf.length : 1) : 0;
   const primaryIdf = conceptIdf.reduce((a, b) => a + b, 0) + shapeIdf;
@@ -97,11 +107,14 @@ export function selectSentences<C extends Candidate & { listItem?: { heading: st
     let matchedIdf = 0;
     let matched = 0;
     let inSentence = false;
+    let contextIdf = 0;
     const covers = new Set<number>();
     query.primary.forEach((concept, k) => {
       const here = concept.some((t) => tf.has(t));
       if (here || concept.some((t) => c.context.has(t))) {
-        matchedIdf += conceptIdf[k]!;
+        // A heading word is a weaker link than the sentence's own ("Do you offer bike fitting?" over "bike insurance?").
+        matchedIdf += here ? conceptIdf[k]! : conceptIdf[k]! * CONTEXT_COVERAGE;
+        contextIdf += here ? 0 : conceptIdf[k]!;
         matched++;
         covers.add(k);
         inSentence ||= here;
@@ -113,9 +126,15 @@ export function selectSentences<C extends Candidate & { listItem?: { heading: st
       matched++;
       inSentence = true;
     }
+    if (query.anyOf && !query.anyOf.some((k) => covers.has(k))) return;
+    // A heading that asks the whole question ("The e-bike will not switch on") is answered by what follows it.
+    if (!inSentence && matched >= 2 && matched === query.primary.length) {
+      inSentence = true;
+      matchedIdf = contextIdf;
+    }
     const coverage = matchedIdf / primaryIdf;
     // A title or heading alone ("Delivery times" for "what time is it?") is too weak a link.
-    if (!inSentence || (coverage <= MIN_COVERAGE && !(matched >= 3 && coverage >= MIN_COVERAGE_MULTI))) return;
+    if (!inSentence || (coverage <= MIN_COVERAGE && !(matched >= 2 && coverage >= MIN_COVERAGE_MULTI))) return;
     const norm = K1 * (1 - B + (B * c.terms.length) / avgLen);
     let score = shaped ? shapeIdf : 0;
     for (const [t, w] of query.weights) {
@@ -123,6 +142,8 @@ export function selectSentences<C extends Candidate & { listItem?: { heading: st
       if (f > 0) score += w * idf(t) * ((f * (K1 + 1)) / (f + norm));
       else if (c.context.has(t)) score += w * idf(t) * CONTEXT_WEIGHT;
     }
+    // The first sentences of a page state its general case ("Standard delivery takes 3 to 5 days"), later ones exceptions.
+    score *= 1 + POSITION_PRIOR / (1 + c.position);
     eligible.push({ c, score, covers, shaped });
   });
   // A question that asks for a price is answered by a sentence that states one, when there is one.
@@ -133,20 +154,25 @@ export function selectSentences<C extends Candidate & { listItem?: { heading: st
   const top = answering[0]!;
   const covered = new Set(top.covers);
   const sameList = (c: C) => top.c.listItem !== undefined && c.listItem?.heading === top.c.listItem.heading && c.sourceOrder === top.c.sourceOrder;
-  const picked: Array<{ c: C; set: Set<string>; rank: number }> = [];
+  const topCoverage = top.covers.size;
+  const picked: Array<{ c: C; set: Set<string>; rank: number; extra: boolean }> = [];
   for (const e of answering) {
     if (picked.length >= max || e.score < top.score * RELATIVE_CUTOFF) break;
     const set = new Set(e.c.terms);
     if (picked.some((p) => p.c.text === e.c.text || jaccard(p.set, set) >= DUPLICATE_JACCARD)) continue;
-    if (picked.length > 0 && !sameList(e.c) && ![...e.covers].some((k) => !covered.has(k))) continue;
+    const adds = [...e.covers].some((k) => !covered.has(k));
+    // More of the same page about as much on topic may follow the answer; another page's may not.
+    const extra = picked.length > 0 && !adds && !sameList(e.c);
+    if (extra && (e.c.sourceOrder !== top.c.sourceOrder || e.covers.size < topCoverage)) continue;
     for (const k of e.covers) covered.add(k);
-    picked.push({ c: e.c, set, rank: picked.length });
+    picked.push({ c: e.c, set, rank: picked.length, extra });
   }
 
-  // Reading order: the source holding the best sentence first, then the sentences as written.
+  // Reading order: the source holding the best sentence first, then the sentences as written; the
+  // extras after what answers, so the answer comes first.
   const sourceRank = new Map<number, number>();
   for (const p of picked) if (!sourceRank.has(p.c.sourceOrder)) sourceRank.set(p.c.sourceOrder, p.rank);
   return picked
-    .sort((a, b) => sourceRank.get(a.c.sourceOrder)! - sourceRank.get(b.c.sourceOrder)! || a.c.position - b.c.position)
+    .sort((a, b) => Number(a.extra) - Number(b.extra) || sourceRank.get(a.c.sourceOrder)! - sourceRank.get(b.c.sourceOrder)! || a.c.position - b.c.position)
     .map((p) => p.c);
 }

@@ -54,6 +54,10 @@ export interface TextUnit {
   heading: string;
 }
 
+const LIST_ITEMS = new WeakSet<TextUnit>();
+/** True for a unit that is an item of a bulleted or numbered list. */
+export const isListItem = (unit: TextUnit): boolean => LIST_ITEMS.has(unit);
+
 const BULLET = /^(?:[-*•+]|\d{1,2}[.)])\s+/;
 const ABBREVIATIONS = new Set('e.g i.e etc mr mrs ms dr st vs approx no nr inc ltd jr sr p pp min max tel cf ca env'.split(' '));
 const MAX_SENTENCE = 400;
@@ -124,8 +128,13 @@ export function splitSentences(text: string): TextUnit[] {
   let headingIsMarkdown = false;
   let headingHasContent = false;
   let paragraph = '';
+  let bulleted = false;
   const flush = () => {
-    for (const s of splitParagraph(paragraph)) units.push({ text: s, heading });
+    for (const s of splitParagraph(paragraph)) {
+      const unit = { text: s, heading };
+      if (bulleted) LIST_ITEMS.add(unit);
+      units.push(unit);
+    }
     if (paragraph) headingHasContent = true;
     paragraph = '';
   };
@@ -149,6 +158,7 @@ export function splitSentences(text: string): TextUnit[] {
     } else {
       flush();
       paragraph = line;
+      bulleted = bullet;
     }
   }
   flush();
