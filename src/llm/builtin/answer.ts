@@ -173,7 +173,10 @@ function asked(text: string, spoken: ReplyLanguage, typed = true): Asked {
     add(english ? english.flatMap((e) => terms(e)) : [stem(w)]);
   }
   for (const m of text.matchAll(/[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)+/gu)) {
-    const joined = words(m[0]).join('');
+    const parts = words(m[0]);
+    const joined = parts.join('');
+    // "acceptez-vous", "ai-je", "¿puede-usted": a verb and its pronoun, not a word.
+    if (spoken !== 'en' && parts.some((p) => STOPWORDS.has(p))) continue;
     if (joined.length >= 4 && !type?.names.has(joined)) add([stem(joined)]);
   }
   if (/\bID\b/.test(text)) add(['id']);
@@ -222,15 +225,16 @@ function buildQuery(message: string, spoken: ReplyLanguage, previous: string | u
  */
 function queriesFor(message: string, spoken: ReplyLanguage, previous: string | undefined): RankQuery[] {
   const typed = buildQuery(message, spoken, previous);
-  const out = [typed.query];
-  if (typed.withoutPrevious) out.push(typed.withoutPrevious);
-  if (typed.query.shape) {
-    const literal = buildQuery(message, spoken, previous, false);
-    out.push(literal.query);
-    if (literal.withoutPrevious) out.push(literal.withoutPrevious);
-  }
-  return out;
+  if (!typed.query.shape) return [typed.query, ...(typed.withoutPrevious ? [typed.withoutPrevious] : [])];
+  const literal = buildQuery(message, spoken, previous, false);
+  const readings = [typed, literal];
+  // "Are parts included in the labour price?" asks yes or no, not for a price: read literally first.
+  if (YES_NO.test(message)) readings.reverse();
+  return readings.flatMap((r) => [r.query, ...(r.withoutPrevious ? [r.withoutPrevious] : [])]);
 }
+
+/** An English question that asks yes or no ("Is delivery free?", "Do you match prices?"). */
+const YES_NO = /^\W*(?:is|are|do|does|did|can|could|will|would|should|has|have|may)\s/i;
 
 /** A quotable sentence; list items under a heading also keep their parts, to be merged when quoted together. */
 interface Quote extends Candidate {

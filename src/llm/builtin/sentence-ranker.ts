@@ -51,6 +51,8 @@ const MIN_COVERAGE_MULTI = 0.4;
 const MIN_CONCEPT_IDF = 1;
 /** Share of a concept's weight that a match in the title or heading only brings to coverage. */
 const CONTEXT_COVERAGE = 0.5;
+/** Share of a term's weight added when the sentence opens with it. */
+const SUBJECT_BONUS = 0.15;
 /** Bonus of a page's first sentence over later ones, decreasing with position. */
 const POSITION_PRIOR = 0.08;
 /** Companions of the best sentence must score at least this fraction of it. */
@@ -142,6 +144,9 @@ export function selectSentences<C extends Candidate & { listItem?: { heading: st
       if (f > 0) score += w * idf(t) * ((f * (K1 + 1)) / (f + norm));
       else if (c.context.has(t)) score += w * idf(t) * CONTEXT_WEIGHT;
     }
+    // A sentence about something usually names it first ("Refunds go back within 5 days" for "when is my refund?").
+    const subject = c.terms[0] !== undefined ? query.weights.get(c.terms[0]) : undefined;
+    if (subject !== undefined) score += SUBJECT_BONUS * subject * idf(c.terms[0]!);
     // The first sentences of a page state its general case ("Standard delivery takes 3 to 5 days"), later ones exceptions.
     score *= 1 + POSITION_PRIOR / (1 + c.position);
     eligible.push({ c, score, covers, shaped });

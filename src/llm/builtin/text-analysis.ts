@@ -40,6 +40,8 @@ export function terms(text: string): string[] {
     if (STOPWORDS.has(w) || (w.length < 2 && !/\d/.test(w))) continue;
     out.push(stem(w));
   }
+  // "ID" (an identity document) is not the stopword "id" ("I'd").
+  for (const _ of text.matchAll(/\bID\b/g)) out.push('id');
   // A hyphenated word is also one term ("e-bike" -> "ebike"): more telling than its parts ("e", "bike").
   for (const m of text.matchAll(/[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)+/gu)) {
     const joined = words(m[0]).join('');
