@@ -146,6 +146,12 @@ describe('answer: what a customer gets from a small shop knowledge base', () => 
     expect(shop('How much does it cost to hire an e-bike?').text).toMatch(/^(?:City bike: £25 per day; )?E-bike: £45 per day/);
   });
 
+  it('reads a Markdown table row by row, and declines a question about something the knowledge never names', () => {
+    expect(shop('How much is a full service?').text).toBe('Full service: £140.');
+    expect(shop('Do you have a shop in London?').kind).toBe('no_information');
+    expect(shop("Hi, I'm Tom. What's the phone number?").text).toMatch(/0117 496 0321/);
+  });
+
   it('keeps a follow-up on the subject of the previous question', () => {
     const a = shop('How much is a tune-up?', 'Tune-up: £65.', 'And how long does it take?');
     expect(a.text).toBe('A tune-up takes 2 working days.');

@@ -14,7 +14,7 @@ import { translateWord } from './glossary.ts';
 import { type ParsedPrompt, parsePrompt } from './prompt-parser.ts';
 import { hasShape, questionType } from './question-type.ts';
 import { type Candidate, type RankQuery, selectSentences } from './sentence-ranker.ts';
-import { detectLanguage, isListItem, isMetaInstruction, splitSentences, stem, terms, words } from './text-analysis.ts';
+import { detectLanguage, introducedNames, isListItem, isMetaInstruction, namesIn, splitSentences, stem, terms, words } from './text-analysis.ts';
 
 export type AnswerKind = 'greeting' | 'thanks' | 'answer' | 'no_information' | 'clarify';
 
@@ -105,6 +105,9 @@ export function answerParsed(parsed: ParsedPrompt): BuiltinAnswer {
   if (queries[0]!.primary.length === 0 && !queries[0]!.shape) return reply('clarify', replies.clarify);
 
   const candidates = buildCandidates(parsed);
+  if (spoken !== 'de' && namesUnknown(message, candidates, parsed.instructions)) {
+    return reply('no_information', parsed.handoverWhenUnanswered ? replies.noInformationHandover : replies.noInformation);
+  }
   let picked: Quote[] = [];
   for (const query of queries) if (picked.length === 0) picked = selectSentences(candidates, query);
   if (picked.length === 0) return reply('no_information', parsed.handoverWhenUnanswered ? replies.noInformationHandover : replies.noInformation);
@@ -113,6 +116,22 @@ export function answerParsed(parsed: ParsedPrompt): BuiltinAnswer {
   // Knowledge in English quoted to a customer who wrote in another language: said so, in their language.
   const preface = language !== 'en' && detectLanguage(quoted, words(quoted)) === 'en' ? replies.quotedInEnglish : '';
   return { text: preface ? `${preface} ${quoted}` : quoted, usedPassageIds, kind: 'answer', language };
+}
+
+/**
+ * A question that names something the knowledge never mentions ("a shop in London", "Brompton
+ * parts", "post to Oslo") is not answered by the sentences that share its other words.
+ */
+function namesUnknown(message: string, candidates: Quote[], instructions: string): boolean {
+  const names = namesIn(message);
+  if (names.size === 0) return false;
+  const known = new Set(terms(instructions));
+  for (const c of candidates) {
+    for (const t of c.terms) known.add(t);
+    for (const t of c.context) known.add(t);
+  }
+  const forms = (n: string) => [n, ...(translateWord(n) ?? [])].map(stem).flatMap((t) => [t, ...(SYNONYMS.get(t) ?? []), ...(EXPANSIONS.get(t) ?? [])]);
+  return [...names].some((n) => !forms(n).some((t) => known.has(t)));
 }
 
 /** Short messages made only of words from `allowed`, with at least one from `core` ("hi there", "thanks a lot!"). */
@@ -163,8 +182,9 @@ function asked(text: string, spoken: ReplyLanguage, typed = true): Asked {
     const expanded = stems.flatMap((s) => [...(SYNONYMS.get(s) ?? []), ...(EXPANSIONS.get(s) ?? [])]);
     concepts.push([...new Set([...stems, ...expanded])]);
   };
+  const introduced = introducedNames(text);
   for (const w of ws) {
-    if (STOPWORDS.has(w) || (w.length < 2 && !/\d/.test(w))) continue;
+    if (STOPWORDS.has(w) || (w.length < 2 && !/\d/.test(w)) || introduced.has(w)) continue;
     if (type?.names.has(w) || RANK_ONLY.has(w)) {
       naming.push(stem(w));
       continue;

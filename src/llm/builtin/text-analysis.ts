@@ -140,8 +140,22 @@ export function splitSentences(text: string): TextUnit[] {
     if (paragraph) headingHasContent = true;
     paragraph = '';
   };
+  let table: string[] | undefined;
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]!;
+    if (/^\|.*\|$/.test(raw)) {
+      // A Markdown table: the header row names the columns, each later row becomes one sentence.
+      flush();
+      const cells = tableCells(raw);
+      if (cells.every((c) => /^:?-{2,}:?$/.test(c))) continue;
+      if (!table) table = cells;
+      else {
+        units.push({ text: tableRow(table, cells), heading: [heading, table.join(' ')].filter(Boolean).join(' — ') });
+        headingHasContent = true;
+      }
+      continue;
+    }
+    table = undefined;
     const markdownHeading = /^#{1,6}\s/.test(raw);
     const bullet = BULLET.test(raw);
     const line = cleanInline(raw.replace(/^#{1,6}\s+/, '').replace(BULLET, ''));
@@ -165,6 +179,16 @@ export function splitSentences(text: string): TextUnit[] {
   }
   flush();
   return units;
+}
+
+const tableCells = (line: string) => line.slice(1, -1).split('|').map((c) => cleanInline(c.trim()));
+
+/** "Tune-up: £65." for two columns; "Standard: country Netherlands; time 1 to 2 days; price €4.95." for more. */
+function tableRow(header: string[], cells: string[]): string {
+  const [first, ...rest] = cells;
+  const values = rest.map((v, i) => (rest.length > 1 && header[i + 1] ? `${header[i + 1]!.toLowerCase()} ${v}` : v)).filter((v) => v.trim());
+  const text = `${first}: ${values.join('; ')}`;
+  return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
 const META_START = new RegExp(
@@ -204,3 +228,29 @@ export function detectLanguage(text: string, ws: string[]): ReplyLanguage {
   for (const [lang, hits] of score) if (hits > score.get(best)!) best = lang;
   return best;
 }
+
+const INTRODUCTION = /(?:\bi['’]?m|\bi am|\bname is|\bthis is|\bme llamo|\bsoy|\bje suis|\bm['’]appelle|\bich bin)\s+(\p{Lu}[\p{L}-]*)/giu;
+
+/** The customer's own name when they give it ("I'm Tom", "je m'appelle Anne"): not what they ask about. */
+export function introducedNames(text: string): Set<string> {
+  return new Set([...text.matchAll(INTRODUCTION)].flatMap((m) => words(m[1]!)));
+}
+
+const NOT_NAMES = new Set(
+  'i monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december'.split(' '),
+);
+
+/**
+ * Normalized forms of the capitalized words inside a question ("Do you have a shop in London?" ->
+ * "london"): names of places, brands, people. German is left out (all its nouns are capitalized).
+ */
+export function namesIn(text: string): Set<string> {
+  const out = new Set<string>();
+  const introduced = introducedNames(text);
+  for (const m of text.matchAll(/(?<=[\p{L}\p{N},;:)'’"]\s+)\p{Lu}[\p{L}\p{N}]*/gu)) {
+    const w = words(m[0])[0];
+    if (w && w.length >= 2 && !NOT_NAMES.has(w) && !introduced.has(w)) out.add(w);
+  }
+  return out;
+}
+
