@@ -197,7 +197,7 @@ describe('knowledge', () => {
     });
     const refused = await settled(guarded, g.key, priv.body.id);
     expect(refused.status).toBe('FAILED');
-    expect(refused.error).toMatch(/private/);
+    expect(refused.error).toMatch(/a loopback address.* is not allowed; to crawl it, add \S+ to PARLEY_EGRESS_ALLOW$/);
     expect(await ingestAttempts(guarded, priv.body.id)).toEqual([1]);
 
     const bad = await client(server, t.key).post('/orgs/c/knowledge/contents', { title: 'x', content: { type: 'URL', url: 'ftp://example.com' } });
@@ -226,7 +226,7 @@ describe('knowledge', () => {
         expect(created.status, created.text).toBe(201);
         const done = await settled(guarded, g.key, created.body.id);
         expect(done.status).toBe('FAILED');
-        expect(done.error).toBe(`http://[${normalized}]:${port}/ is a private address and is not allowed`);
+        expect(done.error).toBe(`http://[${normalized}]:${port}/ is a loopback address and is not allowed; to crawl it, add ${normalized} to PARLEY_EGRESS_ALLOW`);
         expect(await ingestAttempts(guarded, created.body.id)).toEqual([1]);
       }
       expect(hits).toEqual([]);
