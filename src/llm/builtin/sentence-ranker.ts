@@ -158,7 +158,13 @@ export function selectSentences<C extends Candidate & { listItem?: { heading: st
   answering.sort((a, b) => b.score - a.score || a.c.sourceOrder - b.c.sourceOrder || a.c.position - b.c.position);
   const top = answering[0]!;
   const covered = new Set(top.covers);
-  const sameList = (c: C) => top.c.listItem !== undefined && c.listItem?.heading === top.c.listItem.heading && c.sourceOrder === top.c.sourceOrder;
+  // The other items of the best sentence's list, when they are about all it is about ("E-bike: £45" for "and an
+  // e-bike?" comes without "City bike: £25"; every row comes for "what are your hire prices?").
+  const sameList = (e: { c: C; covers: Set<number> }) =>
+    top.c.listItem !== undefined &&
+    e.c.listItem?.heading === top.c.listItem.heading &&
+    e.c.sourceOrder === top.c.sourceOrder &&
+    [...top.covers].every((k) => e.covers.has(k));
   const topCoverage = top.covers.size;
   const picked: Array<{ c: C; set: Set<string>; rank: number; extra: boolean }> = [];
   for (const e of answering) {
@@ -167,7 +173,7 @@ export function selectSentences<C extends Candidate & { listItem?: { heading: st
     if (picked.some((p) => p.c.text === e.c.text || jaccard(p.set, set) >= DUPLICATE_JACCARD)) continue;
     const adds = [...e.covers].some((k) => !covered.has(k));
     // More of the same page about as much on topic may follow the answer; another page's may not.
-    const extra = picked.length > 0 && !adds && !sameList(e.c);
+    const extra = picked.length > 0 && !adds && !sameList(e);
     if (extra && (e.c.sourceOrder !== top.c.sourceOrder || e.covers.size < topCoverage)) continue;
     for (const k of e.covers) covered.add(k);
     picked.push({ c: e.c, set, rank: picked.length, extra });

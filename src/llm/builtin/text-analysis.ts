@@ -237,7 +237,8 @@ export function introducedNames(text: string): Set<string> {
 }
 
 const NOT_NAMES = new Set(
-  'i monday tuesday wednesday thursday friday saturday sunday january february march april may june july august september october november december'.split(' '),
+  ('i monday tuesday wednesday thursday friday saturday sunday mon tue wed thu fri sat sun january february march april may june ' +
+    'july august september october november december ok okay yes no sir madam mr mrs ms dr please thanks').split(' '),
 );
 
 /**
@@ -247,9 +248,9 @@ const NOT_NAMES = new Set(
 export function namesIn(text: string): Set<string> {
   const out = new Set<string>();
   const introduced = introducedNames(text);
-  for (const m of text.matchAll(/(?<=[\p{L}\p{N},;:)'’"]\s+)\p{Lu}[\p{L}\p{N}]*/gu)) {
+  for (const m of text.matchAll(/(?<=[\p{L}\p{N},;:)'’"][ \t]+)\p{Lu}[\p{L}\p{N}]*/gu)) {
     const w = words(m[0])[0];
-    if (w && w.length >= 2 && !NOT_NAMES.has(w) && !introduced.has(w)) out.add(w);
+    if (w && w.length >= 2 && !NOT_NAMES.has(w) && !STOPWORDS.has(w) && !introduced.has(w)) out.add(w);
   }
   return out;
 }
