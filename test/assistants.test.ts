@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, seedOrg, startServer, type TestServer } from './harness.ts';
+import { call, client, seedOrg, startServer, type TestServer } from './harness.ts';
 
 describe('assistants', () => {
   let server: TestServer;
@@ -37,6 +37,9 @@ describe('assistants', () => {
 
   it('stores a full config and generates a secret key on request', async () => {
     const t = await seedOrg(server);
+    // The org brings its own OpenAI key (the instance has none), so an OpenAI model may be saved.
+    const key = await call(server, 'PUT', '/orgs/c/providers/openai', { key: t.key, json: { api_key: 'sk-org-0000' } });
+    expect(key.status, key.text).toBe(200);
     const res = await client(server, t.key).post('/orgs/c/assistants', {
       name: 'Configured',
       enabled: false,
@@ -64,6 +67,34 @@ describe('assistants', () => {
     expect(res.body.config.conversation).toMatchObject({ suggested_messages: ['Opening hours?'], enable_auto_csat: true, enable_memories: false });
     const fetched = await client(server, t.key).get(`/orgs/c/assistants/${res.body.id}`);
     expect(fetched.body).toEqual(res.body);
+  });
+
+  it('refuses, when saved, a model its org cannot call, naming the model and how to configure its provider', async () => {
+    const t = await seedOrg(server);
+    const api = client(server, t.key);
+    const created = await api.post('/orgs/c/assistants', { name: 'Vendor', config: { model: 'anthropic/claude-3-5-haiku-latest' } });
+    expect(created.status).toBe(400);
+    expect(created.body).toEqual({
+      message:
+        'config.model: model provider "anthropic" of "anthropic/claude-3-5-haiku-latest" is not configured on this instance: the operator sets ANTHROPIC_API_KEY, or an org admin stores the org\'s own credentials with PUT /orgs/{org_id}/providers/anthropic (see /guides/model-providers)',
+    });
+    expect((await api.post('/orgs/c/assistants', { name: 'X', config: { model: 'mistral/large' } })).body).toEqual({
+      message: 'config.model: unknown model provider "mistral" in "mistral/large"',
+    });
+    expect((await api.post('/orgs/c/assistants', { name: 'X', config: { model: 'builtin/gpt' } })).body.message).toBe(
+      'config.model: unknown built-in model "builtin/gpt"; use builtin/extractive',
+    );
+    const ok = await api.post('/orgs/c/assistants', { name: 'Offline', config: { model: 'builtin/extractive' } });
+    expect(ok.status).toBe(200);
+    const patched = await api.patch(`/orgs/c/assistants/${ok.body.id}`, { config: { model: 'openai/gpt-4o-mini' } });
+    expect(patched.status).toBe(400);
+    expect(patched.body.message).toMatch(/^config\.model: model provider "openai" of "openai\/gpt-4o-mini" is not configured on this instance: the operator sets OPENAI_API_KEY/);
+    expect((await api.get(`/orgs/c/assistants/${ok.body.id}`)).body.config.model).toBe('builtin/extractive');
+    // Back to the instance default is always possible.
+    expect((await api.patch(`/orgs/c/assistants/${ok.body.id}`, { config: { model: null } })).status).toBe(200);
+    // Once the org stores its credentials, the model is accepted.
+    expect((await call(server, 'PUT', '/orgs/c/providers/anthropic', { key: t.key, json: { api_key: 'sk-ant-org-1' } })).status).toBe(200);
+    expect((await api.patch(`/orgs/c/assistants/${ok.body.id}`, { config: { model: 'anthropic/claude-3-5-haiku-latest' } })).status).toBe(200);
   });
 
   it('patches partially and merges config', async () => {

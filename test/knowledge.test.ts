@@ -136,6 +136,37 @@ describe('knowledge', () => {
     expect((await client(server, t.key).get('/orgs/c/knowledge/stats')).body).toMatchObject({ contents: 1, chunks: done.chunks_count, pending: 0, failed: 0 });
   });
 
+  it('titles an HTML upload with its <title> and keeps its <h1>; shows a PDF\'s text without page markers', async () => {
+    const t = await tenantWithAgent();
+    const html = `<!doctype html><html><head><title>Returns policy | Acme</title></head><body><main><h1>Returns policy | Acme</h1><p>${'Unused items can be returned within 30 days. '.repeat(6)}</p></main></body></html>`;
+    const page = await upload(server, t.key, '/orgs/c/knowledge/contents', { name: 'returns.html', type: 'text/html', bytes: new TextEncoder().encode(html) });
+    expect(page.status, JSON.stringify(page.body)).toBe(201);
+    const done = await settled(server, t.key, page.body.id);
+    expect(done).toMatchObject({ status: 'PROCESSED', title: 'Returns policy | Acme' });
+    expect(done.text).toMatch(/^# Returns policy \| Acme\n\nUnused items can be returned within 30 days\./);
+    const chunks = await client(server, t.key).get(`/orgs/c/knowledge/contents/${page.body.id}/chunks`);
+    expect(chunks.body[0]).toMatchObject({ heading_path: ['Returns policy | Acme'] });
+    const found = await client(server, t.key).post('/orgs/c/knowledge/search', { query: 'returned within 30 days', limit: 1 });
+    expect(found.body.results[0]).toMatchObject({ content_id: page.body.id, title: 'Returns policy | Acme' });
+
+    // A title given with the upload stays.
+    const titled = await upload(server, t.key, '/orgs/c/knowledge/contents', { name: 'returns.html', type: 'text/html', bytes: new TextEncoder().encode(html) }, 'Returns');
+    expect(await settled(server, t.key, titled.body.id)).toMatchObject({ status: 'PROCESSED', title: 'Returns' });
+
+    const pdf = await upload(server, t.key, '/orgs/c/knowledge/contents', {
+      name: 'manual.pdf',
+      type: 'application/pdf',
+      bytes: await makePdf(['The Zephyr bicycle weighs nine kilograms.', 'Its battery charges fully in four hours.']),
+    });
+    const manual = await settled(server, t.key, pdf.body.id);
+    expect(manual).toMatchObject({ status: 'PROCESSED', title: 'manual.pdf' });
+    expect(manual.text).toBe('The Zephyr bicycle weighs nine kilograms.\n\nIts battery charges fully in four hours.');
+    const pieces = (await client(server, t.key).get(`/orgs/c/knowledge/contents/${pdf.body.id}/chunks`)).body as Array<{ text: string; page: number | null; char_start: number; char_end: number }>;
+    expect(pieces.length).toBeGreaterThan(0);
+    for (const c of pieces) expect(manual.text.slice(c.char_start, c.char_end)).toBe(c.text);
+    expect(pieces[0]!.page).toBe(1);
+  });
+
   it('extracts PDF and DOCX uploads and answers from them', async () => {
     const t = await tenantWithAgent();
     const pdf = await upload(server, t.key, '/orgs/c/knowledge/contents', {
@@ -197,7 +228,7 @@ describe('knowledge', () => {
     });
     const refused = await settled(guarded, g.key, priv.body.id);
     expect(refused.status).toBe('FAILED');
-    expect(refused.error).toMatch(/private/);
+    expect(refused.error).toMatch(/a loopback address.* is not allowed; to crawl it, add \S+ to PARLEY_EGRESS_ALLOW$/);
     expect(await ingestAttempts(guarded, priv.body.id)).toEqual([1]);
 
     const bad = await client(server, t.key).post('/orgs/c/knowledge/contents', { title: 'x', content: { type: 'URL', url: 'ftp://example.com' } });
@@ -226,7 +257,7 @@ describe('knowledge', () => {
         expect(created.status, created.text).toBe(201);
         const done = await settled(guarded, g.key, created.body.id);
         expect(done.status).toBe('FAILED');
-        expect(done.error).toBe(`http://[${normalized}]:${port}/ is a private address and is not allowed`);
+        expect(done.error).toBe(`http://[${normalized}]:${port}/ is a loopback address and is not allowed; to crawl it, add ${normalized} to PARLEY_EGRESS_ALLOW`);
         expect(await ingestAttempts(guarded, created.body.id)).toEqual([1]);
       }
       expect(hits).toEqual([]);

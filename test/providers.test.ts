@@ -3,17 +3,17 @@ import { SYSTEM_ACTOR } from '../src/events/actor.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAnthropic } from './fakes/anthropic-fake.ts';
 import { startFakeOpenAI } from './fakes/openai-fake.ts';
-import { call, client, seedOrg, startServer, type TestServer } from './harness.ts';
+import { call, client, seedOrg, startServer, type Tenant, type TestServer } from './harness.ts';
 import { readSse, sseEvents } from './sse-client.ts';
 
 type Fake = Awaited<ReturnType<typeof startFakeOpenAI>>;
 
 const FAST_RETRIES = { PARLEY_LLM_RETRY_BASE_MS: '5', PARLEY_LLM_MAX_RETRIES: '2' };
 
-async function agentWith(server: TestServer, model: string) {
-  const t = await seedOrg(server);
+async function agentWith(server: TestServer, model: string, tenant?: Tenant) {
+  const t = tenant ?? (await seedOrg(server));
   const agent = await client(server, t.key).post('/orgs/c/assistants', { name: 'Vendor bot', config: { model, instructions: 'Be brief.' } });
-  expect(agent.status).toBe(200);
+  expect(agent.status, agent.text).toBe(200);
   return { ...t, agentId: agent.body.id as string };
 }
 
@@ -219,11 +219,12 @@ describe('org-stored provider credentials', () => {
   it('stores keys encrypted and never returns them, with a loopback base URL the operator allowed', async () => {
     const server = await startServer({ ...FAST_RETRIES, PARLEY_EGRESS_ALLOW: '127.0.0.1/32' });
     try {
-      const a = await agentWith(server, 'openai-compatible/llama3');
-      // not configured on the instance, nor for the org yet
-      const unconfigured = await invoke(server, a.key, a.agentId, { message: 'hi' });
+      const t = await seedOrg(server);
+      // not configured on the instance, nor for the org yet: the assistant is refused when saved
+      const unconfigured = await client(server, t.key).post('/orgs/c/assistants', { name: 'Vendor bot', config: { model: 'openai-compatible/llama3' } });
       expect(unconfigured.status).toBe(400);
-      expect(unconfigured.body.message).toMatch(/not configured/);
+      expect(unconfigured.body.message).toMatch(/^config\.model: model provider "openai-compatible" of "openai-compatible\/llama3" is not configured/);
+      const a = { ...t, agentId: '' };
       const put = await client(server, a.key).post('/orgs/c/providers/openai-compatible', {});
       expect(put.status).toBe(405); // PUT, not POST
       expect(put.headers.get('allow')).toContain('PUT');
@@ -235,6 +236,7 @@ describe('org-stored provider credentials', () => {
       expect(stored.body).toMatchObject({ provider: 'openai-compatible', has_api_key: true, api_key_hint: '...1234', base_url: fake.url });
       const listed = await client(server, a.key).get('/orgs/c/providers');
       expect(JSON.stringify(listed.body)).not.toContain('org-secret-key');
+      a.agentId = (await agentWith(server, 'openai-compatible/llama3', t)).agentId;
       const rows = await server.deps.database.db.execute(sql`select api_key_encrypted from provider_credentials`);
       const sealed = String((rows as unknown as { rows: Array<{ api_key_encrypted: string }> }).rows[0]!.api_key_encrypted);
       expect(sealed).toMatch(/^v1\./);
@@ -247,6 +249,10 @@ describe('org-stored provider credentials', () => {
       const del = await client(server, a.key).del('/orgs/c/providers/openai-compatible');
       expect(del.status).toBe(200);
       expect((await client(server, a.key).get('/orgs/c/providers')).body).toEqual([]);
+      // The assistant saved earlier stays; a call now says what is missing.
+      const gone = await invoke(server, a.key, a.agentId, { message: 'hi' });
+      expect(gone.status).toBe(400);
+      expect(gone.body.message).toMatch(/not configured on this instance: the operator sets OPENAI_COMPATIBLE_BASE_URL, or an org admin stores/);
     } finally {
       await server.close();
     }
@@ -255,7 +261,7 @@ describe('org-stored provider credentials', () => {
   it('refuses a base URL on a private, loopback or link-local address when it is saved', async () => {
     const server = await startServer(FAST_RETRIES);
     try {
-      const a = await agentWith(server, 'openai-compatible/llama3');
+      const a = await seedOrg(server);
       const refused = [
         fake.url, // http://127.0.0.1:<port>
         fake.url.replace('127.0.0.1', 'localhost'), // a name, resolved before it is checked
@@ -291,12 +297,13 @@ describe('org-stored provider credentials', () => {
   it('still refuses a private base URL at call time, when one is stored (rows saved before the check, or DNS that changed)', async () => {
     const server = await startServer(FAST_RETRIES);
     try {
-      const a = await agentWith(server, 'openai-compatible/llama3');
+      const t = await seedOrg(server);
       // Written as an old row would be, with the event of the change (which drops cached lookups).
       await server.deps.events.transaction(SYSTEM_ACTOR, async (tx, emit) => {
-        await tx.execute(sql`insert into provider_credentials (org_id, provider, base_url) values (${a.orgId}, 'openai-compatible', ${fake.url})`);
-        emit({ type: 'provider.updated', orgId: a.orgId, subjectId: 'openai-compatible', data: { provider: 'openai-compatible' } });
+        await tx.execute(sql`insert into provider_credentials (org_id, provider, base_url) values (${t.orgId}, 'openai-compatible', ${fake.url})`);
+        emit({ type: 'provider.updated', orgId: t.orgId, subjectId: 'openai-compatible', data: { provider: 'openai-compatible' } });
       });
+      const a = await agentWith(server, 'openai-compatible/llama3', t);
       const before = fake.requests.length;
       const res = await invoke(server, a.key, a.agentId, { message: 'hi' });
       expect(res.status, res.text).toBe(502);

@@ -230,7 +230,7 @@ describe(`webhooks (${ENGINE})`, () => {
     const [d] = await deliveriesUntil(t, hook.id, settledAll(1));
     expect(d.id).toBe(ping.body.id);
     expect(d.status).toBe('FAILED');
-    expect(d.attempts[0].error).toMatch(/refused: private, loopback or link-local address/);
+    expect(d.attempts[0].error).toMatch(/refused: link-local address; to allow it, list 169.254.169.254 in PARLEY_EGRESS_ALLOW/);
   });
 
   it('shows the signing secret only at creation and rotation; a rotated secret signs from then on', async () => {

@@ -155,6 +155,22 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   const events = createEventLog({ db, pubsub, logger, pollMs: config.events.pollMs, retentionMs: config.events.retentionMs });
   const cacheTtlMs = config.cacheTtlMs;
   const orgs = createOrgsService({ db, events, caches, cacheTtlMs });
+  const egressPolicy = createEgressPolicy(config.egressAllow);
+  const guarded = createEgressDispatcher(egressPolicy);
+  const egressFetch = createEgressFetch(guarded);
+  // Instance providers are the operator's own endpoints (often a local Ollama or vLLM), so only the
+  // base URLs that org users supply go through the guard.
+  const models = createModelRegistry(config, { fetch: createLeanFetch(new Agent()), guardedFetch: createLeanFetch(guarded) });
+  let box: SecretBox | undefined;
+  const secretBox = () => {
+    if (box) return box;
+    const master =
+      config.secret?.reveal() ??
+      (database.kind === 'pglite' && !overrides.database ? loadOrCreateDataDirSecret(config.dataDir) : undefined);
+    box = master ? createSecretBox(master) : undefined;
+    return box;
+  };
+  const providers = createProvidersService({ db, events, caches, cacheTtlMs, egressPolicy, secretBox });
   const assistants = createAssistantsService({
     db,
     events,
@@ -162,6 +178,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     defaultModel: config.defaultModel,
     cacheTtlMs,
     unknownInboxMembers: (orgId, ids) => unknownInboxMembers(db, orgId, ids),
+    // An assistant is saved only with a model it can be invoked with (its org's credentials or the instance's).
+    checkModel: async (orgId, ref) => void (await resolveForOrg(models, ref, (provider) => providers.credentialFor(orgId, provider))),
   });
   const apiKeys = createApiKeysService({
     db,
@@ -191,22 +209,6 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     orgName: async (orgId) => (await orgs.get(orgId)).name,
   });
   const setup = createSetupService({ orgs, apiKeys, auth, withLock: (fn) => database.withAdvisoryLock(0x70626f74, fn) });
-  const egressPolicy = createEgressPolicy(config.egressAllow);
-  const guarded = createEgressDispatcher(egressPolicy);
-  const egressFetch = createEgressFetch(guarded);
-  // Instance providers are the operator's own endpoints (often a local Ollama or vLLM), so only the
-  // base URLs that org users supply go through the guard.
-  const models = createModelRegistry(config, { fetch: createLeanFetch(new Agent()), guardedFetch: createLeanFetch(guarded) });
-  let box: SecretBox | undefined;
-  const secretBox = () => {
-    if (box) return box;
-    const master =
-      config.secret?.reveal() ??
-      (database.kind === 'pglite' && !overrides.database ? loadOrCreateDataDirSecret(config.dataDir) : undefined);
-    box = master ? createSecretBox(master) : undefined;
-    return box;
-  };
-  const providers = createProvidersService({ db, events, caches, cacheTtlMs, egressPolicy, secretBox });
   const instanceId = newInstanceId();
   const meter = createUsageMeter({ db, caches });
   const recorder: RunRecorder<UsageEntry> = createRunRecorder<UsageEntry>({ db, logger, events, extras: meter.runExtras, instanceId });

@@ -12,6 +12,13 @@ export type ProviderId = (typeof PROVIDERS)[number];
 export type CredentialProvider = Exclude<ProviderId, 'builtin'>;
 
 /** Credentials an org stored for itself (decrypted); they win over the instance's. */
+/** The setting that configures each provider for the whole instance. */
+const INSTANCE_SETTING: Record<CredentialProvider, string> = {
+  openai: 'OPENAI_API_KEY',
+  anthropic: 'ANTHROPIC_API_KEY',
+  'openai-compatible': 'OPENAI_COMPATIBLE_BASE_URL',
+};
+
 export interface OrgCredential {
   provider: CredentialProvider;
   apiKey?: string;
@@ -137,7 +144,7 @@ export function createModelRegistry(
       if (!factory) {
         throw new AppError(
           'bad_request',
-          `model provider "${p}" is not configured on this instance: set its credentials (see the configuration docs) or store them for the org under /orgs/{org_id}/providers`,
+          `model provider "${p}" of "${ref}" is not configured on this instance: the operator sets ${INSTANCE_SETTING[p]}, or an org admin stores the org's own credentials with PUT /orgs/{org_id}/providers/${p} (see /guides/model-providers)`,
         );
       }
       return { ref, provider: p, modelId, model: modelOf(factory, modelId), contextWindow };

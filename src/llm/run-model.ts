@@ -91,10 +91,11 @@ export function upstreamError(err: unknown, signal: AbortSignal): AppError {
     return new AppError('bad_gateway', 'the model provider did not answer in time');
   }
   if (err instanceof AppError) return err;
-  if (egressRefusal(err)) {
+  const refused = egressRefusal(err);
+  if (refused) {
     return new AppError(
       'bad_gateway',
-      "the model provider's address is refused: it is a private, loopback or link-local address (an operator may allow it with PARLEY_EGRESS_ALLOW)",
+      `the model provider's address is refused: it is a ${refused.kind} address (an operator may allow it with PARLEY_EGRESS_ALLOW)`,
     );
   }
   if (APICallError.isInstance(err)) {

@@ -50,6 +50,8 @@ export function createAssistantsService(deps: {
   cacheTtlMs?: number;
   /** The ids among these that are not members of the org who work conversations (checked on write). */
   unknownInboxMembers?: (orgId: string, ids: string[]) => Promise<string[]>;
+  /** Throws a bad_request AppError when the org cannot call this model (unknown, or its provider not configured). */
+  checkModel?: (orgId: string, model: string) => Promise<void>;
 }) {
   const { db, events } = deps;
   // The runtime reads an assistant on every call; the events of a change drop its entry.
@@ -106,12 +108,24 @@ export function createAssistantsService(deps: {
     }
   }
 
+  /** A model whose provider is not configured is refused when saved, not at the first customer's message. */
+  async function checkModel(orgId: string, config: { model?: string | null } | undefined): Promise<void> {
+    if (!config?.model || !deps.checkModel) return;
+    try {
+      await deps.checkModel(orgId, config.model);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'bad_request') throw new AppError('bad_request', `config.model: ${err.message}`);
+      throw err;
+    }
+  }
+
   return {
     effectiveConfig,
 
     async create(orgId: string, input: CreateAssistantInput, actor: Actor = SYSTEM_ACTOR): Promise<Assistant> {
       await checkAssignees(orgId, input.config);
       checkIdentitySetup(input.config as Record<string, unknown> | undefined, input.generate_secret_key);
+      await checkModel(orgId, input.config);
       return events.transaction(actor, async (tx, emit) => {
         const row = await repo.insertAssistant(tx, {
           id: newId('assistant'),
@@ -156,6 +170,7 @@ export function createAssistantsService(deps: {
 
     async update(orgId: string, id: string, input: UpdateAssistantInput, actor: Actor = SYSTEM_ACTOR): Promise<Assistant> {
       await checkAssignees(orgId, input.config);
+      await checkModel(orgId, input.config);
       return events.transaction(actor, async (tx, emit) => {
         const current = await repo.findAssistant(tx, orgId, id);
         if (!current) throw notFound('Assistant');

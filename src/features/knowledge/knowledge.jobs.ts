@@ -8,7 +8,7 @@ import { type JobContext, type JobHandlers, PermanentJobError } from '../../jobs
 import { newId } from '../../lib/ids.ts';
 import { cleanText } from '../../lib/text.ts';
 import { CrawlError, crawlSite } from './crawl/index.ts';
-import { chunkMarkdown, ExtractError, extractFile, htmlToMarkdown } from './extract/index.ts';
+import { chunkMarkdown, detectFileKind, ExtractError, extractFile, htmlToMarkdown, withoutPageMarkers } from './extract/index.ts';
 import * as repo from './knowledge.repo.ts';
 import type { Retriever } from './retrieval.ts';
 
@@ -32,6 +32,8 @@ export interface IngestDeps {
 /** Chunks one item's Markdown and stores the chunks (replacing any earlier ones) with the item's counters. */
 async function indexText(deps: IngestDeps, item: ContentRow, markdown: string, extra: Partial<ContentRow> = {}, signal?: AbortSignal) {
   const pieces = chunkMarkdown(markdown, { maxTokens: CHUNK_TOKENS, overlapTokens: CHUNK_OVERLAP });
+  // A PDF's page markers give chunks their page; the item's text is shown without them.
+  const shown = item.type === 'FILE' ? withoutPageMarkers(markdown) : { text: markdown, offset: (i: number) => i };
   const root = item.parentId ?? item.id;
   const rows = pieces.map((c) => ({
     id: newId('chunk'),
@@ -45,13 +47,13 @@ async function indexText(deps: IngestDeps, item: ContentRow, markdown: string, e
     text: c.text,
     url: item.url,
     page: c.page ?? null,
-    charStart: c.charStart,
-    charEnd: c.charEnd,
+    charStart: shown.offset(c.charStart),
+    charEnd: shown.offset(c.charEnd),
     tokens: c.tokens,
   }));
   await deps.events.transaction(SYSTEM_ACTOR, async (tx, emit) => {
     await repo.replaceChunks(tx, item.id, rows);
-    await repo.updateContent(tx, item.id, { ...extra, text: markdown, chunksCount: rows.length, chunksProcessed: rows.length });
+    await repo.updateContent(tx, item.id, { ...extra, text: shown.text, chunksCount: rows.length, chunksProcessed: rows.length });
     // Searches read the new chunks from now on (the retriever's per-org facts are dropped by it).
     emit(statusEvent(item, ['chunks']));
   });
@@ -63,9 +65,14 @@ async function ingestFile(deps: IngestDeps, item: ContentRow, signal: AbortSigna
   const bytes = await repo.loadFile(deps.db, item.id);
   if (!bytes) throw new PermanentJobError('the uploaded file is no longer available; upload it again');
   try {
-    const { markdown } = await extractFile({ bytes, filename: item.source.file_name ?? item.title, mimeType: item.source.mime_type });
+    const file = { bytes, filename: item.source.file_name ?? item.title, mimeType: item.source.mime_type };
+    // Uploaded without a title (it defaulted to the file name): an HTML page's <title>, a Markdown or DOCX file's
+    // heading. A PDF's metadata title is too often a tool's leftover ("Microsoft Word - draft3.docx").
+    const untitled = item.title === item.source.file_name && detectFileKind(file.bytes, file.filename, file.mimeType) !== 'pdf';
+    const { markdown, title } = await extractFile(file);
+    const named = title && untitled ? { title: cleanText(title).slice(0, 255) } : {};
     // A file is outside input: what PostgreSQL cannot store (NUL, lone surrogates) is cleaned, not refused.
-    await indexText(deps, item, cleanText(markdown), { size: bytes.byteLength }, signal);
+    await indexText(deps, item, cleanText(markdown), { size: bytes.byteLength, ...named }, signal);
   } catch (err) {
     if (err instanceof ExtractError) throw new PermanentJobError(err.message);
     throw err;

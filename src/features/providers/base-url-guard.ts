@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import type { EgressPolicy } from '../../infra/egress/egress.ts';
+import { addressKind, type EgressPolicy } from '../../infra/egress/egress.ts';
 import { badRequest } from '../../lib/errors.ts';
 
 /**
@@ -14,7 +14,7 @@ export async function assertAllowedBaseUrl(policy: EgressPolicy, baseUrl: string
   const denied = addresses.find((address) => !policy.allows(host, address));
   if (denied) {
     throw badRequest(
-      `base_url: address is refused: ${host} (${denied}) is a private, loopback or link-local address; the operator can allow it with PARLEY_EGRESS_ALLOW`,
+      `base_url: address is refused: ${host} (${denied}) is a ${addressKind(denied)} address; the operator can allow it by listing ${isIP(host) ? denied : host} in PARLEY_EGRESS_ALLOW`,
     );
   }
 }

@@ -3,6 +3,7 @@ import type { Config } from '../../config/config.ts';
 import type { RunStatus, TokenUsage } from '../../db/schema.ts';
 import { actorOf, type Caller, reachesSubOrgs } from '../../http/principal.ts';
 import { AppError } from '../../lib/errors.ts';
+import { expandSearchQuery } from '../../llm/builtin/search-query.ts';
 import { type ModelRegistry, type OrgCredential, parseModelRef, type ResolvedModel } from '../../llm/registry.ts';
 import { generate, stream, type StreamEvent as ModelStreamEvent, upstreamError, type ModelCall, type ModelUsage, type ToolCallRecord } from '../../llm/run-model.ts';
 import { countPromptTokens, countTokens } from '../../llm/tokens.ts';
@@ -209,7 +210,8 @@ export function createRuntimeService(deps: RuntimeDeps) {
         orgId: assistant.orgId,
         assistantId: assistant.id,
         scope: config.knowledge_scope,
-        query: searchQueryFor(body.message, history),
+        // The built-in model only reads what search brings: its synonyms and translations widen the search.
+        query: provider === 'builtin' ? expandSearchQuery(searchQueryFor(body.message, history)) : searchQueryFor(body.message, history),
         history,
       });
       // Only the built-in model says so itself; vendor models do it through the transfer tool.

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEgressDispatcher, createEgressFetch, createEgressPolicy, EgressDeniedError } from './egress.ts';
+import { addressKind, createEgressDispatcher, createEgressFetch, createEgressPolicy, EgressDeniedError } from './egress.ts';
 
 /** [address, allowed with an empty PARLEY_EGRESS_ALLOW, what it is] */
 const ADDRESSES: Array<[string, boolean, string]> = [
@@ -98,9 +98,23 @@ describe('egress fetch', () => {
       const guarded = createEgressFetch(createEgressDispatcher(createEgressPolicy([])));
       const err = await guarded(`http://${host}:${port}/`).catch((e: unknown) => e);
       expect((err as Error).cause).toBeInstanceOf(EgressDeniedError);
+      expect(((err as Error).cause as Error).message).toMatch(/refused: loopback address; to allow it, list \S+ in PARLEY_EGRESS_ALLOW$/);
       expect(hits).toEqual([]);
     },
   );
+
+  it('names the kind of address it refuses and the setting that allows it', () => {
+    expect(addressKind('127.0.0.1')).toBe('loopback');
+    expect(addressKind('::1')).toBe('loopback');
+    expect(addressKind('::ffff:127.0.0.1')).toBe('loopback');
+    expect(addressKind('10.1.2.3')).toBe('private');
+    expect(addressKind('fd00::1')).toBe('private (unique local)');
+    expect(addressKind('169.254.169.254')).toBe('link-local');
+    expect(addressKind('100.64.0.1')).toBe('shared (carrier-grade NAT)');
+    expect(new EgressDeniedError('intranet.example', '10.1.2.3').message).toBe(
+      'outbound request to intranet.example (10.1.2.3) refused: private address; to allow it, list intranet.example in PARLEY_EGRESS_ALLOW',
+    );
+  });
 
   it('reaches loopback through an IPv4-mapped literal when 127.0.0.1 is allowed', async () => {
     const allowed = createEgressFetch(createEgressDispatcher(createEgressPolicy(['127.0.0.1/32'])));

@@ -10,10 +10,33 @@ import { embeddedIPv4, type IpAddress, parseAddress } from './embedded-ipv4.ts';
  * after DNS resolution, so a rebinding DNS answer or a redirect cannot reach a private address.
  */
 export class EgressDeniedError extends Error {
+  /** What kind of non-public address it is: "loopback", "private", "link-local"... */
+  readonly kind: string;
   constructor(readonly host: string, readonly address: string) {
-    super(`outbound request to ${host} (${address}) refused: private, loopback or link-local address`);
+    const kind = addressKind(address);
+    super(`outbound request to ${host} (${address}) refused: ${kind} address; to allow it, list ${isIP(host) ? address : host} in PARLEY_EGRESS_ALLOW`);
     this.name = 'EgressDeniedError';
+    this.kind = kind;
   }
+}
+
+const RANGE_NAMES: Record<string, string> = {
+  loopback: 'loopback',
+  private: 'private',
+  linkLocal: 'link-local',
+  uniqueLocal: 'private (unique local)',
+  carrierGradeNat: 'shared (carrier-grade NAT)',
+  unspecified: 'unspecified',
+  multicast: 'multicast',
+  broadcast: 'broadcast',
+};
+
+/** The kind of a refused address, in words; an IPv6 address carrying an IPv4 one is named by the IPv4 one. */
+export function addressKind(address: string): string {
+  if (!ipaddr.isValid(address)) return 'non-public';
+  const ip = parseAddress(address);
+  const carried = ip.kind() === 'ipv6' ? embeddedIPv4(ip as ipaddr.IPv6).find((v4) => v4.range() !== 'unicast') : undefined;
+  return RANGE_NAMES[(carried ?? ip).range()] ?? 'non-public';
 }
 
 export interface EgressPolicy {

@@ -128,3 +128,47 @@ describe('answer: questions', () => {
     expect(answer(p).kind).toBe('answer');
   });
 });
+
+describe('answer: what a customer gets from a small shop knowledge base', () => {
+  const SHOP = [
+    { title: 'Contact us', text: 'The quickest way to reach us is by phone on 0117 496 0321.\n\nYou can also email us at hello@shop.example.' },
+    { title: 'Warranty', text: 'To make a warranty claim, email warranty@shop.example with your order number.' },
+    { title: 'Workshop price list', text: '| Job | Price |\n| --- | --- |\n| Tune-up | £65 |\n| Full service | £140 |' },
+    { title: 'Repairs', text: 'Bring your bike to our workshop and a mechanic will quote the repair.\n\n## Tune-up\n\nA tune-up takes 2 working days.' },
+    { title: 'Returns', text: 'You can return anything you bought from us within 30 days of purchase for a full refund.' },
+    { title: 'Bike hire', text: 'Hire bikes must be brought back by 5pm.\n\n- City bike: £25 per day\n- E-bike: £45 per day' },
+  ];
+  const shop = (...turns: string[]) => answer(prompt({ passages: SHOP, turns }));
+
+  it('answers with the sentence that states the kind of fact asked for', () => {
+    expect(shop("What's the phone number?").text).toMatch(/^The quickest way to reach us is by phone on 0117 496 0321\./);
+    expect(shop('How much is a tune-up?').text).toMatch(/£65/);
+    expect(shop('How much does it cost to hire an e-bike?').text).toMatch(/^(?:City bike: £25 per day; )?E-bike: £45 per day/);
+  });
+
+  it('reads a Markdown table row by row, and declines a question about something the knowledge never names', () => {
+    expect(shop('How much is a full service?').text).toBe('Full service: £140.');
+    expect(shop('Do you have a shop in London?').kind).toBe('no_information');
+    expect(shop("Hi, I'm Tom. What's the phone number?").text).toMatch(/0117 496 0321/);
+  });
+
+  it('keeps a follow-up on the subject of the previous question', () => {
+    const a = shop('How much is a tune-up?', 'Tune-up: £65.', 'And how long does it take?');
+    expect(a.text).toBe('A tune-up takes 2 working days.');
+  });
+
+  it('understands a reworded problem and quotes no passage about something else', () => {
+    expect(shop('my bike is broken').text).toMatch(/^Bring your bike to our workshop/);
+    const returns = shop('Can I return a bike I bought last month?').text;
+    expect(returns).toMatch(/^You can return anything you bought from us within 30 days/);
+    expect(returns).not.toMatch(/5pm|£25/);
+  });
+
+  it('answers French, Spanish and German questions from English knowledge, saying so in their language', () => {
+    expect(shop('Quel est votre numéro de téléphone ?')).toMatchObject({ language: 'fr', text: expect.stringMatching(/^Voici ce que dit notre documentation, en anglais : .*0117 496 0321/) });
+    expect(shop('¿Cuánto cuesta una revisión completa?').text).toMatch(/^Esto es lo que dice nuestra documentación, en inglés: .*£140/);
+    expect(shop('Wie ist Ihre Telefonnummer?').text).toMatch(/^Das steht in unserer Dokumentation, auf Englisch: .*0117 496 0321/);
+    expect(shop('Hallo')).toMatchObject({ kind: 'greeting', text: 'Hallo! Wie kann ich Ihnen helfen?' });
+    expect(shop('Verkaufen Sie Skateboards?')).toMatchObject({ kind: 'no_information', language: 'de' });
+  });
+});

@@ -25,6 +25,13 @@ export interface RankQuery {
    * synonyms that also satisfy it. Relevance thresholds are measured on these alone.
    */
   primary: ReadonlyArray<readonly string[]>;
+  /**
+   * The shape of the fact asked for (a price, a phone number...), when the question asks for one:
+   * it counts as one more concept, and when some relevant sentence has it, only such sentences answer.
+   */
+  shape?: ((text: string) => boolean) | undefined;
+  /** Indexes into `primary` of which a sentence must hold at least one (a follow-up's own words). */
+  anyOf?: readonly number[] | undefined;
 }
 
 const K1 = 1.2;
@@ -38,8 +45,16 @@ const CONTEXT_WEIGHT = 0.35;
  * covers enough.
  */
 const MIN_COVERAGE = 0.5;
-/** Long questions carry extra topic-free words; two matched terms with a smaller share also qualify. */
-const MIN_COVERAGE_MULTI = 0.15;
+/** Long questions carry extra topic-free words; two matched concepts with a smaller share also qualify. */
+const MIN_COVERAGE_MULTI = 0.4;
+/** See `conceptIdf`. */
+const MIN_CONCEPT_IDF = 1;
+/** Share of a concept's weight that a match in the title or heading only brings to coverage. */
+const CONTEXT_COVERAGE = 0.5;
+/** Share of a term's weight added when the sentence opens with it. */
+const SUBJECT_BONUS = 0.15;
+/** Bonus of a page's first sentence over later ones, decreasing with position. */
+const POSITION_PRIOR = 0.08;
 /** Companions of the best sentence must score at least this fraction of it. */
 const RELATIVE_CUTOFF = 0.7;
 const DUPLICATE_JACCARD = 0.8;
@@ -54,10 +69,16 @@ function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
 
 /**
  * Picks up to `max` sentences that answer the query, in reading order (sources ordered by their
- * best sentence, sentences by position). Returns [] when nothing is relevant enough.
+ * best sentence, sentences by position). Returns [] when nothing is relevant enough. Besides the
+ * best sentence, only sentences that answer a part of the question it leaves out, or the other
+ * items of the list it belongs to, are quoted: a near-duplicate about the same thing is noise.
  */
-export function selectSentences<C extends Candidate>(candidates: readonly C[], query: RankQuery, max = 3): C[] {
-  if (candidates.length === 0 || query.primary.length === 0) return [];
+export function selectSentences<C extends Candidate & { listItem?: { heading: string } | undefined }>(
+  candidates: readonly C[],
+  query: RankQuery,
+  max = 3,
+): C[] {
+  if (candidates.length === 0 || (query.primary.length === 0 && !query.shape)) return [];
   const n = candidates.length;
   const df = new Map<string, number>();
   let totalLen = 0;
@@ -75,50 +96,94 @@ export function selectSentences<C extends Candidate>(candidates: readonly C[], q
   };
   // A concept weighs what the customer's own word weighs: an unknown word is a strong sign the
   // question is about something the knowledge does not cover, unless a synonym is present.
-  const primaryIdf = query.primary.reduce((sum, [t]) => sum + idf(t!), 0);
+  // Floored: retrieval already brought passages about the question's subject, so its main word is
+  // common among the candidates without being any less what the question is about.
+  const conceptIdf = query.primary.map(([t]) => Math.max(MIN_CONCEPT_IDF, idf(t!)));
+  // The fact type weighs like an average concept ("how much is a tune-up?": half price, half tune-up).
+  const shapeIdf = query.shape ? (conceptIdf.length ? conceptIdf.reduce((a, b) => a + b, 0) / conceptIdf.length : 1) : 0;
+  const primaryIdf = conceptIdf.reduce((a, b) => a + b, 0) + shapeIdf;
 
-  const eligible: Array<{ c: C; score: number }> = [];
+  const eligible: Array<{ c: C; score: number; covers: Set<number>; shaped: boolean }> = [];
   candidates.forEach((c, i) => {
     const tf = tfs[i]!;
     let matchedIdf = 0;
     let matched = 0;
     let inSentence = false;
-    for (const concept of query.primary) {
+    let contextIdf = 0;
+    const covers = new Set<number>();
+    query.primary.forEach((concept, k) => {
       const here = concept.some((t) => tf.has(t));
       if (here || concept.some((t) => c.context.has(t))) {
-        matchedIdf += idf(concept[0]!);
+        // A heading word is a weaker link than the sentence's own ("Do you offer bike fitting?" over "bike insurance?").
+        matchedIdf += here ? conceptIdf[k]! : conceptIdf[k]! * CONTEXT_COVERAGE;
+        contextIdf += here ? 0 : conceptIdf[k]!;
         matched++;
+        covers.add(k);
         inSentence ||= here;
       }
+    });
+    const shaped = query.shape?.(c.text) ?? false;
+    if (shaped) {
+      matchedIdf += shapeIdf;
+      matched++;
+      inSentence = true;
+    }
+    if (query.anyOf && !query.anyOf.some((k) => covers.has(k))) return;
+    // A heading that asks the whole question ("The e-bike will not switch on") is answered by what follows it.
+    if (!inSentence && matched >= 2 && matched === query.primary.length) {
+      inSentence = true;
+      matchedIdf = contextIdf;
     }
     const coverage = matchedIdf / primaryIdf;
     // A title or heading alone ("Delivery times" for "what time is it?") is too weak a link.
     if (!inSentence || (coverage <= MIN_COVERAGE && !(matched >= 2 && coverage >= MIN_COVERAGE_MULTI))) return;
     const norm = K1 * (1 - B + (B * c.terms.length) / avgLen);
-    let score = 0;
+    let score = shaped ? shapeIdf : 0;
     for (const [t, w] of query.weights) {
       const f = tf.get(t) ?? 0;
       if (f > 0) score += w * idf(t) * ((f * (K1 + 1)) / (f + norm));
       else if (c.context.has(t)) score += w * idf(t) * CONTEXT_WEIGHT;
     }
-    eligible.push({ c, score });
+    // A sentence about something usually names it first ("Refunds go back within 5 days" for "when is my refund?").
+    const subject = c.terms[0] !== undefined ? query.weights.get(c.terms[0]) : undefined;
+    if (subject !== undefined) score += SUBJECT_BONUS * subject * idf(c.terms[0]!);
+    // The first sentences of a page state its general case ("Standard delivery takes 3 to 5 days"), later ones exceptions.
+    score *= 1 + POSITION_PRIOR / (1 + c.position);
+    eligible.push({ c, score, covers, shaped });
   });
-  if (eligible.length === 0) return [];
+  // A question that asks for a price is answered by a sentence that states one, when there is one.
+  const answering = eligible.some((e) => e.shaped) ? eligible.filter((e) => e.shaped) : eligible;
+  if (answering.length === 0) return [];
 
-  eligible.sort((a, b) => b.score - a.score || a.c.sourceOrder - b.c.sourceOrder || a.c.position - b.c.position);
-  const best = eligible[0]!.score;
-  const picked: Array<{ c: C; set: Set<string>; rank: number }> = [];
-  for (const { c, score } of eligible) {
-    if (picked.length >= max || score < best * RELATIVE_CUTOFF) break;
-    const set = new Set(c.terms);
-    if (picked.some((p) => p.c.text === c.text || jaccard(p.set, set) >= DUPLICATE_JACCARD)) continue;
-    picked.push({ c, set, rank: picked.length });
+  answering.sort((a, b) => b.score - a.score || a.c.sourceOrder - b.c.sourceOrder || a.c.position - b.c.position);
+  const top = answering[0]!;
+  const covered = new Set(top.covers);
+  // The other items of the best sentence's list, when they are about all it is about ("E-bike: £45" for "and an
+  // e-bike?" comes without "City bike: £25"; every row comes for "what are your hire prices?").
+  const sameList = (e: { c: C; covers: Set<number> }) =>
+    top.c.listItem !== undefined &&
+    e.c.listItem?.heading === top.c.listItem.heading &&
+    e.c.sourceOrder === top.c.sourceOrder &&
+    [...top.covers].every((k) => e.covers.has(k));
+  const topCoverage = top.covers.size;
+  const picked: Array<{ c: C; set: Set<string>; rank: number; extra: boolean }> = [];
+  for (const e of answering) {
+    if (picked.length >= max || e.score < top.score * RELATIVE_CUTOFF) break;
+    const set = new Set(e.c.terms);
+    if (picked.some((p) => p.c.text === e.c.text || jaccard(p.set, set) >= DUPLICATE_JACCARD)) continue;
+    const adds = [...e.covers].some((k) => !covered.has(k));
+    // More of the same page about as much on topic may follow the answer; another page's may not.
+    const extra = picked.length > 0 && !adds && !sameList(e);
+    if (extra && (e.c.sourceOrder !== top.c.sourceOrder || e.covers.size < topCoverage)) continue;
+    for (const k of e.covers) covered.add(k);
+    picked.push({ c: e.c, set, rank: picked.length, extra });
   }
 
-  // Reading order: the source holding the best sentence first, then the sentences as written.
+  // Reading order: the source holding the best sentence first, then the sentences as written; the
+  // extras after what answers, so the answer comes first.
   const sourceRank = new Map<number, number>();
   for (const p of picked) if (!sourceRank.has(p.c.sourceOrder)) sourceRank.set(p.c.sourceOrder, p.rank);
   return picked
-    .sort((a, b) => sourceRank.get(a.c.sourceOrder)! - sourceRank.get(b.c.sourceOrder)! || a.c.position - b.c.position)
+    .sort((a, b) => Number(a.extra) - Number(b.extra) || sourceRank.get(a.c.sourceOrder)! - sourceRank.get(b.c.sourceOrder)! || a.c.position - b.c.position)
     .map((p) => p.c);
 }

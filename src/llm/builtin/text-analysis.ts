@@ -1,4 +1,4 @@
-import { STOPWORDS } from './lexicon.ts';
+import { LANGUAGE_MARKERS, type ReplyLanguage, STOPWORDS } from './lexicon.ts';
 
 /** Lowercase words without accents or punctuation; apostrophes and hyphens split words. */
 export function words(text: string): string[] {
@@ -40,6 +40,13 @@ export function terms(text: string): string[] {
     if (STOPWORDS.has(w) || (w.length < 2 && !/\d/.test(w))) continue;
     out.push(stem(w));
   }
+  // "ID" (an identity document) is not the stopword "id" ("I'd").
+  for (const _ of text.matchAll(/\bID\b/g)) out.push('id');
+  // A hyphenated word is also one term ("e-bike" -> "ebike"): more telling than its parts ("e", "bike").
+  for (const m of text.matchAll(/[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)+/gu)) {
+    const joined = words(m[0]).join('');
+    if (joined.length >= 4 && !/^\d+$/.test(joined)) out.push(stem(joined));
+  }
   return out;
 }
 
@@ -48,6 +55,10 @@ export interface TextUnit {
   text: string;
   heading: string;
 }
+
+const LIST_ITEMS = new WeakSet<TextUnit>();
+/** True for a unit that is an item of a bulleted or numbered list. */
+export const isListItem = (unit: TextUnit): boolean => LIST_ITEMS.has(unit);
 
 const BULLET = /^(?:[-*•+]|\d{1,2}[.)])\s+/;
 const ABBREVIATIONS = new Set('e.g i.e etc mr mrs ms dr st vs approx no nr inc ltd jr sr p pp min max tel cf ca env'.split(' '));
@@ -70,6 +81,8 @@ function looksLikeHeading(line: string, markdownHeading: boolean, next: string |
   if (markdownHeading) return true;
   const hasNext = next !== undefined && !/^\p{Ll}/u.test(next);
   const n = line.split(' ').length;
+  // A FAQ's question line ("Do you sell gift cards?") titles its answer; it is never an answer itself.
+  if (line.endsWith('?') && n <= 20) return hasNext;
   if (line.endsWith(':') && n <= 6) return hasNext;
   return hasNext && n <= 6 && !/[.!?;,]$/.test(line) && !/\d/.test(line) && /^\p{Lu}/u.test(line);
 }
@@ -117,13 +130,32 @@ export function splitSentences(text: string): TextUnit[] {
   let headingIsMarkdown = false;
   let headingHasContent = false;
   let paragraph = '';
+  let bulleted = false;
   const flush = () => {
-    for (const s of splitParagraph(paragraph)) units.push({ text: s, heading });
+    for (const s of splitParagraph(paragraph)) {
+      const unit = { text: s, heading };
+      if (bulleted) LIST_ITEMS.add(unit);
+      units.push(unit);
+    }
     if (paragraph) headingHasContent = true;
     paragraph = '';
   };
+  let table: string[] | undefined;
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]!;
+    if (/^\|.*\|$/.test(raw)) {
+      // A Markdown table: the header row names the columns, each later row becomes one sentence.
+      flush();
+      const cells = tableCells(raw);
+      if (cells.every((c) => /^:?-{2,}:?$/.test(c))) continue;
+      if (!table) table = cells;
+      else {
+        units.push({ text: tableRow(table, cells), heading: [heading, table.join(' ')].filter(Boolean).join(' — ') });
+        headingHasContent = true;
+      }
+      continue;
+    }
+    table = undefined;
     const markdownHeading = /^#{1,6}\s/.test(raw);
     const bullet = BULLET.test(raw);
     const line = cleanInline(raw.replace(/^#{1,6}\s+/, '').replace(BULLET, ''));
@@ -142,10 +174,21 @@ export function splitSentences(text: string): TextUnit[] {
     } else {
       flush();
       paragraph = line;
+      bulleted = bullet;
     }
   }
   flush();
   return units;
+}
+
+const tableCells = (line: string) => line.slice(1, -1).split('|').map((c) => cleanInline(c.trim()));
+
+/** "Tune-up: £65." for two columns; "Standard: country Netherlands; time 1 to 2 days; price €4.95." for more. */
+function tableRow(header: string[], cells: string[]): string {
+  const [first, ...rest] = cells;
+  const values = rest.map((v, i) => (rest.length > 1 && header[i + 1] ? `${header[i + 1]!.toLowerCase()} ${v}` : v)).filter((v) => v.trim());
+  const text = `${first}: ${values.join('; ')}`;
+  return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
 const META_START = new RegExp(
@@ -167,3 +210,48 @@ export function isMetaInstruction(sentence: string): boolean {
   const normalized = words(sentence).join(' ');
   return META_START.test(normalized) || META_ANYWHERE.test(normalized);
 }
+
+/** Letters only some of the languages use, as extra evidence beside the marker words. */
+const LETTER_HINTS: Array<[RegExp, ReplyLanguage]> = [
+  [/[¿¡ñ]/u, 'es'],
+  [/[äöüß]/iu, 'de'],
+  [/[çèêëîœù]|\b[jlqd]['’]/iu, 'fr'],
+  [/[ãõ]/iu, 'pt'],
+];
+
+/** The language a text is written in, by its frequent words (and a few telling letters); English when unsure. */
+export function detectLanguage(text: string, ws: string[]): ReplyLanguage {
+  const score = new Map<ReplyLanguage, number>();
+  for (const lang of Object.keys(LANGUAGE_MARKERS) as ReplyLanguage[]) score.set(lang, ws.filter((w) => LANGUAGE_MARKERS[lang].has(w)).length);
+  for (const [pattern, lang] of LETTER_HINTS) if (pattern.test(text)) score.set(lang, score.get(lang)! + 1.5);
+  let best: ReplyLanguage = 'en';
+  for (const [lang, hits] of score) if (hits > score.get(best)!) best = lang;
+  return best;
+}
+
+const INTRODUCTION = /(?:\bi['’]?m|\bi am|\bname is|\bthis is|\bme llamo|\bsoy|\bje suis|\bm['’]appelle|\bich bin)\s+(\p{Lu}[\p{L}-]*)/giu;
+
+/** The customer's own name when they give it ("I'm Tom", "je m'appelle Anne"): not what they ask about. */
+export function introducedNames(text: string): Set<string> {
+  return new Set([...text.matchAll(INTRODUCTION)].flatMap((m) => words(m[1]!)));
+}
+
+const NOT_NAMES = new Set(
+  ('i monday tuesday wednesday thursday friday saturday sunday mon tue wed thu fri sat sun january february march april may june ' +
+    'july august september october november december ok okay yes no sir madam mr mrs ms dr please thanks').split(' '),
+);
+
+/**
+ * Normalized forms of the capitalized words inside a question ("Do you have a shop in London?" ->
+ * "london"): names of places, brands, people. German is left out (all its nouns are capitalized).
+ */
+export function namesIn(text: string): Set<string> {
+  const out = new Set<string>();
+  const introduced = introducedNames(text);
+  for (const m of text.matchAll(/(?<=[\p{L}\p{N},;:)'’"][ \t]+)\p{Lu}[\p{L}\p{N}]*/gu)) {
+    const w = words(m[0])[0];
+    if (w && w.length >= 2 && !NOT_NAMES.has(w) && !STOPWORDS.has(w) && !introduced.has(w)) out.add(w);
+  }
+  return out;
+}
+

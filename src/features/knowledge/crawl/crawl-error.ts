@@ -42,9 +42,10 @@ export function describeFetchFailure(target: string, err: unknown, timeoutMs: nu
   const chain = causeChain(err);
   const denied = chain.find((e): e is EgressDeniedError => e instanceof EgressDeniedError);
   if (denied) {
+    const article = /^[aeiou]/.test(denied.kind) ? 'an' : 'a';
     const message = isIP(denied.host)
-      ? `${target} is a private address and is not allowed`
-      : `${target} resolves to a private address (${denied.address}) and is not allowed`;
+      ? `${target} is ${article} ${denied.kind} address and is not allowed; to crawl it, add ${denied.address} to PARLEY_EGRESS_ALLOW`
+      : `${target} resolves to ${article} ${denied.kind} address (${denied.address}) and is not allowed; to crawl it, add ${denied.host} to PARLEY_EGRESS_ALLOW`;
     return { message, retryable: false };
   }
   if (chain.some((e) => (e as { name?: string }).name === 'TimeoutError')) {

@@ -185,7 +185,7 @@ describe('start URL failures', () => {
   it('refuses a private address unless the egress policy allows it', async () => {
     const run = crawl({ url: `${site.origin}/`, fetch: createEgressFetch(createEgressDispatcher(createEgressPolicy([]))) });
     await expect(run).rejects.toThrow(CrawlError);
-    await expect(run).rejects.toThrow(`${site.origin}/ is a private address and is not allowed`);
+    await expect(run).rejects.toThrow(`${site.origin}/ is a loopback address and is not allowed; to crawl it, add 127.0.0.1 to PARLEY_EGRESS_ALLOW`);
   });
 
   it('reports an HTTP error status', async () => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { chunkMarkdown } from './chunker.ts';
 import { ExtractError, type ExtractErrorReason } from './extract-error.ts';
 import { extractFile } from './extract-file.ts';
+import { withoutPageMarkers } from './page-marker.ts';
 
 const PAGE_ONE = ['Refunds are issued within 14 days of the request.', 'The money goes back to the original card.'];
 const PAGE_ONE_NEXT = 'Orders ship from the Rotterdam warehouse.';
@@ -187,5 +188,24 @@ describe('extractFile: unsupported types', () => {
   it('refuses a ZIP archive that is not a Word document', async () => {
     const zip = Uint8Array.from([0x50, 0x4b, 0x03, 0x04, ...new TextEncoder().encode('xl/workbook.xml'), ...new Array(50).fill(0)]);
     await expectExtractError({ bytes: zip, filename: 'sheet.xlsx' }, 'unsupported_type', /ZIP archive/);
+  });
+});
+
+describe('what readers see of an extracted file', () => {
+  it('keeps an HTML page’s <h1> even when it repeats the <title>', async () => {
+    const html = `<html><head><title>Returns</title></head><body><main><h1>Returns</h1><p>${'Unused items can be returned within 30 days. '.repeat(6)}</p></main></body></html>`;
+    const { title, markdown } = await extractFile({ bytes: new TextEncoder().encode(html), filename: 'returns.html' });
+    expect(title).toBe('Returns');
+    expect(markdown).toMatch(/^# Returns\n\nUnused items/);
+  });
+
+  it('removes page markers from the shown text and maps chunk offsets onto it', () => {
+    const marked = '<!-- page 1 -->\n\nFirst page.\n\n<!-- page 2 -->\n\nSecond page.';
+    const shown = withoutPageMarkers(marked);
+    expect(shown.text).toBe('First page.\n\nSecond page.');
+    const second = marked.indexOf('Second');
+    expect(shown.text.slice(shown.offset(second), shown.offset(marked.length))).toBe('Second page.');
+    expect(shown.offset(marked.indexOf('First'))).toBe(0);
+    expect(withoutPageMarkers('No markers.').text).toBe('No markers.');
   });
 });

@@ -26,7 +26,7 @@ export async function extractFile(input: ExtractFileInput): Promise<ExtractedFil
       break;
     case 'html': {
       const page = htmlToMarkdown(decodeText(bytes, filename));
-      result = { title: page.title || undefined, markdown: page.markdown };
+      result = { title: page.title || undefined, markdown: withHeading(page.markdown, page.heading) };
       break;
     }
     case 'markdown': {
@@ -44,6 +44,15 @@ export async function extractFile(input: ExtractFileInput): Promise<ExtractedFil
     throw new ExtractError('no_text', `${filename} contains no text to add to knowledge.`);
   }
   return result.title ? { title: result.title, markdown } : { markdown };
+}
+
+/**
+ * Readability drops a page's <h1> when it repeats the <title>; a file's heading is part of its text
+ * (and the heading path of its first chunks), so it is put back.
+ */
+function withHeading(markdown: string, heading: string): string {
+  if (!heading || new RegExp(`^#{1,2}[ \t]+${heading.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[ \t]*$`, 'm').test(markdown)) return markdown;
+  return `# ${heading}\n\n${markdown}`;
 }
 
 const hasText = (markdown: string) =>

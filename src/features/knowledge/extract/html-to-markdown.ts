@@ -10,7 +10,7 @@ export type HtmlToMarkdownOptions = {
   mainContent?: boolean;
 };
 
-export type HtmlMarkdown = { title: string; markdown: string; links: string[] };
+export type HtmlMarkdown = { title: string; markdown: string; links: string[]; /** The page's first <h1>, '' if none. */ heading: string };
 
 // Building the converter registers a dozen rules; one instance is reused (conversion keeps no state).
 let converter: TurndownService | undefined;
@@ -42,7 +42,7 @@ export function htmlToMarkdown(html: string, opts: HtmlToMarkdownOptions = {}): 
     .replace(/\n{3,}/g, '\n\n')
     .trim();
   const title = metaTitle || articleTitle || pageTitle || firstHeading || '';
-  return { title: title.replace(/\s+/g, ' '), markdown, links };
+  return { title: title.replace(/\s+/g, ' '), markdown, links, heading: (firstHeading ?? '').replace(/\s+/g, ' ') };
 }
 
 function baseUrl(document: Document, url: string | undefined): URL | undefined {
