@@ -1,6 +1,5 @@
-import { Badge, Button, Card, Code, Table, Text, Title } from '@mantine/core';
+import { Badge, Button, Card, Code, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { notifications } from '@mantine/notifications';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { IconPlus } from '@tabler/icons-react';
 import { api, FIRST_PAGE, type Schemas, unwrap } from '../api/client';
@@ -9,6 +8,7 @@ import { ConfirmButton } from '../ui/ConfirmButton';
 import { PageHeader } from '../ui/PageHeader';
 import { ErrorAlert, Loading } from '../ui/QueryState';
 import { CreateKeyModal } from './CreateKeyModal';
+import { notify } from '../ui/notify';
 
 const date = (iso: string | null, none = '-') => (iso ? new Date(iso).toLocaleDateString() : none);
 
@@ -28,7 +28,7 @@ export function ApiKeysPage() {
 
   const revoke = async (k: Schemas['ApiKey']) => {
     await unwrap(api.DELETE('/orgs/{org_id}/api-keys/{key_id}', { params: { path: { org_id: orgId, key_id: k.id } } }));
-    notifications.show({ message: `Revoked ${k.name}` });
+    notify(`Revoked ${k.name}`);
     refresh();
   };
 
@@ -72,7 +72,7 @@ export function ApiKeysPage() {
                 <Table.Th>Last used</Table.Th>
                 <Table.Th>Status</Table.Th>
                 <Table.Th>
-                  <span className="mantine-visually-hidden">Actions</span>
+                  <VisuallyHidden>Actions</VisuallyHidden>
                 </Table.Th>
               </Table.Tr>
             </Table.Thead>
