@@ -7,6 +7,7 @@ import { useOrg } from '../shell/orgs';
 import { ConfirmButton } from '../ui/ConfirmButton';
 import { PageHeader } from '../ui/PageHeader';
 import { ErrorAlert, Loading } from '../ui/QueryState';
+import { useAssistants } from '../assistants/queries';
 import { CreateKeyModal } from './CreateKeyModal';
 import { notify } from '../ui/notify';
 
@@ -25,6 +26,8 @@ export function ApiKeysPage() {
   const queryKey = ['orgs', orgId, 'api-keys'];
   const keys = useQuery({ queryKey, queryFn: () => unwrap(api.GET('/orgs/{org_id}/api-keys', { params: { path: { org_id: orgId }, query: FIRST_PAGE } })) });
   const refresh = () => void client.invalidateQueries({ queryKey });
+  const assistants = useAssistants(orgId);
+  const assistantName = (id: string) => assistants.data?.find((a) => a.id === id)?.name ?? id;
 
   const revoke = async (k: Schemas['ApiKey']) => {
     await unwrap(api.DELETE('/orgs/{org_id}/api-keys/{key_id}', { params: { path: { org_id: orgId, key_id: k.id } } }));
@@ -85,7 +88,7 @@ export function ApiKeysPage() {
                   </Table.Td>
                   <Table.Td>
                     {k.scope}
-                    {k.assistant_id ? <Text size="xs" c="dimmed">only {k.assistant_id}</Text> : null}
+                    {k.assistant_id ? <Text size="xs" c="dimmed">only {assistantName(k.assistant_id)}</Text> : null}
                   </Table.Td>
                   <Table.Td>{date(k.expires_at, 'Never')}</Table.Td>
                   <Table.Td>{date(k.last_used_at, 'Never')}</Table.Td>
