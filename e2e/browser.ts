@@ -12,12 +12,15 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 
 export interface AxeViolation { id: string; impact: string | null; help: string; nodes: { target: unknown[]; failureSummary?: string }[] }
 
-/** axe-core's violations of impact serious or critical on the page (shadow roots included). */
-export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
+/**
+ * axe-core's violations of impact serious or critical on the page (shadow roots included); by default within the
+ * widget's element, `include: null` for the whole page (the dashboard).
+ */
+export async function seriousViolations(page: Page, include: string[][] | null = [['parley-assistant']]): Promise<AxeViolation[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(async () => {
+  const result = await page.evaluate(async (include) => {
     const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: AxeViolation[] }> } }).axe;
-    return axe.run({ include: [['parley-assistant']] }, { resultTypes: ['violations'] });
-  });
+    return axe.run(include ? { include } : document, { resultTypes: ['violations'] });
+  }, include);
   return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }

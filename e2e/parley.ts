@@ -36,7 +36,12 @@ export async function startParley(env: Record<string, string> = {}): Promise<Par
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
+  let closing = false;
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  // A server that dies under a test would otherwise only show as refused connections.
+  child.once('exit', (code, signal) => {
+    if (!closing) process.stderr.write(`\nparley exited during the tests (${code ?? signal}):\n${stderr.slice(-4000)}\n`);
+  });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 90_000;
   for (;;) {
@@ -65,6 +70,7 @@ export async function startParley(env: Record<string, string> = {}): Promise<Par
     key,
     api,
     async close() {
+      closing = true;
       child.kill('SIGTERM');
       await new Promise<void>((r) => (child.exitCode !== null ? r() : child.once('exit', () => r())));
       rmSync(dataDir, { recursive: true, force: true });

@@ -66,7 +66,7 @@ describe('invites by email (SMTP configured)', () => {
     // The body is quoted-printable: soft line breaks and =XX escapes undone.
     const body = mail.raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
     expect(body).toContain('as AGENT');
-    const link = /https:\/\/parley\.example\.com\/auth\/accept-invite\?token=(pit_[A-Za-z0-9]+)/.exec(body);
+    const link = /https:\/\/parley\.example\.com\/app\/invite\?token=(pit_[A-Za-z0-9]+)/.exec(body);
     expect(link, mail.raw).not.toBeNull();
     const accepted = await call(server, 'POST', '/auth/accept-invite', { json: { token: link![1], name: 'Grace', password: 'a long enough password' } });
     expect(accepted.status, accepted.text).toBe(200);

@@ -196,7 +196,7 @@ describe(`invites (${ENGINE})`, () => {
     const inv = await client(server, t.key).post('/orgs/c/invites', { email: 'Grace@Example.com', role: 'MANAGER' });
     expect(inv.status, inv.text).toBe(200);
     expect(inv.body).toMatchObject({ id: expect.stringMatching(/^inv_/), email: 'grace@example.com', role: 'MANAGER', org_id: t.orgId });
-    expect(inv.body.url).toBe(`https://parley.example.com/auth/accept-invite?token=${inv.body.token}`);
+    expect(inv.body.url).toBe(`https://parley.example.com/app/invite?token=${inv.body.token}`);
     const listed = await client(server, t.key).get('/orgs/c/invites');
     expect(listed.body.map((i: any) => i.id)).toEqual([inv.body.id]);
     expect(listed.text).not.toContain(inv.body.token);

@@ -52,7 +52,7 @@ export const CreatedInviteSchema = InviteSchema.extend({
     .meta({
       description:
         'The link to hand to the invitee (single use, expiring), when it was not emailed. Shown only in this response.',
-      examples: ['/auth/accept-invite?token=pit_7Tq2Wm9xYvB3nC8kL1pZ5sD0fG6hJ4rE2tU9wQ1aMbX'],
+      examples: ['/app/invite?token=pit_7Tq2Wm9xYvB3nC8kL1pZ5sD0fG6hJ4rE2tU9wQ1aMbX'],
     }),
   token: z.string().nullable().meta({ description: 'The invite token in the link, for `POST /auth/accept-invite`; null when emailed.' }),
 }).meta({ id: 'CreatedInvite' });

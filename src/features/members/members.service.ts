@@ -147,7 +147,8 @@ export function createMembersService(deps: MembersDeps) {
         emit({ type: 'invite.created', orgId, subjectId: row.id, data: { invite_id: row.id, email: row.email, role: row.role } });
         return row;
       });
-      const path = `/auth/accept-invite?token=${token}`;
+      // The dashboard's invite screen, which accepts with `POST /auth/accept-invite`.
+      const path = `/app/invite?token=${token}`;
       const url = deps.publicUrl ? new URL(path, deps.publicUrl).href : path;
       if (!deps.mailer) return { ...inviteView(row), emailed: false, url, token };
       try {

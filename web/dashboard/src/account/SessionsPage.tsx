@@ -1,10 +1,10 @@
-import { Badge, Table, Text } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
+import { Badge, Table, Text, VisuallyHidden } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap } from '../api/client';
 import { ConfirmButton } from '../ui/ConfirmButton';
 import { PageHeader } from '../ui/PageHeader';
 import { ErrorAlert, Loading } from '../ui/QueryState';
+import { notify } from '../ui/notify';
 
 const KEY = ['user', 'sessions'];
 
@@ -15,7 +15,7 @@ export function SessionsPage() {
 
   const revoke = async (id: string) => {
     await unwrap(api.DELETE('/user/sessions/{session_id}', { params: { path: { session_id: id } } }));
-    notifications.show({ message: 'Session ended' });
+    notify('Session ended');
     await client.invalidateQueries({ queryKey: KEY });
   };
 
@@ -34,7 +34,7 @@ export function SessionsPage() {
                 <Table.Th>Signed in</Table.Th>
                 <Table.Th>Last active</Table.Th>
                 <Table.Th>
-                  <span className="mantine-visually-hidden">Actions</span>
+                  <VisuallyHidden>Actions</VisuallyHidden>
                 </Table.Th>
               </Table.Tr>
             </Table.Thead>

@@ -1,5 +1,4 @@
 import { Alert, Button, Fieldset, Group, Paper, Stack } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
@@ -14,6 +13,7 @@ import { type Draft, draftOf } from './draft';
 import { GeneralFields } from './GeneralFields';
 import { assistantsKey, useAssistant } from './queries';
 import { SecretKeyCard } from './SecretKeyCard';
+import { notify } from '../ui/notify';
 
 export function AssistantEditPage() {
   const { orgId, org } = useOrg();
@@ -46,7 +46,7 @@ function Editor({ assistant, orgId, canManage }: { assistant: Schemas['Assistant
     setError(null);
     try {
       await patch(draft);
-      notifications.show({ color: 'teal', message: 'Saved' });
+      notify('Saved');
     } catch (err) {
       setError(err);
     } finally {
@@ -56,8 +56,11 @@ function Editor({ assistant, orgId, canManage }: { assistant: Schemas['Assistant
 
   const remove = async () => {
     await unwrap(api.DELETE('/orgs/{org_id}/assistants/{assistant_id}', { params: { path } }));
-    await client.invalidateQueries({ queryKey: assistantsKey(orgId) });
-    notifications.show({ message: `Deleted ${assistant.name}` });
+    // Out of the cached list at once: the list page must not show it while it refetches.
+    client.setQueryData(assistantsKey(orgId), (list: Schemas['Assistant'][] | undefined) => list?.filter((a) => a.id !== assistant.id));
+    client.removeQueries({ queryKey: [...assistantsKey(orgId), assistant.id] });
+    void client.invalidateQueries({ queryKey: assistantsKey(orgId) });
+    notify(`Deleted ${assistant.name}`);
     navigate(`/o/${orgId}/assistants`);
   };
 

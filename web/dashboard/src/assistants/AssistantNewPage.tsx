@@ -1,5 +1,4 @@
 import { Button, Group, Paper, Textarea, TextInput } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
@@ -8,6 +7,7 @@ import { useOrg } from '../shell/orgs';
 import { PageHeader } from '../ui/PageHeader';
 import { ErrorAlert } from '../ui/QueryState';
 import { assistantsKey } from './queries';
+import { notify } from '../ui/notify';
 
 /** The few fields an assistant needs to start; everything else is on its page once it exists. */
 export function AssistantNewPage() {
@@ -28,7 +28,7 @@ export function AssistantNewPage() {
         api.POST('/orgs/{org_id}/assistants', { params: { path: { org_id: orgId } }, body: { name, config: instructions ? { instructions } : undefined } }),
       );
       await client.invalidateQueries({ queryKey: assistantsKey(orgId) });
-      notifications.show({ color: 'teal', message: `Created ${created.name}` });
+      notify(`Created ${created.name}`);
       navigate(`/o/${orgId}/assistants/${created.id}`);
     } catch (err) {
       setError(err);

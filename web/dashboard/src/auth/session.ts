@@ -39,8 +39,9 @@ export function useSignOut() {
   const client = useQueryClient();
   return async () => {
     await unwrap(api.POST('/auth/sign-out'));
-    // Nothing of the previous user stays in the cache for the next one.
-    client.clear();
+    // The gate (subscribed to the user) shows sign-in; then nothing of this user stays cached for the next one.
+    // (clear() would also drop the query the gate observes, which would then never hear of the sign-out.)
     client.setQueryData(USER_KEY, null);
+    client.removeQueries({ predicate: (q) => q.queryKey[0] !== USER_KEY[0] && q.queryKey[0] !== SETUP_KEY[0] });
   };
 }

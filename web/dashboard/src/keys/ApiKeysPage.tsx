@@ -1,6 +1,5 @@
-import { Badge, Button, Card, Code, Table, Text, Title } from '@mantine/core';
+import { Badge, Button, Card, Code, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { notifications } from '@mantine/notifications';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { IconPlus } from '@tabler/icons-react';
 import { api, FIRST_PAGE, type Schemas, unwrap } from '../api/client';
@@ -8,7 +7,9 @@ import { useOrg } from '../shell/orgs';
 import { ConfirmButton } from '../ui/ConfirmButton';
 import { PageHeader } from '../ui/PageHeader';
 import { ErrorAlert, Loading } from '../ui/QueryState';
+import { useAssistants } from '../assistants/queries';
 import { CreateKeyModal } from './CreateKeyModal';
+import { notify } from '../ui/notify';
 
 const date = (iso: string | null, none = '-') => (iso ? new Date(iso).toLocaleDateString() : none);
 
@@ -25,10 +26,12 @@ export function ApiKeysPage() {
   const queryKey = ['orgs', orgId, 'api-keys'];
   const keys = useQuery({ queryKey, queryFn: () => unwrap(api.GET('/orgs/{org_id}/api-keys', { params: { path: { org_id: orgId }, query: FIRST_PAGE } })) });
   const refresh = () => void client.invalidateQueries({ queryKey });
+  const assistants = useAssistants(orgId);
+  const assistantName = (id: string) => assistants.data?.find((a) => a.id === id)?.name ?? id;
 
   const revoke = async (k: Schemas['ApiKey']) => {
     await unwrap(api.DELETE('/orgs/{org_id}/api-keys/{key_id}', { params: { path: { org_id: orgId, key_id: k.id } } }));
-    notifications.show({ message: `Revoked ${k.name}` });
+    notify(`Revoked ${k.name}`);
     refresh();
   };
 
@@ -72,7 +75,7 @@ export function ApiKeysPage() {
                 <Table.Th>Last used</Table.Th>
                 <Table.Th>Status</Table.Th>
                 <Table.Th>
-                  <span className="mantine-visually-hidden">Actions</span>
+                  <VisuallyHidden>Actions</VisuallyHidden>
                 </Table.Th>
               </Table.Tr>
             </Table.Thead>
@@ -85,7 +88,7 @@ export function ApiKeysPage() {
                   </Table.Td>
                   <Table.Td>
                     {k.scope}
-                    {k.assistant_id ? <Text size="xs" c="dimmed">only {k.assistant_id}</Text> : null}
+                    {k.assistant_id ? <Text size="xs" c="dimmed">only {assistantName(k.assistant_id)}</Text> : null}
                   </Table.Td>
                   <Table.Td>{date(k.expires_at, 'Never')}</Table.Td>
                   <Table.Td>{date(k.last_used_at, 'Never')}</Table.Td>

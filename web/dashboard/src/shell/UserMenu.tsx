@@ -1,8 +1,9 @@
-import { ActionIcon, Avatar, Menu, Text, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
+import { ActionIcon, Avatar, Button, Menu, Text, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
 import { IconDeviceLaptop, IconLogout, IconMoon, IconSun } from '@tabler/icons-react';
 import { Link } from 'react-router';
 import type { User } from '../api/client';
 import { useSignOut } from '../auth/session';
+import { notify } from '../ui/notify';
 
 /** Dark mode: Mantine keeps the choice in localStorage, so it survives reloads. */
 export function ColorSchemeToggle() {
@@ -29,11 +30,20 @@ export function UserMenu({ user }: { user: User }) {
   return (
     <Menu position="bottom-end" width={240}>
       <Menu.Target>
-        <ActionIcon variant="subtle" size="lg" radius="xl" aria-label={`Account menu of ${user.name}`}>
-          <Avatar size={32} radius="xl" color="indigo">
-            {initials(user.name)}
-          </Avatar>
-        </ActionIcon>
+        <Button
+          variant="subtle"
+          color="gray"
+          px={6}
+          leftSection={
+            <Avatar size={28} radius="xl" color="indigo" aria-hidden>
+              {initials(user.name)}
+            </Avatar>
+          }
+        >
+          <Text size="sm" fw={500} c="var(--mantine-color-text)" visibleFrom="xs">
+            {user.name}
+          </Text>
+        </Button>
       </Menu.Target>
       <Menu.Dropdown>
         <Menu.Label>
@@ -46,7 +56,10 @@ export function UserMenu({ user }: { user: User }) {
           Sessions
         </Menu.Item>
         <Menu.Divider />
-        <Menu.Item leftSection={<IconLogout size={16} />} onClick={() => void signOut()}>
+        <Menu.Item
+          leftSection={<IconLogout size={16} />}
+          onClick={() => signOut().catch((e: Error) => notify(`Could not sign out: ${e.message}`, 'red'))}
+        >
           Sign out
         </Menu.Item>
       </Menu.Dropdown>

@@ -1,7 +1,9 @@
 import { Group, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
+import { useTitle } from './useTitle';
 
 export function PageHeader({ title, description, children }: { title: string; description?: ReactNode; children?: ReactNode }) {
+  useTitle(title);
   return (
     <Group justify="space-between" align="flex-start" mb="lg" wrap="wrap">
       <div>

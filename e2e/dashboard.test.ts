@@ -1,0 +1,229 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launch, seriousViolations } from './browser.ts';
+import { type Parley, startParley } from './parley.ts';
+
+const SHOTS = path.resolve(import.meta.dirname, 'screenshots');
+const OWNER = { name: 'Olivia Owner', email: 'olivia@example.com', password: 'correct horse battery staple' };
+
+/** The dashboard's journeys on a fresh `parley start`: first run, assistants, keys, sign-out and in, an AGENT by invite. */
+describe('the dashboard in a browser', () => {
+  let parley: Parley;
+  let browser: Browser;
+  let owner: BrowserContext;
+  let page: Page;
+  let orgId: string;
+  const contexts: BrowserContext[] = [];
+  let logs: string[] = [];
+
+  beforeEach(({ onTestFailed, task }) => {
+    logs = [];
+    onTestFailed(async () => {
+      process.stderr.write(`\n--- browser:\n${logs.join('\n')}\n`);
+      for (const [i, p] of contexts.flatMap((c) => c.pages()).entries()) {
+        await p.screenshot({ path: path.join(SHOTS, `failed-${task.name.slice(0, 24).replace(/\W+/g, '-')}-${i}.png`) }).catch(() => {});
+      }
+    });
+  });
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    parley = await startParley();
+    orgId = (await parley.api('GET', '/user')).body.api_key.org_id;
+    browser = await launch();
+    owner = await newContext();
+    page = await owner.newPage();
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => {});
+    await browser?.close();
+    await parley?.close();
+  });
+
+  async function newContext(): Promise<BrowserContext> {
+    const c = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+    contexts.push(c);
+    c.on('page', (p) => {
+      p.on('console', (m) => m.type() === 'error' && logs.push(`${p.url()} console.error: ${m.text()}`));
+      p.on('response', (r) => r.status() >= 400 && logs.push(`HTTP ${r.status()} ${r.request().method()} ${r.url()}`));
+    });
+    return c;
+  }
+
+  /** axe (no serious or critical findings) and a 1280 px screenshot, in light and in dark mode. */
+  async function audit(p: Page, name: string) {
+    await p.waitForLoadState('networkidle');
+    for (const scheme of ['light', 'dark'] as const) {
+      await p.emulateMedia({ colorScheme: scheme });
+      await p.waitForFunction((s) => document.documentElement.dataset.mantineColorScheme === s, scheme);
+      // Mantine's transitions (modals, notifications) end before axe measures contrast.
+      await p.waitForTimeout(250);
+      expect(await seriousViolations(p, null), `${name} (${scheme})`).toEqual([]);
+      await p.evaluate(() => window.scrollTo(0, 0));
+      await p.screenshot({ path: path.join(SHOTS, `dashboard-${name}-${scheme}.png`) });
+    }
+    await p.emulateMedia({ colorScheme: 'light' });
+  }
+
+  /** A form field by its label; Mantine adds " *" to the label of a required one. */
+  const field = (p: Page, label: string) => p.getByLabel(new RegExp(`^${label}( \\*)?$`));
+  const heading = (p: Page, name: string | RegExp) => p.getByRole('heading', { name, level: 1 }).waitFor();
+
+  it('first run: the setup screen takes the admin key and the owner, and lands in the app signed in', async () => {
+    const started = Date.now();
+    await page.goto(`${parley.url}/app`);
+    await heading(page, 'Set up Parley');
+    // For the record (not asserted: timing lives in bench/): a cold load of the app on the embedded server.
+    process.stdout.write(`dashboard first load (cold cache, to the setup screen): ${Date.now() - started} ms\n`);
+    expect(await page.title()).toBe('Set up Parley · Parley');
+    await audit(page, 'setup');
+    await field(page, 'Admin API key').fill('apk_wrong');
+    await field(page, 'Your name').fill(OWNER.name);
+    await field(page, 'Email').fill(OWNER.email);
+    await field(page, 'Password').fill(OWNER.password);
+    await page.getByRole('button', { name: 'Create owner account' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/wrong admin key/);
+    await field(page, 'Admin API key').fill(parley.key);
+    await page.getByRole('button', { name: 'Create owner account' }).click();
+    await heading(page, 'Assistants');
+    expect(new URL(page.url()).pathname).toBe(`/app/o/${orgId}/assistants`);
+    await page.getByText('No assistants yet').waitFor();
+    // The owner is ADMIN: both built sections are in the navigation.
+    const nav = page.getByRole('navigation', { name: 'Sections' });
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['Assistants', 'API keys']);
+    await audit(page, 'assistants-empty');
+    expect((await parley.api('GET', '/setup')).body).toEqual({ needs_setup: false });
+  });
+
+  it('creates an assistant, edits it, and deletes another after a confirmation', async () => {
+    await page.getByRole('link', { name: 'New assistant' }).click();
+    await heading(page, 'New assistant');
+    await audit(page, 'assistant-new');
+    await field(page, 'Name').fill('Acme Help');
+    await field(page, 'Instructions').fill('You are the support assistant of Acme. Answer briefly.');
+    await page.getByRole('button', { name: 'Create assistant' }).click();
+    await heading(page, 'Acme Help');
+    const id = /assistants\/(ast_\w+)/.exec(page.url())![1]!;
+
+    await field(page, 'Welcome banner').fill('Welcome to Acme!');
+    await page.getByRole('switch', { name: 'Ask for a rating' }).check();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved').waitFor();
+    const stored = (await parley.api('GET', `/orgs/c/assistants/${id}`)).body;
+    expect(stored.config.conversation).toMatchObject({ welcome_banner: 'Welcome to Acme!', enable_auto_csat: true });
+    expect(stored.config.instructions).toBe('You are the support assistant of Acme. Answer briefly.');
+    await audit(page, 'assistant-edit');
+
+    const doomed = (await parley.api('POST', '/orgs/c/assistants', { name: 'Old bot' })).body;
+    await page.getByRole('link', { name: 'Assistants' }).click();
+    await page.getByRole('link', { name: 'Old bot' }).click();
+    await heading(page, 'Old bot');
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('dialog', { name: 'Delete Old bot?' }).waitFor();
+    await audit(page, 'assistant-delete-confirm');
+    await page.getByRole('button', { name: 'Delete assistant' }).click();
+    await heading(page, 'Assistants');
+    await page.getByRole('link', { name: 'Acme Help' }).waitFor();
+    await expect.poll(() => page.getByRole('link', { name: 'Old bot' }).count()).toBe(0);
+    expect((await parley.api('GET', `/orgs/c/assistants/${doomed.id}`)).status).toBe(404);
+    await audit(page, 'assistants');
+  });
+
+  it('creates an API key, shows its secret once, and revokes it after a confirmation', async () => {
+    await page.getByRole('link', { name: 'API keys' }).click();
+    await heading(page, 'API keys');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await field(page, 'Name').fill('Website backend');
+    await field(page, 'Assistant').first().click();
+    await page.getByRole('option', { name: 'Acme Help' }).click();
+    await page.getByRole('button', { name: 'Create key' }).last().click();
+    const secret = (await page.getByTestId('new-key-secret').textContent())!;
+    expect(secret).toMatch(/^apk_/);
+    await audit(page, 'api-key-created');
+    const probe = await fetch(`${parley.url}/user`, { headers: { authorization: `Bearer ${secret}` } });
+    expect(await probe.json()).toMatchObject({ kind: 'api_key', api_key: { scope: 'runtime' } });
+    await page.getByRole('button', { name: 'Done' }).click();
+
+    const row = page.getByRole('row', { name: /Website backend/ });
+    await row.getByText('Active').waitFor();
+    await audit(page, 'api-keys');
+    await row.getByRole('button', { name: 'Revoke Website backend' }).click();
+    await page.getByRole('dialog', { name: 'Revoke Website backend?' }).waitFor();
+    await page.getByRole('button', { name: 'Revoke key' }).click();
+    // The list shows the keys in use: the revoked one leaves it.
+    await row.waitFor({ state: 'detached' });
+    expect((await fetch(`${parley.url}/user`, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(401);
+  });
+
+  it('lists the sessions, signs out, and signs in again', async () => {
+    await page.getByRole('button', { name: OWNER.name }).click();
+    await page.getByRole('menuitem', { name: 'Sessions' }).click();
+    await heading(page, 'Sessions');
+    await page.getByText('This browser').waitFor();
+    await audit(page, 'sessions');
+
+    await page.getByRole('button', { name: OWNER.name }).click();
+    await page.getByRole('menuitem', { name: 'Sign out' }).click();
+    await heading(page, 'Sign in');
+    await audit(page, 'sign-in');
+    await field(page, 'Email').fill(OWNER.email);
+    await field(page, 'Password').fill('not the password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/wrong email or password/);
+    await field(page, 'Password').fill(OWNER.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await heading(page, 'Sessions');
+  });
+
+  it('keeps the dark mode chosen with the toggle across reloads', async () => {
+    await page.goto(`${parley.url}/app/o/${orgId}/assistants`);
+    await heading(page, 'Assistants');
+    await page.getByRole('button', { name: 'Switch to dark mode' }).click();
+    expect(await page.evaluate(() => document.documentElement.dataset.mantineColorScheme)).toBe('dark');
+    await page.reload();
+    await heading(page, 'Assistants');
+    expect(await page.evaluate(() => document.documentElement.dataset.mantineColorScheme)).toBe('dark');
+    await page.getByRole('button', { name: 'Switch to light mode' }).click();
+  });
+
+  it('switches to a sub-organization with the organization switcher; the org is in the address', async () => {
+    const sub = await parley.api('POST', '/orgs/c/orgs', { name: 'Acme EU' });
+    expect(sub.status, sub.text).toBe(200);
+    await page.goto(`${parley.url}/app/o/${orgId}/api-keys`);
+    await heading(page, 'API keys');
+    await field(page, 'Organization').first().click();
+    await page.getByRole('option', { name: 'Acme EU (in Default)' }).click();
+    await heading(page, 'API keys');
+    expect(new URL(page.url()).pathname).toBe(`/app/o/${sub.body.id}/api-keys`);
+    await page.getByRole('link', { name: 'Assistants' }).click();
+    await page.getByText('No assistants yet').waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/app/o/${sub.body.id}/assistants`);
+  });
+
+  it('lets an invited AGENT join on the invite screen; the keys page, opened by URL, says "not allowed"', async () => {
+    const invite = await parley.api('POST', '/orgs/c/invites', { email: 'ana@example.com', role: 'AGENT' });
+    expect(invite.status, invite.text).toBe(200);
+    const agent = await (await newContext()).newPage();
+    await agent.goto(`${parley.url}/app/invite?token=${invite.body.token}`);
+    await heading(agent, 'Accept your invite');
+    await audit(agent, 'invite');
+    await field(agent, 'Your name').fill('Ana Agent');
+    await field(agent, 'Password').fill('another good password');
+    await agent.getByRole('button', { name: 'Join' }).click();
+    await heading(agent, 'Assistants');
+    // AGENT may read assistants, not manage them nor keys.
+    const nav = agent.getByRole('navigation', { name: 'Sections' });
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['Assistants']);
+    expect(await agent.getByRole('link', { name: 'New assistant' }).count()).toBe(0);
+
+    await agent.goto(`${parley.url}/app/o/${orgId}/api-keys`);
+    const alert = agent.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/^Not allowed.*"keys:manage".*AGENT/);
+    expect(await agent.getByRole('button', { name: 'Create key' }).count()).toBe(0);
+    await audit(agent, 'api-keys-not-allowed');
+  });
+});
