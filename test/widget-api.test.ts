@@ -151,6 +151,29 @@ describe('web widget API', () => {
     const anonymous = await session({ assistant_id: bot.id });
     expect(anonymous.status).toBe(403);
     expect(anonymous.body.message).toMatch(/verified users/);
+
+    // Rotating the secret key ends verified sessions (the site signs its users again with the new key).
+    expect((await visitor(otherDevice.body.visitor_token).get('/widget/v1/chats')).status).toBe(200);
+    const rotated = await api.patch(`/orgs/c/assistants/${bot.id}`, { generate_secret_key: true });
+    expect(rotated.body.secret_key).not.toBe(bot.secret_key);
+    const stale = await visitor(otherDevice.body.visitor_token).get('/widget/v1/chats');
+    expect(stale.status).toBe(401);
+    expect(stale.body.message).toMatch(/visitor token/);
+    const resigned = await session({ assistant_id: bot.id, user_id: 'u-42', user_hash: createHmac('sha256', rotated.body.secret_key).update('u-42').digest('hex') });
+    expect((await visitor(resigned.body.visitor_token).get('/widget/v1/chats')).body.map((c: { id: string }) => c.id)).toEqual([chatId]);
+  });
+
+  it('refuses require_identity without a secret key to check hashes with', async () => {
+    const t = await seedOrg(server);
+    const api = client(server, t.key);
+    const bad = await api.post('/orgs/c/assistants', { name: 'Strict', config: { widget: { enabled: true, require_identity: true } } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toMatch(/require_identity needs a secret key.*generate_secret_key/);
+    const plain = await api.post('/orgs/c/assistants', { name: 'Plain', config: { widget: { enabled: true } } });
+    expect((await api.patch(`/orgs/c/assistants/${plain.body.id}`, { config: { widget: { require_identity: true } } })).status).toBe(400);
+    const fixed = await api.patch(`/orgs/c/assistants/${plain.body.id}`, { generate_secret_key: true, config: { widget: { require_identity: true } } });
+    expect(fixed.status, fixed.text).toBe(200);
+    expect(fixed.body.config.widget.require_identity).toBe(true);
   });
 
   it('shows the team live, hands over, and lets the visitor rate the resolved chat', async () => {
@@ -190,5 +213,42 @@ describe('web widget API', () => {
     expect(rated.status, rated.text).toBe(200);
     expect(rated.body).toMatchObject({ state: 'CLOSED', csat_score: 4 });
     expect((await client(server, t.key).get(`/chats/${chatId}`)).body.state.csat_score).toBe(4);
+  });
+  it('carries typing both ways: the team to the visitor, the visitor to the inbox; never recorded', async () => {
+    const { t, bot } = await setup();
+    const agent = await signedInMember(server, t, 'AGENT');
+    const s = await session({ assistant_id: bot.id });
+    const me = visitor(s.body.visitor_token);
+    const chatId = (await me.send({ message: 'Hello there' })).events.at(-1).data.chat_id;
+    await server.deps.recorder.settle();
+    await server.deps.events.flush();
+
+    const widgetLive = await followSse(server, s.body.visitor_token, { origin: SITE }, '', `/widget/v1/chats/${chatId}/stream`);
+    const inbox = await followSse(server, t.key);
+    const typed = await call(server, 'POST', `/chats/${chatId}/typing`, { headers: agent.headers, json: { typing: true } });
+    expect(typed.status, typed.text).toBe(200);
+    expect(typed.body).toMatchObject({ chat_id: chatId, typing: true, by: 'member', member: { id: agent.memberId, name: 'A AGENT' } });
+    const seen = await widgetLive.until((f) => f.some((x) => x.event === 'typing'));
+    const frame = seen.find((x) => x.event === 'typing')!;
+    // No id line: typing is not in the log, so a reconnecting client's Last-Event-ID stays where it was.
+    expect(frame.id).toBe('');
+    expect(frame.data).toEqual({ type: 'typing', data: { chat_id: chatId, typing: true, by: 'member', member: { id: agent.memberId, name: 'A AGENT' }, expires_in_seconds: 6 } });
+
+    const mine = await me.post(`/widget/v1/chats/${chatId}/typing`, { typing: true });
+    expect(mine.status, mine.text).toBe(200);
+    const inboxFrames = await inbox.until((f) => f.some((x) => x.event === 'typing' && x.data.data.by === 'customer'));
+    expect(inboxFrames.find((x) => x.event === 'typing' && x.data.data.by === 'customer')!.data.data).toMatchObject({ chat_id: chatId, typing: true, member: null });
+    // The team sees the team typing too (two agents on one chat); the visitor never gets their own signal back.
+    expect(inboxFrames.some((x) => x.event === 'typing' && x.data.data.by === 'member')).toBe(true);
+    await call(server, 'POST', `/chats/${chatId}/typing`, { headers: agent.headers, json: { typing: false } });
+    await widgetLive.until((f) => f.some((x) => x.event === 'typing' && x.data.data.typing === false));
+    expect(widgetLive.frames.filter((x) => x.event === 'typing').every((x) => x.data.data.by === 'member')).toBe(true);
+    await Promise.all([widgetLive.close(), inbox.close()]);
+
+    // Another visitor cannot signal in this chat; nothing reached the event log.
+    const other = visitor((await session({ assistant_id: bot.id })).body.visitor_token);
+    expect((await other.post(`/widget/v1/chats/${chatId}/typing`, { typing: true })).status).toBe(404);
+    const logged = await call(server, 'GET', '/orgs/c/audit-log?take=100', { key: t.key });
+    expect(JSON.stringify(logged.body)).not.toContain('typing');
   });
 });

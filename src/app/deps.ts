@@ -13,6 +13,8 @@ import {
   chatJobHandlers,
   chatRecurringJobs,
   createChatLive,
+  createTyping,
+  type Typing,
   createCustomerSide,
   type CustomerSide,
   createChatStateService,
@@ -93,6 +95,7 @@ export interface Deps {
   chats: ChatsService;
   chatState: ChatStateService;
   chatLive: ChatLive;
+  typing: Typing;
   memories: MemoriesService;
   customers: CustomerSide;
   widget: WidgetService;
@@ -222,7 +225,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       return config && { enable_auto_csat: config.conversation.enable_auto_csat, language: config.language };
     },
   });
-  const chatLive = createChatLive({ db, events, reachable: chats.reachable });
+  const typing = createTyping({ db, pubsub });
+  const chatLive = createChatLive({ db, events, typing, reachable: chats.reachable });
   const followThrough = createFollowThrough({
     db,
     events,
@@ -249,10 +253,10 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     llm: config.llm,
     queue: () => jobs,
   });
-  const inbox = createInboxService({ db, events, settle });
+  const inbox = createInboxService({ db, events, typing, settle });
   const usage = createUsageService({ db, meter, budgetOf: (orgId) => orgs.budgetOf(orgId), settle });
   const audit = createAuditService({ db, settle });
-  const contacts = createContactsService({ db, events });
+  const contacts = createContactsService({ db, events, settle });
   const segments = createSegmentsService({ db, events });
   const instances = createInstanceRegistry({
     id: instanceId,
@@ -344,7 +348,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     logger,
   });
   const channels = createChannelsService({ contacts, chats, runtime, settle });
-  const customers = createCustomerSide({ db, events, rate: (orgId, assistantId, chatId, score, actor) => chatState.customerRated(orgId, assistantId, chatId, score, actor) });
+  const customers = createCustomerSide({ db, events, settle, rate: (orgId, assistantId, chatId, score, actor) => chatState.customerRated(orgId, assistantId, chatId, score, actor) });
   const widget = createWidgetService({ db, assistants, contacts, runtime, secretBox, tokenTtlMs: 30 * 86_400_000 });
   const authenticator: Authenticator = {
     authenticateVisitor: (token) => widget.authenticate(token),
@@ -372,6 +376,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     chats,
     chatState,
     chatLive,
+    typing,
     memories,
     customers,
     widget,

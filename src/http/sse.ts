@@ -73,6 +73,12 @@ export function clientAbortSignal(reply: FastifyReply, timeoutMs: number): Clien
   return { signal: controller.signal, clientGone: () => gone };
 }
 
+export interface SseFrame {
+  id?: string;
+  event: string;
+  data: unknown;
+}
+
 /**
  * A long-lived event stream (the live inbox): frames carry an `id:` (a cursor the client sends back as
  * `Last-Event-ID` when it reconnects) and an `event:` name; a comment every `heartbeatMs` keeps proxies from
@@ -95,12 +101,19 @@ export function openFollowStream(request: FastifyRequest, reply: FastifyReply, o
     'x-accel-buffering': 'no',
     connection: 'keep-alive',
   });
-  // A first comment, so clients (and proxies) see the stream is live before any event.
-  res.write(': connected\n\n');
   request.socket.setNoDelay(true);
   return {
-    send(frame: { id: string; event: string; data: unknown }): void {
-      if (open) res.write(`id: ${frame.id}\nevent: ${frame.event}\ndata: ${JSON.stringify(frame.data)}\n\n`);
+    /**
+     * A first comment, so clients (and proxies) see the stream is live before any event. Written once the
+     * subscription is live: the response starts only then, so a client that reads the current state after the
+     * response starts cannot miss a change made in between.
+     */
+    greet(): void {
+      if (open) res.write(': connected\n\n');
+    },
+    /** A frame without `id` (an unrecorded signal such as typing) leaves the client's Last-Event-ID as it was. */
+    send(frame: SseFrame): void {
+      if (open) res.write(`${frame.id === undefined ? '' : `id: ${frame.id}\n`}event: ${frame.event}\ndata: ${JSON.stringify(frame.data)}\n\n`);
     },
     end(): void {
       if (open) res.end();
@@ -120,7 +133,7 @@ export async function serveFollowStream(
     after: string | undefined;
     heartbeatMs: number;
     isCursor: (s: string) => boolean;
-    subscribe: (after: string | undefined, send: (frame: { id: string; event: string; data: unknown }) => void) => Promise<() => Promise<void>>;
+    subscribe: (after: string | undefined, send: (frame: SseFrame) => void) => Promise<() => Promise<void>>;
   },
 ): Promise<FastifyReply> {
   const header = request.headers['last-event-id'];
@@ -136,6 +149,7 @@ export async function serveFollowStream(
     },
   });
   stop = await opts.subscribe(after, (frame) => stream.send(frame));
+  stream.greet();
   if (closed) await stop();
   return reply;
 }

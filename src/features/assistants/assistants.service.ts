@@ -98,11 +98,20 @@ export function createAssistantsService(deps: {
     }
   }
 
+  /** A widget that talks only to verified users needs the secret key their hashes are checked with. */
+  function checkIdentitySetup(config: Record<string, unknown> | undefined, hasSecretKey: boolean): void {
+    const widget = config?.widget as { require_identity?: unknown } | undefined;
+    if (widget?.require_identity === true && !hasSecretKey) {
+      throw new AppError('bad_request', 'config.widget.require_identity needs a secret key to verify user hashes with: send generate_secret_key: true too');
+    }
+  }
+
   return {
     effectiveConfig,
 
     async create(orgId: string, input: CreateAssistantInput, actor: Actor = SYSTEM_ACTOR): Promise<Assistant> {
       await checkAssignees(orgId, input.config);
+      checkIdentitySetup(input.config as Record<string, unknown> | undefined, input.generate_secret_key);
       return events.transaction(actor, async (tx, emit) => {
         const row = await repo.insertAssistant(tx, {
           id: newId('assistant'),
@@ -150,6 +159,7 @@ export function createAssistantsService(deps: {
       return events.transaction(actor, async (tx, emit) => {
         const current = await repo.findAssistant(tx, orgId, id);
         if (!current) throw notFound('Assistant');
+        if (input.config !== undefined) checkIdentitySetup(deepMerge(current.config, input.config as Record<string, unknown>), !!current.secretKey || !!input.generate_secret_key);
         const row = await repo.updateAssistant(tx, orgId, id, {
           ...(input.name !== undefined && { name: input.name }),
           ...(input.enabled !== undefined && { enabled: input.enabled }),

@@ -18,12 +18,15 @@ import {
   MessageParams,
   MessageSchema,
   PostMessageBodySchema,
+  TypingBodySchema,
+  TypingSignalSchema,
   UnseenSchema,
   UpdateChatStateBodySchema,
 } from './chats.schemas.ts';
 import { reachFrom } from './chats.routes.ts';
 import type { ChatsService } from './chats.service.ts';
-import type { ChatLive } from './chat-live.ts';
+import { liveSseFrame, type ChatLive } from './chat-live.ts';
+import type { Typing } from './typing.ts';
 import { serveFollowStream } from '../../http/sse.ts';
 import { isCursor } from '../../events/event-reads.ts';
 import { notFound } from '../../lib/errors.ts';
@@ -35,7 +38,7 @@ const messageTags = ['Chats'];
 const who = (principal: Principal, actor: Actor): ChatActor => ({ actor, userId: principal.kind === 'member' ? principal.userId : null });
 
 /** Inbox state, handover and the team's messages: `/chats/{chat_id}/state...` and `/chats/{chat_id}/messages...`. */
-export function chatStateRoutes(chats: ChatsService, state: ChatStateService, live: ChatLive): RouteDef[] {
+export function chatStateRoutes(chats: ChatsService, state: ChatStateService, live: ChatLive, typing: Typing): RouteDef[] {
   const reach = (principal: Principal, chatId: string) => reachFrom(chats, principal, chatId);
   return [
     defineRoute({
@@ -58,8 +61,27 @@ export function chatStateRoutes(chats: ChatsService, state: ChatStateService, li
           after: query.after,
           heartbeatMs: LIVE_HEARTBEAT_MS,
           isCursor,
-          subscribe: (after, send) => live.followChat(chat, after, (f) => send({ id: f.cursor, event: f.type, data: f })),
+          subscribe: (after, send) => live.followChat(chat, after, (f) => send(liveSseFrame(f))),
         });
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/chats/:chat_id/typing',
+      operationId: 'signalChatTyping',
+      summary: 'Say that you are typing a reply',
+      description: [
+        "Shows the customer that a person is typing (the web widget shows \"Ana is typing…\"; `GET /chats/{chat_id}/stream` sends a `typing` frame), and tells the rest of the team on the inbox stream. Send `{typing: true}` every few seconds while composing a reply and `{typing: false}` when the draft is cleared; a signal lapses after `expires_in_seconds` otherwise. Do not send it while writing an internal note.",
+        'Signals are not recorded: they are not in the event log, webhooks or the audit log, and a stream that reconnects does not replay them.',
+      ].join('\n\n'),
+      tags: messageTags,
+      auth: { permission: 'chats:write' },
+      params: ChatParams,
+      body: TypingBodySchema,
+      responses: { 200: TypingSignalSchema },
+      handler: async ({ principal, params, body }) => {
+        const chat = await live.reach(await reach(principal, params.chat_id), params.chat_id);
+        return typing.team(chat.orgId, chat.id, principal.kind === 'member' ? principal.userId : null, body.typing);
       },
     }),
     defineRoute({

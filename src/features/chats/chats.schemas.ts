@@ -241,7 +241,7 @@ export const CustomerChatStateSchema = z
   })
   .meta({ id: 'CustomerChatState' });
 
-export const ChatLiveEventSchema = z
+const ChatLogEventSchema = z
   .object({
     type: z.enum(['message.created', 'message.updated', 'message.deleted', 'chat.updated', 'chat.deleted']),
     id: z.string().meta({ description: 'The event id (evt_...).' }),
@@ -254,7 +254,29 @@ export const ChatLiveEventSchema = z
       state: CustomerChatStateSchema.optional().meta({ description: 'chat.updated: the chat state as the customer sees it.' }),
     }),
   })
-  .meta({ id: 'ChatLiveEvent', description: 'One frame of a chat\'s customer-side live stream (an SSE `data:` line).' });
+  .meta({ id: 'ChatLogEvent', description: 'A recorded change of the chat, with its cursor.' });
+
+export const TypingSignalSchema = z
+  .object({
+    chat_id: z.string(),
+    typing: z.boolean().meta({ description: 'false: stopped typing (a reply was sent or the draft cleared).' }),
+    by: z.enum(['member', 'customer']),
+    member: z.object({ id: z.string(), name: z.string() }).nullable().meta({ description: 'by member: who types (null when an API key signals for the team).' }),
+    expires_in_seconds: z.number().int().meta({ description: 'Treat the signal as over after this long unless another arrives.' }),
+  })
+  .meta({ id: 'TypingSignal' });
+
+const ChatTypingEventSchema = z
+  .object({ type: z.literal('typing'), data: TypingSignalSchema })
+  .meta({ id: 'ChatTypingEvent', description: 'Someone of the team is typing a reply. Not recorded: no `id` line, no cursor, never replayed.' });
+
+export const ChatLiveEventSchema = z
+  .discriminatedUnion('type', [ChatLogEventSchema, ChatTypingEventSchema])
+  .meta({ id: 'ChatLiveEvent', description: "One frame of a chat's customer-side live stream (an SSE `data:` line)." });
+
+export const TypingBodySchema = z
+  .object({ typing: z.boolean().default(true).meta({ description: 'true while typing (send again every few seconds); false when stopped.' }) })
+  .meta({ id: 'TypingInput', examples: [{ typing: true }] });
 
 export const ChatFollowQuerySchema = z.object({
   after: z.string().min(1).max(100).optional().meta({ description: 'Resume after this cursor (the `id` of the last event seen); `Last-Event-ID` takes precedence.' }),

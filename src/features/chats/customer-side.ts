@@ -40,12 +40,16 @@ export function createCustomerSide(deps: {
   events: EventLog;
   /** Records the customer's answer to a rating request (chat-state.service's `customerRated`). */
   rate: (orgId: string, assistantId: string, chatId: string, score: number, actor: Actor) => Promise<unknown>;
+  /** Flushes the run recorder: a chat whose first reply just streamed may still be in its group commit. */
+  settle: () => Promise<void>;
 }) {
   const { db, events } = deps;
 
   /** The chat, when it is this customer's; 404 like a missing one otherwise. */
   async function own(scope: CustomerScope, chatId: string): Promise<repo.ChatView> {
-    const chat = scope.contactId ? await repo.findChat(db, chatId) : undefined;
+    if (!scope.contactId) throw notFound('Chat');
+    // A miss may be a chat still in the recorder's group commit (its reply streamed a moment ago): settle, look again.
+    const chat = (await repo.findChat(db, chatId)) ?? (await deps.settle().then(() => repo.findChat(db, chatId)));
     if (!chat || chat.orgId !== scope.orgId || chat.assistantId !== scope.assistantId || chat.contactId !== scope.contactId) throw notFound('Chat');
     return chat;
   }
@@ -93,10 +97,14 @@ export function createCustomerSide(deps: {
     async messages(scope: CustomerScope, chatId: string, q: PageQuery): Promise<Page<CustomerMessage>> {
       const chat = await own(scope, chatId);
       const where = and(eq(messages.orgId, chat.orgId), eq(messages.chatId, chat.id), VISIBLE);
-      const [rows, [total]] = await Promise.all([
-        db.select().from(messages).where(where).orderBy(asc(messages.createdAt), asc(messages.id)).limit(q.take).offset(pageOffset(q)),
-        db.select({ n: count() }).from(messages).where(where),
-      ]);
+      const read = () =>
+        Promise.all([
+          db.select().from(messages).where(where).orderBy(asc(messages.createdAt), asc(messages.id)).limit(q.take).offset(pageOffset(q)),
+          db.select({ n: count() }).from(messages).where(where),
+        ]);
+      let [rows, [total]] = await read();
+      // A reply that just finished streaming may still be RUNNING here until the recorder's group commit lands.
+      if (rows.some((r) => r.status === 'RUNNING')) [rows, [total]] = await deps.settle().then(read);
       return { items: await withMembers(chat.orgId, rows), count: total?.n ?? 0, ...q };
     },
 

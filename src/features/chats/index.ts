@@ -15,6 +15,7 @@ export { textOf, toChat } from './chat-views.ts';
 // The inbox lists chats through these (filters of its own, the same chat objects).
 export { pageOfChats } from './chats.repo.ts';
 export { memberOfUser, unknownInboxMembers } from './chat-state.repo.ts';
-export { createChatLive, type ChatLive } from './chat-live.ts';
+export { createChatLive, liveSseFrame, type ChatLive } from './chat-live.ts';
+export { createTyping, type Typing, type TypingSignal } from './typing.ts';
 export { createCustomerSide, type CustomerSide, type CustomerScope, type CustomerChat } from './customer-side.ts';
-export { ChatLiveEventSchema, CustomerChatStateSchema, CustomerMessageSchema } from './chats.schemas.ts';
+export { ChatLiveEventSchema, CustomerChatStateSchema, CustomerMessageSchema, TypingBodySchema, TypingSignalSchema } from './chats.schemas.ts';

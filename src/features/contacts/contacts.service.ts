@@ -46,7 +46,11 @@ function flag(current: boolean, since: Date | null, next: boolean | undefined, n
 
 const recency = (c: ContactChannelRow) => (c.lastSeenAt ?? c.createdAt).getTime();
 
-export function createContactsService(deps: { db: Db; events: EventLog }) {
+/**
+ * `settle` flushes the run recorder's pending group commit: a chat recorded after its contact was merged away or
+ * deleted would point at a contact that no longer exists, so those two wait for what is already answered.
+ */
+export function createContactsService(deps: { db: Db; events: EventLog; settle: () => Promise<void> }) {
   const { db, events } = deps;
 
   async function mustFind(tx: DbOrTx, orgId: string, id: string): Promise<ContactRow> {
@@ -173,6 +177,7 @@ export function createContactsService(deps: { db: Db; events: EventLog }) {
 
     /** Deletes the contact with its channels and memberships; its chats stay, with no contact (contact_id null). */
     async remove(orgId: string, id: string, actor: Actor = SYSTEM_ACTOR): Promise<void> {
+      await deps.settle();
       await events.transaction(actor, async (tx, emit) => {
         await repo.lockChannelsOf(tx, orgId, [id]);
         if (!(await repo.deleteContact(tx, orgId, id))) throw notFound('Contact');
@@ -214,6 +219,7 @@ export function createContactsService(deps: { db: Db; events: EventLog }) {
      * attributes), and the safety flags (blocked, unsubscribed, AI replies disabled) stay set if either had them.
      */
     async merge(orgId: string, id: string, fromId: string, actor: Actor = SYSTEM_ACTOR): Promise<Contact> {
+      await deps.settle();
       return events.transaction(actor, async (tx, emit) => {
         await repo.lockChannelsOf(tx, orgId, [id, fromId]);
         const rows = await repo.lockContacts(tx, orgId, [id, fromId]);

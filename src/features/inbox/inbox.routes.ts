@@ -1,16 +1,15 @@
 import { z } from 'zod';
 import { defineRoute, type RouteContext, type RouteDef } from '../../http/define-route.ts';
 import { serveFollowStream } from '../../http/sse.ts';
-import type { ParleyEvent } from '../../events/catalog.ts';
 import { isCursor } from '../../events/event-reads.ts';
 import { sendPage } from '../../http/pagination.ts';
 import type { Principal } from '../../http/principal.ts';
-import type { InboxService } from './inbox.service.ts';
+import type { InboxFrame, InboxService } from './inbox.service.ts';
 import { InboxChatSchema, InboxCountsQuerySchema, InboxCountsSchema, InboxEventSchema, InboxFollowQuerySchema, InboxParams, InboxQuerySchema } from './inbox.schemas.ts';
 
 const HEARTBEAT_MS = 20_000;
-/** What a live client receives for each event (an SSE `data:` line, a WebSocket text frame). */
-const frameOf = (e: ParleyEvent) => ({ type: e.type, id: e.id, cursor: e.cursor, created_at: e.created_at, data: e.data });
+/** The SSE frame: recorded events carry their cursor as `id:`, typing signals none. */
+const sseFrame = (f: InboxFrame) => ('cursor' in f ? { id: f.cursor, event: f.type, data: f } : { event: f.type, data: f });
 
 const tags = ['Inbox'];
 const viewerOf = (principal: Principal) => ({ userId: principal.kind === 'member' ? principal.userId : null });
@@ -23,7 +22,7 @@ export function inboxRoutes(inbox: InboxService): RouteDef[] {
       after: query.after,
       heartbeatMs: HEARTBEAT_MS,
       isCursor,
-      subscribe: (after, send) => inbox.follow(orgId, after, (e) => send({ id: e.cursor, event: e.type, data: frameOf(e) })),
+      subscribe: (after, send) => inbox.follow(orgId, after, (f) => send(sseFrame(f))),
     });
 
   return [
@@ -86,7 +85,7 @@ export function inboxRoutes(inbox: InboxService): RouteDef[] {
         });
         // Clients only listen; anything they send is ignored.
         socket.on('message', () => {});
-        inbox.follow(orgId, query.after, (e) => socket.send(JSON.stringify(frameOf(e)))).then(
+        inbox.follow(orgId, query.after, (f) => socket.send(JSON.stringify(f))).then(
           async (s) => {
             stop = s;
             if (closed) await s();

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { OrgIdParam, PageQuerySchema, Timestamp } from '../../http/common-schemas.ts';
-import { CHAT_CHANNEL_TYPES, ChatSchema } from '../chats/index.ts';
+import { CHAT_CHANNEL_TYPES, ChatSchema, TypingSignalSchema } from '../chats/index.ts';
 
 export const INBOX_FILTERS = ['all', 'unread', 'unresolved', 'resolved', 'waiting', 'mine', 'unassigned', 'snoozed'] as const;
 export type InboxFilter = (typeof INBOX_FILTERS)[number];
@@ -45,12 +45,21 @@ export const InboxFollowQuerySchema = z.object({
   after: z.string().min(1).max(100).optional().meta({ description: 'Resume after this cursor (the `id` of the last event seen); `Last-Event-ID` takes precedence.' }),
 });
 
-export const InboxEventSchema = z
+const InboxLogEventSchema = z
   .object({
-    type: z.string().meta({ description: 'The event type (see the events guide): chat.created, chat.updated, chat.deleted, message.created, message.updated.' }),
+    type: z.string().meta({ description: 'The event type (see the events guide): chat.created, chat.updated, chat.deleted, chat.memory.created, message.created, message.updated, message.deleted.' }),
     id: z.string().meta({ description: 'The event id (evt_...).' }),
     cursor: z.string().meta({ description: 'Where this event sits in the log: resume after it with `after` or `Last-Event-ID`.' }),
     created_at: Timestamp,
     data: z.record(z.string(), z.unknown()).meta({ description: "The event's data, as the events guide lists it (ids and what changed: read the chat or message for the rest)." }),
   })
-  .meta({ id: 'InboxEvent' });
+  .meta({ id: 'InboxLogEvent', description: 'A recorded event, with its cursor.' });
+
+const InboxTypingEventSchema = z
+  .object({ type: z.literal('typing'), data: TypingSignalSchema })
+  .meta({
+    id: 'InboxTypingEvent',
+    description: 'Someone is typing in a chat: the customer (`by: customer`, from the web widget) or a member of the team (`by: member`). Not recorded: no cursor (over SSE no `id:` line), never replayed.',
+  });
+
+export const InboxEventSchema = z.union([InboxTypingEventSchema, InboxLogEventSchema]).meta({ id: 'InboxEvent' });

@@ -6,7 +6,7 @@ import { isCursor } from '../../events/event-reads.ts';
 import type { Unsubscribe } from '../../infra/pubsub/pubsub.ts';
 import type { Page, PageQuery } from '../../lib/pagination.ts';
 import { AppError } from '../../lib/errors.ts';
-import { memberOfUser, pageOfChats, textOf, toChat } from '../chats/index.ts';
+import { memberOfUser, pageOfChats, textOf, toChat, type Typing, type TypingSignal } from '../chats/index.ts';
 import * as repo from './inbox.repo.ts';
 import { INBOX_FILTERS, type InboxChat, type InboxFilter, type InboxScope } from './inbox.schemas.ts';
 
@@ -20,7 +20,14 @@ export interface Viewer {
 /** The event types a live inbox receives: what happens to chats and their messages. */
 export const isInboxEvent = (type: string) => type.startsWith('chat.') || type.startsWith('message.');
 
-export function createInboxService(deps: { db: Db; events: EventLog; settle: () => Promise<void> }) {
+/** What a live inbox client receives: a recorded event with its cursor, or an unrecorded typing signal. */
+export type InboxFrame =
+  | { type: string; id: string; cursor: string; created_at: string; data: Record<string, unknown> }
+  | { type: 'typing'; data: TypingSignal };
+
+const logFrame = (e: ParleyEvent): InboxFrame => ({ type: e.type, id: e.id, cursor: e.cursor, created_at: e.created_at, data: e.data as Record<string, unknown> });
+
+export function createInboxService(deps: { db: Db; events: EventLog; typing: Typing; settle: () => Promise<void> }) {
   const { db } = deps;
   const memberIdOf = async (orgId: string, viewer: Viewer) => (viewer.userId ? ((await memberOfUser(db, orgId, viewer.userId))?.id ?? null) : null);
 
@@ -47,11 +54,15 @@ export function createInboxService(deps: { db: Db; events: EventLog; settle: () 
      * Follows the org's inbox events live, from `after` (a cursor a client saw last) when given: replayed from
      * the event log, then live, with nothing missed and nothing twice. Returns the function that stops it.
      */
-    async follow(orgId: string, after: string | undefined, onEvent: (e: ParleyEvent) => void): Promise<Unsubscribe> {
+    async follow(orgId: string, after: string | undefined, onFrame: (f: InboxFrame) => void): Promise<Unsubscribe> {
       if (after !== undefined && !isCursor(after)) throw new AppError('bad_request', 'Last-Event-ID (or after) is not a cursor of this stream');
-      return deps.events.subscribe({ orgId, after }, (e) => {
-        if (isInboxEvent(e.type)) onEvent(e);
+      const stopLog = await deps.events.subscribe({ orgId, after }, (e) => {
+        if (isInboxEvent(e.type)) onFrame(logFrame(e));
       });
+      const stopTyping = await deps.typing.follow(orgId, (s) => onFrame({ type: 'typing', data: s }));
+      return async () => {
+        await Promise.all([stopLog(), stopTyping()]);
+      };
     },
 
     async counts(orgId: string, scope: InboxScope, viewer: Viewer): Promise<Record<InboxFilter, number>> {

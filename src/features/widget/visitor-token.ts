@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { SecretBox } from '../../infra/secret-box.ts';
 
 /** What a visitor token vouches for. */
@@ -10,6 +10,11 @@ export interface VisitorClaims {
   userId: string | null;
   /** Seconds since the epoch. */
   expiresAt: number;
+  /**
+   * For a verified user: a tag of the assistant's secret key the hash was checked with, so that rotating the key
+   * ends those sessions (the site must sign its users again). null for an anonymous visitor.
+   */
+  keyTag: string | null;
 }
 
 const PREFIX = 'pwv_';
@@ -23,7 +28,7 @@ const MAX_TOKEN = 2_000;
  */
 
 export function signVisitorToken(box: SecretBox, claims: VisitorClaims): string {
-  const payload = Buffer.from(JSON.stringify([claims.visitorId, claims.assistantId, claims.orgId, claims.userId, claims.expiresAt])).toString('base64url');
+  const payload = Buffer.from(JSON.stringify([claims.visitorId, claims.assistantId, claims.orgId, claims.userId, claims.expiresAt, claims.keyTag])).toString('base64url');
   return `${PREFIX}${payload}.${box.mac(PURPOSE, payload).toString('base64url')}`;
 }
 
@@ -36,10 +41,13 @@ export function readVisitorToken(box: SecretBox, token: string, now = Date.now()
   const given = Buffer.from(sig, 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
   try {
-    const [visitorId, assistantId, orgId, userId, expiresAt] = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as [string, string, string, string | null, number];
+    const [visitorId, assistantId, orgId, userId, expiresAt, keyTag = null] = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as [string, string, string, string | null, number, string | null | undefined];
     if (!allowExpired && expiresAt * 1000 <= now) return null;
-    return { visitorId, assistantId, orgId, userId, expiresAt };
+    return { visitorId, assistantId, orgId, userId, expiresAt, keyTag };
   } catch {
     return null;
   }
 }
+
+/** A short public tag of an assistant's secret key (an HMAC of a fixed label: it reveals nothing of the key). */
+export const secretKeyTag = (secretKey: string) => createHmac('sha256', secretKey).update('parley-visitor-key-tag').digest('base64url').slice(0, 12);

@@ -4,7 +4,7 @@ import { defineRoute, type RouteDef } from '../../http/define-route.ts';
 import { sendPage } from '../../http/pagination.ts';
 import { clientAbortSignal, sendEventStream, serveFollowStream } from '../../http/sse.ts';
 import { isCursor } from '../../events/event-reads.ts';
-import { type ChatLive, ChatLiveEventSchema, type CustomerSide, CustomerChatStateSchema, CustomerMessageSchema } from '../chats/index.ts';
+import { type ChatLive, ChatLiveEventSchema, type CustomerSide, CustomerChatStateSchema, CustomerMessageSchema, liveSseFrame, type Typing, TypingBodySchema, TypingSignalSchema } from '../chats/index.ts';
 import { StreamEventSchema } from '../runtime/index.ts';
 import type { RuntimeService } from '../runtime/index.ts';
 import type { RequestOrigin, WidgetService } from './widget.service.ts';
@@ -37,7 +37,7 @@ const visitorLimit = (name: string, limit: number, what: string) => ({
 });
 
 /** The web widget's public API (`/widget/v1/...`): no API key in the page; a visitor token instead. */
-export function widgetRoutes(widget: WidgetService, customers: CustomerSide, live: ChatLive, runtime: RuntimeService, opts: { timeoutMs: number }): RouteDef[] {
+export function widgetRoutes(widget: WidgetService, customers: CustomerSide, live: ChatLive, typing: Typing, runtime: RuntimeService, opts: { timeoutMs: number }): RouteDef[] {
   return [
     defineRoute({
       method: 'POST',
@@ -128,8 +128,27 @@ export function widgetRoutes(widget: WidgetService, customers: CustomerSide, liv
           after: query.after,
           heartbeatMs: HEARTBEAT_MS,
           isCursor,
-          subscribe: (after, send) => live.followChat(chat, after, (f) => send({ id: f.cursor, event: f.type, data: f })),
+          subscribe: (after, send) => live.followChat(chat, after, (f) => send(liveSseFrame(f))),
         });
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/widget/v1/chats/:chat_id/typing',
+      operationId: 'signalWidgetTyping',
+      summary: 'Say that the visitor is typing',
+      description:
+        'Tells the team, on the inbox stream, that the visitor is typing in this chat (`typing` frames, `by: customer`). The widget sends it at most every few seconds while the visitor types; it is not recorded.',
+      tags,
+      auth: 'visitor',
+      params: WidgetChatParams,
+      body: TypingBodySchema,
+      responses: { 200: TypingSignalSchema },
+      rateLimit: visitorLimit('widget-typing', 60, 'typing signals'),
+      handler: async ({ visitor, params, body, request }) => {
+        await widget.admit(visitor, originOf(request));
+        const chat = await customers.own(await widget.scope(visitor), params.chat_id);
+        return typing.customer(chat.orgId, chat.id, body.typing);
       },
     }),
     defineRoute({

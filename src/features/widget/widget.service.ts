@@ -9,7 +9,7 @@ import type { AssistantConfig, AssistantsService } from '../assistants/index.ts'
 import type { CustomerScope } from '../chats/index.ts';
 import { type ContactsService, findContactByChannel } from '../contacts/index.ts';
 import type { RuntimeService } from '../runtime/index.ts';
-import { readVisitorToken, signVisitorToken, type VisitorClaims } from './visitor-token.ts';
+import { readVisitorToken, secretKeyTag, signVisitorToken, type VisitorClaims } from './visitor-token.ts';
 import type { WidgetSession, WidgetSessionInput } from './widget.schemas.ts';
 
 export type WidgetService = ReturnType<typeof createWidgetService>;
@@ -121,7 +121,7 @@ export function createWidgetService(deps: {
       const c = config.conversation;
       const w = config.widget;
       return {
-        visitor_token: signVisitorToken(box(), { visitorId, assistantId: assistant.id, orgId: assistant.orgId, userId, expiresAt }),
+        visitor_token: signVisitorToken(box(), { visitorId, assistantId: assistant.id, orgId: assistant.orgId, userId, expiresAt, keyTag: userId && assistant.secretKey ? secretKeyTag(assistant.secretKey) : null }),
         visitor_id: visitorId,
         user_id: userId,
         expires_at: new Date(expiresAt * 1000).toISOString(),
@@ -146,7 +146,10 @@ export function createWidgetService(deps: {
     async authenticate(token: string): Promise<VisitorPrincipal | null> {
       const b = deps.secretBox();
       const claims = b ? readVisitorToken(b, token) : null;
-      if (!claims || !(await liveWidget(claims.assistantId))) return null;
+      const live = claims && (await liveWidget(claims.assistantId));
+      if (!claims || !live) return null;
+      // A verified user's session ends when the secret key that verified them is rotated (or removed).
+      if (claims.userId !== null && (!live.assistant.secretKey || claims.keyTag !== secretKeyTag(live.assistant.secretKey))) return null;
       return { kind: 'visitor', visitorId: claims.visitorId, orgId: claims.orgId, assistantId: claims.assistantId, userId: claims.userId };
     },
 

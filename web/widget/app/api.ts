@@ -84,14 +84,18 @@ export function createApi(base: string, token: () => string | undefined) {
     chats: () => json<Chat[]>('GET', '/widget/v1/chats?take=1'),
     messages: (chatId: string) => json<Message[]>('GET', `/widget/v1/chats/${encodeURIComponent(chatId)}/messages?take=100`),
     seen: (chatId: string) => json<ChatState>('POST', `/widget/v1/chats/${encodeURIComponent(chatId)}/seen`),
+    typing: (chatId: string, typing: boolean) => json<unknown>('POST', `/widget/v1/chats/${encodeURIComponent(chatId)}/typing`, { typing }),
     rate: (chatId: string, score: number) => json<ChatState>('POST', `/widget/v1/chats/${encodeURIComponent(chatId)}/rating`, { score }),
     /** POST a message; each SSE frame of the streamed reply goes to `onFrame`. */
     send: async (body: { message: string; chat_id?: string }, onFrame: (f: SseFrame) => void, signal?: AbortSignal) =>
       readSse(await request('POST', '/widget/v1/messages', body, signal), onFrame),
     /** GET a chat's live stream from `after`; resolves when the stream ends. */
-    follow: async (chatId: string, after: string | undefined, onFrame: (f: SseFrame) => void, signal: AbortSignal) => {
+    /** `onOpen` runs when the response starts: the server is subscribed by then, so a read made after it misses nothing. */
+    follow: async (chatId: string, after: string | undefined, onFrame: (f: SseFrame) => void, signal: AbortSignal, onOpen?: () => void) => {
       const path = `/widget/v1/chats/${encodeURIComponent(chatId)}/stream`;
-      await readSse(await request('GET', path, undefined, signal, after ? { 'last-event-id': after } : undefined), onFrame);
+      const res = await request('GET', path, undefined, signal, after ? { 'last-event-id': after } : undefined);
+      onOpen?.();
+      await readSse(res, onFrame);
     },
   };
 }

@@ -25,6 +25,8 @@ export interface View {
   /** The live stream is down and reconnecting. */
   reconnecting: boolean;
   rated: number | null;
+  /** A person of the team is typing a reply (their name, or null for "the team"). */
+  typing: { name: string | null } | null;
 }
 
 type Listener = (name: string, payload?: unknown) => void;
@@ -32,7 +34,7 @@ const MAX_BACKOFF_MS = 15_000;
 
 /** The widget's state and its conversation with the server; the components only render it and call its methods. */
 export class Controller {
-  view: View = { status: 'starting', error: null, assistant: null, chatId: null, messages: [], state: null, draft: null, open: false, reconnecting: false, rated: null };
+  view: View = { status: 'starting', error: null, assistant: null, chatId: null, messages: [], state: null, draft: null, open: false, reconnecting: false, rated: null, typing: null };
   private token: string | undefined;
   private api: Api;
   private follow: AbortController | null = null;
@@ -40,6 +42,8 @@ export class Controller {
   private sources = new Map<string, Source[]>();
   private subs = new Set<() => void>();
   private listeners = new Map<string, Set<Listener>>();
+  private typingTimer: ReturnType<typeof setTimeout> | undefined;
+  private typingSentAt = 0;
 
   constructor(private opts: Options) {
     this.api = createApi(opts.base, () => this.token);
@@ -149,11 +153,20 @@ export class Controller {
     const loop = async () => {
       while (!ctl.signal.aborted) {
         try {
-          await this.api.follow(chatId, this.cursor, (f) => {
-            failures = 0;
-            if (this.view.reconnecting) this.set({ reconnecting: false });
-            this.onLive(f);
-          }, ctl.signal);
+          const resumed = this.cursor !== undefined;
+          await this.api.follow(
+            chatId,
+            this.cursor,
+            (f) => {
+              failures = 0;
+              if (this.view.reconnecting) this.set({ reconnecting: false });
+              this.onLive(f);
+            },
+            ctl.signal,
+            // Without a cursor the stream starts now: read the chat once more, so a reply posted between the first
+            // read and the subscription is not missed.
+            () => void (resumed ? undefined : this.catchUp(chatId)),
+          );
         } catch (err) {
           if (ctl.signal.aborted) return;
           if (err instanceof ApiError && (err.status === 401 || err.status === 403)) return this.fail(err);
@@ -167,15 +180,25 @@ export class Controller {
     void loop();
   }
 
+  private async catchUp(chatId: string) {
+    const fetched = await this.api.messages(chatId).catch(() => null);
+    if (!fetched || this.view.chatId !== chatId || this.view.draft) return;
+    const known = new Set(fetched.map((m) => m.id));
+    const later = this.view.messages.filter((m) => !known.has(m.id));
+    this.set({ messages: this.withSources([...fetched, ...later]) });
+  }
+
   private onLive(f: SseFrame) {
     if (f.id) this.cursor = f.id;
-    let frame: { type: string; data: { message?: Message; message_id?: string; state?: ChatState } };
+    let frame: { type: string; data: { message?: Message; message_id?: string; state?: ChatState; typing?: boolean; member?: { name: string } | null; expires_in_seconds?: number } };
     try {
       frame = JSON.parse(f.data);
     } catch {
       return;
     }
     const { message, message_id, state } = frame.data ?? {};
+    if (frame.type === 'typing') return this.showTyping(frame.data.typing ? (frame.data.member?.name ?? null) : undefined, frame.data.expires_in_seconds ?? 6);
+    if (message && (message.author === 'member' || message.author === 'team')) this.showTyping(undefined, 0);
     if ((frame.type === 'message.created' || frame.type === 'message.updated') && message) {
       // The visitor's own turn and its streamed reply are on screen as the draft; settle() swaps in the stored ones.
       if (this.view.draft && (message.author === 'customer' || message.author === 'assistant')) return;
@@ -193,6 +216,25 @@ export class Controller {
     }
   }
 
+  /** "Ana is typing…" until they stop, send, or the signal lapses; `undefined` clears it. */
+  private showTyping(name: string | null | undefined, seconds: number) {
+    clearTimeout(this.typingTimer);
+    if (name === undefined) return this.view.typing && this.set({ typing: null });
+    this.set({ typing: { name } });
+    this.typingTimer = setTimeout(() => this.set({ typing: null }), seconds * 1000);
+  }
+
+  /**
+   * The visitor types: tell the team, at most every few seconds, and only once a person has the chat (while the
+   * assistant answers alone nobody watches, so the signal would only cost requests).
+   */
+  composing() {
+    const chatId = this.view.chatId;
+    if (!chatId || this.view.state?.ai_enabled !== false || Date.now() - this.typingSentAt < 4000) return;
+    this.typingSentAt = Date.now();
+    void this.api.typing(chatId, true).catch(() => undefined);
+  }
+
   /** Sends the visitor's message and streams the reply token by token. */
   /** Resolves false when the message could not be sent (the composer keeps it for another try). */
   async send(text: string): Promise<boolean> {
@@ -202,6 +244,7 @@ export class Controller {
     if (this.view.status !== 'ready') return false;
     const draft = (patch: Partial<Draft>) => this.set({ draft: { question: message, answer: '', streaming: true, sources: [], ...this.view.draft, ...patch } });
     this.set({ draft: null, error: null });
+    this.typingSentAt = 0;
     draft({});
     let chatId = this.view.chatId ?? undefined;
     const fresh = !chatId;

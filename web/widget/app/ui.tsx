@@ -139,6 +139,15 @@ function Panel({ c, v, lang, onClose }: { c: Controller; v: View; lang: string; 
           />
         )}
         {handedOver && <div class="notice">{v.state?.assigned_member ? t(lang, 'assigned', v.state.assigned_member.name) : t(lang, 'waiting')}</div>}
+        {v.typing && (
+          <div class="msg theirs human is-typing">
+            <span class="who">{v.typing.name ?? t(lang, 'team')}</span>
+            <div class="text">
+              <span class="typing" aria-hidden="true">• • •</span>
+              <span class="sr">{t(lang, 'personTyping', v.typing.name ?? t(lang, 'team'))}</span>
+            </div>
+          </div>
+        )}
       </div>
       {v.status === 'ready' && v.error && <p class="error inline" role="alert">{v.error.message}</p>}
       {empty && v.status === 'ready' && !!a?.suggested_messages.length && (
@@ -165,7 +174,10 @@ function Panel({ c, v, lang, onClose }: { c: Controller; v: View; lang: string; 
           aria-label={t(lang, 'message')}
           placeholder={t(lang, 'placeholder')}
           disabled={v.status !== 'ready'}
-          onInput={(e) => setValue((e.target as HTMLTextAreaElement).value)}
+          onInput={(e) => {
+            setValue((e.target as HTMLTextAreaElement).value);
+            c.composing();
+          }}
           onKeyDown={(e) => {
             if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
               e.preventDefault();
