@@ -3,9 +3,14 @@ import type { DbOrTx } from '../../db/client.ts';
 import { chats, messages, type MessageRow } from '../../db/schema.ts';
 import type { InboxFilter, InboxScope } from './inbox.schemas.ts';
 
-/** The org's chats, narrowed to an assistant or a channel when asked. */
+/** The org's chats, narrowed to an assistant, a channel or a contact when asked. */
 export const scopeWhere = (orgId: string, scope: InboxScope): SQL | undefined =>
-  and(eq(chats.orgId, orgId), scope.assistantId ? eq(chats.assistantId, scope.assistantId) : undefined, scope.channel ? eq(chats.channel, scope.channel) : undefined);
+  and(
+    eq(chats.orgId, orgId),
+    scope.assistantId ? eq(chats.assistantId, scope.assistantId) : undefined,
+    scope.channel ? eq(chats.channel, scope.channel) : undefined,
+    scope.contactId ? eq(chats.contactId, scope.contactId) : undefined,
+  );
 
 /** What each inbox filter means, as a condition on chats (`memberId`: the signed-in member, for `mine`). */
 export function filterWhere(filter: InboxFilter, memberId: string | null): SQL | undefined {

@@ -14,6 +14,7 @@ export const InboxQuerySchema = PageQuerySchema.extend({
   }),
   assistant_id: z.string().min(1).max(64).optional().meta({ description: 'Only chats with this assistant.' }),
   channel: z.enum(CHAT_CHANNEL_TYPES).optional().meta({ description: 'Only chats on this channel: API (the runtime API), WEB (the web widget) or CUSTOM (a channel the team plugs in).' }),
+  contact_id: z.string().min(1).max(64).optional().meta({ description: "Only chats with this contact (a contact panel's previous conversations); use it with `filter=all`." }),
 });
 
 export const LastMessageSchema = z
@@ -33,10 +34,11 @@ export const InboxCountsSchema = z
 
 export const InboxCountsQuerySchema = InboxQuerySchema.pick({ assistant_id: true, channel: true });
 
-/** Narrows the inbox to one assistant or one channel. */
+/** Narrows the inbox to one assistant, one channel or one contact. */
 export interface InboxScope {
   assistantId?: string;
   channel?: (typeof CHAT_CHANNEL_TYPES)[number];
+  contactId?: string;
 }
 
 export type InboxChat = z.infer<typeof InboxChatSchema>;
