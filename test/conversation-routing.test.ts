@@ -58,6 +58,9 @@ describe('conversation routing', () => {
     expect(list.status, list.text).toBe(200);
     expect(list.body.map((c: { id: string }) => c.id)).toEqual([second.body.id, first.body.id]);
     expect(list.headers.get('pagination-count')).toBe('2');
+    expect(list.body[0].contact).toEqual({ id: ada.body.id, name: 'Ada' });
+    const noContact = (await api.get('/orgs/c/inbox?filter=all&channel=API')).body;
+    expect(noContact[0].contact).toBeNull();
     expect((await api.get(`/orgs/c/inbox?contact_id=${ada.body.id}`)).body.map((c: { id: string }) => c.id)).toEqual([second.body.id]);
     expect((await api.get('/orgs/c/inbox?filter=all&contact_id=cnt_unknown')).body).toEqual([]);
     // Another org's contact id finds nothing here.

@@ -26,7 +26,11 @@ export const LastMessageSchema = z
   })
   .meta({ id: 'InboxLastMessage' });
 
-export const InboxChatSchema = ChatSchema.extend({ last_message: LastMessageSchema.nullable() }).meta({ id: 'InboxChat' });
+const InboxContactSchema = z
+  .object({ id: z.string(), name: z.string().nullable().meta({ description: 'null until the person gives a name (show "Visitor").' }) })
+  .meta({ id: 'InboxContact', description: 'Who the chat is with, for the list; read the contact for the rest.' });
+
+export const InboxChatSchema = ChatSchema.extend({ last_message: LastMessageSchema.nullable(), contact: InboxContactSchema.nullable() }).meta({ id: 'InboxChat' });
 
 export const InboxCountsSchema = z
   .object(Object.fromEntries(INBOX_FILTERS.map((f) => [f, z.number().int()])) as Record<InboxFilter, z.ZodNumber>)
