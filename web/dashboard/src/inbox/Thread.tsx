@@ -1,0 +1,106 @@
+import { ActionIcon, Alert, Badge, Box, Group, ScrollArea, Stack, Text, Title, Tooltip } from '@mantine/core';
+import { IconArrowLeft, IconUser } from '@tabler/icons-react';
+import { type RefObject, useEffect, useRef } from 'react';
+import { Link } from 'react-router';
+import { ErrorAlert, Loading } from '../ui/QueryState';
+import type { ChatActions } from './actions';
+import { ChatToolbar } from './ChatToolbar';
+import { Composer, type ComposerMode } from './Composer';
+import { CHANNEL_LABEL, stateLabel } from './format';
+import { MessageItem } from './MessageItem';
+import { type Chat, useMessages } from './queries';
+import { typingLine, type Typist } from './typing';
+
+interface Props {
+  orgId: string;
+  chat: Chat;
+  contactName: string;
+  actions: ChatActions;
+  myMemberId: string | undefined;
+  typists: Typist[];
+  mode: ComposerMode;
+  onMode: (mode: ComposerMode) => void;
+  inputRef: RefObject<HTMLTextAreaElement | null>;
+  /** On narrow screens: the way back to the list, and to the contact panel. */
+  backTo?: string;
+  onShowContact?: () => void;
+}
+
+/** The open conversation: who and where, the moves, the messages as they arrive, and the composer. */
+export function Thread({ orgId, chat, contactName, actions, myMemberId, typists, mode, onMode, inputRef, backTo, onShowContact }: Props) {
+  const messages = useMessages(chat.id);
+  const viewport = useRef<HTMLDivElement>(null);
+  const state = stateLabel(chat);
+  const count = messages.data?.length ?? 0;
+  const typing = typingLine(typists);
+
+  // New messages (and someone starting to type) scroll into view, as in any chat.
+  useEffect(() => {
+    viewport.current?.scrollTo({ top: viewport.current.scrollHeight });
+  }, [count, chat.id, !!typing]);
+
+  return (
+    <>
+      <Stack gap={8} p="sm" style={{ borderBottom: '1px solid var(--mantine-color-default-border)' }}>
+        <Group justify="space-between" wrap="nowrap" gap="xs">
+          <Group gap="xs" wrap="nowrap" miw={0}>
+            {backTo ? (
+              <ActionIcon component={Link} to={backTo} variant="subtle" color="gray" aria-label="Back to the conversations">
+                <IconArrowLeft size={18} />
+              </ActionIcon>
+            ) : null}
+            <Box miw={0}>
+              <Title order={2} size="h4" lineClamp={1}>
+                {contactName}
+              </Title>
+              <Text size="xs" c="dimmed" lineClamp={1}>
+                {chat.title}
+              </Text>
+            </Box>
+          </Group>
+          <Group gap={6} wrap="nowrap">
+            <Badge size="sm" variant="outline" color="gray">
+              {CHANNEL_LABEL[chat.channel.type]}
+            </Badge>
+            <Badge size="sm" variant="light" color={state.color}>
+              {state.label}
+            </Badge>
+            {onShowContact ? (
+              <Tooltip label="Contact details">
+                <ActionIcon variant="default" onClick={onShowContact} aria-label="Contact details">
+                  <IconUser size={16} />
+                </ActionIcon>
+              </Tooltip>
+            ) : null}
+          </Group>
+        </Group>
+        <ChatToolbar orgId={orgId} chat={chat} actions={actions} myMemberId={myMemberId} />
+        {actions.error ? (
+          <Box onClick={actions.clearError}>
+            <ErrorAlert error={actions.error} mt="0" />
+          </Box>
+        ) : null}
+        {chat.state.handover === 'WAITING' ? (
+          <Alert color="orange" p="xs" variant="light">
+            <Text size="sm">The visitor asked for a person and nobody has the conversation yet. Take it (a) or reply.</Text>
+          </Alert>
+        ) : null}
+      </Stack>
+      <ScrollArea viewportRef={viewport} style={{ flex: 1 }} type="auto" aria-label="Messages">
+        <Stack gap="sm" p="md" role="log" aria-live="polite" aria-relevant="additions">
+          {messages.isPending ? <Loading label="Loading messages" /> : null}
+          {messages.error ? <ErrorAlert error={messages.error} /> : null}
+          {messages.data?.map((m) => <MessageItem key={m.id} m={m} />)}
+        </Stack>
+      </ScrollArea>
+      <Box px="md" h={22} aria-live="polite">
+        {typing ? (
+          <Text size="xs" c="dimmed" fs="italic" data-testid="typing">
+            {typing}
+          </Text>
+        ) : null}
+      </Box>
+      <Composer chatId={chat.id} mode={mode} onMode={onMode} onSend={(text, m) => actions.send(text, m === 'note' ? 'note' : 'assistant')} sending={actions.sending} inputRef={inputRef} aiAnswering={chat.state.ai_enabled} />
+    </>
+  );
+}
