@@ -4,6 +4,7 @@ import { useRef, useState } from 'react';
 import { ErrorAlert, Loading } from '../ui/QueryState';
 import { useChatActions, useMarkSeen } from './actions';
 import type { ComposerMode } from './Composer';
+import { takeOver, takesOver } from './ChatToolbar';
 import { ContactPanel } from './ContactPanel';
 import { useChat, useContact } from './queries';
 import { Thread } from './Thread';
@@ -42,7 +43,7 @@ export function ChatPane({ orgId, chatId, myMemberId, typists, chatLink, contact
     ['n', () => write('note')],
     ['e', () => s && (s.state === 'CLOSED' ? actions.reopen() : actions.resolve())],
     ['a', () => myMemberId && actions.assign(myMemberId)],
-    ['t', () => s && (s.ai_enabled ? actions.takeOver() : actions.handBack())],
+    ['t', () => chat.data && (takesOver(chat.data) ? takeOver(chat.data, actions, myMemberId) : actions.handBack())],
   ]);
 
   if (chat.isPending) return <Box className={classes.threadPane}><Loading label="Loading the conversation" /></Box>;

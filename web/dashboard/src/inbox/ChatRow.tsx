@@ -1,4 +1,4 @@
-import { Badge, Group, Text, UnstyledButton } from '@mantine/core';
+import { Badge, Group, Text, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import { IconStarFilled } from '@tabler/icons-react';
 import { Link } from 'react-router';
 import { CHANNEL_LABEL, contactName, shortTime, stateLabel } from './format';
@@ -21,7 +21,6 @@ export function ChatRow({ chat, to, selected }: { chat: InboxChat; to: string; s
       data-selected={selected || undefined}
       data-unread={unseen > 0 || undefined}
       aria-current={selected ? 'page' : undefined}
-      aria-label={`${name}${unseen ? `, ${unseen} unread` : ''}: ${chat.title}`}
     >
       <Group justify="space-between" wrap="nowrap" gap="xs">
         <Text fw={unseen ? 700 : 600} size="sm" truncate>
@@ -35,7 +34,7 @@ export function ChatRow({ chat, to, selected }: { chat: InboxChat; to: string; s
         {last ? `${PREVIEW_PREFIX[last.role]}${last.text}` : chat.title}
       </Text>
       <Group gap={6} mt={6}>
-        <Badge size="xs" variant="outline" color="gray">
+        <Badge size="xs" variant="default">
           {CHANNEL_LABEL[chat.channel.type]}
         </Badge>
         <Badge size="xs" variant="light" color={state.color}>
@@ -52,8 +51,9 @@ export function ChatRow({ chat, to, selected }: { chat: InboxChat; to: string; s
           </Badge>
         ) : null}
         {unseen > 0 ? (
-          <Badge size="xs" circle color="blue" ml="auto" aria-hidden>
+          <Badge size="xs" color="blue.8" ml="auto">
             {unseen}
+            <VisuallyHidden> unread</VisuallyHidden>
           </Badge>
         ) : null}
       </Group>

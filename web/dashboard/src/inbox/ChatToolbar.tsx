@@ -29,6 +29,17 @@ function presets(now = new Date()): { label: string; at: Date }[] {
   ];
 }
 
+/** Take over is offered while the AI answers, and while the chat waits for a person nobody has picked it up. */
+export const takesOver = (chat: Chat) => chat.state.ai_enabled || (chat.state.handover === 'WAITING' && !chat.state.assigned_member);
+
+/**
+ * Taking over an AI chat turns the AI off (the server assigns it to whoever did it); a waiting chat already has the
+ * AI off, so taking it is assigning it to oneself.
+ */
+export function takeOver(chat: Chat, actions: ChatActions, myMemberId: string | undefined) {
+  return chat.state.ai_enabled || !myMemberId ? actions.takeOver() : actions.assign(myMemberId);
+}
+
 /** The moves on the open chat: take over or hand back, assign, snooze, resolve or reopen. */
 export function ChatToolbar({ orgId, chat, actions, myMemberId }: Props) {
   const members = useAssignableMembers(orgId);
@@ -39,8 +50,8 @@ export function ChatToolbar({ orgId, chat, actions, myMemberId }: Props) {
 
   return (
     <Group gap="xs" wrap="wrap">
-      {s.ai_enabled ? (
-        <Button size="xs" leftSection={<IconHandStop size={14} />} onClick={() => actions.takeOver()} loading={actions.busy} title="Take over (t)">
+      {takesOver(chat) ? (
+        <Button size="xs" leftSection={<IconHandStop size={14} />} onClick={() => takeOver(chat, actions, myMemberId)} loading={actions.busy} title="Take over (t)">
           Take over
         </Button>
       ) : (
@@ -94,7 +105,7 @@ export function ChatToolbar({ orgId, chat, actions, myMemberId }: Props) {
         </Button>
       ) : null}
       {!closed ? (
-        <Button size="xs" color="teal.8" leftSection={<IconCheck size={14} />} onClick={() => actions.resolve()} loading={actions.busy} title="Resolve (e)">
+        <Button size="xs" color="teal.9" leftSection={<IconCheck size={14} />} onClick={() => actions.resolve()} loading={actions.busy} title="Resolve (e)">
           Resolve
         </Button>
       ) : null}

@@ -31,7 +31,7 @@ export function ContactPanel({ orgId, chat, chatLink }: Props) {
     );
   }
   return (
-    <ScrollArea h="100%" type="auto">
+    <ScrollArea h="100%" type="auto" viewportProps={{ tabIndex: 0, 'aria-label': 'Contact details' }}>
       <Stack gap="md" p="md">
         {contact.isPending ? <Loading label="Loading the contact" /> : null}
         {contact.error ? <ErrorAlert error={contact.error} /> : null}

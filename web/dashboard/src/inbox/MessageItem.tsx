@@ -30,7 +30,7 @@ export function MessageItem({ m }: { m: Message }) {
     <Box style={{ display: 'flex', flexDirection: 'column', alignItems: mine ? 'flex-end' : 'flex-start' }} data-role={m.role} data-author={m.author}>
       <Group gap={6} mb={2}>
         {m.role === 'note' ? (
-          <Badge size="xs" color="yellow" variant="light" leftSection={<IconLock size={10} aria-hidden />}>
+          <Badge size="xs" color="yellow.4" autoContrast leftSection={<IconLock size={10} aria-hidden />}>
             Internal note
           </Badge>
         ) : null}

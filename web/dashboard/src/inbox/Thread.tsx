@@ -59,7 +59,7 @@ export function Thread({ orgId, chat, contactName, actions, myMemberId, typists,
             </Box>
           </Group>
           <Group gap={6} wrap="nowrap">
-            <Badge size="sm" variant="outline" color="gray">
+            <Badge size="sm" variant="default">
               {CHANNEL_LABEL[chat.channel.type]}
             </Badge>
             <Badge size="sm" variant="light" color={state.color}>
@@ -86,7 +86,7 @@ export function Thread({ orgId, chat, contactName, actions, myMemberId, typists,
           </Alert>
         ) : null}
       </Stack>
-      <ScrollArea viewportRef={viewport} style={{ flex: 1 }} type="auto" aria-label="Messages">
+      <ScrollArea viewportRef={viewport} viewportProps={{ tabIndex: 0, 'aria-label': 'Messages' }} style={{ flex: 1 }} type="auto">
         <Stack gap="sm" p="md" role="log" aria-live="polite" aria-relevant="additions">
           {messages.isPending ? <Loading label="Loading messages" /> : null}
           {messages.error ? <ErrorAlert error={messages.error} /> : null}

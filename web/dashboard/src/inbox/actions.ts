@@ -19,12 +19,13 @@ export function useChatActions(orgId: string, chatId: string) {
 
   const patch = useMutation({
     mutationFn: (body: StatePatch) => unwrap(api.PATCH('/chats/{chat_id}/state', { ...path, body })),
-    onSuccess: (chat) => client.setQueryData([...chatKey(chatId), 'chat'], chat),
+    onSuccess: (chat) => client.setQueryData<Chat>([...chatKey(chatId), 'chat'], chat),
     onSettled: refresh,
   });
   const assign = useMutation({
     mutationFn: (memberId: string | null) => unwrap(api.PATCH('/chats/{chat_id}/state/assign', { ...path, body: { member_id: memberId } })),
-    onSuccess: (chat) => client.setQueryData([...chatKey(chatId), 'chat'], chat),
+    // Assigning answers the state alone.
+    onSuccess: (state) => client.setQueryData<Chat>([...chatKey(chatId), 'chat'], (c) => c && { ...c, state }),
     onSettled: refresh,
   });
   const send = useMutation({

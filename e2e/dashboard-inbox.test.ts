@@ -1,0 +1,176 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launch } from './browser.ts';
+import { pageViolations } from './page-audit.ts';
+import { type Parley, startParley } from './parley.ts';
+import { type Site, startSite } from './site.ts';
+
+const SHOTS = path.resolve(import.meta.dirname, 'screenshots');
+const AGENT = { name: 'Ana Agent', email: 'ana@example.com', password: 'correct horse battery staple' };
+
+/**
+ * The inbox journey: an AGENT joins by invite, a visitor asks the widget for a person, the agent sees it arrive live,
+ * watches them type, takes over, replies (the visitor sees it), writes a note (the visitor does not), resolves (the
+ * visitor is asked for stars). axe and screenshots at 1280 px and 390 px, light and dark.
+ */
+describe('the inbox in a browser', () => {
+  let parley: Parley;
+  let site: Site;
+  let browser: Browser;
+  let assistantId: string;
+  let orgId: string;
+  const contexts: BrowserContext[] = [];
+  let logs: string[] = [];
+
+  beforeEach(({ onTestFailed }) => {
+    logs = [];
+    onTestFailed(async () => {
+      process.stderr.write(`\n--- browser:\n${logs.join('\n')}\n`);
+      // What the screens showed when it failed, for whoever reads the failure.
+      for (const [i, c] of contexts.entries()) for (const p of c.pages()) await p.screenshot({ path: path.join(SHOTS, `inbox-failure-${i}.png`) }).catch(() => {});
+    });
+  });
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    site = await startSite();
+    parley = await startParley();
+    orgId = (await parley.api('GET', '/user')).body.api_key.org_id;
+    const bot = await parley.api('POST', '/orgs/c/assistants', {
+      name: 'Acme Help',
+      config: { widget: { enabled: true, allowed_origins: [site.origin] }, conversation: { enable_auto_csat: true } },
+    });
+    if (bot.status !== 200) throw new Error(`assistant: ${bot.status} ${bot.text}`);
+    assistantId = bot.body.id;
+    browser = await launch();
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => {});
+    await browser?.close();
+    await parley?.close();
+    await site?.close();
+  });
+
+  async function newPage(width: number): Promise<Page> {
+    const c = await browser.newContext({ viewport: { width, height: 800 }, colorScheme: 'light' });
+    contexts.push(c);
+    const p = await c.newPage();
+    p.on('console', (m) => m.type() === 'error' && logs.push(`${p.url()} console.error: ${m.text()}`));
+    p.on('pageerror', (e) => logs.push(`${p.url()} uncaught: ${e.stack ?? e.message}`));
+    p.on('response', (r) => r.status() >= 400 && logs.push(`HTTP ${r.status()} ${r.request().method()} ${r.url()}`));
+    return p;
+  }
+
+  /** axe (no serious or critical findings) and a screenshot, in light and in dark mode. */
+  async function audit(p: Page, name: string) {
+    for (const scheme of ['light', 'dark'] as const) {
+      await p.emulateMedia({ colorScheme: scheme });
+      await p.waitForFunction((s) => document.documentElement.dataset.mantineColorScheme === s, scheme);
+      await p.waitForTimeout(300);
+      expect(await pageViolations(p), `${name} (${scheme})`).toEqual([]);
+      await p.screenshot({ path: path.join(SHOTS, `${name}-${scheme}.png`) });
+    }
+    await p.emulateMedia({ colorScheme: 'light' });
+  }
+
+  const widget = (p: Page) => p.locator('parley-assistant');
+
+  it('an agent works a conversation from the widget: live arrival, typing, take over, reply, note, resolve', async () => {
+    // The agent joins through the dashboard's invite screen, and is away: the handover waits for a person.
+    const invite = await parley.api('POST', '/orgs/c/invites', { email: AGENT.email, role: 'AGENT' });
+    expect(invite.status, invite.text).toBe(200);
+    const agent = await newPage(1280);
+    await agent.goto(`${parley.url}/app/invite?token=${invite.body.token}`);
+    await agent.getByRole('textbox', { name: 'Your name' }).fill(AGENT.name);
+    await agent.getByRole('textbox', { name: 'Password' }).fill(AGENT.password);
+    await agent.getByRole('button', { name: 'Join' }).click();
+    const nav = agent.getByRole('navigation', { name: 'Sections' });
+    await nav.getByRole('link', { name: 'Inbox' }).click();
+    await agent.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+    expect(new URL(agent.url()).pathname).toBe(`/app/o/${orgId}/inbox`);
+    await agent.getByText('No conversations yet').waitFor();
+    const members = (await parley.api('GET', '/orgs/c/members')).body as { id: string; email: string }[];
+    const away = await parley.api('PATCH', `/orgs/c/members/${members.find((m) => m.email === AGENT.email)!.id}`, { status: 'AWAY' });
+    expect(away.status, away.text).toBe(200);
+
+    // A visitor asks the widget for a person; the chat shows up in the inbox without a reload.
+    const visitor = await newPage(1280);
+    await visitor.goto(site.page(`<script src="${parley.url}/widget.js" data-assistant-id="${assistantId}" async></script>`));
+    await widget(visitor).locator('.launcher').click();
+    await widget(visitor).locator('textarea').fill('I want to talk to a person');
+    await widget(visitor).locator('textarea').press('Enter');
+    await widget(visitor).locator('.notice').waitFor();
+    const list = agent.getByRole('navigation', { name: 'Conversations' });
+    const row = list.getByRole('link', { name: /Visitor/ });
+    await row.waitFor({ timeout: 15_000 });
+    expect(await row.textContent()).toMatch(/Waiting/);
+    expect(await row.textContent()).toMatch(/Web/);
+    await row.click();
+    const thread = agent.getByRole('region', { name: /Conversation with/ });
+    await thread.getByText('I want to talk to a person').waitFor();
+    const chatId = /inbox\/(chat_\w+)/.exec(agent.url())![1]!;
+    await expect.poll(async () => (await parley.api('GET', `/chats/${chatId}`)).body.state.admin_unseen_count).toBe(0);
+
+    // The visitor types: the agent sees it (the widget signals every few seconds, so keep typing until it shows).
+    await expect
+      .poll(async () => {
+        await widget(visitor).locator('textarea').pressSequentially('My order', { delay: 20 });
+        return agent.getByTestId('typing').textContent({ timeout: 1500 }).catch(() => null);
+      }, { timeout: 20_000 })
+      .toBe('Visitor is typing…');
+    await widget(visitor).locator('textarea').fill('');
+
+    // Take over, reply with Enter; the visitor sees it in the widget.
+    await thread.getByRole('button', { name: 'Take over' }).click();
+    await thread.getByRole('button', { name: 'Hand back' }).waitFor();
+    await expect.poll(async () => (await parley.api('GET', `/chats/${chatId}`)).body.state.assigned_member?.name).toBe(AGENT.name);
+    const reply = thread.getByRole('textbox', { name: 'Reply to the visitor' });
+    await reply.fill('Hi, Ana here. Let me look at your order.');
+    await reply.press('Enter');
+    await thread.locator('[data-author=member]', { hasText: 'Ana here' }).waitFor();
+    await widget(visitor).locator('.msg.human', { hasText: 'Ana here' }).waitFor();
+
+    // A note: marked internal in the thread, never in the widget.
+    await reply.press('Escape');
+    await agent.keyboard.press('n');
+    const note = thread.getByRole('textbox', { name: 'Internal note' });
+    await expect.poll(() => note.evaluate((el) => el === document.activeElement)).toBe(true);
+    await note.fill('Customer seems upset, offer a discount');
+    await note.press('Enter');
+    await thread.locator('[data-role=note]', { hasText: 'offer a discount' }).waitFor();
+    expect(await thread.locator('[data-role=note]').textContent()).toMatch(/Internal note/);
+
+    // Shortcuts: t hands back to the assistant, t takes over again; ? lists them.
+    await note.press('Escape');
+    await agent.keyboard.press('t');
+    await thread.getByRole('button', { name: 'Take over' }).waitFor();
+    await agent.keyboard.press('t');
+    await thread.getByRole('button', { name: 'Hand back' }).waitFor();
+    await agent.keyboard.press('Shift+?');
+    await agent.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+    await agent.keyboard.press('Escape');
+    await agent.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor({ state: 'detached' });
+
+    await thread.getByText('Customer seems upset').waitFor();
+    await audit(agent, 'inbox-1280');
+
+    // Resolve: the visitor is asked for stars; the note never reached them.
+    await thread.getByRole('button', { name: 'Resolve' }).click();
+    await thread.getByRole('button', { name: 'Reopen' }).waitFor();
+    await widget(visitor).locator('.stars').waitFor();
+    expect(await widget(visitor).locator('[role=log]').textContent()).not.toContain('discount');
+    expect((await parley.api('GET', `/chats/${chatId}`)).body.state.state).toBe('CLOSED');
+
+    // A phone: the open chat fills the screen, with the way back to the list.
+    await agent.setViewportSize({ width: 390, height: 844 });
+    await thread.getByRole('link', { name: 'Back to the conversations' }).waitFor();
+    expect(await agent.getByRole('region', { name: 'Conversation list' }).count()).toBe(0);
+    await audit(agent, 'inbox-390');
+    await thread.getByRole('link', { name: 'Back to the conversations' }).click();
+    await agent.getByRole('region', { name: 'Conversation list' }).waitFor();
+    expect(new URL(agent.url()).pathname).toBe(`/app/o/${orgId}/inbox`);
+  });
+});
