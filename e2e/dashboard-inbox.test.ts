@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launch } from './browser.ts';
 import { pageViolations } from './page-audit.ts';
-import { type Parley, startParley } from './parley.ts';
+import { type Parley, signedInMember, startParley } from './parley.ts';
 import { type Site, startSite } from './site.ts';
 
 const SHOTS = path.resolve(import.meta.dirname, 'screenshots');
@@ -21,6 +21,7 @@ describe('the inbox in a browser', () => {
   let browser: Browser;
   let assistantId: string;
   let orgId: string;
+  let agent: Page;
   const contexts: BrowserContext[] = [];
   let logs: string[] = [];
 
@@ -82,7 +83,7 @@ describe('the inbox in a browser', () => {
     // The agent joins through the dashboard's invite screen, and is away: the handover waits for a person.
     const invite = await parley.api('POST', '/orgs/c/invites', { email: AGENT.email, role: 'AGENT' });
     expect(invite.status, invite.text).toBe(200);
-    const agent = await newPage(1280);
+    agent = await newPage(1280);
     await agent.goto(`${parley.url}/app/invite?token=${invite.body.token}`);
     await agent.getByRole('textbox', { name: 'Your name' }).fill(AGENT.name);
     await agent.getByRole('textbox', { name: 'Password' }).fill(AGENT.password);
@@ -172,5 +173,70 @@ describe('the inbox in a browser', () => {
     await thread.getByRole('link', { name: 'Back to the conversations' }).click();
     await agent.getByRole('region', { name: 'Conversation list' }).waitFor();
     expect(new URL(agent.url()).pathname).toBe(`/app/o/${orgId}/inbox`);
+  });
+
+  it('works from the keyboard and the filters: j, assign to me (a), views with counts, snooze, the contact panel and their other chats', async () => {
+    await agent.setViewportSize({ width: 1280, height: 800 });
+    await agent.goto(`${parley.url}/app/o/${orgId}/inbox?view=all`);
+    const list = agent.getByRole('navigation', { name: 'Conversations' });
+    await list.getByRole('link').first().waitFor();
+
+    // A person on a custom channel, with attributes and two conversations; they arrive live.
+    const ada = await parley.api('POST', '/orgs/c/contacts', {
+      name: 'Ada Lovelace',
+      custom_attributes: { plan: 'pro' },
+      channel: { type: 'CUSTOM', user_id: 'sms:+33600000001', phone: '+33600000001' },
+    });
+    expect(ada.status, ada.text).toBe(200);
+    const open = (text: string) =>
+      parley.api('POST', `/orgs/c/contacts/${ada.body.id}/channels/${ada.body.channels[0].id}/chats`, { assistant_id: assistantId, message: [{ type: 'text', text }] });
+    const first = await open('Where is my parcel?');
+    expect(first.status, first.text).toBe(200);
+    await parley.api('PATCH', `/chats/${first.body.id}/state`, { state: 'CLOSED' });
+    const second = await open('Can I change my address?');
+    await expect.poll(() => list.getByRole('link', { name: /Ada Lovelace/ }).count(), { timeout: 15_000 }).toBe(2);
+
+    // j opens the newest; the contact panel shows who it is and their other conversation.
+    await agent.locator('body').press('j');
+    await agent.waitForURL(new RegExp(`/inbox/${second.body.id}`));
+    const contact = agent.getByRole('complementary', { name: 'Contact' });
+    await contact.getByRole('heading', { name: 'Ada Lovelace' }).waitFor();
+    await contact.getByText('+33600000001').first().waitFor();
+    await contact.getByText('pro', { exact: true }).waitFor();
+    // a: assign to me.
+    await agent.keyboard.press('a');
+    await expect.poll(async () => (await parley.api('GET', `/chats/${second.body.id}`)).body.state.assigned_member?.name).toBe(AGENT.name);
+    // The Mine view counts it and lists it.
+    await agent.getByRole('combobox', { name: 'View' }).click();
+    await agent.getByRole('option', { name: /^Mine \(1\)$/ }).click();
+    expect(new URL(agent.url()).searchParams.get('view')).toBe('mine');
+    await expect.poll(() => list.getByRole('link').count()).toBe(1);
+    await list.getByRole('link', { name: /Ada Lovelace/ }).waitFor();
+
+    // Snooze for an hour from the menu: it leaves Mine's open chats for Snoozed.
+    const thread = agent.getByRole('region', { name: /Conversation with Ada Lovelace/ });
+    await thread.getByRole('button', { name: 'Snooze' }).click();
+    await agent.getByRole('menuitem', { name: 'For 1 hour' }).click();
+    await expect.poll(async () => (await parley.api('GET', `/chats/${second.body.id}`)).body.state.state).toBe('SNOOZED');
+    await thread.getByRole('button', { name: 'Reopen' }).waitFor();
+
+    // The other conversation, from the contact panel; k goes back up the list.
+    await contact.getByRole('link', { name: /Where is my parcel/ }).click();
+    await agent.waitForURL(new RegExp(`/inbox/${first.body.id}`));
+    await agent.getByRole('region', { name: /Conversation with Ada Lovelace/ }).getByText('Where is my parcel?').first().waitFor();
+    await contact.getByRole('link', { name: /change my address/ }).waitFor();
+  });
+
+  it('is not offered to a DEVELOPER, who does not work conversations', async () => {
+    const dev = await signedInMember(parley, 'DEVELOPER');
+    const c = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    contexts.push(c);
+    const [name, value] = dev.headers.cookie!.split('=') as [string, string];
+    await c.addCookies([{ name, value, url: parley.url }]);
+    const p = await c.newPage();
+    await p.goto(`${parley.url}/app`);
+    const nav = p.getByRole('navigation', { name: 'Sections' });
+    await nav.getByRole('link', { name: 'Assistants' }).waitFor();
+    expect(await nav.getByRole('link', { name: 'Inbox' }).count()).toBe(0);
   });
 });

@@ -11,7 +11,7 @@ interface Props {
   orgId: string;
   scope: InboxScope;
   onScope: (scope: InboxScope) => void;
-  list: { data?: InboxChat[]; error: unknown; isPending: boolean };
+  list: { data?: InboxChat[]; error: unknown; isPending: boolean; isPlaceholderData: boolean };
   selectedId?: string;
   rowLink: (chatId: string) => string;
   live: LiveStatus;
@@ -79,7 +79,8 @@ export function ChatList({ orgId, scope, onScope, list, selectedId, rowLink, liv
           </Box>
         ) : null}
         {list.data?.length === 0 ? <EmptyList scope={scope} total={counts.data?.all} /> : null}
-        <nav aria-label="Conversations">
+        {/* The previous view's rows stay, faded, until the new view arrives: no flash of a loader. */}
+        <nav aria-label="Conversations" aria-busy={list.isPlaceholderData} style={{ opacity: list.isPlaceholderData ? 0.55 : 1 }}>
           {list.data?.map((chat) => <ChatRow key={chat.id} chat={chat} to={rowLink(chat.id)} selected={chat.id === selectedId} />)}
         </nav>
       </ScrollArea>

@@ -5,7 +5,8 @@ import { CHANNEL_LABEL, contactName, shortTime, stateLabel } from './format';
 import type { InboxChat } from './queries';
 import classes from './inbox.module.css';
 
-const PREVIEW_PREFIX = { user: '', assistant: 'You: ', note: 'Note: ' } as const;
+// `assistant` is the AI or the team (the list does not say which), so only notes are marked.
+const PREVIEW_PREFIX = { user: '', assistant: '', note: 'Note: ' } as const;
 
 /** One conversation in the list: who, what was said last, when, and the state a team triages by. */
 export function ChatRow({ chat, to, selected }: { chat: InboxChat; to: string; selected: boolean }) {

@@ -1,4 +1,4 @@
-import { Button, Group, Menu, Modal, TextInput } from '@mantine/core';
+import { ActionIcon, Button, Group, Menu, Modal, TextInput } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconCheck, IconChevronDown, IconClock, IconHandStop, IconRobot, IconRotate, IconUserCheck } from '@tabler/icons-react';
 import { useState } from 'react';
@@ -85,9 +85,10 @@ export function ChatToolbar({ orgId, chat, actions, myMemberId }: Props) {
       {!closed ? (
         <Menu position="bottom-end" withinPortal>
           <Menu.Target>
-            <Button size="xs" variant="default" leftSection={<IconClock size={14} />} rightSection={<IconChevronDown size={14} />}>
-              {s.state === 'SNOOZED' ? 'Snoozed' : 'Snooze'}
-            </Button>
+            {/* An icon keeps the four moves on one line in a 1280 px three-pane layout. */}
+            <ActionIcon size={30} variant={s.state === 'SNOOZED' ? 'light' : 'default'} aria-label={s.state === 'SNOOZED' ? 'Snoozed: change' : 'Snooze'} title="Snooze">
+              <IconClock size={16} />
+            </ActionIcon>
           </Menu.Target>
           <Menu.Dropdown>
             {presets().map((p) => (

@@ -34,10 +34,29 @@ export function Thread({ orgId, chat, contactName, actions, myMemberId, typists,
   const count = messages.data?.length ?? 0;
   const typing = typingLine(typists);
 
+  const content = useRef<HTMLDivElement>(null);
+  const pinned = useRef(true);
+
   // New messages (and someone starting to type) scroll into view, as in any chat.
   useEffect(() => {
+    pinned.current = true;
     viewport.current?.scrollTo({ top: viewport.current.scrollHeight });
   }, [count, chat.id, !!typing]);
+
+  // A reader at the bottom stays there when the thread grows or the window narrows; one reading back is left alone.
+  useEffect(() => {
+    const v = viewport.current;
+    if (!v || !content.current) return;
+    const onScroll = () => (pinned.current = v.scrollHeight - v.scrollTop - v.clientHeight < 40);
+    const observer = new ResizeObserver(() => pinned.current && v.scrollTo({ top: v.scrollHeight }));
+    observer.observe(content.current);
+    observer.observe(v);
+    v.addEventListener('scroll', onScroll, { passive: true });
+    return () => {
+      observer.disconnect();
+      v.removeEventListener('scroll', onScroll);
+    };
+  }, []);
 
   return (
     <>
@@ -58,7 +77,7 @@ export function Thread({ orgId, chat, contactName, actions, myMemberId, typists,
               </Text>
             </Box>
           </Group>
-          <Group gap={6} wrap="nowrap">
+          <Group gap={6} wrap="nowrap" style={{ flexShrink: 0 }}>
             <Badge size="sm" variant="default">
               {CHANNEL_LABEL[chat.channel.type]}
             </Badge>
@@ -87,7 +106,7 @@ export function Thread({ orgId, chat, contactName, actions, myMemberId, typists,
         ) : null}
       </Stack>
       <ScrollArea viewportRef={viewport} viewportProps={{ tabIndex: 0, 'aria-label': 'Messages' }} style={{ flex: 1 }} type="auto">
-        <Stack gap="sm" p="md" role="log" aria-live="polite" aria-relevant="additions">
+        <Stack ref={content} gap="sm" p="md" role="log" aria-live="polite" aria-relevant="additions">
           {messages.isPending ? <Loading label="Loading messages" /> : null}
           {messages.error ? <ErrorAlert error={messages.error} /> : null}
           {messages.data?.map((m) => <MessageItem key={m.id} m={m} />)}
