@@ -173,6 +173,10 @@ describe('the inbox in a browser', () => {
     await thread.getByRole('link', { name: 'Back to the conversations' }).click();
     await agent.getByRole('region', { name: 'Conversation list' }).waitFor();
     expect(new URL(agent.url()).pathname).toBe(`/app/o/${orgId}/inbox`);
+    await agent.getByRole('combobox', { name: 'View' }).click();
+    await agent.getByRole('option', { name: /^All \(1\)$/ }).click();
+    await agent.getByRole('navigation', { name: 'Conversations' }).getByRole('link', { name: /Visitor/ }).waitFor();
+    await agent.screenshot({ path: path.join(SHOTS, 'inbox-390-list-light.png') });
   });
 
   it('works from the keyboard and the filters: j, assign to me (a), views with counts, snooze, the contact panel and their other chats', async () => {

@@ -85,8 +85,9 @@ export function Composer({ chatId, mode, onMode, onSend, sending, inputRef, aiAn
           if (e.key === 'Escape') e.currentTarget.blur();
         }}
       />
-      <Group justify="space-between" mt="xs">
-        <Text size="xs" c="dimmed">
+      <Group justify="flex-end" mt="xs">
+        {/* Keyboard hints mean nothing on a phone's keyboard. */}
+        <Text size="xs" c="dimmed" visibleFrom="sm" mr="auto">
           Enter sends · Shift+Enter new line · Esc leaves
         </Text>
         <Button size="xs" color={note ? 'yellow.5' : undefined} autoContrast leftSection={note ? <IconLock size={14} /> : <IconSend size={14} />} onClick={() => void submit()} loading={sending} disabled={!draft.trim()}>

@@ -47,8 +47,17 @@ export function Thread({ orgId, chat, contactName, actions, myMemberId, typists,
   useEffect(() => {
     const v = viewport.current;
     if (!v || !content.current) return;
-    const onScroll = () => (pinned.current = v.scrollHeight - v.scrollTop - v.clientHeight < 40);
-    const observer = new ResizeObserver(() => pinned.current && v.scrollTo({ top: v.scrollHeight }));
+    let size = '';
+    const measure = () => `${v.scrollHeight}x${v.clientHeight}`;
+    // A reflow scrolls too (the browser clamps the offset): only a scroll at an unchanged size is the reader's.
+    const onScroll = () => {
+      if (measure() !== size) return;
+      pinned.current = v.scrollHeight - v.scrollTop - v.clientHeight < 40;
+    };
+    const observer = new ResizeObserver(() => {
+      if (pinned.current) v.scrollTo({ top: v.scrollHeight });
+      size = measure();
+    });
     observer.observe(content.current);
     observer.observe(v);
     v.addEventListener('scroll', onScroll, { passive: true });
