@@ -231,6 +231,26 @@ describe('the inbox in a browser', () => {
     await contact.getByRole('link', { name: /change my address/ }).waitFor();
   });
 
+  it('follows the inbox over Server-Sent Events when the WebSocket cannot open', async () => {
+    const c = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    contexts.push(c);
+    await c.addCookies(await agent.context().cookies());
+    // A proxy that refuses upgrades: every WebSocket to the inbox closes at once.
+    await c.routeWebSocket(/\/inbox\/ws/, (ws) => ws.close());
+    const p = await c.newPage();
+    const sse: string[] = [];
+    p.on('request', (r) => r.url().includes('/inbox/stream') && sse.push(r.url()));
+    await p.goto(`${parley.url}/app/o/${orgId}/inbox?view=all`);
+    const list = p.getByRole('navigation', { name: 'Conversations' });
+    await list.getByRole('link').first().waitFor();
+    const before = await list.getByRole('link').count();
+    await expect.poll(() => sse.length, { timeout: 15_000 }).toBeGreaterThan(0);
+    await p.getByText('Live', { exact: true }).waitFor();
+    const invoked = await parley.api('POST', `/api/agents/${assistantId}/invoke`, { message: 'Hello from the runtime API' });
+    expect(invoked.status, invoked.text).toBe(200);
+    await expect.poll(() => list.getByRole('link').count(), { timeout: 15_000 }).toBe(before + 1);
+  });
+
   it('is not offered to a DEVELOPER, who does not work conversations', async () => {
     const dev = await signedInMember(parley, 'DEVELOPER');
     const c = await browser.newContext({ viewport: { width: 1280, height: 800 } });
