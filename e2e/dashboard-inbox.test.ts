@@ -229,6 +229,40 @@ describe('the inbox in a browser', () => {
     await agent.waitForURL(new RegExp(`/inbox/${first.body.id}`));
     await agent.getByRole('region', { name: /Conversation with Ada Lovelace/ }).getByText('Where is my parcel?').first().waitFor();
     await contact.getByRole('link', { name: /change my address/ }).waitFor();
+    // A closed chat whose conversation went on elsewhere points to it.
+    await agent.getByRole('link', { name: 'Open the newer chat' }).click();
+    await agent.waitForURL(new RegExp(`/inbox/${second.body.id}`));
+  });
+
+  it('resumes after the last cursor it saw when the WebSocket drops', async () => {
+    const c = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    contexts.push(c);
+    await c.addCookies(await agent.context().cookies());
+    const urls: string[] = [];
+    let droppedAt = 0;
+    await c.routeWebSocket(/\/inbox\/ws/, (ws) => {
+      urls.push(ws.url());
+      const server = ws.connectToServer();
+      // The first connection to carry an event drops right after passing it on.
+      server.onMessage((m) => {
+        ws.send(m);
+        if (droppedAt) return;
+        droppedAt = urls.length;
+        ws.close();
+        server.close();
+      });
+    });
+    const p = await c.newPage();
+    await p.goto(`${parley.url}/app/o/${orgId}/inbox?view=all`);
+    const list = p.getByRole('navigation', { name: 'Conversations' });
+    await list.getByRole('link').first().waitFor();
+    await p.getByText('Live', { exact: true }).waitFor();
+    const before = await list.getByRole('link').count();
+    await parley.api('POST', `/api/agents/${assistantId}/invoke`, { message: 'First, before the drop' });
+    await expect.poll(() => droppedAt > 0 && urls.length > droppedAt, { timeout: 15_000 }).toBe(true);
+    expect(new URL(urls[droppedAt]!).searchParams.get('after')).toMatch(/^\d+\.evt_/);
+    await parley.api('POST', `/api/agents/${assistantId}/invoke`, { message: 'Second, after the reconnect' });
+    await expect.poll(() => list.getByRole('link').count(), { timeout: 15_000 }).toBe(before + 2);
   });
 
   it('follows the inbox over Server-Sent Events when the WebSocket cannot open', async () => {

@@ -65,6 +65,7 @@ export function ChatPane({ orgId, chatId, myMemberId, typists, chatLink, contact
           onMode={write}
           inputRef={input}
           backTo={backTo}
+          chatLink={chatLink}
           onShowContact={contactBeside ? undefined : () => setContactOpen(true)}
         />
       </section>

@@ -1,4 +1,4 @@
-import { ActionIcon, Alert, Badge, Box, Group, ScrollArea, Stack, Text, Title, Tooltip } from '@mantine/core';
+import { ActionIcon, Alert, Anchor, Badge, Box, Group, ScrollArea, Stack, Text, Title, Tooltip } from '@mantine/core';
 import { IconArrowLeft, IconUser } from '@tabler/icons-react';
 import { type RefObject, useEffect, useRef } from 'react';
 import { Link } from 'react-router';
@@ -8,7 +8,7 @@ import { ChatToolbar } from './ChatToolbar';
 import { Composer, type ComposerMode } from './Composer';
 import { CHANNEL_LABEL, stateLabel } from './format';
 import { MessageItem } from './MessageItem';
-import { type Chat, useMessages } from './queries';
+import { type Chat, useMessages, useNewestChat } from './queries';
 import { typingLine, type Typist } from './typing';
 
 interface Props {
@@ -24,11 +24,13 @@ interface Props {
   /** On narrow screens: the way back to the list, and to the contact panel. */
   backTo?: string;
   onShowContact?: () => void;
+  chatLink: (chatId: string) => string;
 }
 
 /** The open conversation: who and where, the moves, the messages as they arrive, and the composer. */
-export function Thread({ orgId, chat, contactName, actions, myMemberId, typists, mode, onMode, inputRef, backTo, onShowContact }: Props) {
+export function Thread({ orgId, chat, contactName, actions, myMemberId, typists, mode, onMode, inputRef, backTo, onShowContact, chatLink }: Props) {
   const messages = useMessages(chat.id);
+  const newest = useNewestChat(chat);
   const viewport = useRef<HTMLDivElement>(null);
   const state = stateLabel(chat);
   const count = messages.data?.length ?? 0;
@@ -107,6 +109,16 @@ export function Thread({ orgId, chat, contactName, actions, myMemberId, typists,
           <Box onClick={actions.clearError}>
             <ErrorAlert error={actions.error} mt="0" />
           </Box>
+        ) : null}
+        {newest.data ? (
+          <Alert color="blue" p="xs" variant="light">
+            <Text size="sm">
+              The conversation went on in a newer chat.{' '}
+              <Anchor component={Link} to={chatLink(newest.data)} size="sm">
+                Open the newer chat
+              </Anchor>
+            </Text>
+          </Alert>
         ) : null}
         {chat.state.handover === 'WAITING' ? (
           <Alert color="orange" p="xs" variant="light">

@@ -105,3 +105,13 @@ export function useContact(orgId: string, contactId: string | null) {
     queryFn: () => unwrap(api.GET('/orgs/{org_id}/contacts/{contact_id}', { params: { path: { org_id: orgId, contact_id: contactId! } } })),
   });
 }
+
+/** A newer chat where a closed conversation went on (same contact and assistant), to point the reader to it. */
+export function useNewestChat(chat: Chat | undefined) {
+  return useQuery({
+    queryKey: [...chatKey(chat?.id ?? ''), 'newest'],
+    enabled: !!chat?.contact_id && chat.state.state === 'CLOSED',
+    queryFn: () => unwrap(api.GET('/chats/{chat_id}/state/info', { params: { path: { chat_id: chat!.id } } })),
+    select: (info) => info.newest_chat_id,
+  });
+}
