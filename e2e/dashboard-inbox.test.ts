@@ -179,7 +179,7 @@ describe('the inbox in a browser', () => {
     await agent.screenshot({ path: path.join(SHOTS, 'inbox-390-list-light.png') });
   });
 
-  it('works from the keyboard and the filters: j, assign to me (a), views with counts, snooze, the contact panel and their other chats', async () => {
+  it('works from the keyboard and the filters: j, assign to me (a), views with counts, snooze (and a refused one, shown as text), unassign, the contact panel and their other chats', async () => {
     await agent.setViewportSize({ width: 1280, height: 800 });
     await agent.goto(`${parley.url}/app/o/${orgId}/inbox?view=all`);
     const list = agent.getByRole('navigation', { name: 'Conversations' });
@@ -223,6 +223,18 @@ describe('the inbox in a browser', () => {
     await agent.getByRole('menuitem', { name: 'For 1 hour' }).click();
     await expect.poll(async () => (await parley.api('GET', `/chats/${second.body.id}`)).body.state.state).toBe('SNOOZED');
     await thread.getByRole('button', { name: 'Reopen' }).waitFor();
+    // A time in the past is refused by the server, whose reason is shown as text.
+    await thread.getByRole('button', { name: 'Snoozed: change' }).click();
+    await agent.getByRole('menuitem', { name: 'Pick a time…' }).click();
+    const picker = agent.getByRole('dialog', { name: 'Snooze until' });
+    await picker.getByLabel('Wake the conversation at').fill('2020-01-01T09:00');
+    await picker.getByRole('button', { name: 'Snooze' }).click();
+    expect(await picker.getByRole('alert').textContent()).toMatch(/future/);
+    await picker.getByRole('button', { name: 'Cancel' }).click();
+    // Unassign from the member picker.
+    await thread.getByRole('button', { name: `Assign: ${AGENT.name}` }).click();
+    await agent.getByRole('menuitem', { name: 'Unassign' }).click();
+    await expect.poll(async () => (await parley.api('GET', `/chats/${second.body.id}`)).body.state.assigned_member).toBeNull();
 
     // The other conversation, from the contact panel; k goes back up the list.
     await contact.getByRole('link', { name: /Where is my parcel/ }).click();
