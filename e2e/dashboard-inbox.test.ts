@@ -170,6 +170,12 @@ describe('the inbox in a browser', () => {
     await thread.getByRole('link', { name: 'Back to the conversations' }).waitFor();
     expect(await agent.getByRole('region', { name: 'Conversation list' }).count()).toBe(0);
     await audit(agent, 'inbox-390');
+    // The contact opens in a drawer on a phone.
+    await thread.getByRole('button', { name: 'Contact details' }).click();
+    const drawer = agent.getByRole('dialog', { name: 'Contact' });
+    await drawer.getByText('Previous conversations').waitFor();
+    await agent.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'detached' });
     await thread.getByRole('link', { name: 'Back to the conversations' }).click();
     await agent.getByRole('region', { name: 'Conversation list' }).waitFor();
     expect(new URL(agent.url()).pathname).toBe(`/app/o/${orgId}/inbox`);
