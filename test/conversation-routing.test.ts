@@ -40,6 +40,34 @@ describe('conversation routing', () => {
     expect(bad.body.message).toMatch(/channel/);
   });
 
+  it("lists one contact's chats in the inbox (contact_id), for a contact panel's previous conversations", async () => {
+    const t = await seedOrg(server);
+    const api = client(server, t.key);
+    const bot = await api.post('/orgs/c/assistants', { name: 'Support' });
+    const ada = await api.post('/orgs/c/contacts', { name: 'Ada', channel: { type: 'CUSTOM', user_id: 'sms:+33600000002' } });
+    const bo = await api.post('/orgs/c/contacts', { name: 'Bo', channel: { type: 'CUSTOM', user_id: 'sms:+33600000003' } });
+    const open = (c: { body: { id: string; channels: Array<{ id: string }> } }) =>
+      api.post(`/orgs/c/contacts/${c.body.id}/channels/${c.body.channels[0]!.id}/chats`, { assistant_id: bot.body.id, message: say('hello') });
+    const first = await open(ada);
+    await api.patch(`/chats/${first.body.id}/state`, { state: 'CLOSED' });
+    const second = await open(ada);
+    await open(bo);
+    await api.post(`/api/agents/${bot.body.id}/invoke`, { message: 'no contact' });
+
+    const list = await api.get(`/orgs/c/inbox?filter=all&contact_id=${ada.body.id}`);
+    expect(list.status, list.text).toBe(200);
+    expect(list.body.map((c: { id: string }) => c.id)).toEqual([second.body.id, first.body.id]);
+    expect(list.headers.get('pagination-count')).toBe('2');
+    expect(list.body[0].contact).toEqual({ id: ada.body.id, name: 'Ada' });
+    const noContact = (await api.get('/orgs/c/inbox?filter=all&channel=API')).body;
+    expect(noContact[0].contact).toBeNull();
+    expect((await api.get(`/orgs/c/inbox?contact_id=${ada.body.id}`)).body.map((c: { id: string }) => c.id)).toEqual([second.body.id]);
+    expect((await api.get('/orgs/c/inbox?filter=all&contact_id=cnt_unknown')).body).toEqual([]);
+    // Another org's contact id finds nothing here.
+    const other = await seedOrg(server);
+    expect((await client(server, other.key).get(`/orgs/c/inbox?filter=all&contact_id=${ada.body.id}`)).body).toEqual([]);
+  });
+
   it('tells where a conversation went on (state/info): the newest chat of the same contact and assistant', async () => {
     const t = await seedOrg(server);
     const api = client(server, t.key);

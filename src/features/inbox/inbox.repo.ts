@@ -1,11 +1,16 @@
 import { and, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
-import { chats, messages, type MessageRow } from '../../db/schema.ts';
+import { chats, contacts, messages, type MessageRow } from '../../db/schema.ts';
 import type { InboxFilter, InboxScope } from './inbox.schemas.ts';
 
-/** The org's chats, narrowed to an assistant or a channel when asked. */
+/** The org's chats, narrowed to an assistant, a channel or a contact when asked. */
 export const scopeWhere = (orgId: string, scope: InboxScope): SQL | undefined =>
-  and(eq(chats.orgId, orgId), scope.assistantId ? eq(chats.assistantId, scope.assistantId) : undefined, scope.channel ? eq(chats.channel, scope.channel) : undefined);
+  and(
+    eq(chats.orgId, orgId),
+    scope.assistantId ? eq(chats.assistantId, scope.assistantId) : undefined,
+    scope.channel ? eq(chats.channel, scope.channel) : undefined,
+    scope.contactId ? eq(chats.contactId, scope.contactId) : undefined,
+  );
 
 /** What each inbox filter means, as a condition on chats (`memberId`: the signed-in member, for `mine`). */
 export function filterWhere(filter: InboxFilter, memberId: string | null): SQL | undefined {
@@ -53,4 +58,14 @@ export async function lastMessages(db: DbOrTx, orgId: string, chatIds: string[])
     .where(and(eq(messages.orgId, orgId), inArray(messages.chatId, chatIds), sql`${messages.role} not in ('event', 'tool')`))
     .orderBy(messages.chatId, sql`${messages.createdAt} desc`, sql`${messages.id} desc`);
   return new Map(rows.map((r) => [r.chatId, r]));
+}
+
+/** The names of a page's contacts, one query, so a list shows who each chat is with. */
+export async function contactNames(db: DbOrTx, orgId: string, contactIds: string[]): Promise<Map<string, string | null>> {
+  if (contactIds.length === 0) return new Map();
+  const rows = await db
+    .select({ id: contacts.id, name: contacts.name })
+    .from(contacts)
+    .where(and(eq(contacts.orgId, orgId), inArray(contacts.id, contactIds)));
+  return new Map(rows.map((r) => [r.id, r.name]));
 }

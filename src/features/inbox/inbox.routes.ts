@@ -39,7 +39,7 @@ export function inboxRoutes(inbox: InboxService): RouteDef[] {
       query: InboxQuerySchema,
       responses: { 200: z.array(InboxChatSchema) },
       handler: async ({ orgId, query, principal, reply }) =>
-        sendPage(reply, await inbox.list(orgId, { page: query.page, take: query.take, filter: query.filter, assistantId: query.assistant_id, channel: query.channel }, viewerOf(principal))),
+        sendPage(reply, await inbox.list(orgId, { page: query.page, take: query.take, filter: query.filter, assistantId: query.assistant_id, channel: query.channel, contactId: query.contact_id }, viewerOf(principal))),
     }),
     defineRoute({
       method: 'GET',

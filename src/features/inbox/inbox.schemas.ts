@@ -14,6 +14,7 @@ export const InboxQuerySchema = PageQuerySchema.extend({
   }),
   assistant_id: z.string().min(1).max(64).optional().meta({ description: 'Only chats with this assistant.' }),
   channel: z.enum(CHAT_CHANNEL_TYPES).optional().meta({ description: 'Only chats on this channel: API (the runtime API), WEB (the web widget) or CUSTOM (a channel the team plugs in).' }),
+  contact_id: z.string().min(1).max(64).optional().meta({ description: "Only chats with this contact (a contact panel's previous conversations); use it with `filter=all`." }),
 });
 
 export const LastMessageSchema = z
@@ -25,7 +26,11 @@ export const LastMessageSchema = z
   })
   .meta({ id: 'InboxLastMessage' });
 
-export const InboxChatSchema = ChatSchema.extend({ last_message: LastMessageSchema.nullable() }).meta({ id: 'InboxChat' });
+const InboxContactSchema = z
+  .object({ id: z.string(), name: z.string().nullable().meta({ description: 'null until the person gives a name (show "Visitor").' }) })
+  .meta({ id: 'InboxContact', description: 'Who the chat is with, for the list; read the contact for the rest.' });
+
+export const InboxChatSchema = ChatSchema.extend({ last_message: LastMessageSchema.nullable(), contact: InboxContactSchema.nullable() }).meta({ id: 'InboxChat' });
 
 export const InboxCountsSchema = z
   .object(Object.fromEntries(INBOX_FILTERS.map((f) => [f, z.number().int()])) as Record<InboxFilter, z.ZodNumber>)
@@ -33,10 +38,11 @@ export const InboxCountsSchema = z
 
 export const InboxCountsQuerySchema = InboxQuerySchema.pick({ assistant_id: true, channel: true });
 
-/** Narrows the inbox to one assistant or one channel. */
+/** Narrows the inbox to one assistant, one channel or one contact. */
 export interface InboxScope {
   assistantId?: string;
   channel?: (typeof CHAT_CHANNEL_TYPES)[number];
+  contactId?: string;
 }
 
 export type InboxChat = z.infer<typeof InboxChatSchema>;

@@ -8,6 +8,7 @@ import { AssistantsPage } from './assistants/AssistantsPage';
 import { SetupPage } from './auth/SetupPage';
 import { SignInPage } from './auth/SignInPage';
 import { useCurrentUser, useSetupState } from './auth/session';
+import { InboxPage } from './inbox/InboxPage';
 import { ApiKeysPage } from './keys/ApiKeysPage';
 import { Layout } from './shell/Layout';
 import { ErrorAlert, Loading } from './ui/QueryState';
@@ -35,6 +36,7 @@ function SignedInApp({ user }: { user: User }) {
           <Route path="assistants/new" element={<AssistantNewPage />} />
           <Route path="assistants/:assistantId" element={<AssistantEditPage />} />
           <Route path="api-keys" element={<ApiKeysPage />} />
+          <Route path="inbox/:chatId?" element={<InboxPage />} />
         </Route>
         <Route path="account/sessions" element={<SessionsPage />} />
         <Route path="*" element={<NotFound />} />

@@ -8,6 +8,7 @@ const TABLE = {
   'assistants:read': ['ADMIN', 'DEVELOPER', 'MANAGER', 'AGENT'],
   'assistants:manage': ['ADMIN', 'DEVELOPER'],
   'keys:manage': ['ADMIN', 'DEVELOPER'],
+  'chats:write': ['ADMIN', 'MANAGER', 'AGENT'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof TABLE;

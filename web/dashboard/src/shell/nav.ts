@@ -1,4 +1,4 @@
-import { IconKey, IconMessageChatbot, type Icon } from '@tabler/icons-react';
+import { IconInbox, IconKey, IconMessageChatbot, type Icon } from '@tabler/icons-react';
 import type { Permission } from '../auth/permissions';
 
 export interface NavEntry {
@@ -12,6 +12,7 @@ export interface NavEntry {
 
 /** The screens built so far; the other screens (knowledge, inbox, ...) join here as they are built. */
 export const NAV: NavEntry[] = [
+  { label: 'Inbox', path: 'inbox', icon: IconInbox, permission: 'chats:write' },
   { label: 'Assistants', path: 'assistants', icon: IconMessageChatbot, permission: 'assistants:read' },
   { label: 'API keys', path: 'api-keys', icon: IconKey, permission: 'keys:manage' },
 ];
