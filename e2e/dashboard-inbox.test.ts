@@ -213,6 +213,7 @@ describe('the inbox in a browser', () => {
     await contact.getByRole('heading', { name: 'Ada Lovelace' }).waitFor();
     await contact.getByText('+33600000001').first().waitFor();
     await contact.getByText('pro', { exact: true }).waitFor();
+    await audit(agent, 'inbox-1280-contact');
     // a: assign to me.
     await agent.keyboard.press('a');
     await expect.poll(async () => (await parley.api('GET', `/chats/${second.body.id}`)).body.state.assigned_member?.name).toBe(AGENT.name);
