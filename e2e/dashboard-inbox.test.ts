@@ -304,6 +304,20 @@ describe('the inbox in a browser', () => {
     await expect.poll(() => list.getByRole('link').count(), { timeout: 15_000 }).toBe(before + 1);
   });
 
+  it('loads a long inbox a page at a time', async () => {
+    for (let i = 0; i < 5; i++) {
+      await Promise.all(Array.from({ length: 10 }, (_, j) => parley.api('POST', `/api/agents/${assistantId}/invoke`, { message: `Question ${i * 10 + j}` })));
+    }
+    const total = (await parley.api('GET', '/orgs/c/inbox/counts')).body.all as number;
+    expect(total).toBeGreaterThan(50);
+    await agent.goto(`${parley.url}/app/o/${orgId}/inbox?view=all`);
+    const list = agent.getByRole('navigation', { name: 'Conversations' });
+    await expect.poll(() => list.getByRole('link').count()).toBe(50);
+    await agent.getByRole('button', { name: 'Load more' }).click();
+    await expect.poll(() => list.getByRole('link').count()).toBe(total);
+    expect(await agent.getByRole('button', { name: 'Load more' }).count()).toBe(0);
+  });
+
   it('is not offered to a DEVELOPER, who does not work conversations', async () => {
     const dev = await signedInMember(parley, 'DEVELOPER');
     const c = await browser.newContext({ viewport: { width: 1280, height: 800 } });
