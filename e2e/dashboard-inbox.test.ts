@@ -213,6 +213,7 @@ describe('the inbox in a browser', () => {
     await contact.getByRole('heading', { name: 'Ada Lovelace' }).waitFor();
     await contact.getByText('+33600000001').first().waitFor();
     await contact.getByText('pro', { exact: true }).waitFor();
+    await audit(agent, 'inbox-1280-contact');
     // a: assign to me.
     await agent.keyboard.press('a');
     await expect.poll(async () => (await parley.api('GET', `/chats/${second.body.id}`)).body.state.assigned_member?.name).toBe(AGENT.name);
@@ -301,6 +302,20 @@ describe('the inbox in a browser', () => {
     const invoked = await parley.api('POST', `/api/agents/${assistantId}/invoke`, { message: 'Hello from the runtime API' });
     expect(invoked.status, invoked.text).toBe(200);
     await expect.poll(() => list.getByRole('link').count(), { timeout: 15_000 }).toBe(before + 1);
+  });
+
+  it('loads a long inbox a page at a time', async () => {
+    for (let i = 0; i < 5; i++) {
+      await Promise.all(Array.from({ length: 10 }, (_, j) => parley.api('POST', `/api/agents/${assistantId}/invoke`, { message: `Question ${i * 10 + j}` })));
+    }
+    const total = (await parley.api('GET', '/orgs/c/inbox/counts')).body.all as number;
+    expect(total).toBeGreaterThan(50);
+    await agent.goto(`${parley.url}/app/o/${orgId}/inbox?view=all`);
+    const list = agent.getByRole('navigation', { name: 'Conversations' });
+    await expect.poll(() => list.getByRole('link').count()).toBe(50);
+    await agent.getByRole('button', { name: 'Load more' }).click();
+    await expect.poll(() => list.getByRole('link').count()).toBe(total);
+    expect(await agent.getByRole('button', { name: 'Load more' }).count()).toBe(0);
   });
 
   it('is not offered to a DEVELOPER, who does not work conversations', async () => {

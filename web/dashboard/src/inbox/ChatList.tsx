@@ -1,4 +1,4 @@
-import { Badge, Box, Code, EmptyState, Group, ScrollArea, Select, Stack, Text, Title, Tooltip } from '@mantine/core';
+import { Badge, Box, Button, Center, Code, EmptyState, Group, ScrollArea, Select, Stack, Text, Title, Tooltip } from '@mantine/core';
 import { IconInbox } from '@tabler/icons-react';
 import { useAssistants } from '../assistants/queries';
 import { ErrorAlert, Loading } from '../ui/QueryState';
@@ -11,7 +11,15 @@ interface Props {
   orgId: string;
   scope: InboxScope;
   onScope: (scope: InboxScope) => void;
-  list: { data?: InboxChat[]; error: unknown; isPending: boolean; isPlaceholderData: boolean };
+  list: {
+    rows?: InboxChat[];
+    error: unknown;
+    isPending: boolean;
+    isPlaceholderData: boolean;
+    hasNextPage: boolean;
+    isFetchingNextPage: boolean;
+    fetchNextPage: () => unknown;
+  };
   selectedId?: string;
   rowLink: (chatId: string) => string;
   live: LiveStatus;
@@ -78,11 +86,18 @@ export function ChatList({ orgId, scope, onScope, list, selectedId, rowLink, liv
             <ErrorAlert error={list.error} />
           </Box>
         ) : null}
-        {list.data?.length === 0 ? <EmptyList scope={scope} total={counts.data?.all} /> : null}
+        {list.rows?.length === 0 ? <EmptyList scope={scope} total={counts.data?.all} /> : null}
         {/* The previous view's rows stay, faded, until the new view arrives: no flash of a loader. */}
         <nav aria-label="Conversations" aria-busy={list.isPlaceholderData} style={{ opacity: list.isPlaceholderData ? 0.55 : 1 }}>
-          {list.data?.map((chat) => <ChatRow key={chat.id} chat={chat} to={rowLink(chat.id)} selected={chat.id === selectedId} />)}
+          {list.rows?.map((chat) => <ChatRow key={chat.id} chat={chat} to={rowLink(chat.id)} selected={chat.id === selectedId} />)}
         </nav>
+        {list.hasNextPage ? (
+          <Center p="sm">
+            <Button variant="default" size="xs" onClick={() => list.fetchNextPage()} loading={list.isFetchingNextPage}>
+              Load more
+            </Button>
+          </Center>
+        ) : null}
       </ScrollArea>
     </>
   );

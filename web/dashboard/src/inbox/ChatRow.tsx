@@ -38,7 +38,7 @@ export function ChatRow({ chat, to, selected }: { chat: InboxChat; to: string; s
         <Badge size="xs" variant="default">
           {CHANNEL_LABEL[chat.channel.type]}
         </Badge>
-        <Badge size="xs" variant="light" color={state.color}>
+        <Badge size="xs" color={state.color}>
           {state.label}
         </Badge>
         {chat.state.assigned_member ? (

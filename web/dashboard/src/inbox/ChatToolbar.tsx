@@ -51,7 +51,7 @@ export function ChatToolbar({ orgId, chat, actions, myMemberId }: Props) {
   return (
     <Group gap="xs" wrap="wrap">
       {takesOver(chat) ? (
-        <Button size="xs" leftSection={<IconHandStop size={14} />} onClick={() => takeOver(chat, actions, myMemberId)} loading={actions.busy} title="Take over (t)">
+        <Button size="xs" color="indigo.8" leftSection={<IconHandStop size={14} />} onClick={() => takeOver(chat, actions, myMemberId)} loading={actions.busy} title="Take over (t)">
           Take over
         </Button>
       ) : (
@@ -124,7 +124,7 @@ export function ChatToolbar({ orgId, chat, actions, myMemberId }: Props) {
             <Button variant="default" onClick={picker.close}>
               Cancel
             </Button>
-            <Button type="submit" loading={actions.busy}>
+            <Button type="submit" color="indigo.8" loading={actions.busy}>
               Snooze
             </Button>
           </Group>

@@ -45,6 +45,7 @@ export function Composer({ chatId, mode, onMode, onSend, sending, inputRef, aiAn
     <Paper p="sm" radius={0} style={{ borderTop: '1px solid var(--mantine-color-default-border)' }}>
       <Group justify="space-between" mb="xs" wrap="nowrap">
         <SegmentedControl
+          style={{ flexShrink: 0 }}
           size="xs"
           value={mode}
           onChange={(v) => onMode(v as ComposerMode)}
@@ -90,7 +91,7 @@ export function Composer({ chatId, mode, onMode, onSend, sending, inputRef, aiAn
         <Text size="xs" c="dimmed" visibleFrom="sm" mr="auto">
           Enter sends · Shift+Enter new line · Esc leaves
         </Text>
-        <Button size="xs" color={note ? 'yellow.5' : undefined} autoContrast leftSection={note ? <IconLock size={14} /> : <IconSend size={14} />} onClick={() => void submit()} loading={sending} disabled={!draft.trim()}>
+        <Button size="xs" color={note ? 'yellow.5' : 'indigo.8'} autoContrast leftSection={note ? <IconLock size={14} /> : <IconSend size={14} />} onClick={() => void submit()} loading={sending} disabled={!draft.trim()}>
           {note ? 'Add note' : 'Send reply'}
         </Button>
       </Group>

@@ -63,7 +63,7 @@ export function InboxPage() {
   const base = `/o/${orgId}/inbox`;
   const chatLink = (id: string) => `${base}/${id}${search ? `?${search}` : ''}`;
   const step = (by: 1 | -1) => {
-    const rows = list.data ?? [];
+    const rows = list.rows ?? [];
     if (!rows.length) return;
     const at = rows.findIndex((c) => c.id === chatId);
     const next = rows[at < 0 ? 0 : Math.min(rows.length - 1, Math.max(0, at + by))];

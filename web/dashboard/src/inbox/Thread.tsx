@@ -92,7 +92,7 @@ export function Thread({ orgId, chat, contactName, actions, myMemberId, typists,
             <Badge size="sm" variant="default">
               {CHANNEL_LABEL[chat.channel.type]}
             </Badge>
-            <Badge size="sm" variant="light" color={state.color}>
+            <Badge size="sm" color={state.color}>
               {state.label}
             </Badge>
             {onShowContact ? (

@@ -56,12 +56,12 @@ export function authorName(m: Message): string {
 
 export const CHANNEL_LABEL: Record<Chat['channel']['type'], string> = { API: 'API', WEB: 'Web', CUSTOM: 'Custom' };
 
-/** The state of a chat in two words, for a badge. */
+/** The state of a chat in a word, for a filled badge (shades dark enough for white text, WCAG AA). */
 export function stateLabel(chat: Pick<Chat, 'state'>): { label: string; color: string } {
   const s = chat.state;
-  if (s.state === 'CLOSED') return { label: 'Resolved', color: 'gray' };
-  if (s.state === 'SNOOZED') return { label: 'Snoozed', color: 'violet' };
-  if (s.handover === 'WAITING') return { label: 'Waiting', color: 'orange' };
-  if (!s.ai_enabled) return { label: 'Human', color: 'blue' };
-  return { label: 'AI', color: 'teal' };
+  if (s.state === 'CLOSED') return { label: 'Resolved', color: 'gray.7' };
+  if (s.state === 'SNOOZED') return { label: 'Snoozed', color: 'violet.8' };
+  if (s.handover === 'WAITING') return { label: 'Waiting', color: 'red.9' };
+  if (!s.ai_enabled) return { label: 'Human', color: 'blue.8' };
+  return { label: 'AI', color: 'teal.9' };
 }

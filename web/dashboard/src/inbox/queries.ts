@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { api, FIRST_PAGE, type Schemas, unwrap } from '../api/client';
 
 export type InboxChat = Schemas['InboxChat'];
@@ -20,18 +20,28 @@ export const inboxKey = (orgId: string) => ['orgs', orgId, 'inbox'] as const;
 /** A chat and its messages; refreshed by the events that name it. */
 export const chatKey = (chatId: string) => ['chats', chatId] as const;
 
+const LIST_PAGE = 50;
+
+/**
+ * The conversations of a view, a page at a time ("Load more"); `rows` is every page loaded. A live event refetches
+ * the pages already loaded, so the rows stay in place.
+ */
 export function useInboxList(orgId: string, scope: InboxScope) {
-  return useQuery({
+  const query = useInfiniteQuery({
     queryKey: [...inboxKey(orgId), 'list', scope],
-    queryFn: () =>
-      unwrap(
-        api.GET('/orgs/{org_id}/inbox', {
-          params: { path: { org_id: orgId }, query: { ...FIRST_PAGE, filter: scope.view, assistant_id: scope.assistantId, channel: scope.channel } },
-        }),
-      ),
-    // A refetch keeps the rows on screen instead of flashing a loader.
+    initialPageParam: 1,
+    queryFn: async ({ pageParam }) => {
+      const { data, error, response } = await api.GET('/orgs/{org_id}/inbox', {
+        params: { path: { org_id: orgId }, query: { page: pageParam, take: LIST_PAGE, filter: scope.view, assistant_id: scope.assistantId, channel: scope.channel } },
+      });
+      const items = await unwrap(Promise.resolve({ data, error, response }));
+      return { items, page: pageParam, count: Number(response.headers.get('pagination-count') ?? items.length) };
+    },
+    getNextPageParam: (last) => (last.page * LIST_PAGE < last.count ? last.page + 1 : undefined),
+    // Another view's rows stay on screen (faded) until this one arrives, instead of a loader.
     placeholderData: (previous) => previous,
   });
+  return { ...query, rows: query.data?.pages.flatMap((p) => p.items) };
 }
 
 export function useInboxCounts(orgId: string, scope: Omit<InboxScope, 'view'>) {
