@@ -34,6 +34,8 @@ export function UserMenu({ user }: { user: User }) {
           variant="subtle"
           color="gray"
           px={6}
+          // On a phone the name is hidden and the avatar is decorative: the button still needs a name.
+          aria-label={`Account: ${user.name}`}
           leftSection={
             <Avatar size={28} radius="xl" color="indigo" aria-hidden>
               {initials(user.name)}
