@@ -104,13 +104,13 @@ export function answerParsed(parsed: ParsedPrompt): BuiltinAnswer {
   const queries = queriesFor(message, spoken, parsed.userTurns.at(-2));
   if (queries[0]!.primary.length === 0 && !queries[0]!.shape) return reply('clarify', replies.clarify);
 
+  const decline = () => reply('no_information', parsed.handoverWhenUnanswered ? replies.noInformationHandover : replies.noInformation);
   const candidates = buildCandidates(parsed);
-  if (spoken !== 'de' && namesUnknown(message, candidates, parsed.instructions)) {
-    return reply('no_information', parsed.handoverWhenUnanswered ? replies.noInformationHandover : replies.noInformation);
-  }
+  // German capitalizes every noun, so capitals there do not mark names.
+  if (spoken !== 'de' && namesUnknown(message, candidates, parsed.instructions)) return decline();
   let picked: Quote[] = [];
   for (const query of queries) if (picked.length === 0) picked = selectSentences(candidates, query);
-  if (picked.length === 0) return reply('no_information', parsed.handoverWhenUnanswered ? replies.noInformationHandover : replies.noInformation);
+  if (picked.length === 0) return decline();
   const usedPassageIds = [...new Set(picked.flatMap((c) => (c.passageId === null ? [] : [c.passageId])))];
   const quoted = compose(picked);
   // Knowledge in English quoted to a customer who wrote in another language: said so, in their language.
@@ -176,8 +176,8 @@ function asked(text: string, spoken: ReplyLanguage, typed = true): Asked {
   const naming: string[] = [];
   const seen = new Set<string>();
   const add = (stems: string[]) => {
-    const key = stems[0]!;
-    if (seen.has(key) || /^\d+$/.test(key)) return;
+    const key = stems[0];
+    if (key === undefined || seen.has(key) || /^\d+$/.test(key)) return;
     seen.add(key);
     const expanded = stems.flatMap((s) => [...(SYNONYMS.get(s) ?? []), ...(EXPANSIONS.get(s) ?? [])]);
     concepts.push([...new Set([...stems, ...expanded])]);
