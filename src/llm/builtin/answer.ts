@@ -71,6 +71,9 @@ const RANK_ONLY = new Set('last ago yesterday today tonight tomorrow recently we
 const CONTACT_TYPES = new Set(['phone', 'email', 'address']);
 const CONTACT_TERMS = ['contact', 'reach'].map(stem);
 
+const ABOUT_THE_PAGE =
+  /^(?:this|the following|the) (?:page|section|article|guide|document|faq|help page)s? (?:covers|explains|describes|lists|tells|shows|answers|is about|will)\b|^(?:read on|see below|below you)/i;
+
 /** Terms a sentence is about without spelling them: an address is an email, a long number a phone. */
 const IMPLIED_TERMS: Array<[RegExp, string]> = [
   [/[\w.+-]+@[\w-]+\.[\w.]+/, stem('email')],
@@ -278,8 +281,9 @@ function buildCandidates(parsed: ParsedPrompt): Quote[] {
   const add = (text: string, passageId: string | null, title: string, sourceOrder: number) => {
     splitSentences(text).forEach((unit, position) => {
       if (passageId === null && isMetaInstruction(unit.text)) return;
-      // A question in the knowledge ("Can I park at the shop?") asks; it never answers.
-      if (/\?["'”’)\]]*$/.test(unit.text)) return;
+      // A question in the knowledge ("Can I park at the shop?") asks; it never answers. Nor does a sentence
+      // about the page itself ("This page covers what can be returned, how to start a return...").
+      if (/\?["'”’)\]]*$/.test(unit.text) || ABOUT_THE_PAGE.test(unit.text)) return;
       // Too little to stand alone as an answer ("Welcome!", "Read more"), unless its heading completes it ("Sunday: closed").
       if (unit.text.split(' ').length < 3 && !/\d/.test(unit.text) && !unit.heading) return;
       const { text, listItem } = quotable(unit.text, unit.heading, isListItem(unit));
