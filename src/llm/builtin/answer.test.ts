@@ -146,6 +146,11 @@ describe('answer: what a customer gets from a small shop knowledge base', () => 
     expect(shop('How much does it cost to hire an e-bike?').text).toMatch(/^(?:City bike: £25 per day; )?E-bike: £45 per day/);
   });
 
+  it('never quotes a sentence about the page itself', () => {
+    const page = { title: 'Returns', text: 'This page covers what can be returned and how to start a return.\n\nTo start a return, open your order and choose Return.' };
+    expect(answer(prompt({ passages: [page], turns: ['How do I start a return?'] })).text).toBe('To start a return, open your order and choose Return.');
+  });
+
   it('reads a Markdown table row by row, and declines a question about something the knowledge never names', () => {
     expect(shop('How much is a full service?').text).toBe('Full service: £140.');
     expect(shop('Do you have a shop in London?').kind).toBe('no_information');

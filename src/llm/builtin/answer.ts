@@ -71,6 +71,9 @@ const RANK_ONLY = new Set('last ago yesterday today tonight tomorrow recently we
 const CONTACT_TYPES = new Set(['phone', 'email', 'address']);
 const CONTACT_TERMS = ['contact', 'reach'].map(stem);
 
+const ABOUT_THE_PAGE =
+  /^(?:this|the following|the) (?:page|section|article|guide|document|faq|help page)s? (?:covers|explains|describes|lists|tells|shows|answers|is about|will)\b|^(?:read on|see below|below you)/i;
+
 /** Terms a sentence is about without spelling them: an address is an email, a long number a phone. */
 const IMPLIED_TERMS: Array<[RegExp, string]> = [
   [/[\w.+-]+@[\w-]+\.[\w.]+/, stem('email')],
@@ -104,13 +107,13 @@ export function answerParsed(parsed: ParsedPrompt): BuiltinAnswer {
   const queries = queriesFor(message, spoken, parsed.userTurns.at(-2));
   if (queries[0]!.primary.length === 0 && !queries[0]!.shape) return reply('clarify', replies.clarify);
 
+  const decline = () => reply('no_information', parsed.handoverWhenUnanswered ? replies.noInformationHandover : replies.noInformation);
   const candidates = buildCandidates(parsed);
-  if (spoken !== 'de' && namesUnknown(message, candidates, parsed.instructions)) {
-    return reply('no_information', parsed.handoverWhenUnanswered ? replies.noInformationHandover : replies.noInformation);
-  }
+  // German capitalizes every noun, so capitals there do not mark names.
+  if (spoken !== 'de' && namesUnknown(message, candidates, parsed.instructions)) return decline();
   let picked: Quote[] = [];
   for (const query of queries) if (picked.length === 0) picked = selectSentences(candidates, query);
-  if (picked.length === 0) return reply('no_information', parsed.handoverWhenUnanswered ? replies.noInformationHandover : replies.noInformation);
+  if (picked.length === 0) return decline();
   const usedPassageIds = [...new Set(picked.flatMap((c) => (c.passageId === null ? [] : [c.passageId])))];
   const quoted = compose(picked);
   // Knowledge in English quoted to a customer who wrote in another language: said so, in their language.
@@ -176,8 +179,8 @@ function asked(text: string, spoken: ReplyLanguage, typed = true): Asked {
   const naming: string[] = [];
   const seen = new Set<string>();
   const add = (stems: string[]) => {
-    const key = stems[0]!;
-    if (seen.has(key) || /^\d+$/.test(key)) return;
+    const key = stems[0];
+    if (key === undefined || seen.has(key) || /^\d+$/.test(key)) return;
     seen.add(key);
     const expanded = stems.flatMap((s) => [...(SYNONYMS.get(s) ?? []), ...(EXPANSIONS.get(s) ?? [])]);
     concepts.push([...new Set([...stems, ...expanded])]);
@@ -278,8 +281,9 @@ function buildCandidates(parsed: ParsedPrompt): Quote[] {
   const add = (text: string, passageId: string | null, title: string, sourceOrder: number) => {
     splitSentences(text).forEach((unit, position) => {
       if (passageId === null && isMetaInstruction(unit.text)) return;
-      // A question in the knowledge ("Can I park at the shop?") asks; it never answers.
-      if (/\?["'”’)\]]*$/.test(unit.text)) return;
+      // A question in the knowledge ("Can I park at the shop?") asks; it never answers. Nor does a sentence
+      // about the page itself ("This page covers what can be returned, how to start a return...").
+      if (/\?["'”’)\]]*$/.test(unit.text) || ABOUT_THE_PAGE.test(unit.text)) return;
       // Too little to stand alone as an answer ("Welcome!", "Read more"), unless its heading completes it ("Sunday: closed").
       if (unit.text.split(' ').length < 3 && !/\d/.test(unit.text) && !unit.heading) return;
       const { text, listItem } = quotable(unit.text, unit.heading, isListItem(unit));
