@@ -225,5 +225,12 @@ describe('the dashboard in a browser', () => {
     expect(await alert.textContent()).toMatch(/^Not allowed.*"keys:manage".*AGENT/);
     expect(await agent.getByRole('button', { name: 'Create key' }).count()).toBe(0);
     await audit(agent, 'api-keys-not-allowed');
+
+    // The session ends elsewhere (signed out from another tab, revoked, expired): the next request returns to sign-in.
+    const jar = Object.fromEntries((await agent.context().cookies()).map((c) => [c.name, c.value]));
+    const out = await fetch(`${parley.url}/auth/sign-out`, { method: 'POST', headers: { cookie: `parley_session=${jar.parley_session}`, 'x-csrf-token': jar.parley_csrf! } });
+    expect(out.status).toBe(200);
+    await agent.getByRole('link', { name: 'Assistants' }).click();
+    await heading(agent, 'Sign in');
   });
 });

@@ -19,7 +19,7 @@ export interface DashboardBuild {
   assets: Map<string, DashboardFile>;
 }
 
-const file = (body: Buffer): DashboardFile => ({ body, gzip: gzipSync(body, { level: 9 }) });
+const file = (body: Buffer): DashboardFile => ({ body, gzip: gzipSync(body) });
 
 /** Reads the built dashboard once, at boot; a missing build is not fatal (its routes answer 404 and say why). */
 export function loadDashboardBuild(dir = DASHBOARD_BUILD_DIR): DashboardBuild {

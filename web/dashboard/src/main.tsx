@@ -2,12 +2,13 @@ import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
 import { type CSSVariablesResolver, createTheme, MantineProvider, Modal } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { ApiError } from './api/client';
 import { InvitePage } from './auth/InvitePage';
+import { USER_KEY } from './auth/session';
 import { Gate } from './Gate';
 
 // Shades chosen for WCAG AA contrast (axe runs on every screen in e2e/): Mantine's default indigo 6 under white
@@ -32,7 +33,13 @@ const cssVariables: CSSVariablesResolver = () => ({
   dark: { '--mantine-color-dimmed': 'var(--mantine-color-dark-1)' },
 });
 
-const queryClient = new QueryClient({
+const queryClient: QueryClient = new QueryClient({
+  // A session that expired or was revoked elsewhere: any 401 sends the app back to sign-in.
+  queryCache: new QueryCache({
+    onError: (e) => {
+      if (e instanceof ApiError && e.status === 401) queryClient.setQueryData(USER_KEY, null);
+    },
+  }),
   defaultOptions: {
     // A refusal or a missing record does not get better by asking again.
     queries: { retry: (n, e) => !(e instanceof ApiError && e.status < 500) && n < 2, refetchOnWindowFocus: false },

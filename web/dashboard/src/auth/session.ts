@@ -32,6 +32,8 @@ export function useSignedIn() {
   return (signedIn: Schemas['SignedIn']) => {
     client.setQueryData(SETUP_KEY, { needs_setup: false });
     client.setQueryData(USER_KEY, signedIn.user);
+    // Accepting an invite while signed in as someone else switches user: nothing of the other one stays.
+    client.removeQueries({ predicate: (q) => q.queryKey[0] !== USER_KEY[0] && q.queryKey[0] !== SETUP_KEY[0] });
   };
 }
 

@@ -1,6 +1,6 @@
 import { AppShell, Burger, Group, NavLink, Stack, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { Link, Outlet, useLocation } from 'react-router';
+import { Link, Outlet, useLocation, useMatch } from 'react-router';
 import type { User } from '../api/client';
 import { may } from '../auth/permissions';
 import { NAV } from './nav';
@@ -12,10 +12,10 @@ import { ColorSchemeToggle, UserMenu } from './UserMenu';
 export function Layout({ user }: { user: User }) {
   const [opened, { toggle, close }] = useDisclosure();
   const { pathname } = useLocation();
-  const orgs = useReachableOrgs(user);
-  const [, o, urlOrg] = pathname.split('/');
+  const orgs = useReachableOrgs(user.memberships);
+  const inOrg = useMatch('/o/:orgId/*');
   // Pages outside an org (sessions) keep the default org in the switcher and the links.
-  const orgId = o === 'o' && urlOrg ? urlOrg : (user.default_org_id ?? orgs[0]?.id ?? '');
+  const orgId = inOrg?.params.orgId ?? user.default_org_id ?? orgs[0]?.id ?? '';
   const role = orgs.find((x) => x.id === orgId)?.role;
 
   return (

@@ -15,9 +15,9 @@ export interface ReachableOrg {
  * The orgs the member can switch to: their memberships, plus the sub-organizations of the orgs where they are
  * ADMIN (an ADMIN of a parent is ADMIN below it; see docs/members.md).
  */
-export function useReachableOrgs(user: User): ReachableOrg[] {
-  const direct: ReachableOrg[] = user.memberships.map((m) => ({ id: m.org_id, name: m.org_name, role: m.role }));
-  const admin = user.memberships.filter((m) => m.role === 'ADMIN');
+export function useReachableOrgs(memberships: User['memberships']): ReachableOrg[] {
+  const direct: ReachableOrg[] = memberships.map((m) => ({ id: m.org_id, name: m.org_name, role: m.role }));
+  const admin = memberships.filter((m) => m.role === 'ADMIN');
   const children = useQueries({
     queries: admin.map((m) => ({
       queryKey: ['orgs', m.org_id, 'children'],
@@ -36,6 +36,6 @@ export function useReachableOrgs(user: User): ReachableOrg[] {
 export function useOrg(): { orgId: string; org: ReachableOrg | undefined; orgs: ReachableOrg[] } {
   const { orgId = '' } = useParams();
   const { data: user } = useCurrentUser();
-  const orgs = useReachableOrgs(user ?? { memberships: [] } as unknown as User);
+  const orgs = useReachableOrgs(user?.memberships ?? []);
   return { orgId, org: orgs.find((o) => o.id === orgId), orgs };
 }
