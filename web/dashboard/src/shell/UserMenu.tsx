@@ -1,4 +1,4 @@
-import { ActionIcon, Avatar, Button, Menu, Text, useComputedColorScheme, useMantineColorScheme } from '@mantine/core';
+import { ActionIcon, Avatar, Button, Menu, Text, useComputedColorScheme, useMantineColorScheme, VisuallyHidden } from '@mantine/core';
 import { IconDeviceLaptop, IconLogout, IconMoon, IconSun } from '@tabler/icons-react';
 import { Link } from 'react-router';
 import type { User } from '../api/client';
@@ -34,8 +34,6 @@ export function UserMenu({ user }: { user: User }) {
           variant="subtle"
           color="gray"
           px={6}
-          // On a phone the name is hidden and the avatar is decorative: the button still needs a name.
-          aria-label={`Account: ${user.name}`}
           leftSection={
             <Avatar size={28} radius="xl" color="indigo" aria-hidden>
               {initials(user.name)}
@@ -45,6 +43,8 @@ export function UserMenu({ user }: { user: User }) {
           <Text size="sm" fw={500} c="var(--mantine-color-text)" visibleFrom="xs">
             {user.name}
           </Text>
+          {/* On a phone the name is not shown and the avatar is decorative: screen readers still get the name. */}
+          <VisuallyHidden hiddenFrom="xs">{user.name}</VisuallyHidden>
         </Button>
       </Menu.Target>
       <Menu.Dropdown>
