@@ -34,30 +34,21 @@ export function dashboardAssetRoutes(build: DashboardBuild): RouteDef[] {
   };
   const html = { 200: { description: 'HTML', content: { 'text/html': { schema: z.string() } } } };
   return [
-    defineRoute({
-      method: 'GET',
-      url: '/app',
-      operationId: 'getDashboard',
-      summary: 'The dashboard',
-      description: 'The web app for the team: setup, sign-in, assistants, keys.',
-      tags,
-      auth: 'public',
-      hidden: true,
-      responses: html,
-      handler: page,
-    }),
-    defineRoute({
-      method: 'GET',
-      url: '/app/*',
-      operationId: 'getDashboardPage',
-      summary: 'A page of the dashboard',
-      description: 'The same page as `/app`: the app shows the screen of the address.',
-      tags,
-      auth: 'public',
-      hidden: true,
-      responses: html,
-      handler: page,
-    }),
+    // `/app` and every address under it serve the one page; the app shows the screen of the address.
+    ...(['/app', '/app/*'] as const).map((url) =>
+      defineRoute({
+        method: 'GET',
+        url,
+        operationId: url === '/app' ? 'getDashboard' : 'getDashboardPage',
+        summary: url === '/app' ? 'The dashboard' : 'A page of the dashboard',
+        description: url === '/app' ? 'The web app for the team: setup, sign-in, assistants, keys.' : 'The same page as `/app`: the app shows the screen of the address.',
+        tags,
+        auth: 'public',
+        hidden: true,
+        responses: html,
+        handler: page,
+      }),
+    ),
     defineRoute({
       method: 'GET',
       url: '/app/assets/:file',
