@@ -10,7 +10,7 @@ import { call, ENGINE } from './harness.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PASSWORD = 'correct horse battery staple';
-const SLOW = 60_000;
+const SLOW = 180_000; // each case opens fresh embedded databases in child processes: 12-20 s apiece on a loaded 2-core machine
 const dirs: string[] = [];
 const tempDir = () => {
   const d = mkdtempSync(path.join(tmpdir(), 'parley-users-'));
