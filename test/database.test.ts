@@ -1,8 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../src/db/client.ts';
-import { rowsFor, writeRows } from '../src/db/insert-many.ts';
-import { orgs } from '../src/db/schema.ts';
+import { compileInserts, rowsFor, writeRows } from '../src/db/insert-many.ts';
+import { events, knowledgeFiles, orgs } from '../src/db/schema.ts';
 import { ENGINE, freshDatabase } from './harness.ts';
 
 // The database client's contract, on both engines: on the embedded one every statement crosses to
@@ -83,5 +83,30 @@ describe('database client', () => {
     expect(back.map((r) => r.monthlyTokenBudget)).toEqual(rows.map((r) => r.monthlyTokenBudget));
     expect(back.every((r, i) => r.createdAt.getTime() === rows[i]!.createdAt.getTime())).toBe(true);
     await writeRows(database.db, [rowsFor(orgs, [])]); // nothing to do is not an error
+  });
+
+  it('keeps JSON values whole, whatever their shape, and writes absent ones as NULL', async () => {
+    const values = [{ nested: { list: [1, 'two', null, { three: true }] }, text: 'a "quoted" \\ \u0001 😀' }, { empty: {} }, { n: -1.5e-7 }];
+    const rows = values.map((data, i) => ({
+      id: `evt_json_${i}`,
+      orgId: 'org_json',
+      type: 'org.updated',
+      subjectId: 'org_json',
+      actorType: 'system' as const,
+      actorId: i === 1 ? null : `key_${i}`,
+      data,
+      createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, 0, i)),
+    }));
+    await writeRows(database.db, [rowsFor(events, rows)]);
+    const back = await database.db.select().from(events).where(eq(events.orgId, 'org_json')).orderBy(events.id);
+    expect(back.map((r) => r.data)).toEqual(values);
+    expect(back.map((r) => r.actorId)).toEqual(['key_0', null, 'key_2']);
+    expect(back.map((r) => r.createdAt.toISOString())).toEqual(rows.map((r) => r.createdAt.toISOString()));
+    expect(back.every((r) => typeof r.txid === 'bigint' && r.txid > 0n)).toBe(true); // its default, as the row left it out
+  });
+
+  it('refuses, before any SQL, a table with a column JSON cannot carry', () => {
+    const file = { contentId: 'kc_1', orgId: 'org_1', bytes: new Uint8Array([0, 1]) } as unknown as typeof knowledgeFiles.$inferInsert;
+    expect(() => compileInserts([rowsFor(knowledgeFiles, [file])])).toThrow(/knowledge_files\.bytes \(bytea\) has no JSON form/);
   });
 });
