@@ -1,5 +1,5 @@
 import { getTableColumns, getTableName } from 'drizzle-orm';
-import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { PgTable } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from './client.ts';
 
 /** Rows for one table; see `rowsFor` for the rule on their keys. */
@@ -71,8 +71,9 @@ export function compileInserts(parts: RowsInsert[]): { text: string; params: unk
     let n = 0;
     const statements = shapes.map(({ table, columns }) => {
       const names = columns.map((c) => quoteIdent(c.name)).join(', ');
-      const types = columns.map((c) => `${quoteIdent(c.name)} ${c.sqlType}`).join(', ');
-      return `insert into ${quoteIdent(getTableName(table))} (${names}) select ${names} from json_to_recordset($${++n}::json) as r(${types})`;
+      const types = columns.map((c) => `${quoteIdent(c.name)} ${c.jsonType}`).join(', ');
+      const values = columns.map((c) => c.select).join(', ');
+      return `insert into ${quoteIdent(getTableName(table))} (${names}) select ${values} from json_to_recordset($${++n}::json) as r(${types})`;
     });
     const last = statements.pop()!;
     text = statements.length ? `with ${statements.map((s, i) => `w${i + 1} as (${s})`).join(', ')} ${last}` : last;
@@ -87,10 +88,12 @@ interface ColumnInfo {
   key: string;
   /** The SQL column name. */
   name: string;
-  column: PgColumn;
   sqlType: string;
   jsonForm: boolean;
-  /** How a value goes into the JSON document, when not as it is (JSON.stringify writes a Date as its ISO text). */
+  /** The type the JSON document's field is read as, and the expression that makes the column's value of it. */
+  jsonType: string;
+  select: string;
+  /** How a value goes into the JSON document, when not as it is. */
   toJson?: (v: unknown) => unknown;
 }
 
@@ -100,20 +103,22 @@ const tableColumns = new WeakMap<PgTable, ColumnInfo[]>();
 function columnsOf(table: PgTable): ColumnInfo[] {
   let infos = tableColumns.get(table);
   if (!infos) {
-    infos = Object.entries(getTableColumns(table)).map(([key, column]) => {
+    infos = Object.entries(getTableColumns(table)).map(([key, column]): ColumnInfo => {
       const sqlType = column.getSQLType();
-      const custom = column.columnType === 'PgCustomColumn';
-      return {
-        key,
-        name: column.name,
-        column,
-        sqlType,
-        jsonForm: JSON_FORM.test(sqlType),
-        toJson: custom ? (v: unknown) => column.mapToDriverValue(v) : (v: unknown) => (typeof v === 'bigint' ? v.toString() : v),
-      };
+      const name = quoteIdent(column.name);
+      const info: ColumnInfo = { key, name: column.name, sqlType, jsonForm: JSON_FORM.test(sqlType), jsonType: sqlType, select: name };
+      if (column.columnType === 'PgCustomColumn') info.toJson = (v) => column.mapToDriverValue(v);
+      else if (column.columnType === 'PgBigInt64') info.toJson = (v) => String(v);
+      else if (column.columnType === 'PgTimestamp') {
+        // Dates go as epoch milliseconds, made a timestamp in SQL with integer arithmetic (exact): JSON.stringify
+        // turning each Date into ISO text through its toJSON cost more than all the rest of the document.
+        info.toJson = (v) => (v instanceof Date ? v.getTime() : new Date(v as string).getTime());
+        info.jsonType = 'bigint';
+        const epoch = sqlType.includes('with time zone') ? "timestamptz 'epoch'" : "timestamp 'epoch'";
+        info.select = `${epoch} + ${name} * interval '1 millisecond'`;
+      }
+      return info;
     });
-    // Plain columns of these types need no mapping at all (strings, numbers, booleans, Dates, JSON values).
-    for (const info of infos) if (info.column.columnType !== 'PgCustomColumn' && info.column.columnType !== 'PgBigInt64') delete info.toJson;
     tableColumns.set(table, infos);
   }
   return infos;
