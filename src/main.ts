@@ -21,6 +21,7 @@ export async function start(config: Config = loadConfig(), opts: { print?: (line
     // Loads the tokenizer's tables now rather than inside the first request.
     warmTokenizer();
     await migrate(deps.database);
+    deps.plannerStats.start();
     // Replies left RUNNING by a killed process. An embedded database has one process, this one, so
     // every such reply is dead; on PostgreSQL, those of instances that stopped heartbeating are.
     if (deps.database.kind === 'pglite') {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Config } from '../config/config.ts';
 import { openDatabase, type Database } from '../db/client.ts';
+import { createPlannerStats, type PlannerStats } from '../db/planner-stats.ts';
 import { createApiKeysService, type ApiKeysService } from '../features/api-keys/index.ts';
 import { createAuditService, type AuditService } from '../features/audit/index.ts';
 import { createContactsService, createSegmentsService, type ContactsService, type SegmentsService } from '../features/contacts/index.ts';
@@ -81,6 +82,8 @@ export interface Deps {
   config: Config;
   logger: Logger;
   database: Database;
+  /** Keeps the embedded engine's planner statistics fresh (PGlite has no autovacuum). */
+  plannerStats: PlannerStats;
   rateLimiter: RateLimiter;
   pubsub: PubSub;
   events: EventLog;
@@ -149,6 +152,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) }
     : undefined;
 
+  const plannerStats = createPlannerStats({ db, kind: database.kind, logger });
   const rateLimiter = createMemoryRateLimiter();
   const pubsub = createMemoryPubSub({ logger });
   const caches = createMemoryCacheStore();
@@ -287,7 +291,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     leaseMs: config.knowledge.jobLeaseMs,
     catalog: JOB_CATALOG,
     handlers: {
-      ...knowledgeJobHandlers({ db, events, retriever, egressFetch, crawlMaxPages: config.knowledge.crawlMaxPages }),
+      ...knowledgeJobHandlers({ db, events, retriever, egressFetch, crawlMaxPages: config.knowledge.crawlMaxPages, plannerStats }),
       ...chatJobHandlers({ sweep: followThrough.sweep, scanMemories: memories.scan, summarize: memories.summarize }),
     },
     recurring: chatRecurringJobs(config.followThrough),
@@ -397,6 +401,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     webhookFanout,
     instances,
     recorder,
+    plannerStats,
     models,
     egressFetch,
     async close() {
@@ -404,6 +409,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       await webhookJobs.stop();
       await jobs.stop();
       await recorder.close();
+      await plannerStats.close();
       await events.stop();
       // After the recorder: this instance's replies are all written, so it leaves as done, not dead.
       await instances.stop().catch((err: unknown) => logger.warn({ err }, 'could not remove this instance\'s row'));

@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db, Tx } from '../../db/client.ts';
+import type { PlannerStats } from '../../db/planner-stats.ts';
 import type { Actor } from '../../events/actor.ts';
 import type { EventInput } from '../../events/catalog.ts';
 import type { EventLog } from '../../events/event-log.ts';
@@ -119,6 +120,8 @@ export function createRunRecorder<E>(deps: {
   lingerMs?: number;
   /** A batch this large is written at once. */
   maxBatch?: number;
+  /** Told what each batch wrote (the embedded engine analyzes tables that grew; see db/planner-stats.ts). */
+  plannerStats?: Pick<PlannerStats, 'wrote'>;
 }) {
   const { db, logger, instanceId } = deps;
   const startDelayMs = deps.startDelayMs ?? 100;
@@ -322,6 +325,9 @@ export function createRunRecorder<E>(deps: {
       });
     }
     deps.events.committed(happened.map((h) => h.event));
+    deps.plannerStats?.wrote('chats', newChats.length + updates.length);
+    deps.plannerStats?.wrote('messages', rows.length);
+    deps.plannerStats?.wrote('events', happened.length);
   }
 
   return {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
+import type { PlannerStats } from '../../db/planner-stats.ts';
 import { SYSTEM_ACTOR } from '../../events/actor.ts';
 import type { EventLog } from '../../events/event-log.ts';
 import type { ContentRow } from '../../db/schema.ts';
@@ -27,6 +28,8 @@ export interface IngestDeps {
   retriever: Retriever;
   egressFetch: EgressFetch;
   crawlMaxPages: number;
+  /** Told how many chunks each item wrote (the embedded engine analyzes the table as it grows). */
+  plannerStats?: Pick<PlannerStats, 'wrote'>;
 }
 
 /** Chunks one item's Markdown and stores the chunks (replacing any earlier ones) with the item's counters. */
@@ -57,6 +60,7 @@ async function indexText(deps: IngestDeps, item: ContentRow, markdown: string, e
     // Searches read the new chunks from now on (the retriever's per-org facts are dropped by it).
     emit(statusEvent(item, ['chunks']));
   });
+  deps.plannerStats?.wrote('knowledge_chunks', rows.length);
   await deps.retriever.storeEmbeddings(rows, signal);
   return rows.length;
 }

@@ -1,0 +1,130 @@
+import { sql } from 'drizzle-orm';
+import type { Logger } from '../infra/logger.ts';
+import type { Db } from './client.ts';
+
+/** Tables whose size changes what plans the planner picks (searches, inbox lists); kept analyzed on PGlite. */
+export const WATCHED_TABLES = ['knowledge_chunks', 'knowledge_contents', 'chats', 'messages', 'contacts', 'events'] as const;
+export type WatchedTable = (typeof WATCHED_TABLES)[number];
+
+export interface PlannerStats {
+  /** Checks every watched table once, in the background (after migrations). */
+  start(): void;
+  /** `rows` rows of `table` were inserted, updated or deleted. */
+  wrote(table: WatchedTable, rows: number): void;
+  /** Resolves when no ANALYZE is due or running (tests, shutdown). */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Keeps the planner's statistics fresh on the embedded engine. PostgreSQL's autovacuum analyzes a
+ * table once about a tenth of it changed; PGlite runs no autovacuum, so a table filled after the
+ * start keeps the statistics of an empty one and the planner keeps plans made for a few rows: a
+ * knowledge search over ~23,000 chunks ingested through the API took ~350 ms with those, ~1-5 ms
+ * after an ANALYZE. The rule is autovacuum's (50 rows plus 10 % of the table), counted from what
+ * Parley writes, checked a moment after the last write (ingestion writes in bursts). At start, a
+ * table whose row count is far from what its statistics say is analyzed (a crash before the
+ * ANALYZE, data written by an older version, or contacts, which are not counted as they are written).
+ *
+ * ANALYZE samples at most 30,000 rows, so it takes well under a second even on large tables, but
+ * PGlite runs one statement at a time: requests wait for it. VACUUM is not run (dead rows from
+ * re-ingested items stay until a `VACUUM`; see docs/performance.md).
+ */
+export function createPlannerStats(deps: { db: Db; kind: 'pglite' | 'postgres'; logger: Logger; delayMs?: number }): PlannerStats {
+  if (deps.kind === 'postgres') return { start() {}, wrote() {}, idle: async () => {}, close: async () => {} };
+  const { db, logger } = deps;
+  const delayMs = deps.delayMs ?? 2_000;
+  /** Rows changed since the table's last ANALYZE. */
+  const changed = new Map<WatchedTable, number>();
+  /** Rows the table had at its last ANALYZE (the planner's `reltuples`). */
+  const analyzedAt = new Map<WatchedTable, number>();
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<void> | null = null;
+  let closed = false;
+
+  const reltuples = async (table: WatchedTable): Promise<number> => {
+    const rows = await db.execute(sql`select greatest(reltuples, 0)::float8 as n from pg_class where oid = to_regclass(${table})`);
+    return Number(rowsOf<{ n: number }>(rows)[0]?.n ?? 0);
+  };
+
+  async function analyze(table: WatchedTable, why: string): Promise<void> {
+    const started = Date.now();
+    // The table name is one of WATCHED_TABLES, never input.
+    await db.execute(sql.raw(`analyze "${table}"`));
+    analyzedAt.set(table, await reltuples(table));
+    logger.debug({ table, rows: analyzedAt.get(table), ms: Date.now() - started, why }, 'planner statistics refreshed');
+  }
+
+  async function runDue(): Promise<void> {
+    for (const [table, n] of [...changed]) {
+      if (closed) return;
+      if (!analyzedAt.has(table)) analyzedAt.set(table, await reltuples(table));
+      if (n < 50 + 0.1 * analyzedAt.get(table)!) continue;
+      changed.delete(table);
+      await analyze(table, `${n} rows changed`);
+    }
+  }
+
+  /** Runs `fn` after whatever runs now; `running` is the last of the chain until it ends. */
+  function chain(fn: () => Promise<void>, failure: string): Promise<void> {
+    const next: Promise<void> = (running ?? Promise.resolve())
+      .then(fn)
+      .catch((err: unknown) => logger.warn({ err }, failure))
+      .finally(() => {
+        if (running === next) running = null;
+      });
+    running = next;
+    return next;
+  }
+
+  const DUE_FAILED = 'could not refresh the planner statistics; searches may be slower until it succeeds';
+
+  function schedule(): void {
+    if (closed || timer) return;
+    timer = setTimeout(() => {
+      timer = null;
+      void chain(runDue, DUE_FAILED);
+    }, delayMs);
+    timer.unref();
+  }
+
+  /** Tables whose statistics are far from their size, analyzed (in the background). */
+  const checkAll = () => chain(async () => {
+    for (const table of WATCHED_TABLES) {
+      if (closed) return;
+      const count = Number(rowsOf<{ n: number }>(await db.execute(sql.raw(`select count(*)::int as n from "${table}"`)))[0]?.n ?? 0);
+      const known = await reltuples(table);
+      analyzedAt.set(table, known);
+      if (Math.abs(count - known) >= 50 + 0.1 * known) await analyze(table, `${count} rows, statistics for ${known}`);
+    }
+  }, 'could not check the planner statistics at start');
+
+  return {
+    start() {
+      void checkAll();
+    },
+    wrote(table, rows) {
+      if (rows <= 0 || closed) return;
+      changed.set(table, (changed.get(table) ?? 0) + rows);
+      schedule();
+    },
+    async idle() {
+      while (timer || running) {
+        if (timer) {
+          clearTimeout(timer);
+          timer = null;
+          void chain(runDue, DUE_FAILED);
+        }
+        await running;
+      }
+    },
+    async close() {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await running?.catch(() => {});
+    },
+  };
+}
+
+const rowsOf = <T>(result: unknown): T[] => ((result as { rows?: T[] }).rows ?? (result as T[]));
