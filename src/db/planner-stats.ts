@@ -19,9 +19,9 @@ export interface PlannerStats {
 /**
  * Keeps the planner's statistics fresh on the embedded engine. PostgreSQL's autovacuum analyzes a
  * table once about a tenth of it changed; PGlite runs no autovacuum, so a table filled after the
- * start keeps the statistics of an empty one and the planner keeps plans made for a few rows: a
- * knowledge search over ~23,000 chunks ingested through the API took ~350 ms with those, ~1-5 ms
- * after an ANALYZE. The rule is autovacuum's (50 rows plus 10 % of the table), counted from what
+ * start keeps the statistics of an empty one and the planner keeps plans made for a few rows (a
+ * knowledge search at 25,000 chunks: p50 73 ms and p99 438 ms with those, 46 and 217 ms after this
+ * ANALYZE, on a busy machine; docs/performance.md). The rule is autovacuum's (50 rows plus 10 % of the table), counted from what
  * Parley writes, checked a moment after the last write (ingestion writes in bursts). At start, a
  * table whose row count is far from what its statistics say is analyzed (a crash before the
  * ANALYZE, data written by an older version, or contacts, which are not counted as they are written).
