@@ -3,13 +3,14 @@ import '@mantine/notifications/styles.css';
 import { type CSSVariablesResolver, createTheme, MantineProvider, Modal } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { StrictMode } from 'react';
+import { StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { ApiError } from './api/client';
-import { InvitePage } from './auth/InvitePage';
 import { USER_KEY } from './auth/session';
 import { Gate } from './Gate';
+import { InvitePage } from './pages';
+import { Loading } from './ui/QueryState';
 
 // Shades chosen for WCAG AA contrast (axe runs on every screen in e2e/): Mantine's default indigo 6 under white
 // text and its dimmed grey on white are both just under 4.5:1.
@@ -53,7 +54,14 @@ createRoot(document.getElementById('root')!).render(
       <QueryClientProvider client={queryClient}>
         <BrowserRouter basename="/app">
           <Routes>
-            <Route path="invite" element={<InvitePage />} />
+            <Route
+              path="invite"
+              element={
+                <Suspense fallback={<Loading label="Loading Parley" />}>
+                  <InvitePage />
+                </Suspense>
+              }
+            />
             <Route path="*" element={<Gate />} />
           </Routes>
         </BrowserRouter>
