@@ -4,7 +4,7 @@ import { Navigate, Route, Routes } from 'react-router';
 import type { User } from './api/client';
 import { SignInPage } from './auth/SignInPage';
 import { useCurrentUser, useSetupState } from './auth/session';
-import { ApiKeysPage, AssistantEditPage, AssistantNewPage, AssistantsPage, InboxPage, SessionsPage, SetupPage } from './pages';
+import { ApiKeysPage, AssistantEditPage, AssistantNewPage, AssistantsPage, InboxPage, KnowledgePage, PlaygroundPage, SessionsPage, SetupPage } from './pages';
 import { Layout } from './shell/Layout';
 import { ErrorAlert, Loading } from './ui/QueryState';
 
@@ -36,6 +36,8 @@ function SignedInApp({ user }: { user: User }) {
           <Route path="assistants" element={<AssistantsPage />} />
           <Route path="assistants/new" element={<AssistantNewPage />} />
           <Route path="assistants/:assistantId" element={<AssistantEditPage />} />
+          <Route path="knowledge" element={<KnowledgePage />} />
+          <Route path="playground" element={<PlaygroundPage />} />
           <Route path="api-keys" element={<ApiKeysPage />} />
           <Route path="inbox/:chatId?" element={<InboxPage />} />
         </Route>

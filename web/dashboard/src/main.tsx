@@ -30,8 +30,9 @@ const LIGHT_TEXT = {
 };
 const cssVariables: CSSVariablesResolver = () => ({
   variables: {},
-  light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)', ...LIGHT_TEXT },
-  dark: { '--mantine-color-dimmed': 'var(--mantine-color-dark-1)' },
+  // --parley-danger-text: a failure's reason in small type, readable on either background.
+  light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)', '--parley-danger-text': 'var(--mantine-color-red-9)', ...LIGHT_TEXT },
+  dark: { '--mantine-color-dimmed': 'var(--mantine-color-dark-1)', '--parley-danger-text': 'var(--mantine-color-red-3)' },
 });
 
 const queryClient: QueryClient = new QueryClient({
@@ -50,7 +51,9 @@ const queryClient: QueryClient = new QueryClient({
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <MantineProvider theme={theme} cssVariablesResolver={cssVariables} defaultColorScheme="auto">
-      <Notifications position="top-right" />
+      {/* Bottom left, narrow: over the navigation's empty foot on a desktop, never over a page's actions (the top
+          right held Delete on the assistant page; the bottom right, the sticky Save). */}
+      <Notifications position="bottom-left" containerWidth={340} />
       <QueryClientProvider client={queryClient}>
         <BrowserRouter basename="/app">
           <Routes>

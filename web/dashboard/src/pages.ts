@@ -16,3 +16,5 @@ export const AssistantEditPage = page(() => import('./assistants/AssistantEditPa
 export const ApiKeysPage = page(() => import('./keys/ApiKeysPage'), 'ApiKeysPage');
 export const InboxPage = page(() => import('./inbox/InboxPage'), 'InboxPage');
 export const SessionsPage = page(() => import('./account/SessionsPage'), 'SessionsPage');
+export const KnowledgePage = page(() => import('./knowledge/KnowledgePage'), 'KnowledgePage');
+export const PlaygroundPage = page(() => import('./playground/PlaygroundPage'), 'PlaygroundPage');
