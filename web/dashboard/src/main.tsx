@@ -21,12 +21,14 @@ const theme = createTheme({
   // Mantine's close button is an icon without a name.
   components: { Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close' } } }) },
 });
-// The "light" variant (alerts, badges) draws text in shade 9 on a tint; orange's and yellow's 9 are too pale for
-// it, and teal's needs the palest tint.
+// The "light" variant (alerts, badges, the active nav entry) draws text in shade 9 on a tint; orange's and yellow's
+// 9 are too pale for it, and teal's and indigo's (hovered) need paler tints.
 const LIGHT_TEXT = {
   '--mantine-color-orange-light-color': 'var(--mantine-color-black)',
   '--mantine-color-yellow-light-color': 'var(--mantine-color-black)',
   '--mantine-color-teal-light': 'var(--mantine-color-teal-0)',
+  // The active navigation entry under the pointer: indigo 9 text on the default hover tint (indigo 2) is 4.1:1.
+  '--mantine-color-indigo-light-hover': 'var(--mantine-color-indigo-1)',
 };
 const cssVariables: CSSVariablesResolver = () => ({
   variables: {},

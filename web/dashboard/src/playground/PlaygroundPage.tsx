@@ -2,6 +2,7 @@ import { Alert, Anchor, Button, Group, List, Loader, Select, Text, Textarea, Vis
 import { IconPlayerStop, IconPlus, IconSend, IconUserShare } from '@tabler/icons-react';
 import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
+import type { Schemas } from '../api/client';
 import { useAssistants } from '../assistants/queries';
 import { useOrg } from '../shell/orgs';
 import { EmptyState } from '../ui/ListTable';
@@ -81,7 +82,10 @@ function Thread({ turns }: { turns: Turn[] }) {
   const end = useRef<HTMLDivElement>(null);
   const last = turns[turns.length - 1];
   // Follow the reply as it grows.
-  useEffect(() => end.current?.scrollIntoView({ block: 'end' }), [turns.length, last?.text]);
+  // (A block body: recent Chromium returns a promise from scrollIntoView, which React would take for a cleanup.)
+  useEffect(() => {
+    end.current?.scrollIntoView({ block: 'end' });
+  }, [turns.length, last?.text]);
   return (
     <div className={classes.thread} role="log" aria-label="Conversation" tabIndex={0}>
       {turns.length === 0 ? (
@@ -121,36 +125,46 @@ function Reply({ t }: { t: Turn }) {
             : 'The chat waits for a member of the team in the inbox; the assistant does not answer it meanwhile.'}
         </Alert>
       ) : null}
-      {t.sources?.length ? (
-        <div data-testid="sources">
-          <Text size="xs" fw={600} mt={6}>
-            Sources
-          </Text>
-          <List size="xs" spacing={2}>
-            {t.sources.map((s, i) => {
-              const href = webHref(s.url);
-              return (
-                <List.Item key={`${s.knowledge_id}-${i}`}>
-                  {href ? (
-                    <Anchor href={href} target="_blank" rel="noreferrer noopener" size="xs">
-                      {s.title}
-                    </Anchor>
-                  ) : (
-                    <Text span size="xs" title={s.snippet}>
-                      {s.title}
-                    </Text>
-                  )}
-                </List.Item>
-              );
-            })}
-          </List>
-        </div>
-      ) : null}
+      {t.sources?.length ? <Sources sources={t.sources} /> : null}
       {t.error ? (
         <Text size="xs" c="var(--parley-danger-text)" mt={4} role="alert">
           {t.error}
         </Text>
       ) : null}
+    </div>
+  );
+}
+
+/** Each source once: several passages of one page are one link. Only http(s) addresses become links. */
+function Sources({ sources }: { sources: Schemas['Source'][] }) {
+  const seen = new Set<string>();
+  const unique = sources.filter((s) => {
+    const key = s.url ?? s.knowledge_id;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+  return (
+    <div data-testid="sources">
+      <Text size="xs" fw={600} mt={6}>
+        Sources
+      </Text>
+      <List size="xs" spacing={2}>
+        {unique.map((s) => {
+          const href = webHref(s.url);
+          return (
+            <List.Item key={s.url ?? s.knowledge_id}>
+              {href ? (
+                <Anchor href={href} target="_blank" rel="noreferrer noopener" size="xs">
+                  {s.title}
+                </Anchor>
+              ) : (
+                <Text span size="xs">
+                  {s.title}
+                </Text>
+              )}
+            </List.Item>
+          );
+        })}
+      </List>
     </div>
   );
 }
