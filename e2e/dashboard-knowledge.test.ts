@@ -93,6 +93,8 @@ describe('knowledge and the playground in a browser', () => {
       await p.waitForFunction((s) => document.documentElement.dataset.mantineColorScheme === s, scheme);
       await p.waitForTimeout(300);
       expect(await pageViolations(p), `${name} (${scheme})`).toEqual([]);
+      // From the top: a full-page shot taken scrolled down paints the fixed header in the middle.
+      await p.evaluate(() => window.scrollTo(0, 0));
       await p.screenshot({ path: path.join(SHOTS, `${name}-${scheme}.png`), fullPage: true });
     }
     await p.emulateMedia({ colorScheme: 'light' });

@@ -53,9 +53,10 @@ const queryClient: QueryClient = new QueryClient({
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <MantineProvider theme={theme} cssVariablesResolver={cssVariables} defaultColorScheme="auto">
-      {/* Bottom left, narrow: over the navigation's empty foot on a desktop, never over a page's actions (the top
-          right held Delete on the assistant page; the bottom right, the sticky Save). */}
-      <Notifications position="bottom-left" containerWidth={340} />
+      {/* Bottom left and as wide as the navigation (260 px less its padding): on a desktop they sit over its empty
+          foot, never over a page's actions (the top right held Delete on the assistant page; the bottom right, the
+          sticky Save). */}
+      <Notifications position="bottom-left" containerWidth={228} />
       <QueryClientProvider client={queryClient}>
         <BrowserRouter basename="/app">
           <Routes>

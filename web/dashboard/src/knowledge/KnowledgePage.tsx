@@ -68,14 +68,15 @@ export function KnowledgePage() {
         );
       },
     },
-    { label: 'Type', render: (i) => (i.type === 'URL' && i.content.mode && i.content.mode !== 'single' ? `${TYPE_LABEL.URL} (${i.content.mode})` : TYPE_LABEL[i.type]) },
+    { label: 'Type', nowrap: true, render: (i) => (i.type === 'URL' && i.content.mode && i.content.mode !== 'single' ? `${TYPE_LABEL.URL} (${i.content.mode})` : TYPE_LABEL[i.type]) },
     { label: 'Status', render: (i) => <StatusCell item={i} /> },
-    { label: 'Chunks', render: (i) => i.chunks_count },
-    { label: 'Size', render: (i) => bytes(i.size) },
-    { label: 'Added', render: (i) => new Date(i.created_at).toLocaleDateString() },
+    { label: 'Chunks', nowrap: true, render: (i) => i.chunks_count },
+    { label: 'Size', nowrap: true, render: (i) => bytes(i.size) },
+    { label: 'Added', nowrap: true, render: (i) => new Date(i.created_at).toLocaleDateString() },
     {
       label: 'Actions',
       hideLabel: true,
+      nowrap: true,
       render: (i) =>
         canManage ? (
           <Group gap="xs" wrap="nowrap" justify="flex-end">

@@ -8,6 +8,8 @@ export interface Column<T> {
   hideLabel?: boolean;
   render: (row: T) => ReactNode;
   maw?: number;
+  /** Short values (sizes, dates, counts) that read badly broken over two lines. */
+  nowrap?: boolean;
 }
 
 interface Props<T> {
@@ -47,7 +49,7 @@ export function ListTable<T>({ query, columns, rowKey, loadingLabel, empty, minW
           {rows.map((row) => (
             <Table.Tr key={rowKey(row)} style={onRowClick ? { cursor: 'pointer' } : undefined} onClick={onRowClick ? () => onRowClick(row) : undefined}>
               {columns.map((c) => (
-                <Table.Td key={c.label} maw={c.maw}>
+                <Table.Td key={c.label} maw={c.maw} style={c.nowrap ? { whiteSpace: 'nowrap' } : undefined}>
                   {c.render(row)}
                 </Table.Td>
               ))}
