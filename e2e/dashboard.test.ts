@@ -234,6 +234,11 @@ describe('the dashboard in a browser', () => {
     expect(await alert.textContent()).toMatch(/^Not allowed.*"keys:manage".*AGENT/);
     expect(await agent.getByRole('button', { name: 'Create key' }).count()).toBe(0);
     await audit(agent, 'api-keys-not-allowed');
+    // Knowledge is not theirs either: the screen says why, and offers nothing that would fail.
+    await agent.goto(`${parley.url}/app/o/${orgId}/knowledge`);
+    await agent.getByRole('alert').waitFor();
+    expect(await agent.getByRole('alert').textContent()).toMatch(/^Not allowed.*"knowledge:read".*AGENT/);
+    expect(await agent.getByRole('heading', { name: 'Add knowledge' }).count()).toBe(0);
 
     // The session ends elsewhere (signed out from another tab, revoked, expired): the next request returns to sign-in.
     const jar = Object.fromEntries((await agent.context().cookies()).map((c) => [c.name, c.value]));
