@@ -1,6 +1,6 @@
 import { Button, FileButton, Group, List, Paper, Stack, Text } from '@mantine/core';
 import { IconUpload } from '@tabler/icons-react';
-import { type DragEvent, useState } from 'react';
+import { type DragEvent, useRef, useState } from 'react';
 import { addFile } from './queries';
 
 const ACCEPT = '.pdf,.docx,.txt,.md,.markdown,.html,.htm,application/pdf,text/plain,text/markdown,text/html';
@@ -19,6 +19,8 @@ interface Upload {
 export function AddFiles({ orgId, onAdded }: { orgId: string; onAdded: (title: string) => void }) {
   const [uploads, setUploads] = useState<Upload[]>([]);
   const [over, setOver] = useState(false);
+  // Cleared after each choice, so the same file can be chosen again (after fixing it, or after a refusal).
+  const reset = useRef<() => void>(null);
   const busy = uploads.some((u) => u.state === 'uploading');
 
   const upload = async (files: File[]) => {
@@ -60,7 +62,15 @@ export function AddFiles({ orgId, onAdded }: { orgId: string; onAdded: (title: s
         <Stack align="center" gap="xs">
           <IconUpload size={28} stroke={1.5} aria-hidden />
           <Text size="sm">Drop files here, or</Text>
-          <FileButton onChange={(files) => files.length && void upload(files)} accept={ACCEPT} multiple>
+          <FileButton
+            onChange={(files) => {
+              if (files.length) void upload(files);
+              reset.current?.();
+            }}
+            resetRef={reset}
+            accept={ACCEPT}
+            multiple
+          >
             {(props) => (
               <Button {...props} variant="default" loading={busy}>
                 Choose files

@@ -68,11 +68,11 @@ export function KnowledgePage() {
         );
       },
     },
-    { label: 'Type', nowrap: true, render: (i) => (i.type === 'URL' && i.content.mode && i.content.mode !== 'single' ? `${TYPE_LABEL.URL} (${i.content.mode})` : TYPE_LABEL[i.type]) },
+    { label: 'Type', nowrap: true, visibleFrom: 'sm', render: (i) => (i.type === 'URL' && i.content.mode && i.content.mode !== 'single' ? `${TYPE_LABEL.URL} (${i.content.mode})` : TYPE_LABEL[i.type]) },
     { label: 'Status', render: (i) => <StatusCell item={i} /> },
     { label: 'Chunks', nowrap: true, render: (i) => i.chunks_count },
-    { label: 'Size', nowrap: true, render: (i) => bytes(i.size) },
-    { label: 'Added', nowrap: true, render: (i) => new Date(i.created_at).toLocaleDateString() },
+    { label: 'Size', nowrap: true, visibleFrom: 'md', render: (i) => bytes(i.size) },
+    { label: 'Added', nowrap: true, visibleFrom: 'md', render: (i) => new Date(i.created_at).toLocaleDateString() },
     {
       label: 'Actions',
       hideLabel: true,
@@ -154,7 +154,7 @@ export function KnowledgePage() {
             columns={columns}
             rowKey={(i) => i.id}
             loadingLabel="Loading knowledge"
-            minWidth={860}
+            minWidth={560}
             label="Knowledge items"
             empty={<EmptyState title="No knowledge yet">Add a text, upload files or point Parley at your help center: assistants answer from it as soon as it is processed.</EmptyState>}
           />

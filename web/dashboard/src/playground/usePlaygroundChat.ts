@@ -1,4 +1,4 @@
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, type Schemas, unwrap } from '../api/client';
 import { sseEvents } from './sse';
 
@@ -24,6 +24,9 @@ export function usePlaygroundChat(assistantId: string | null) {
   const [busy, setBusy] = useState(false);
   const abort = useRef<AbortController | null>(null);
   const seq = useRef(0);
+
+  // Leaving the page ends a reply still streaming (the server records what was produced).
+  useEffect(() => () => abort.current?.abort(), []);
 
   const update = (id: number, patch: (t: Turn) => Partial<Turn>) => setTurns((ts) => ts.map((t) => (t.id === id ? { ...t, ...patch(t) } : t)));
 

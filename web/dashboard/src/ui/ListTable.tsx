@@ -10,6 +10,8 @@ export interface Column<T> {
   maw?: number;
   /** Short values (sizes, dates, counts) that read badly broken over two lines. */
   nowrap?: boolean;
+  /** A secondary column, left out on narrower screens (a phone shows what matters without scrolling as far). */
+  visibleFrom?: 'sm' | 'md';
 }
 
 interface Props<T> {
@@ -21,7 +23,7 @@ interface Props<T> {
   loadingLabel: string;
   /** What an empty list shows instead of a table: usually an <EmptyState>. */
   empty: ReactNode;
-  /** Below this width the table scrolls sideways rather than squeezing its columns. */
+  /** Below this width the table scrolls sideways rather than squeezing its columns (count the visible ones). */
   minWidth: number;
   /** The row opens something; its main link must still be a real link for the keyboard. */
   onRowClick?: (row: T) => void;
@@ -41,7 +43,7 @@ export function ListTable<T>({ query, columns, rowKey, loadingLabel, empty, minW
         <Table.Thead>
           <Table.Tr>
             {columns.map((c) => (
-              <Table.Th key={c.label}>{c.hideLabel ? <VisuallyHidden>{c.label}</VisuallyHidden> : c.label}</Table.Th>
+              <Table.Th key={c.label} visibleFrom={c.visibleFrom}>{c.hideLabel ? <VisuallyHidden>{c.label}</VisuallyHidden> : c.label}</Table.Th>
             ))}
           </Table.Tr>
         </Table.Thead>
@@ -49,7 +51,7 @@ export function ListTable<T>({ query, columns, rowKey, loadingLabel, empty, minW
           {rows.map((row) => (
             <Table.Tr key={rowKey(row)} style={onRowClick ? { cursor: 'pointer' } : undefined} onClick={onRowClick ? () => onRowClick(row) : undefined}>
               {columns.map((c) => (
-                <Table.Td key={c.label} maw={c.maw} style={c.nowrap ? { whiteSpace: 'nowrap' } : undefined}>
+                <Table.Td key={c.label} maw={c.maw} visibleFrom={c.visibleFrom} style={c.nowrap ? { whiteSpace: 'nowrap' } : undefined}>
                   {c.render(row)}
                 </Table.Td>
               ))}
