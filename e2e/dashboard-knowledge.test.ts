@@ -130,8 +130,9 @@ describe('knowledge and the playground in a browser', () => {
       { name: 'care.txt', mimeType: 'text/plain', buffer: Buffer.from('Descale the kettle once a month with white vinegar.') },
     ]);
     const uploads = page.getByRole('list', { name: 'Uploads' });
-    await expect.poll(async () => (await uploads.textContent()) ?? '').toMatch(/warranty\.md\s*added.*care\.txt\s*added|care\.txt\s*added.*warranty\.md\s*added/s);
-    await row(page, /Warranty|warranty\.md/).waitFor();
+    // Generous waits here and below: on a loaded machine (the whole suite on two cores) an upload can take seconds.
+    await expect.poll(async () => (await uploads.textContent()) ?? '', { timeout: 30_000 }).toMatch(/warranty\.md\s*added.*care\.txt\s*added|care\.txt\s*added.*warranty\.md\s*added/s);
+    await row(page, /Warranty|warranty\.md/).waitFor({ timeout: 15_000 });
 
     // A website crawled from its start page, and a page that is missing (it fails, and says why).
     await page.getByRole('tab', { name: 'Website' }).click();
@@ -156,7 +157,7 @@ describe('knowledge and the playground in a browser', () => {
     expect(await row(page, /Help center/).textContent()).toMatch(/2 pages, 1 skipped/);
     const stored = (await parley.api('GET', '/orgs/c/knowledge/contents')).body as { title: string; status: string }[];
     expect(stored.map((i) => `${i.title}: ${i.status}`).sort()).toEqual(['Help center: PROCESSED', 'Old FAQ: FAILED', 'Opening hours: PROCESSED', 'Warranty: PROCESSED', 'care.txt: PROCESSED']);
-    await expect.poll(() => page.getByRole('definition').first().textContent()).toBe('5');
+    await expect.poll(() => page.getByRole('definition').first().textContent(), { timeout: 15_000 }).toBe('5');
 
     // The search tester ranks the passages a question finds.
     await page.getByRole('textbox', { name: 'Question' }).fill('How long do refunds take?');
@@ -179,7 +180,7 @@ describe('knowledge and the playground in a browser', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('heading', { name: 'Knowledge', level: 1 }).waitFor();
     await audit(page, 'knowledge-390');
-  });
+  }, 180_000);
 
   it('answers in the playground token by token, citing the website, then hands over when asked for a person', async () => {
     await page.setViewportSize({ width: 1280, height: 800 });
@@ -202,7 +203,7 @@ describe('knowledge and the playground in a browser', () => {
     const sources = log.getByTestId('sources').last();
     await sources.waitFor();
     expect(await sources.getByRole('link', { name: 'Returns and refunds' }).getAttribute('href')).toBe(`${origin}/returns`);
-    await expect.poll(() => frames.length).toBe(1);
+    await expect.poll(() => frames.length, { timeout: 15_000 }).toBe(1);
     expect(frames[0]!.match(/"type":"token"/g)!.length).toBeGreaterThan(3);
     const chatId = /"chat_id":"(chat_\w+)"/.exec(frames[0]!)![1]!;
     await audit(page, 'playground-1280');
@@ -211,7 +212,7 @@ describe('knowledge and the playground in a browser', () => {
     await message.fill('I want to talk to a person');
     await message.press('Enter');
     await log.getByText('Handed over to a person').waitFor({ timeout: 20_000 });
-    await expect.poll(() => frames.length).toBe(2);
+    await expect.poll(() => frames.length, { timeout: 15_000 }).toBe(2);
     expect(frames[1]).toContain(`"chat_id":"${chatId}"`);
     const chat = (await parley.api('GET', `/chats/${chatId}`)).body;
     expect(chat.assistant_id).toBe(assistantId);
@@ -223,5 +224,5 @@ describe('knowledge and the playground in a browser', () => {
     // A new chat starts empty; the next message opens another chat.
     await page.getByRole('button', { name: 'New chat' }).click();
     await log.getByText('Write a message below').waitFor();
-  });
+  }, 120_000);
 });
