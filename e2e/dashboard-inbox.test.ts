@@ -312,7 +312,8 @@ describe('the inbox in a browser', () => {
     expect(total).toBeGreaterThan(50);
     await agent.goto(`${parley.url}/app/o/${orgId}/inbox?view=all`);
     const list = agent.getByRole('navigation', { name: 'Conversations' });
-    await expect.poll(() => list.getByRole('link').count()).toBe(50);
+    // A fresh load of the app and its inbox chunk: under the whole suite's load it can take longer than poll's 5 s.
+    await expect.poll(() => list.getByRole('link').count(), { timeout: 20_000 }).toBe(50);
     await agent.getByRole('button', { name: 'Load more' }).click();
     await expect.poll(() => list.getByRole('link').count()).toBe(total);
     expect(await agent.getByRole('button', { name: 'Load more' }).count()).toBe(0);

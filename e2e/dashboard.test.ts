@@ -93,7 +93,7 @@ describe('the dashboard in a browser', () => {
     await page.getByText('No assistants yet').waitFor();
     // The owner is ADMIN: both built sections are in the navigation.
     const nav = page.getByRole('navigation', { name: 'Sections' });
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['Inbox', 'Assistants', 'API keys']);
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['Inbox', 'Assistants', 'Knowledge', 'Playground', 'API keys']);
     await audit(page, 'assistants-empty');
     expect((await parley.api('GET', '/setup')).body).toEqual({ needs_setup: false });
   });
@@ -112,10 +112,19 @@ describe('the dashboard in a browser', () => {
     await page.getByRole('switch', { name: 'Ask for a rating' }).check();
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Saved').waitFor();
+    // The confirmation covers none of the page's actions (it once sat on Delete, top right).
+    const toast = (await page.locator('.mantine-Notification-root', { hasText: 'Saved' }).boundingBox())!;
+    for (const name of ['Delete', 'Save', 'Discard changes']) {
+      const b = (await page.getByRole('button', { name, exact: true }).boundingBox())!;
+      const overlaps = toast.x < b.x + b.width && b.x < toast.x + toast.width && toast.y < b.y + b.height && b.y < toast.y + toast.height;
+      expect(overlaps, `the "Saved" notification covers ${name}`).toBe(false);
+    }
     const stored = (await parley.api('GET', `/orgs/c/assistants/${id}`)).body;
     expect(stored.config.conversation).toMatchObject({ welcome_banner: 'Welcome to Acme!', enable_auto_csat: true });
     expect(stored.config.instructions).toBe('You are the support assistant of Acme. Answer briefly.');
     await audit(page, 'assistant-edit');
+    // axe measures a toast caught fading out under the next dialog's overlay as low contrast: let it go first.
+    await expect.poll(() => page.locator('.mantine-Notification-root').count(), { timeout: 10_000 }).toBe(0);
 
     const doomed = (await parley.api('POST', '/orgs/c/assistants', { name: 'Old bot' })).body;
     await page.getByRole('link', { name: 'Assistants' }).click();
@@ -225,6 +234,11 @@ describe('the dashboard in a browser', () => {
     expect(await alert.textContent()).toMatch(/^Not allowed.*"keys:manage".*AGENT/);
     expect(await agent.getByRole('button', { name: 'Create key' }).count()).toBe(0);
     await audit(agent, 'api-keys-not-allowed');
+    // Knowledge is not theirs either: the screen says why, and offers nothing that would fail.
+    await agent.goto(`${parley.url}/app/o/${orgId}/knowledge`);
+    await agent.getByRole('alert').waitFor();
+    expect(await agent.getByRole('alert').textContent()).toMatch(/^Not allowed.*"knowledge:read".*AGENT/);
+    expect(await agent.getByRole('heading', { name: 'Add knowledge' }).count()).toBe(0);
 
     // The session ends elsewhere (signed out from another tab, revoked, expired): the next request returns to sign-in.
     const jar = Object.fromEntries((await agent.context().cookies()).map((c) => [c.name, c.value]));

@@ -25,6 +25,12 @@ describe('createLogger', () => {
     expect(out).toContain('"msg":"by path"');
     expect(out).not.toContain(KEY);
   });
+
+  it('writes an `err` given as a string (a job that failed for good) instead of throwing', () => {
+    const { logger, text } = capture();
+    expect(() => logger.warn({ err: `http://10.0.0.1/faq?token=${KEY} is a private address` }, 'job failed for good')).not.toThrow();
+    expect(text()).toContain('"err":"http://10.0.0.1/faq?token=[redacted] is a private address"');
+  });
 });
 
 describe('createLogger on a terminal (pretty)', () => {

@@ -44,8 +44,12 @@ function serializeRequest(req: {
  * Errors can quote a URL in their message (Fastify's "reply already sent" does), their stack, or a
  * field of their own (the AI SDK's APICallError carries the provider `url`, which may hold a key).
  */
-function serializeError(err: Error) {
-  const out = pino.stdSerializers.err(err) as unknown as Record<string, unknown>;
+function serializeError(err: unknown) {
+  // Some lines carry the reason as a string in `err` (the job queue's "failed for good"): pino passes it through,
+  // and writing into it would throw, so the line (and the caller's bookkeeping after it) would be lost.
+  if (typeof err === 'string') return redactSecrets(err);
+  if (!err || typeof err !== 'object') return err;
+  const out = pino.stdSerializers.err(err as Error) as unknown as Record<string, unknown>;
   for (const [name, value] of Object.entries(out)) if (typeof value === 'string') out[name] = redactSecrets(value);
   return out;
 }

@@ -1,15 +1,10 @@
 import { Container, Text, Title } from '@mantine/core';
+import { Suspense } from 'react';
 import { Navigate, Route, Routes } from 'react-router';
-import { SessionsPage } from './account/SessionsPage';
 import type { User } from './api/client';
-import { AssistantEditPage } from './assistants/AssistantEditPage';
-import { AssistantNewPage } from './assistants/AssistantNewPage';
-import { AssistantsPage } from './assistants/AssistantsPage';
-import { SetupPage } from './auth/SetupPage';
 import { SignInPage } from './auth/SignInPage';
 import { useCurrentUser, useSetupState } from './auth/session';
-import { InboxPage } from './inbox/InboxPage';
-import { ApiKeysPage } from './keys/ApiKeysPage';
+import { ApiKeysPage, AssistantEditPage, AssistantNewPage, AssistantsPage, InboxPage, KnowledgePage, PlaygroundPage, SessionsPage, SetupPage } from './pages';
 import { Layout } from './shell/Layout';
 import { ErrorAlert, Loading } from './ui/QueryState';
 
@@ -19,7 +14,13 @@ export function Gate() {
   const user = useCurrentUser();
   if (setup.isPending || user.isPending) return <Loading label="Loading Parley" />;
   if (setup.error || user.error) return <Container py="xl"><ErrorAlert error={setup.error ?? user.error} /></Container>;
-  if (setup.data.needs_setup) return <SetupPage />;
+  if (setup.data.needs_setup) {
+    return (
+      <Suspense fallback={<Loading label="Loading Parley" />}>
+        <SetupPage />
+      </Suspense>
+    );
+  }
   if (!user.data) return <SignInPage />;
   return <SignedInApp user={user.data} />;
 }
@@ -35,6 +36,8 @@ function SignedInApp({ user }: { user: User }) {
           <Route path="assistants" element={<AssistantsPage />} />
           <Route path="assistants/new" element={<AssistantNewPage />} />
           <Route path="assistants/:assistantId" element={<AssistantEditPage />} />
+          <Route path="knowledge" element={<KnowledgePage />} />
+          <Route path="playground" element={<PlaygroundPage />} />
           <Route path="api-keys" element={<ApiKeysPage />} />
           <Route path="inbox/:chatId?" element={<InboxPage />} />
         </Route>

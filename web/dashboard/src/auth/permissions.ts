@@ -9,6 +9,9 @@ const TABLE = {
   'assistants:manage': ['ADMIN', 'DEVELOPER'],
   'keys:manage': ['ADMIN', 'DEVELOPER'],
   'chats:write': ['ADMIN', 'MANAGER', 'AGENT'],
+  'knowledge:read': ['ADMIN', 'DEVELOPER'],
+  'knowledge:manage': ['ADMIN', 'DEVELOPER'],
+  'runtime:invoke': ['ADMIN', 'DEVELOPER'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof TABLE;

@@ -1,11 +1,13 @@
 import { AppShell, Burger, Group, NavLink, Stack, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
+import { Suspense } from 'react';
 import { Link, Outlet, useLocation, useMatch } from 'react-router';
 import type { User } from '../api/client';
 import { may } from '../auth/permissions';
 import { NAV } from './nav';
 import { OrgSwitcher } from './OrgSwitcher';
 import { useReachableOrgs } from './orgs';
+import { Loading } from '../ui/QueryState';
 import { ColorSchemeToggle, UserMenu } from './UserMenu';
 
 /** The frame of every signed-in screen; the org in the URL decides which entries the member's role may use. */
@@ -56,7 +58,10 @@ export function Layout({ user }: { user: User }) {
         </Stack>
       </AppShell.Navbar>
       <AppShell.Main>
-        <Outlet />
+        {/* Each screen is its own chunk: the shell stays while one loads. */}
+        <Suspense fallback={<Loading label="Loading the page" />}>
+          <Outlet />
+        </Suspense>
       </AppShell.Main>
     </AppShell>
   );

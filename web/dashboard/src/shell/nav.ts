@@ -1,4 +1,4 @@
-import { IconInbox, IconKey, IconMessageChatbot, type Icon } from '@tabler/icons-react';
+import { IconBooks, IconInbox, IconKey, IconMessageChatbot, IconMessages, type Icon } from '@tabler/icons-react';
 import type { Permission } from '../auth/permissions';
 
 export interface NavEntry {
@@ -10,9 +10,11 @@ export interface NavEntry {
   permission: Permission;
 }
 
-/** The screens built so far; the other screens (knowledge, inbox, ...) join here as they are built. */
+/** The screens built so far; the other screens join here as they are built. */
 export const NAV: NavEntry[] = [
   { label: 'Inbox', path: 'inbox', icon: IconInbox, permission: 'chats:write' },
   { label: 'Assistants', path: 'assistants', icon: IconMessageChatbot, permission: 'assistants:read' },
+  { label: 'Knowledge', path: 'knowledge', icon: IconBooks, permission: 'knowledge:read' },
+  { label: 'Playground', path: 'playground', icon: IconMessages, permission: 'runtime:invoke' },
   { label: 'API keys', path: 'api-keys', icon: IconKey, permission: 'keys:manage' },
 ];

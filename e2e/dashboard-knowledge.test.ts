@@ -1,0 +1,228 @@
+import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launch } from './browser.ts';
+import { pageViolations } from './page-audit.ts';
+import { type Parley, startParley } from './parley.ts';
+
+const SHOTS = path.resolve(import.meta.dirname, 'screenshots');
+const OWNER = { name: 'Olivia Owner', email: 'olivia@example.com', password: 'correct horse battery staple' };
+
+const html = (title: string, body: string) =>
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><main><h1>${title}</h1>${body}</main></body></html>`;
+
+/** The help center the crawler reads: two pages linked from the start page, and one that is missing. */
+const PAGES: Record<string, string> = {
+  '/': html('Acme help', '<p>Welcome to the Acme help center.</p><a href="/returns">Returns</a> <a href="/shipping">Shipping</a>'),
+  '/returns': html('Returns and refunds', '<h2>Returns</h2><p>Returns are accepted within 30 days of delivery.</p><h2>Refunds</h2><p>Refunds take 5 working days once the parcel reaches our warehouse.</p>'),
+  '/shipping': html('Shipping', '<p>Parcels ship from Lisbon within 2 days of the order.</p>'),
+};
+
+/**
+ * The knowledge journey: the owner adds a text, two files and a small website (crawled from a local server) and one
+ * that fails, watches them processed live, finds a passage in the search tester, then asks an assistant in the
+ * playground and gets a streamed answer citing that website, and a handover when they ask for a person. axe and
+ * screenshots at 1280 px and 390 px, light and dark.
+ */
+describe('knowledge and the playground in a browser', () => {
+  let parley: Parley;
+  let site: Server;
+  let origin: string;
+  let browser: Browser;
+  let orgId: string;
+  let assistantId: string;
+  let page: Page;
+  const contexts: BrowserContext[] = [];
+  let logs: string[] = [];
+
+  beforeEach(({ onTestFailed, task }) => {
+    logs = [];
+    onTestFailed(async () => {
+      process.stderr.write(`\n--- browser:\n${logs.join('\n')}\n`);
+      for (const [i, c] of contexts.entries()) for (const p of c.pages()) await p.screenshot({ path: path.join(SHOTS, `knowledge-failure-${task.name.slice(0, 24).replace(/\W+/g, '-')}-${i}.png`), fullPage: true }).catch(() => {});
+    });
+  });
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    site = createServer((req, res) => {
+      const body = PAGES[(req.url ?? '/').split('?')[0]!];
+      res.writeHead(body ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(body ?? 'not found');
+    });
+    await new Promise<void>((r) => site.listen(0, '127.0.0.1', r));
+    origin = `http://127.0.0.1:${(site.address() as { port: number }).port}`;
+    // The crawler's egress guard refuses loopback addresses unless allowed; the test site is on one.
+    parley = await startParley({ PARLEY_EGRESS_ALLOW: '127.0.0.1/32' });
+    orgId = (await parley.api('GET', '/user')).body.api_key.org_id;
+    const bot = await parley.api('POST', '/orgs/c/assistants', { name: 'Acme Help', config: { instructions: 'Answer from the Acme help center.' } });
+    expect(bot.status, bot.text).toBe(200);
+    assistantId = bot.body.id;
+    const setup = await fetch(`${parley.url}/setup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ admin_key: parley.key, ...OWNER }),
+    });
+    expect(setup.status, await setup.text()).toBe(200);
+    browser = await launch();
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => {});
+    await browser?.close();
+    await parley?.close();
+    await new Promise<void>((r) => (site ? site.close(() => r()) : r()));
+  });
+
+  async function newPage(width: number): Promise<Page> {
+    const c = await browser.newContext({ viewport: { width, height: 800 }, colorScheme: 'light' });
+    contexts.push(c);
+    const p = await c.newPage();
+    p.on('console', (m) => m.type() === 'error' && logs.push(`${p.url()} console.error: ${m.text()}`));
+    p.on('pageerror', (e) => logs.push(`${p.url()} uncaught: ${e.stack ?? e.message}`));
+    p.on('response', (r) => r.status() >= 400 && logs.push(`HTTP ${r.status()} ${r.request().method()} ${r.url()}`));
+    return p;
+  }
+
+  /** axe (no serious or critical findings) and a screenshot of the whole page, in light and in dark mode. */
+  async function audit(p: Page, name: string) {
+    for (const scheme of ['light', 'dark'] as const) {
+      await p.emulateMedia({ colorScheme: scheme });
+      await p.waitForFunction((s) => document.documentElement.dataset.mantineColorScheme === s, scheme);
+      await p.waitForTimeout(300);
+      expect(await pageViolations(p), `${name} (${scheme})`).toEqual([]);
+      // From the top: a full-page shot taken scrolled down paints the fixed header in the middle.
+      await p.evaluate(() => window.scrollTo(0, 0));
+      await p.screenshot({ path: path.join(SHOTS, `${name}-${scheme}.png`), fullPage: true });
+    }
+    await p.emulateMedia({ colorScheme: 'light' });
+  }
+
+  /** A form field by its label; Mantine adds " *" to the label of a required one. */
+  const field = (p: Page, label: string) => p.getByRole('textbox', { name: new RegExp(`^${label}( \\*)?$`) });
+  const row = (p: Page, title: string | RegExp) => p.getByRole('table', { name: 'Knowledge items' }).getByRole('row', { name: title });
+
+  it('adds a text, files and a website, watches them processed, and finds a passage in the search tester', async () => {
+    page = await newPage(1280);
+    await page.goto(`${parley.url}/app`);
+    await page.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();
+    await page.getByRole('textbox', { name: 'Email' }).fill(OWNER.email);
+    await page.getByLabel(/^Password/).fill(OWNER.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Knowledge' }).click();
+    await page.getByRole('heading', { name: 'Knowledge', level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/app/o/${orgId}/knowledge`);
+    await page.getByText('No knowledge yet').waitFor();
+    await audit(page, 'knowledge-empty-1280');
+
+    // A text.
+    await field(page, 'Title').fill('Opening hours');
+    await field(page, 'Text').fill('# Opening hours\n\nThe Lisbon store is open from 10am to 7pm, Monday to Saturday.');
+    await page.getByRole('button', { name: 'Add text' }).click();
+    await row(page, /Opening hours/).waitFor();
+
+    // Two files at once, through the file input behind "Choose files".
+    await page.getByRole('tab', { name: 'Files' }).click();
+    await page.locator('input[type=file]').setInputFiles([
+      { name: 'warranty.md', mimeType: 'text/markdown', buffer: Buffer.from('# Warranty\n\nEvery Acme kettle has a two-year warranty.') },
+      { name: 'care.txt', mimeType: 'text/plain', buffer: Buffer.from('Descale the kettle once a month with white vinegar.') },
+    ]);
+    const uploads = page.getByRole('list', { name: 'Uploads' });
+    // Generous waits here and below: on a loaded machine (the whole suite on two cores) an upload can take seconds.
+    await expect.poll(async () => (await uploads.textContent()) ?? '', { timeout: 30_000 }).toMatch(/warranty\.md\s*added.*care\.txt\s*added|care\.txt\s*added.*warranty\.md\s*added/s);
+    await row(page, /Warranty|warranty\.md/).waitFor({ timeout: 15_000 });
+
+    // A website crawled from its start page, and a page that is missing (it fails, and says why).
+    await page.getByRole('tab', { name: 'Website' }).click();
+    await page.getByText('Crawl the site').click();
+    await field(page, 'Address').fill(`${origin}/`);
+    await field(page, 'Title').fill('Help center');
+    const exclude = page.getByRole('combobox', { name: 'Never paths matching' });
+    await exclude.fill('/shipping');
+    await exclude.press('Enter');
+    await page.getByRole('button', { name: 'Add website' }).click();
+    await row(page, /Help center/).waitFor();
+    await page.getByText('Single page').click();
+    await field(page, 'Address').fill(`${origin}/missing`);
+    await field(page, 'Title').fill('Old FAQ');
+    await page.getByRole('button', { name: 'Add website' }).click();
+
+    // The list polls while anything is being processed: everything reaches its final state without a reload.
+    await row(page, /Old FAQ/).getByText('Failed').waitFor({ timeout: 30_000 });
+    expect(await row(page, /Old FAQ/).textContent()).toMatch(/404/);
+    for (const title of [/Opening hours/, /Help center/, /Warranty/, /care/]) await row(page, title).getByText('Processed').waitFor({ timeout: 30_000 });
+    // The crawl kept the start page and /returns, and skipped /shipping by the exclude pattern.
+    expect(await row(page, /Help center/).textContent()).toMatch(/2 pages, 1 skipped/);
+    const stored = (await parley.api('GET', '/orgs/c/knowledge/contents')).body as { title: string; status: string }[];
+    expect(stored.map((i) => `${i.title}: ${i.status}`).sort()).toEqual(['Help center: PROCESSED', 'Old FAQ: FAILED', 'Opening hours: PROCESSED', 'Warranty: PROCESSED', 'care.txt: PROCESSED']);
+    await expect.poll(() => page.getByRole('definition').first().textContent(), { timeout: 15_000 }).toBe('5');
+
+    // The search tester ranks the passages a question finds.
+    await page.getByRole('textbox', { name: 'Question' }).fill('How long do refunds take?');
+    await page.getByRole('button', { name: 'Search' }).click();
+    const first = page.getByRole('list', { name: 'Ranked passages' }).getByRole('listitem').first();
+    await first.waitFor();
+    expect(await first.textContent()).toMatch(/^1\. Returns and refunds.*Refunds take 5 working days/s);
+    expect(await first.textContent()).toMatch(/score \d\.\d{4}/);
+    expect(await first.getByRole('link', { name: 'Returns and refunds' }).getAttribute('href')).toBe(`${origin}/returns`);
+    await audit(page, 'knowledge-1280');
+
+    // A re-sync reads the site again; a delete asks first.
+    await row(page, /Help center/).getByRole('button', { name: 'Re-sync Help center' }).click();
+    await row(page, /Help center/).getByText('Processed').waitFor({ timeout: 30_000 });
+    await row(page, /Old FAQ/).getByRole('button', { name: 'Delete Old FAQ' }).click();
+    await page.getByRole('dialog', { name: 'Delete Old FAQ?' }).getByRole('button', { name: 'Delete' }).click();
+    await row(page, /Old FAQ/).waitFor({ state: 'detached' });
+
+    // A phone.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('heading', { name: 'Knowledge', level: 1 }).waitFor();
+    await audit(page, 'knowledge-390');
+  }, 180_000);
+
+  it('answers in the playground token by token, citing the website, then hands over when asked for a person', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Playground' }).click();
+    await page.getByRole('heading', { name: 'Playground', level: 1 }).waitFor();
+    expect(await page.getByLabel('Assistant', { exact: true }).first().inputValue()).toBe('Acme Help');
+    await audit(page, 'playground-empty-1280');
+
+    // Count the token events the page receives, to see that the reply streamed rather than came in one piece.
+    const frames: string[] = [];
+    page.on('response', async (r) => {
+      if (r.url().endsWith('/invoke/stream')) frames.push(await r.text().catch(() => ''));
+    });
+    const message = page.getByRole('textbox', { name: 'Message' });
+    await message.fill('How long do refunds take?');
+    await message.press('Enter');
+    const log = page.getByRole('log', { name: 'Conversation' });
+    const reply = log.getByTestId('reply').last();
+    await expect.poll(() => reply.textContent(), { timeout: 20_000 }).toMatch(/Refunds take 5 working days/);
+    const sources = log.getByTestId('sources').last();
+    await sources.waitFor();
+    expect(await sources.getByRole('link', { name: 'Returns and refunds' }).getAttribute('href')).toBe(`${origin}/returns`);
+    await expect.poll(() => frames.length, { timeout: 15_000 }).toBe(1);
+    expect(frames[0]!.match(/"type":"token"/g)!.length).toBeGreaterThan(3);
+    const chatId = /"chat_id":"(chat_\w+)"/.exec(frames[0]!)![1]!;
+    await audit(page, 'playground-1280');
+
+    // A follow-up stays in the same chat; asking for a person hands it over, and the page says so.
+    await message.fill('I want to talk to a person');
+    await message.press('Enter');
+    await log.getByText('Handed over to a person').waitFor({ timeout: 20_000 });
+    await expect.poll(() => frames.length, { timeout: 15_000 }).toBe(2);
+    expect(frames[1]).toContain(`"chat_id":"${chatId}"`);
+    const chat = (await parley.api('GET', `/chats/${chatId}`)).body;
+    expect(chat.assistant_id).toBe(assistantId);
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await log.getByText('Handed over to a person').waitFor();
+    await audit(page, 'playground-390');
+
+    // A new chat starts empty; the next message opens another chat.
+    await page.getByRole('button', { name: 'New chat' }).click();
+    await log.getByText('Write a message below').waitFor();
+  }, 120_000);
+});

@@ -1,0 +1,52 @@
+import { Button, Group, Stack, Textarea, TextInput } from '@mantine/core';
+import { type FormEvent, useState } from 'react';
+import { ErrorAlert } from '../ui/QueryState';
+import { addText } from './queries';
+
+/** A text written here, read as Markdown: `#` headings become the heading path of its chunks. */
+export function AddText({ orgId, onAdded }: { orgId: string; onAdded: (title: string) => void }) {
+  const [title, setTitle] = useState('');
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await addText(orgId, title, text);
+      onAdded(title);
+      setTitle('');
+      setText('');
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form onSubmit={submit}>
+      <Stack gap="sm">
+        <TextInput label="Title" required value={title} onChange={(e) => setTitle(e.currentTarget.value)} maxLength={255} />
+        <Textarea
+          label="Text"
+          description="Markdown: # headings give the passages their section names."
+          required
+          autosize
+          minRows={5}
+          maxRows={16}
+          value={text}
+          onChange={(e) => setText(e.currentTarget.value)}
+        />
+        {error ? <ErrorAlert error={error} /> : null}
+        <Group justify="flex-end">
+          <Button type="submit" loading={busy}>
+            Add text
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
