@@ -104,6 +104,22 @@ describe('documentation served by the instance', () => {
     }
   });
 
+  it('serves every picture a page shows, as PNG, and nothing else from its folder', async () => {
+    const images = pages.flatMap((p) => [...p.markdown.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((m) => m[1]!));
+    expect(images.length).toBeGreaterThan(0);
+    for (const src of images) {
+      const res = await fetch(new URL(src, `${server.url}/guides/dashboard`));
+      expect(res.status, src).toBe(200);
+      expect(res.headers.get('content-type')).toBe('image/png');
+      expect([...new Uint8Array(await res.arrayBuffer()).subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    }
+    for (const path of ['/guides/images/none.png', '/guides/images/..%2Fdashboard.md', '/guides/images/dashboard.md']) {
+      const res = await call(server, 'GET', path);
+      expect(res.status, path).toBe(404);
+      expect(res.body.message).toBe('Image not found');
+    }
+  });
+
   it('redirects / to the guides', async () => {
     const res = await fetch(`${server.url}/`, { redirect: 'manual' });
     expect(res.status).toBe(302);

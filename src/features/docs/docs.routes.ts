@@ -1,7 +1,10 @@
+import { readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { z } from 'zod';
 import { defineRoute, type RouteDef } from '../../http/define-route.ts';
 import { notFound } from '../../lib/errors.ts';
-import { type DocPage, renderLayout } from './docs-pages.ts';
+import { DOCS_DIR, type DocPage, renderLayout } from './docs-pages.ts';
 
 const tags = ['Meta'];
 const text = (description: string, type = 'text/plain') => ({
@@ -14,12 +17,26 @@ function baseUrl(publicUrl: string | undefined, req: { protocol: string; host: s
   return (publicUrl ?? `${req.protocol}://${req.host}`).replace(/\/$/, '');
 }
 
+/** The guides' pictures (dashboard screenshots), read from disk when asked: names known at start, nothing else. */
+const IMAGES_DIR = path.join(DOCS_DIR, 'images');
+const IMAGE_NAME = /^[a-z0-9][a-z0-9-]*\.png$/;
+function listImages(dir: string): Set<string> {
+  try {
+    return new Set(readdirSync(dir).filter((f) => IMAGE_NAME.test(f)));
+  } catch {
+    return new Set();
+  }
+}
+
 export function docsRoutes(opts: {
   pages: DocPage[];
   openapi: () => unknown;
   publicUrl?: string;
+  imagesDir?: string;
 }): RouteDef[] {
   const { pages } = opts;
+  const imagesDir = opts.imagesDir ?? IMAGES_DIR;
+  const images = listImages(imagesDir);
   const bySlug = new Map(pages.map((p) => [p.slug, p]));
   const index = renderLayout(
     pages,
@@ -117,6 +134,22 @@ export function docsRoutes(opts: {
       auth: 'public',
       responses: { 200: text('HTML index of the documentation pages', 'text/html') },
       handler: async ({ reply }) => reply.type('text/html; charset=utf-8').send(index),
+    }),
+    defineRoute({
+      method: 'GET',
+      url: '/guides/images/:file',
+      operationId: 'getGuideImage',
+      summary: 'A picture of the guides',
+      description: 'The screenshots the guides show (PNG).',
+      tags,
+      auth: 'public',
+      params: z.object({ file: z.string().max(128).meta({ examples: ['dashboard-inbox.png'] }) }),
+      responses: { 200: { description: 'The picture', content: { 'image/png': { schema: z.string().meta({ format: 'binary' }) } } } },
+      handler: async ({ params, reply }) => {
+        if (!images.has(params.file)) throw notFound('Image');
+        const bytes = await readFile(path.join(imagesDir, params.file));
+        return reply.type('image/png').header('cache-control', 'public, max-age=3600').send(bytes);
+      },
     }),
     defineRoute({
       method: 'GET',
