@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { PGLITE_MEMORY_SETTINGS } from './pglite-settings.ts';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './pglite-worker.ts';
 
 type Rows = { rows: unknown[]; fields: { name: string; dataTypeID: number }[]; affectedRows?: number };
@@ -36,13 +38,33 @@ function revive(fields: Record<string, unknown>): Error {
  */
 export async function startPgliteThread(dataDir: string, onStopped?: (err: Error) => void): Promise<PgliteLike> {
   // A first start runs initdb in a WebAssembly instance of its own, with a few hundred MB of memory.
-  // Done on a throwaway thread, that memory is returned when the thread ends, instead of whenever
-  // the long-lived thread's garbage collector gets round to it (it allocates little: maybe never).
-  if (dataDir !== 'memory://' && !existsSync(path.join(dataDir, 'PG_VERSION'))) {
-    const init = await openThread(dataDir);
-    await init.close();
-  }
+  // Done in a throwaway process, all of that memory goes back to the system when it exits; a
+  // throwaway thread returned only part of it (about 200 MB stayed in the process's allocator).
+  if (dataDir !== 'memory://' && !existsSync(path.join(dataDir, 'PG_VERSION'))) await initInChildProcess(dataDir);
   return openThread(dataDir, onStopped);
+}
+
+/** Creates the database files of `dataDir` (PGlite's initdb) in a short-lived Node process. */
+async function initInChildProcess(dataDir: string): Promise<void> {
+  const pglite = JSON.stringify(import.meta.resolve('@electric-sql/pglite'));
+  const vector = JSON.stringify(import.meta.resolve('@electric-sql/pglite/vector'));
+  const script = `
+    const { PGlite } = await import(${pglite});
+    const { vector } = await import(${vector});
+    const params = JSON.parse(process.env.PARLEY_PGLITE_PARAMS);
+    const pg = await PGlite.create(process.env.PARLEY_PGLITE_DIR, { extensions: { vector }, startParams: [...PGlite.defaultStartParams, ...params] });
+    await pg.close();`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    env: { ...process.env, PARLEY_PGLITE_DIR: dataDir, PARLEY_PGLITE_PARAMS: JSON.stringify(PGLITE_MEMORY_SETTINGS) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-4000)));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (c, signal) => resolve(signal ? null : c));
+  });
+  if (code !== 0) throw new Error(`creating the embedded database in ${dataDir} failed (exit code ${code}): ${stderr.trim()}`);
 }
 
 async function openThread(dataDir: string, onStopped?: (err: Error) => void): Promise<PgliteLike> {

@@ -15,6 +15,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, types, type Results, type Transaction } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite/vector';
+import { PGLITE_MEMORY_SETTINGS } from './pglite-settings.ts';
 
 export type WorkerRequest =
   | { id: number; op: 'query'; sql: string; params?: unknown[]; rowMode?: 'array' | 'object'; tx?: number }
@@ -107,7 +108,7 @@ function txHandle(txId: number): Transaction {
 }
 
 try {
-  const pg = await PGlite.create(dataDir, { extensions: { vector } });
+  const pg = await PGlite.create(dataDir, { extensions: { vector }, startParams: [...PGlite.defaultStartParams, ...PGLITE_MEMORY_SETTINGS] });
   port.on('message', (msg: WorkerRequest) => {
     handle(pg, msg).then(
       (result) => port.postMessage({ id: msg.id, result } satisfies WorkerReply),
