@@ -1,5 +1,6 @@
 /**
- * PostgreSQL settings of the embedded database, added to PGlite's own start parameters.
+ * PostgreSQL settings of the embedded database, added to PGlite's own start parameters (by the
+ * database thread, `pglite-worker.mjs`, and by the process that creates a new database).
  *
  * PostgreSQL's buffer cache lives inside PGlite's WebAssembly memory, which never shrinks. At
  * PostgreSQL's default (128 MB) it was the largest part of the embedded server's resident memory;

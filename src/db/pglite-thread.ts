@@ -3,7 +3,25 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { PGLITE_MEMORY_SETTINGS } from './pglite-settings.ts';
-import type { WorkerInit, WorkerReply, WorkerRequest } from './pglite-worker.ts';
+
+/** Messages to and from `pglite-worker.mjs` (its protocol is described there). */
+export type WorkerRequest =
+  | { id: number; op: 'query'; sql: string; params?: unknown[]; rowMode?: 'array' | 'object'; tx?: number }
+  | { id: number; op: 'exec'; sql: string; tx?: number }
+  | { id: number; op: 'begin'; tx: number }
+  | { id: number; op: 'end'; tx: number; commit: boolean }
+  | { id: number; op: 'close' };
+
+export type WorkerReply =
+  | { id: number; result?: unknown; error?: Record<string, unknown> }
+  | { id: 0; ready: true }
+  | { id: 0; fatal: Record<string, unknown> };
+
+export interface WorkerInit {
+  dataDir: string;
+  /** Added to PGlite's own start parameters. */
+  startParams: string[];
+}
 
 type Rows = { rows: unknown[]; fields: { name: string; dataTypeID: number }[]; affectedRows?: number };
 type QueryOptions = { rowMode?: 'array' | 'object' };
@@ -32,7 +50,7 @@ function revive(fields: Record<string, unknown>): Error {
 }
 
 /**
- * PGlite on its own thread (see `pglite-worker.ts` for why), behind the client API that Drizzle's
+ * PGlite on its own thread (see `pglite-worker.mjs` for why), behind the client API that Drizzle's
  * PGlite driver calls. Each call is one message; a transaction holds the worker's connection from
  * `begin` to `end`, exactly as PGlite's own `transaction()` does in process.
  */
@@ -68,11 +86,12 @@ async function initInChildProcess(dataDir: string): Promise<void> {
 }
 
 async function openThread(dataDir: string, onStopped?: (err: Error) => void): Promise<PgliteLike> {
-  // The worker is TypeScript too: its thread registers tsx's loader first, since loaders registered
-  // on this thread (bin/parley.js, vitest) do not carry over to new threads.
-  const entry = new URL('./pglite-worker.ts', import.meta.url).href;
-  const boot = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
-  const worker = new Worker(boot, { eval: true, workerData: { dataDir } satisfies WorkerInit });
+  // Plain JavaScript, so the thread needs no TypeScript loader; execArgv [] keeps it from inheriting
+  // this process's preloads (tsx's among them).
+  const worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url), {
+    execArgv: [],
+    workerData: { dataDir, startParams: [...PGLITE_MEMORY_SETTINGS] } satisfies WorkerInit,
+  });
   const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let nextTx = 1;
