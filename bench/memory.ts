@@ -113,6 +113,11 @@ async function main(): Promise<void> {
   const idle = readMemory(pid)!;
   log(`started in ${startMs} ms; idle RSS ${idle.rssMb.toFixed(0)} MB (start-up peak ${idle.hwmMb.toFixed(0)} MB; ${smaps(pid)})`);
   if (diag) log(child.tail(4).split('\n').filter((l) => l.includes('memdiag')).join('\n'));
+  if (args.includes('--snapshot')) {
+    // Needs MEMORY_NODE_OPTIONS=--heapsnapshot-signal=SIGUSR1; the snapshot lands in the repository's folder.
+    process.kill(pid, 'SIGUSR1');
+    await sleep(15_000);
+  }
   if (diag) log(`largest mappings (MB resident, MB virtual):\n${topMappings(pid)}`);
 
   const reset = resetPeak(pid);
