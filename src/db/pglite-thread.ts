@@ -87,9 +87,11 @@ async function initInChildProcess(dataDir: string): Promise<void> {
 
 async function openThread(dataDir: string, onStopped?: (err: Error) => void): Promise<PgliteLike> {
   // Plain JavaScript, so the thread needs no TypeScript loader; execArgv [] keeps it from inheriting
-  // this process's preloads (tsx's among them).
+  // this process's preloads (tsx's among them). Its JavaScript objects are short-lived (one query's
+  // rows): a small young generation keeps them from growing its heap (25-45 MB less under load).
   const worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url), {
     execArgv: [],
+    resourceLimits: { maxYoungGenerationSizeMb: 8 },
     workerData: { dataDir, startParams: [...PGLITE_MEMORY_SETTINGS] } satisfies WorkerInit,
   });
   const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
