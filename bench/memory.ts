@@ -6,12 +6,13 @@ import { launchParley } from './parley.ts';
 import { cleanupAll, importWithoutSignalHandlers, onCleanup, readMemory, resetPeak, sleep } from './proc.ts';
 
 /**
- * `node --import tsx bench/memory.ts [--postgres] [--calls N] [--concurrency C] [--diag]`:
+ * `node --import tsx bench/memory.ts [--postgres] [--calls N] [--concurrency C] [--restart] [--diag] [--root DIR]`:
  * the resident memory of `parley start` idle and under invoke calls to the built-in offline model.
  * Starts Parley on a temporary data folder and a free port with its defaults (embedded PGlite, or a
  * throwaway PostgreSQL with --postgres), waits for /readyz and a few seconds, reads VmRSS; then fires
  * the calls, reads VmHWM (peak since a reset just before the load) and VmRSS again.
- * --diag preloads bench/memory-diag.mjs, which prints the server's process.memoryUsage() breakdown.
+ * --diag preloads bench/memory-diag.mjs, which prints the server's process.memoryUsage() breakdown and its
+ * largest memory mappings; --root runs another checkout (an older commit) to compare in the same conditions.
  */
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
       databaseUrl,
       logLevel: 'warn',
       key,
+      root: args.includes('--root') ? path.resolve(args[args.indexOf('--root') + 1]!) : undefined,
     });
   let { child, url, key } = await launch();
   if (restart) {

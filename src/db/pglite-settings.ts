@@ -7,6 +7,6 @@
  * server's resident memory. 32 MB holds about 110 MB less. Pages that miss it are read from the
  * operating system's file cache (the data folder is a real folder): on 10,000 chunks, knowledge
  * search measured as fast at 32 MB as at 128 MB, while 16 MB made it about twice as slow
- * (`bench/search-buffers.ts`; figures in docs/performance.md, Memory).
+ * (`scripts/search-buffers.ts`; figures in docs/performance.md, Memory).
  */
 export const PGLITE_MEMORY_SETTINGS: readonly string[] = ['-c', 'shared_buffers=32MB'];

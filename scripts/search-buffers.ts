@@ -3,15 +3,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { queries } from './knowledge-corpus.ts';
-import { loadChunks } from './knowledge-load.ts';
+import { queries } from '../bench/knowledge-corpus.ts';
+import { loadChunks } from '../bench/knowledge-load.ts';
 
 /**
- * `node --import tsx bench/search-buffers.ts [--chunks N] [--queries N] [--buffers 128MB,16MB]`: knowledge
+ * `node --import tsx scripts/search-buffers.ts [--chunks N] [--queries N] [--buffers 128MB,16MB]`: knowledge
  * search speed of the embedded database at several shared_buffers sizes, on one synthetic knowledge base
  * (N chunks, loaded straight into a migrated data folder). Each setting opens the folder afresh and runs
  * the question set twice through Parley's retriever: the first pass starts with an empty buffer cache,
  * the second is warm. Settings alternate over two rounds, so a busy machine affects each alike.
+ * In scripts/ rather than bench/ because it calls Parley's retriever in process (benchmarks use HTTP only).
  */
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
