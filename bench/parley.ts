@@ -53,6 +53,8 @@ export async function launchParley(opts: {
   key?: string;
   /** Parley's log level; its default (info, one access line per request) unless given. */
   logLevel?: string;
+  /** Another checkout of Parley to run (e.g. an older commit, to compare); this one by default. */
+  root?: string;
 }): Promise<ParleyServer> {
   const port = await freePort();
   const key = opts.key ?? generateKey();
@@ -72,9 +74,10 @@ export async function launchParley(opts: {
     ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}),
   };
   const nodeArgs = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : [];
-  const child = spawnChild(opts.name, process.execPath, [...nodeArgs, path.join(ROOT, 'bin/parley.js'), 'start'], {
+  const root = opts.root ?? ROOT;
+  const child = spawnChild(opts.name, process.execPath, [...nodeArgs, path.join(root, 'bin/parley.js'), 'start'], {
     env,
-    cwd: ROOT,
+    cwd: root,
     logFile: opts.logFile,
   });
   const url = `http://127.0.0.1:${port}`;

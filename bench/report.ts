@@ -111,8 +111,23 @@ export function computeOverhead(results: TargetResult[]): Record<string, Overhea
 }
 
 /** The invoke-throughput issue's targets, checked for every Parley variant (both engines). */
-export function checkTargets(overhead: Record<string, Overhead>): TargetCheck[] {
+/** Resident-memory targets (memory issue): the embedded server whole, and the PostgreSQL mode's Node process. */
+const MEMORY_TARGETS: Record<string, { idleMb: number; peakMb?: number }> = {
+  'parley-embedded': { idleMb: 300, peakMb: 400 },
+  'parley-postgres': { idleMb: 150 },
+};
+
+export function checkTargets(overhead: Record<string, Overhead>, results: TargetResult[] = []): TargetCheck[] {
   const checks: TargetCheck[] = [];
+  for (const r of results) {
+    const goal = MEMORY_TARGETS[r.name];
+    if (!goal || !r.memory) continue;
+    const m = r.memory;
+    checks.push({ target: r.name, goal: 'idle RSS', limit: `<= ${goal.idleMb} MB`, measured: m.idleMb, unit: 'MB', pass: m.idleMb <= goal.idleMb });
+    if (goal.peakMb !== undefined) {
+      checks.push({ target: r.name, goal: 'peak RSS under the load', limit: `<= ${goal.peakMb} MB`, measured: m.peakMb, unit: 'MB', pass: m.peakMb <= goal.peakMb });
+    }
+  }
   for (const [target, o] of Object.entries(overhead)) {
     if (!target.startsWith(PARLEY_PREFIX)) continue;
     checks.push(
@@ -253,9 +268,9 @@ export function renderSummary(report: Report): string {
   out.push('share of the node:http floor\'s and of the Fastify floor\'s (what the framework costs, and what Parley adds on top).');
   out.push('c=50 p99: autocannon, whole ms. cpu/req: CPU ms the server process spent per request at c=50 (direct: not measured).');
   out.push('');
-  out.push('Targets (invoke throughput issue, on both engines):');
+  out.push('Targets (invoke throughput and memory issues, on both engines):');
   for (const c of report.targets) {
-    const v = c.unit === '%' ? `${c.measured.toFixed(0)} %` : `${signed(c.measured)} ms`;
+    const v = c.unit === 'ms' ? `${signed(c.measured)} ms` : `${c.measured.toFixed(0)} ${c.unit}`;
     out.push(`  ${c.pass ? 'PASS' : 'MISS'}  ${c.target.padEnd(18)} ${c.goal.padEnd(32)} ${c.limit.padEnd(9)} measured ${v}`);
   }
   if (report.targets.length === 0) out.push('  (no Parley variant was measured)');

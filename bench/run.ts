@@ -245,7 +245,7 @@ async function main(): Promise<number> {
     },
     results,
     overhead,
-    targets: checkTargets(overhead),
+    targets: checkTargets(overhead, results),
     problems,
     clean: problems.length === 0,
   };

@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from './config/config.ts';
 import { createDeps, type Deps } from './app/deps.ts';
 import { buildServer } from './app/server.ts';
-import { warmTokenizer } from './llm/tokens.ts';
 import { migrate } from './db/migrate.ts';
 
 export interface Running {
@@ -18,8 +17,9 @@ export async function start(config: Config = loadConfig(), opts: { print?: (line
   const deps = await createDeps(config);
   const { logger } = deps;
   try {
-    // Loads the tokenizer's tables now rather than inside the first request.
-    warmTokenizer();
+    // The tokenizer's tables (about 50 MB resident) are not loaded here: a call whose prompt clearly fits the
+    // model's context window, with a provider that reports usage, never needs them. The first call that does
+    // (a long conversation, the built-in model) loads them, about 250 ms once.
     await migrate(deps.database);
     deps.plannerStats.start();
     // Replies left RUNNING by a killed process. An embedded database has one process, this one, so

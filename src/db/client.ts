@@ -3,12 +3,8 @@ import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import pg from 'pg';
 import * as schema from './schema.ts';
 import { acquireDataDirLock } from './data-dir-lock.ts';
-import { startPgliteThread, type PgliteLike } from './pglite-thread.ts';
 
 export type Schema = typeof schema;
 /** One database type for both engines: PGlite and node-postgres share Drizzle's PgDatabase. */
@@ -39,7 +35,10 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   return opts.kind === 'postgres' ? openPostgres(opts.url, opts.poolSize ?? 10) : openPglite(opts.dataDir, opts.onStopped);
 }
 
+// Each engine's driver is loaded only when that engine is opened: a PostgreSQL instance never loads
+// PGlite (nor the embedded one node-postgres), a few MB of code and memory the other would not use.
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const [{ default: pg }, { drizzle: drizzlePg }] = await Promise.all([import('pg'), import('drizzle-orm/node-postgres')]);
   // At least 2: migrations hold an advisory lock on one connection while running on another.
   const pool = new pg.Pool({ connectionString: url, max: Math.max(2, poolSize) });
   // An idle client that errors (server restart) must not crash the process; the pool replaces it.
@@ -71,6 +70,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
 }
 
 async function openPglite(dataDir: string | undefined, onStopped?: (err: Error) => void): Promise<Database> {
+  const [{ startPgliteThread }, { drizzle: drizzlePglite }] = await Promise.all([import('./pglite-thread.ts'), import('drizzle-orm/pglite')]);
   let release = async () => {};
   let dir: string | undefined;
   if (dataDir) {
@@ -79,7 +79,7 @@ async function openPglite(dataDir: string | undefined, onStopped?: (err: Error) 
     // PGlite is single-process: a second process on the same folder would corrupt it.
     release = acquireDataDirLock(path.resolve(dataDir));
   }
-  let client: PgliteLike;
+  let client;
   try {
     client = await startPgliteThread(dir ?? 'memory://', onStopped);
   } catch (err) {

@@ -1,7 +1,5 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
 import type { Database } from './client.ts';
@@ -15,7 +13,13 @@ export const SCHEMA_LOCK_ID = 0x7061726c; // "parl"
 export async function migrate(database: Database): Promise<void> {
   await database.withAdvisoryLock(SCHEMA_LOCK_ID, async () => {
     const opts = { migrationsFolder: MIGRATIONS_DIR };
-    if (database.kind === 'pglite') await migratePglite(database.db as unknown as PgliteDatabase, opts);
-    else await migratePg(database.db as unknown as NodePgDatabase, opts);
+    // The engine's own migrator only (each pulls in its driver).
+    if (database.kind === 'pglite') {
+      const { migrate: migratePglite } = await import('drizzle-orm/pglite/migrator');
+      await migratePglite(database.db as unknown as PgliteDatabase, opts);
+    } else {
+      const { migrate: migratePg } = await import('drizzle-orm/node-postgres/migrator');
+      await migratePg(database.db as unknown as NodePgDatabase, opts);
+    }
   });
 }

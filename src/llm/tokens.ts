@@ -17,8 +17,8 @@ type Encoding = typeof O200kBase;
 export const TOKENS_PER_MESSAGE = 3;
 export const REPLY_PRIMER_TOKENS = 3;
 
-// The encoding's rank tables take ~250 ms to load, so they are loaded on first use (synchronously,
-// through require, because counting is synchronous) rather than by every CLI command at startup.
+// The encoding's rank tables take ~250 ms and about 50 MB of resident memory to load, so they are loaded
+// on first use (synchronously, through require, because counting is synchronous), not at startup.
 const require = createRequire(import.meta.url);
 let encoding: Encoding | undefined;
 const load = (): Encoding => (encoding ??= require('gpt-tokenizer/encoding/o200k_base') as Encoding);
@@ -26,11 +26,6 @@ const load = (): Encoding => (encoding ??= require('gpt-tokenizer/encoding/o200k
 // Customer text may contain strings like "<|endoftext|>"; they are counted as the plain text
 // they are (as vendors do for user content) instead of throwing. Hoisted: built once, not per call.
 const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
-
-/** Loads the encoding now, e.g. at boot, so the first request does not pay for it. */
-export function warmTokenizer(): void {
-  load();
-}
 
 /**
  * Number of o200k_base tokens in `text`. Uses the library's counting path, which walks the BPE

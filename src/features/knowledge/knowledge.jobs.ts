@@ -8,14 +8,23 @@ import type { EgressFetch } from '../../infra/egress/egress.ts';
 import { type JobContext, type JobHandlers, PermanentJobError } from '../../jobs/job-queue.ts';
 import { newId } from '../../lib/ids.ts';
 import { cleanText } from '../../lib/text.ts';
-import { CrawlError, crawlSite } from './crawl/index.ts';
-import { chunkMarkdown, detectFileKind, ExtractError, extractFile, htmlToMarkdown, withoutPageMarkers } from './extract/index.ts';
+import { CrawlError } from './crawl/crawl-error.ts';
+import { chunkMarkdown } from './extract/chunker.ts';
+import { detectFileKind } from './extract/detect-type.ts';
+import { ExtractError } from './extract/extract-error.ts';
+import { withoutPageMarkers } from './extract/page-marker.ts';
 import * as repo from './knowledge.repo.ts';
 import type { Retriever } from './retrieval.ts';
 
 export const INGEST_JOB = 'knowledge.ingest' as const;
 /** One queued run per item; runs of one item never overlap. */
 export const ingestKey = (contentId: string) => `knowledge:${contentId}`;
+
+// The file extractors (PDF, DOCX, HTML to Markdown) and the crawler (HTML parser, sitemaps, robots.txt)
+// hold about 25 MB of libraries that only an ingestion needs: loaded at the first one, not at startup.
+const loadExtractFile = () => import('./extract/extract-file.ts');
+const loadHtmlToMarkdown = () => import('./extract/html-to-markdown.ts');
+const loadCrawler = () => import('./crawl/crawler.ts');
 
 /** Chunk size: a few paragraphs, enough context for an answer, small enough to rank precisely. */
 const CHUNK_TOKENS = 400;
@@ -73,6 +82,7 @@ async function ingestFile(deps: IngestDeps, item: ContentRow, signal: AbortSigna
     // Uploaded without a title (it defaulted to the file name): an HTML page's <title>, a Markdown or DOCX file's
     // heading. A PDF's metadata title is too often a tool's leftover ("Microsoft Word - draft3.docx").
     const untitled = item.title === item.source.file_name && detectFileKind(file.bytes, file.filename, file.mimeType) !== 'pdf';
+    const { extractFile } = await loadExtractFile();
     const { markdown, title } = await extractFile(file);
     const named = title && untitled ? { title: cleanText(title).slice(0, 255) } : {};
     // A file is outside input: what PostgreSQL cannot store (NUL, lone surrogates) is cleaned, not refused.
@@ -90,6 +100,7 @@ async function ingestWebsite(deps: IngestDeps, item: ContentRow, ctx: JobContext
   let chunks = 0;
   const progress = { pages_fetched: 0, pages_skipped: 0, pages_failed: 0 };
   try {
+    const [{ crawlSite }, { htmlToMarkdown }] = await Promise.all([loadCrawler(), loadHtmlToMarkdown()]);
     await crawlSite({
       url: src.url!,
       mode: src.mode ?? 'single',

@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Mailer } from './mailer.ts';
 
 /**
@@ -10,24 +10,29 @@ export function createSmtpMailer(opts: { url: string; from: string; timeoutMs?: 
   const timeout = opts.timeoutMs ?? 15_000;
   const u = new URL(opts.url);
   const secure = u.protocol === 'smtps:';
-  const transport = nodemailer.createTransport(
-    {
-      host: u.hostname.replace(/^\[|\]$/g, ''),
-      port: u.port ? Number(u.port) : secure ? 465 : 587,
-      secure,
-      ...(u.username && { auth: { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } }),
-      connectionTimeout: timeout,
-      greetingTimeout: timeout,
-      socketTimeout: timeout,
-    },
-    { from: opts.from },
-  );
+  // nodemailer is loaded at the first message rather than at startup: most instances send mail rarely.
+  let transport: Promise<Transporter> | undefined;
+  const transportOf = () =>
+    (transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport(
+        {
+          host: u.hostname.replace(/^\[|\]$/g, ''),
+          port: u.port ? Number(u.port) : secure ? 465 : 587,
+          secure,
+          ...(u.username && { auth: { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } }),
+          connectionTimeout: timeout,
+          greetingTimeout: timeout,
+          socketTimeout: timeout,
+        },
+        { from: opts.from },
+      ),
+    ));
   return {
     async send(mail) {
-      await transport.sendMail({ to: mail.to, subject: mail.subject, text: mail.text });
+      await (await transportOf()).sendMail({ to: mail.to, subject: mail.subject, text: mail.text });
     },
     close() {
-      transport.close();
+      void transport?.then((t) => t.close());
     },
   };
 }

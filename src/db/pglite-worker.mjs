@@ -4,6 +4,10 @@
  * calls it, so a batch write on the server's thread would stall every request arriving meanwhile;
  * here it only occupies this thread.
  *
+ * Plain JavaScript on purpose: a TypeScript worker had to register tsx's loader on its thread first,
+ * which cost the process about 80 MB of resident memory for this one file. Its messages are typed
+ * in `pglite-thread.ts` (WorkerRequest, WorkerReply, WorkerInit).
+ *
  * Protocol (one message each way per request, answered by id):
  *   { id, op: 'query', sql, params, rowMode, tx? }   -> { id, result: { rows, fields, affectedRows } }
  *   { id, op: 'exec', sql, tx? }                     -> { id, result: [{ rows, fields, affectedRows }] }
@@ -13,55 +17,49 @@
  * Failures answer { id, error: { message, ...fields of PostgreSQL's error } }.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { PGlite, types, type Results, type Transaction } from '@electric-sql/pglite';
+import { PGlite, types } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite/vector';
 
-export type WorkerRequest =
-  | { id: number; op: 'query'; sql: string; params?: unknown[]; rowMode?: 'array' | 'object'; tx?: number }
-  | { id: number; op: 'exec'; sql: string; tx?: number }
-  | { id: number; op: 'begin'; tx: number }
-  | { id: number; op: 'end'; tx: number; commit: boolean }
-  | { id: number; op: 'close' };
-
-export type WorkerReply =
-  | { id: number; result?: unknown; error?: Record<string, unknown> }
-  | { id: 0; ready: true }
-  | { id: 0; fatal: Record<string, unknown> };
-
-export interface WorkerInit {
-  dataDir: string;
-}
-
 // Date and time values stay text, as Drizzle's PGlite driver asks; Drizzle maps them itself.
-const asText = (v: string) => v;
+/** @param {string} v */
+const asText = (v) => v;
 const PARSERS = Object.fromEntries(
   [types.TIMESTAMP, types.TIMESTAMPTZ, types.INTERVAL, types.DATE, 1231, 1115, 1185, 1187, 1182].map((t) => [t, asText]),
 );
 
-const port = parentPort!;
-const { dataDir } = workerData as WorkerInit;
+const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
+/** @type {{ dataDir: string; startParams: string[] }} */
+const { dataDir, startParams } = workerData;
 
-/** Open transactions: the handle PGlite gave us and how to end it. */
-const open = new Map<number, { tx: Transaction; end: (commit: boolean) => void; done: Promise<unknown> }>();
+/**
+ * Open transactions: the handle PGlite gave us and how to end it.
+ * @type {Map<number, { tx: import('@electric-sql/pglite').Transaction; end: (commit: boolean) => void; done: Promise<unknown> }>}
+ */
+const open = new Map();
 
-const plain = (r: Results) => ({ rows: r.rows, fields: r.fields, affectedRows: r.affectedRows });
+/** @param {import('@electric-sql/pglite').Results} r */
+const plain = (r) => ({ rows: r.rows, fields: r.fields, affectedRows: r.affectedRows });
 
-function errorFields(err: unknown): Record<string, unknown> {
+/** @param {unknown} err @returns {Record<string, unknown>} */
+function errorFields(err) {
   if (!(err instanceof Error)) return { message: String(err) };
   // PostgreSQL's error fields (code, detail, constraint, ...) are own properties; keep the cloneable ones.
-  const fields: Record<string, unknown> = { message: err.message, name: err.name, stack: err.stack };
+  /** @type {Record<string, unknown>} */
+  const fields = { message: err.message, name: err.name, stack: err.stack };
   for (const [k, v] of Object.entries(err)) if (v === null || ['string', 'number', 'boolean'].includes(typeof v)) fields[k] = v;
   return fields;
 }
 
-async function begin(pg: PGlite, txId: number): Promise<void> {
-  await new Promise<void>((started, failed) => {
-    let end!: (commit: boolean) => void;
-    const decided = new Promise<boolean>((resolve) => (end = resolve));
+/** @param {PGlite} pg @param {number} txId @returns {Promise<void>} */
+async function begin(pg, txId) {
+  await new Promise((started, failed) => {
+    /** @type {(commit: boolean) => void} */
+    let end = () => {};
+    const decided = new Promise((resolve) => (end = resolve));
     const done = pg
       .transaction(async (tx) => {
         open.set(txId, { tx, end, done });
-        started();
+        started(undefined);
         // PGlite commits when this returns and rolls back when it throws.
         if (!(await decided)) throw new RollbackSignal();
       })
@@ -75,7 +73,8 @@ async function begin(pg: PGlite, txId: number): Promise<void> {
 
 class RollbackSignal extends Error {}
 
-async function handle(pg: PGlite, msg: WorkerRequest): Promise<unknown> {
+/** @param {PGlite} pg @param {any} msg @returns {Promise<unknown>} */
+async function handle(pg, msg) {
   switch (msg.op) {
     case 'query': {
       const target = msg.tx ? txHandle(msg.tx) : pg;
@@ -100,21 +99,22 @@ async function handle(pg: PGlite, msg: WorkerRequest): Promise<unknown> {
   }
 }
 
-function txHandle(txId: number): Transaction {
+/** @param {number} txId */
+function txHandle(txId) {
   const entry = open.get(txId);
   if (!entry) throw new Error(`transaction ${txId} is not open`);
   return entry.tx;
 }
 
 try {
-  const pg = await PGlite.create(dataDir, { extensions: { vector } });
-  port.on('message', (msg: WorkerRequest) => {
+  const pg = await PGlite.create(dataDir, { extensions: { vector }, startParams: [...PGlite.defaultStartParams, ...startParams] });
+  port.on('message', (msg) => {
     handle(pg, msg).then(
-      (result) => port.postMessage({ id: msg.id, result } satisfies WorkerReply),
-      (err) => port.postMessage({ id: msg.id, error: errorFields(err) } satisfies WorkerReply),
+      (result) => port.postMessage({ id: msg.id, result }),
+      (err) => port.postMessage({ id: msg.id, error: errorFields(err) }),
     );
   });
-  port.postMessage({ id: 0, ready: true } satisfies WorkerReply);
+  port.postMessage({ id: 0, ready: true });
 } catch (err) {
-  port.postMessage({ id: 0, fatal: errorFields(err) } satisfies WorkerReply);
+  port.postMessage({ id: 0, fatal: errorFields(err) });
 }
