@@ -1,13 +1,11 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
 import { launch } from './browser.ts';
-import { pageViolations } from './page-audit.ts';
+import { dashboardSession, SHOTS } from './dashboard-session.ts';
 import { type Parley, signedInMember, startParley } from './parley.ts';
 import { type Site, startSite } from './site.ts';
 
-const SHOTS = path.resolve(import.meta.dirname, 'screenshots');
 const AGENT = { name: 'Ana Agent', email: 'ana@example.com', password: 'correct horse battery staple' };
 
 /**
@@ -22,20 +20,10 @@ describe('the inbox in a browser', () => {
   let assistantId: string;
   let orgId: string;
   let agent: Page;
-  const contexts: BrowserContext[] = [];
-  let logs: string[] = [];
-
-  beforeEach(({ onTestFailed }) => {
-    logs = [];
-    onTestFailed(async () => {
-      process.stderr.write(`\n--- browser:\n${logs.join('\n')}\n`);
-      // What the screens showed when it failed, for whoever reads the failure.
-      for (const [i, c] of contexts.entries()) for (const p of c.pages()) await p.screenshot({ path: path.join(SHOTS, `inbox-failure-${i}.png`) }).catch(() => {});
-    });
-  });
+  const session = dashboardSession(() => browser, 'inbox');
+  const { newPage, audit } = session;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     site = await startSite();
     parley = await startParley();
     orgId = (await parley.api('GET', '/user')).body.api_key.org_id;
@@ -49,33 +37,11 @@ describe('the inbox in a browser', () => {
   }, 180_000);
 
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
+    await session.close();
     await browser?.close();
     await parley?.close();
     await site?.close();
   });
-
-  async function newPage(width: number): Promise<Page> {
-    const c = await browser.newContext({ viewport: { width, height: 800 }, colorScheme: 'light' });
-    contexts.push(c);
-    const p = await c.newPage();
-    p.on('console', (m) => m.type() === 'error' && logs.push(`${p.url()} console.error: ${m.text()}`));
-    p.on('pageerror', (e) => logs.push(`${p.url()} uncaught: ${e.stack ?? e.message}`));
-    p.on('response', (r) => r.status() >= 400 && logs.push(`HTTP ${r.status()} ${r.request().method()} ${r.url()}`));
-    return p;
-  }
-
-  /** axe (no serious or critical findings) and a screenshot, in light and in dark mode. */
-  async function audit(p: Page, name: string) {
-    for (const scheme of ['light', 'dark'] as const) {
-      await p.emulateMedia({ colorScheme: scheme });
-      await p.waitForFunction((s) => document.documentElement.dataset.mantineColorScheme === s, scheme);
-      await p.waitForTimeout(300);
-      expect(await pageViolations(p), `${name} (${scheme})`).toEqual([]);
-      await p.screenshot({ path: path.join(SHOTS, `${name}-${scheme}.png`) });
-    }
-    await p.emulateMedia({ colorScheme: 'light' });
-  }
 
   const widget = (p: Page) => p.locator('parley-assistant');
 
@@ -254,8 +220,7 @@ describe('the inbox in a browser', () => {
   });
 
   it('resumes after the last cursor it saw when the WebSocket drops', async () => {
-    const c = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    contexts.push(c);
+    const c = await session.newContext();
     await c.addCookies(await agent.context().cookies());
     const urls: string[] = [];
     let droppedAt = 0;
@@ -285,8 +250,7 @@ describe('the inbox in a browser', () => {
   });
 
   it('follows the inbox over Server-Sent Events when the WebSocket cannot open', async () => {
-    const c = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    contexts.push(c);
+    const c = await session.newContext();
     await c.addCookies(await agent.context().cookies());
     // A proxy that refuses upgrades: every WebSocket to the inbox closes at once.
     await c.routeWebSocket(/\/inbox\/ws/, (ws) => ws.close());
@@ -321,8 +285,7 @@ describe('the inbox in a browser', () => {
 
   it('is not offered to a DEVELOPER, who does not work conversations', async () => {
     const dev = await signedInMember(parley, 'DEVELOPER');
-    const c = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    contexts.push(c);
+    const c = await session.newContext();
     const [name, value] = dev.headers.cookie!.split('=') as [string, string];
     await c.addCookies([{ name, value, url: parley.url }]);
     const p = await c.newPage();

@@ -1,13 +1,10 @@
-import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
 import { launch } from './browser.ts';
-import { pageViolations } from './page-audit.ts';
+import { dashboardSession } from './dashboard-session.ts';
 import { type Parley, startParley } from './parley.ts';
 
-const SHOTS = path.resolve(import.meta.dirname, 'screenshots');
 const OWNER = { name: 'Olivia Owner', email: 'olivia@example.com', password: 'correct horse battery staple' };
 
 const html = (title: string, body: string) =>
@@ -34,19 +31,11 @@ describe('knowledge and the playground in a browser', () => {
   let orgId: string;
   let assistantId: string;
   let page: Page;
-  const contexts: BrowserContext[] = [];
-  let logs: string[] = [];
-
-  beforeEach(({ onTestFailed, task }) => {
-    logs = [];
-    onTestFailed(async () => {
-      process.stderr.write(`\n--- browser:\n${logs.join('\n')}\n`);
-      for (const [i, c] of contexts.entries()) for (const p of c.pages()) await p.screenshot({ path: path.join(SHOTS, `knowledge-failure-${task.name.slice(0, 24).replace(/\W+/g, '-')}-${i}.png`), fullPage: true }).catch(() => {});
-    });
-  });
+  const session = dashboardSession(() => browser, 'knowledge');
+  const { newPage } = session;
+  const audit = (p: Page, name: string) => session.audit(p, name, { fullPage: true });
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     site = createServer((req, res) => {
       const body = PAGES[(req.url ?? '/').split('?')[0]!];
       res.writeHead(body ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' });
@@ -70,35 +59,11 @@ describe('knowledge and the playground in a browser', () => {
   }, 180_000);
 
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
+    await session.close();
     await browser?.close();
     await parley?.close();
     await new Promise<void>((r) => (site ? site.close(() => r()) : r()));
   });
-
-  async function newPage(width: number): Promise<Page> {
-    const c = await browser.newContext({ viewport: { width, height: 800 }, colorScheme: 'light' });
-    contexts.push(c);
-    const p = await c.newPage();
-    p.on('console', (m) => m.type() === 'error' && logs.push(`${p.url()} console.error: ${m.text()}`));
-    p.on('pageerror', (e) => logs.push(`${p.url()} uncaught: ${e.stack ?? e.message}`));
-    p.on('response', (r) => r.status() >= 400 && logs.push(`HTTP ${r.status()} ${r.request().method()} ${r.url()}`));
-    return p;
-  }
-
-  /** axe (no serious or critical findings) and a screenshot of the whole page, in light and in dark mode. */
-  async function audit(p: Page, name: string) {
-    for (const scheme of ['light', 'dark'] as const) {
-      await p.emulateMedia({ colorScheme: scheme });
-      await p.waitForFunction((s) => document.documentElement.dataset.mantineColorScheme === s, scheme);
-      await p.waitForTimeout(300);
-      expect(await pageViolations(p), `${name} (${scheme})`).toEqual([]);
-      // From the top: a full-page shot taken scrolled down paints the fixed header in the middle.
-      await p.evaluate(() => window.scrollTo(0, 0));
-      await p.screenshot({ path: path.join(SHOTS, `${name}-${scheme}.png`), fullPage: true });
-    }
-    await p.emulateMedia({ colorScheme: 'light' });
-  }
 
   /** A form field by its label; Mantine adds " *" to the label of a required one. */
   const field = (p: Page, label: string) => p.getByRole('textbox', { name: new RegExp(`^${label}( \\*)?$`) });
