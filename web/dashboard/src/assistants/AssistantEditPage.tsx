@@ -112,17 +112,6 @@ function Editor({ assistant, orgId, canManage, canReadProviders }: EditorProps) 
           <Fieldset legend="Widget" disabled={!canManage}>
             <WidgetFields draft={draft} set={setDraft} hasSecretKey={!!assistant.secret_key} />
           </Fieldset>
-          <Fieldset legend="Widget preview and embed code">
-            <WidgetPreview assistantId={assistant.id} widget={draft.config.widget} locale={locale} setLocale={setLocale} />
-            <Title order={3} size="h5" mt="lg" mb="xs">
-              Embed code
-            </Title>
-            <Text size="sm" c="dimmed" mb="xs">
-              Put one of these on your site's pages (the current settings are written as attributes; leave them out to
-              use the saved ones). The site's origin must be in the allowed origins.
-            </Text>
-            <EmbedSnippet assistantId={assistant.id} widget={draft.config.widget} locale={locale} />
-          </Fieldset>
           {error ? <ErrorAlert error={error} /> : null}
           {canManage ? (
             <Paper withBorder p="sm" pos="sticky" bottom={0} style={{ zIndex: 2 }}>
@@ -139,6 +128,17 @@ function Editor({ assistant, orgId, canManage, canReadProviders }: EditorProps) 
         </Stack>
       </form>
       <Stack maw={880} mt="lg">
+        <Fieldset legend="Widget preview and embed code">
+          <WidgetPreview assistantId={assistant.id} widget={draft.config.widget} locale={locale} setLocale={setLocale} />
+          <Title order={3} size="h5" mt="lg" mb="xs">
+            Embed code
+          </Title>
+          <Text size="sm" c="dimmed" mb="xs">
+            Put one of these on your site's pages (the current settings are written as attributes; leave them out to
+            use the saved ones). The site's origin must be in the allowed origins.
+          </Text>
+          <EmbedSnippet assistantId={assistant.id} widget={draft.config.widget} locale={locale} />
+        </Fieldset>
         <SecretKeyCard secret={assistant.secret_key} canManage={canManage} onGenerate={() => patch({ generate_secret_key: true })} />
       </Stack>
     </>

@@ -65,6 +65,7 @@ export function WidgetFields({ draft, set, hasSecretKey }: { draft: Draft; set: 
         <ColorInput
           label="Button background"
           format="hex"
+          eyeDropperButtonProps={{ 'aria-label': 'Pick a colour from the screen' }}
           value={w.button_background_color}
           error={COLOR.test(w.button_background_color) ? undefined : 'A colour such as #1f6feb'}
           onChange={(v) => widget({ button_background_color: v })}
@@ -73,6 +74,7 @@ export function WidgetFields({ draft, set, hasSecretKey }: { draft: Draft; set: 
         <ColorInput
           label="Button icon and accent text"
           format="hex"
+          eyeDropperButtonProps={{ 'aria-label': 'Pick a colour from the screen' }}
           value={w.button_color}
           error={COLOR.test(w.button_color) ? undefined : 'A colour such as #ffffff'}
           onChange={(v) => widget({ button_color: v })}
