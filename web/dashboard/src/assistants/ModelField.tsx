@@ -1,4 +1,4 @@
-import { Autocomplete, Group, Select, Text } from '@mantine/core';
+import { Autocomplete, Select, SimpleGrid, Text } from '@mantine/core';
 import { providerLabel, useProviderCredentials } from '../providers/queries';
 
 /** Well-known model names offered per provider; any other name the provider serves can be typed. */
@@ -26,7 +26,7 @@ export function ModelField({ orgId, value, onChange, canReadProviders }: { orgId
   const choose = (p: string) => onChange(`${p}/${p === 'builtin' ? 'extractive' : p === provider ? name : (SUGGESTED[p]?.[0] ?? '')}`);
   return (
     <div>
-      <Group grow align="flex-start" wrap="wrap">
+      <SimpleGrid cols={{ base: 1, sm: 2 }}>
         <Select
           label="Model provider"
           description="The built-in offline model, or a provider with credentials on the Providers page."
@@ -34,10 +34,9 @@ export function ModelField({ orgId, value, onChange, canReadProviders }: { orgId
           data={providers.map((p) => ({ value: p, label: providerLabel(p) }))}
           value={provider || null}
           onChange={(p) => p && choose(p)}
-          miw={220}
         />
         {provider === 'builtin' ? (
-          <Select label="Model" description="The offline model answers from knowledge by extraction." allowDeselect={false} data={SUGGESTED.builtin!} value={name} onChange={(v) => v && onChange(`builtin/${v}`)} miw={220} />
+          <Select label="Model" description="The offline model answers from knowledge by extraction." allowDeselect={false} data={SUGGESTED.builtin!} value={name} onChange={(v) => v && onChange(`builtin/${v}`)} />
         ) : (
           <Autocomplete
             label="Model"
@@ -45,10 +44,9 @@ export function ModelField({ orgId, value, onChange, canReadProviders }: { orgId
             data={SUGGESTED[provider] ?? []}
             value={name}
             onChange={(v) => onChange(`${provider}/${v.trim()}`)}
-            miw={220}
           />
         )}
-      </Group>
+      </SimpleGrid>
       {creds.error ? (
         <Text size="xs" c="dimmed" mt={4}>
           The configured providers could not be listed; the built-in and the current provider are offered.

@@ -1,4 +1,4 @@
-import { ColorInput, Group, Select, Switch, TagsInput } from '@mantine/core';
+import { ColorInput, Select, SimpleGrid, Switch, TagsInput } from '@mantine/core';
 import type { Draft, Widget } from './draft';
 
 const COLOR = /^#[0-9a-fA-F]{6}$/;
@@ -36,7 +36,7 @@ export function WidgetFields({ draft, set, hasSecretKey }: { draft: Draft; set: 
         checked={w.require_identity}
         onChange={(e) => widget({ require_identity: e.currentTarget.checked })}
       />
-      <Group mt="md" grow align="flex-start" wrap="wrap">
+      <SimpleGrid mt="md" cols={{ base: 1, sm: 2 }}>
         <Select
           label="Appearance"
           allowDeselect={false}
@@ -47,7 +47,6 @@ export function WidgetFields({ draft, set, hasSecretKey }: { draft: Draft; set: 
           ]}
           value={w.appearance}
           onChange={(v) => v && widget({ appearance: v as Widget['appearance'] })}
-          miw={200}
         />
         <Select
           label="Position"
@@ -58,10 +57,9 @@ export function WidgetFields({ draft, set, hasSecretKey }: { draft: Draft; set: 
           ]}
           value={w.position}
           onChange={(v) => v && widget({ position: v as Widget['position'] })}
-          miw={200}
         />
-      </Group>
-      <Group mt="md" grow align="flex-start" wrap="wrap">
+      </SimpleGrid>
+      <SimpleGrid mt="md" cols={{ base: 1, sm: 2 }}>
         <ColorInput
           label="Button background"
           format="hex"
@@ -69,7 +67,6 @@ export function WidgetFields({ draft, set, hasSecretKey }: { draft: Draft; set: 
           value={w.button_background_color}
           error={COLOR.test(w.button_background_color) ? undefined : 'A colour such as #1f6feb'}
           onChange={(v) => widget({ button_background_color: v })}
-          miw={200}
         />
         <ColorInput
           label="Button icon and accent text"
@@ -78,9 +75,8 @@ export function WidgetFields({ draft, set, hasSecretKey }: { draft: Draft; set: 
           value={w.button_color}
           error={COLOR.test(w.button_color) ? undefined : 'A colour such as #ffffff'}
           onChange={(v) => widget({ button_color: v })}
-          miw={200}
         />
-      </Group>
+      </SimpleGrid>
     </>
   );
 }

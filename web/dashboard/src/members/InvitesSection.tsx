@@ -122,7 +122,7 @@ export function InvitesSection({ orgId }: { orgId: string }) {
         rowKey={(i) => i.id}
         loadingLabel="Loading invites"
         label="Pending invites"
-        minWidth={360}
+        minWidth={320}
         empty={<Text size="sm" c="dimmed">No pending invites.</Text>}
       />
     </Stack>

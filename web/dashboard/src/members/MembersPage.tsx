@@ -51,7 +51,7 @@ export function MembersPage() {
           <Text fw={500} size="sm">
             {m.name || m.email} {m.user_id === me?.id ? <Badge size="xs" variant="light">You</Badge> : null}
           </Text>
-          <Text size="xs" c="dimmed" style={{ wordBreak: 'break-all' }}>
+          <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
             {m.email}
           </Text>
         </>
@@ -64,7 +64,7 @@ export function MembersPage() {
           <Select
             aria-label={`Role of ${m.name || m.email}`}
             size="xs"
-            w={140}
+            w={124}
             allowDeselect={false}
             data={ROLES.map((r) => ({ value: r.value, label: r.label }))}
             value={m.role}
@@ -111,7 +111,7 @@ export function MembersPage() {
             rowKey={(m) => m.id}
             loadingLabel="Loading members"
             label="Members"
-            minWidth={360}
+            minWidth={320}
             empty={<EmptyState title="No members">Nobody is a member of this organization.</EmptyState>}
           />
         </div>

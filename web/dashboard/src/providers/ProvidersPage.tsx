@@ -45,9 +45,8 @@ export function ProvidersPage() {
     {
       label: 'Actions',
       hideLabel: true,
-      nowrap: true,
       render: (c) => (
-        <Group gap="xs" wrap="nowrap">
+        <Group gap="xs" justify="flex-end">
           <Button size="xs" variant="default" onClick={() => edit(c.provider)} aria-label={`Replace the ${providerLabel(c.provider)} credentials`}>
             Replace
           </Button>
@@ -84,7 +83,7 @@ export function ProvidersPage() {
         rowKey={(c) => c.provider}
         loadingLabel="Loading providers"
         label="Provider credentials"
-        minWidth={420}
+        minWidth={340}
         empty={
           <EmptyState title="No provider credentials yet">
             Assistants can use the built-in offline model, and any provider the instance itself is configured with. Add an
