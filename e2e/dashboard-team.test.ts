@@ -124,7 +124,7 @@ describe('widget settings, providers and members in a browser', () => {
     await preview.getByRole('button', { name: 'Ouvrir le chat' }).waitFor({ timeout: 15_000 });
 
     await page.getByRole('button', { name: 'Save' }).click();
-    await page.getByText('Saved').first().waitFor();
+    await page.getByText('Saved', { exact: true }).waitFor();
     const saved = await parley.api('GET', `/orgs/c/assistants/${assistantId}`);
     expect(saved.body.config.widget).toMatchObject({ enabled: true, allowed_origins: ['https://shop.example.com'], position: 'bottom-left', button_background_color: '#aa3300' });
     await audit(page, 'assistant-widget-1280');
@@ -156,7 +156,7 @@ describe('widget settings, providers and members in a browser', () => {
     await option(page, 'OpenAI').click();
     await expect.poll(() => page.getByRole('combobox', { name: 'Model', exact: true }).inputValue()).toBe('gpt-4o-mini');
     await page.getByRole('button', { name: 'Save' }).click();
-    await page.getByText('Saved').first().waitFor();
+    await page.getByText('Saved', { exact: true }).waitFor();
     await expect.poll(async () => (await parley.api('GET', `/orgs/c/assistants/${assistantId}`)).body.config.model).toBe('openai/gpt-4o-mini');
   });
 

@@ -19,10 +19,10 @@ export function useInvites(orgId: string, enabled: boolean) {
   });
 }
 
-/** The roles, with what each may do (docs/members.md), for the role pickers. */
-export const ROLES: Array<{ value: Role; label: string; description: string }> = [
-  { value: 'ADMIN', label: 'Admin', description: 'Everything, including members and billing of usage.' },
-  { value: 'DEVELOPER', label: 'Developer', description: 'Assistants, knowledge, API keys, providers; reads chats.' },
-  { value: 'MANAGER', label: 'Manager', description: 'Members and invites, usage, the inbox.' },
-  { value: 'AGENT', label: 'Agent', description: 'The inbox; sees the assistants.' },
+/** The roles in the words the dashboard uses; what each may do is in docs/members.md. */
+export const ROLES: Array<{ value: Role; label: string }> = [
+  { value: 'ADMIN', label: 'Admin' },
+  { value: 'DEVELOPER', label: 'Developer' },
+  { value: 'MANAGER', label: 'Manager' },
+  { value: 'AGENT', label: 'Agent' },
 ];
