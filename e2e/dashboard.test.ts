@@ -93,7 +93,7 @@ describe('the dashboard in a browser', () => {
     await page.getByText('No assistants yet').waitFor();
     // The owner is ADMIN: both built sections are in the navigation.
     const nav = page.getByRole('navigation', { name: 'Sections' });
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['Inbox', 'Assistants', 'Knowledge', 'Playground', 'API keys']);
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['Inbox', 'Assistants', 'Knowledge', 'Playground', 'API keys', 'Providers', 'Members']);
     await audit(page, 'assistants-empty');
     expect((await parley.api('GET', '/setup')).body).toEqual({ needs_setup: false });
   });
@@ -111,7 +111,7 @@ describe('the dashboard in a browser', () => {
     await field(page, 'Welcome banner').fill('Welcome to Acme!');
     await page.getByRole('switch', { name: 'Ask for a rating' }).check();
     await page.getByRole('button', { name: 'Save' }).click();
-    await page.getByText('Saved').waitFor();
+    await page.getByText('Saved', { exact: true }).waitFor();
     // The confirmation covers none of the page's actions (it once sat on Delete, top right).
     const toast = (await page.locator('.mantine-Notification-root', { hasText: 'Saved' }).boundingBox())!;
     for (const name of ['Delete', 'Save', 'Discard changes']) {
@@ -225,7 +225,7 @@ describe('the dashboard in a browser', () => {
     await heading(agent, 'Assistants');
     // AGENT works the inbox and may read assistants, not manage them nor keys.
     const nav = agent.getByRole('navigation', { name: 'Sections' });
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['Inbox', 'Assistants']);
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['Inbox', 'Assistants', 'Members']);
     expect(await agent.getByRole('link', { name: 'New assistant' }).count()).toBe(0);
 
     await agent.goto(`${parley.url}/app/o/${orgId}/api-keys`);

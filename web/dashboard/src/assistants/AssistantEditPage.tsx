@@ -1,4 +1,4 @@
-import { Alert, Button, Fieldset, Group, Paper, Stack } from '@mantine/core';
+import { Alert, Button, Fieldset, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
@@ -13,6 +13,8 @@ import { type Draft, draftOf } from './draft';
 import { GeneralFields } from './GeneralFields';
 import { assistantsKey, useAssistant } from './queries';
 import { SecretKeyCard } from './SecretKeyCard';
+import { WidgetFields } from './WidgetFields';
+import { EmbedSnippet, WidgetPreview } from './WidgetPreview';
 import { notify } from '../ui/notify';
 
 export function AssistantEditPage() {
@@ -22,13 +24,29 @@ export function AssistantEditPage() {
   if (one.isPending) return <Loading label="Loading the assistant" />;
   if (one.error) return <ErrorAlert error={one.error} />;
   // Keyed by the saved version: after a save the form starts again from what the server stored.
-  return <Editor key={one.data.updated_at} assistant={one.data} orgId={orgId} canManage={may(org?.role, 'assistants:manage')} />;
+  return (
+    <Editor
+      key={one.data.updated_at}
+      assistant={one.data}
+      orgId={orgId}
+      canManage={may(org?.role, 'assistants:manage')}
+      canReadProviders={may(org?.role, 'providers:manage')}
+    />
+  );
 }
 
-function Editor({ assistant, orgId, canManage }: { assistant: Schemas['Assistant']; orgId: string; canManage: boolean }) {
+interface EditorProps {
+  assistant: Schemas['Assistant'];
+  orgId: string;
+  canManage: boolean;
+  canReadProviders: boolean;
+}
+
+function Editor({ assistant, orgId, canManage, canReadProviders }: EditorProps) {
   const client = useQueryClient();
   const navigate = useNavigate();
   const [draft, setDraft] = useState<Draft>(() => draftOf(assistant));
+  const [locale, setLocale] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const path = { org_id: orgId, assistant_id: assistant.id };
@@ -86,10 +104,13 @@ function Editor({ assistant, orgId, canManage }: { assistant: Schemas['Assistant
       <form onSubmit={save}>
         <Stack gap="lg" maw={880}>
           <Fieldset legend="General" disabled={!canManage}>
-            <GeneralFields draft={draft} set={setDraft} />
+            <GeneralFields draft={draft} set={setDraft} orgId={orgId} canReadProviders={canReadProviders} />
           </Fieldset>
           <Fieldset legend="Conversations" disabled={!canManage}>
             <ConversationFields draft={draft} set={setDraft} />
+          </Fieldset>
+          <Fieldset legend="Widget" disabled={!canManage}>
+            <WidgetFields draft={draft} set={setDraft} hasSecretKey={!!assistant.secret_key} />
           </Fieldset>
           {error ? <ErrorAlert error={error} /> : null}
           {canManage ? (
@@ -107,6 +128,17 @@ function Editor({ assistant, orgId, canManage }: { assistant: Schemas['Assistant
         </Stack>
       </form>
       <Stack maw={880} mt="lg">
+        <Fieldset legend="Widget preview and embed code">
+          <WidgetPreview assistantId={assistant.id} widget={draft.config.widget} locale={locale} setLocale={setLocale} />
+          <Title order={3} size="h5" mt="lg" mb="xs">
+            Embed code
+          </Title>
+          <Text size="sm" c="dimmed" mb="xs">
+            Put one of these on your site's pages (the current settings are written as attributes; leave them out to
+            use the saved ones). The site's origin must be in the allowed origins.
+          </Text>
+          <EmbedSnippet assistantId={assistant.id} widget={draft.config.widget} locale={locale} />
+        </Fieldset>
         <SecretKeyCard secret={assistant.secret_key} canManage={canManage} onGenerate={() => patch({ generate_secret_key: true })} />
       </Stack>
     </>

@@ -1,9 +1,10 @@
-import { Autocomplete, Select, Switch, Textarea, TextInput } from '@mantine/core';
+import { Autocomplete, Box, Select, Switch, Textarea, TextInput } from '@mantine/core';
 import type { Draft } from './draft';
+import { ModelField } from './ModelField';
 
 const ZONES = Intl.supportedValuesOf('timeZone');
 
-export function GeneralFields({ draft, set }: { draft: Draft; set: (d: Draft) => void }) {
+export function GeneralFields({ draft, set, orgId, canReadProviders }: { draft: Draft; set: (d: Draft) => void; orgId: string; canReadProviders: boolean }) {
   const config = (patch: Partial<Draft['config']>) => set({ ...draft, config: { ...draft.config, ...patch } });
   return (
     <>
@@ -15,13 +16,9 @@ export function GeneralFields({ draft, set }: { draft: Draft; set: (d: Draft) =>
         checked={draft.enabled}
         onChange={(e) => set({ ...draft, enabled: e.currentTarget.checked })}
       />
-      <TextInput
-        mt="md"
-        label="Model"
-        description="As provider/model, for example openai/gpt-4o-mini or builtin/extractive (the offline model). Providers are set up by an ADMIN or DEVELOPER."
-        value={draft.config.model}
-        onChange={(e) => config({ model: e.currentTarget.value })}
-      />
+      <Box mt="md">
+        <ModelField orgId={orgId} canReadProviders={canReadProviders} value={draft.config.model} onChange={(model) => config({ model })} />
+      </Box>
       <Textarea
         mt="md"
         label="Instructions"

@@ -6,7 +6,7 @@ type Assistant = Schemas['Assistant'];
 export interface Draft {
   name: string;
   enabled: boolean;
-  config: Pick<Assistant['config'], 'instructions' | 'language' | 'model' | 'timezone' | 'knowledge_scope' | 'conversation'>;
+  config: Pick<Assistant['config'], 'instructions' | 'language' | 'model' | 'timezone' | 'knowledge_scope' | 'conversation' | 'widget'>;
 }
 
 export const draftOf = (a: Assistant): Draft => ({
@@ -19,6 +19,7 @@ export const draftOf = (a: Assistant): Draft => ({
     timezone: a.config.timezone,
     knowledge_scope: a.config.knowledge_scope,
     conversation: a.config.conversation,
+    widget: a.config.widget,
   },
 });
 
@@ -39,3 +40,5 @@ export const TOGGLES: Array<{ key: Toggle; label: string; description: string }>
   { key: 'enable_update_contact_tool', label: 'May update contacts', description: 'The assistant may save details the customer gives (name, email).' },
   { key: 'enable_private_chats', label: 'Private chats', description: 'Chats are kept out of the team inbox.' },
 ];
+
+export type Widget = Draft['config']['widget'];

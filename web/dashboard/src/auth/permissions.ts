@@ -12,6 +12,9 @@ const TABLE = {
   'knowledge:read': ['ADMIN', 'DEVELOPER'],
   'knowledge:manage': ['ADMIN', 'DEVELOPER'],
   'runtime:invoke': ['ADMIN', 'DEVELOPER'],
+  'providers:manage': ['ADMIN', 'DEVELOPER'],
+  'org:read': ['ADMIN', 'DEVELOPER', 'MANAGER', 'AGENT'],
+  'members:manage': ['ADMIN', 'MANAGER'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof TABLE;

@@ -1,4 +1,4 @@
-import { IconBooks, IconInbox, IconKey, IconMessageChatbot, IconMessages, type Icon } from '@tabler/icons-react';
+import { IconBooks, IconInbox, IconKey, IconMessageChatbot, IconMessages, IconPlugConnected, IconUsers, type Icon } from '@tabler/icons-react';
 import type { Permission } from '../auth/permissions';
 
 export interface NavEntry {
@@ -17,4 +17,6 @@ export const NAV: NavEntry[] = [
   { label: 'Knowledge', path: 'knowledge', icon: IconBooks, permission: 'knowledge:read' },
   { label: 'Playground', path: 'playground', icon: IconMessages, permission: 'runtime:invoke' },
   { label: 'API keys', path: 'api-keys', icon: IconKey, permission: 'keys:manage' },
+  { label: 'Providers', path: 'providers', icon: IconPlugConnected, permission: 'providers:manage' },
+  { label: 'Members', path: 'members', icon: IconUsers, permission: 'org:read' },
 ];
