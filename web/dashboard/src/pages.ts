@@ -18,3 +18,5 @@ export const InboxPage = page(() => import('./inbox/InboxPage'), 'InboxPage');
 export const SessionsPage = page(() => import('./account/SessionsPage'), 'SessionsPage');
 export const KnowledgePage = page(() => import('./knowledge/KnowledgePage'), 'KnowledgePage');
 export const PlaygroundPage = page(() => import('./playground/PlaygroundPage'), 'PlaygroundPage');
+export const WebhooksPage = page(() => import('./webhooks/WebhooksPage'), 'WebhooksPage');
+export const WebhookDetailPage = page(() => import('./webhooks/WebhookDetailPage'), 'WebhookDetailPage');

@@ -12,6 +12,10 @@ const TABLE = {
   'knowledge:read': ['ADMIN', 'DEVELOPER'],
   'knowledge:manage': ['ADMIN', 'DEVELOPER'],
   'runtime:invoke': ['ADMIN', 'DEVELOPER'],
+  'webhooks:read': ['ADMIN', 'DEVELOPER'],
+  'webhooks:write': ['ADMIN', 'DEVELOPER'],
+  'usage:read': ['ADMIN', 'DEVELOPER', 'MANAGER'],
+  'audit:read': ['ADMIN', 'MANAGER'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof TABLE;

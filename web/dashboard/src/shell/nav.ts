@@ -1,4 +1,4 @@
-import { IconBooks, IconInbox, IconKey, IconMessageChatbot, IconMessages, type Icon } from '@tabler/icons-react';
+import { IconBooks, IconInbox, IconKey, IconMessageChatbot, IconMessages, IconWebhook, type Icon } from '@tabler/icons-react';
 import type { Permission } from '../auth/permissions';
 
 export interface NavEntry {
@@ -17,4 +17,5 @@ export const NAV: NavEntry[] = [
   { label: 'Knowledge', path: 'knowledge', icon: IconBooks, permission: 'knowledge:read' },
   { label: 'Playground', path: 'playground', icon: IconMessages, permission: 'runtime:invoke' },
   { label: 'API keys', path: 'api-keys', icon: IconKey, permission: 'keys:manage' },
+  { label: 'Webhooks', path: 'webhooks', icon: IconWebhook, permission: 'webhooks:read' },
 ];
