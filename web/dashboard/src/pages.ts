@@ -20,3 +20,5 @@ export const KnowledgePage = page(() => import('./knowledge/KnowledgePage'), 'Kn
 export const PlaygroundPage = page(() => import('./playground/PlaygroundPage'), 'PlaygroundPage');
 export const WebhooksPage = page(() => import('./webhooks/WebhooksPage'), 'WebhooksPage');
 export const WebhookDetailPage = page(() => import('./webhooks/WebhookDetailPage'), 'WebhookDetailPage');
+export const UsagePage = page(() => import('./usage/UsagePage'), 'UsagePage');
+export const AuditLogPage = page(() => import('./audit/AuditLogPage'), 'AuditLogPage');
