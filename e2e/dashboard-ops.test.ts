@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { launch } from './browser.ts';
 import { pageViolations } from './page-audit.ts';
 import { type Parley, startParley } from './parley.ts';
@@ -107,7 +107,7 @@ describe('webhooks, usage, the audit log and contacts in a browser', () => {
     await p.emulateMedia({ colorScheme: 'light' });
   }
 
-  const field = (p: Page, label: string) => p.getByRole('textbox', { name: new RegExp(`^${label}( \\*)?$`) });
+  const field = (p: Page | Locator, label: string) => p.getByRole('textbox', { name: new RegExp(`^${label}( \\*)?$`) });
 
   it('adds a webhook endpoint, sends a test, sees the delivery in the log and redelivers it', async () => {
     const page = await newPage(1280);
@@ -187,5 +187,142 @@ describe('webhooks, usage, the audit log and contacts in a browser', () => {
     await phone.goto(`${parley.url}/app/o/${orgId}/webhooks`);
     await phone.getByRole('table', { name: 'Webhook endpoints' }).waitFor();
     await audit(phone, 'ops-webhooks-390');
+  });
+
+  it('shows the usage of runtime calls in a chart, totals and per assistant, and exports them as CSV', async () => {
+    for (const message of ['Where is my order?', 'Do you ship to Porto?', 'Can I return a kettle?']) {
+      const invoked = await parley.api('POST', `/api/agents/${assistantId}/invoke`, { message });
+      expect(invoked.status, invoked.text).toBe(200);
+    }
+    const usage = (await parley.api('GET', '/orgs/c/usage')).body;
+    expect(usage.totals.requests).toBe(3);
+
+    const page = await newPage(1280);
+    await signIn(page);
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Usage' }).click();
+    await page.getByRole('heading', { name: 'Usage', level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/app/o/${orgId}/usage`);
+    await expect.poll(() => page.getByTestId('usage-requests').textContent()).toBe('3');
+    expect(await page.getByTestId('usage-total-tokens').textContent()).toBe(usage.totals.total_tokens.toLocaleString('en-US'));
+    await page.locator('.recharts-surface').first().waitFor();
+    await page.getByRole('table', { name: 'Usage per assistant' }).getByRole('row', { name: /Acme Help/ }).waitFor();
+    await page.getByText('7 days', { exact: true }).click();
+    await expect.poll(() => page.getByTestId('usage-requests').textContent()).toBe('3');
+    await audit(page, 'ops-usage-1280');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^parley-usage-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = await new Promise<string>((resolve, reject) =>
+      download.createReadStream().then((s) => {
+        let text = '';
+        s.setEncoding('utf8').on('data', (d: string) => (text += d)).on('end', () => resolve(text)).on('error', reject);
+      }, reject),
+    );
+    const lines = csv.trim().split('\r\n');
+    expect(lines[0]).toBe('group,key,name,requests,errors,prompt_tokens,completion_tokens,total_tokens');
+    expect(lines.filter((l) => l.startsWith('day,'))).toHaveLength(7);
+    expect(lines).toContain(`assistant,${assistantId},Acme Help,3,0,${usage.totals.prompt_tokens},${usage.totals.completion_tokens},${usage.totals.total_tokens}`);
+    expect(lines.at(-1)).toMatch(new RegExp(`^total,,\\d{4}-\\d{2}-\\d{2} to \\d{4}-\\d{2}-\\d{2},3,0,${usage.totals.prompt_tokens},`));
+
+    const phone = await newPage(390);
+    await signIn(phone);
+    await phone.goto(page.url());
+    await phone.locator('.recharts-surface').first().waitFor();
+    await audit(phone, 'ops-usage-390');
+  });
+
+  it('lists changes in the audit log, filtered by type and by actor', async () => {
+    const page = await newPage(1280);
+    await signIn(page);
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Audit log' }).click();
+    await page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/app/o/${orgId}/audit-log`);
+    const log = page.getByRole('table', { name: 'Audit log' });
+    await log.getByRole('row', { name: /assistant\.created/ }).waitFor();
+    await log.getByRole('row', { name: /webhook_endpoint\.created/ }).first().waitFor();
+    await audit(page, 'ops-audit-1280');
+
+    // By type family.
+    const type = page.getByLabel('Event type');
+    await type.click();
+    await type.fill('webhook_endpoint.*');
+    await page.getByRole('option', { name: 'webhook_endpoint.*' }).click();
+    await expect.poll(async () => (await log.getByRole('row').allTextContents()).slice(1).every((r) => r.includes('webhook_endpoint.'))).toBe(true);
+    await expect.poll(() => log.getByRole('row', { name: /assistant\.created/ }).count()).toBe(0);
+
+    // By actor: the owner's changes, not the bootstrap key's.
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await log.getByRole('row', { name: /assistant\.created/ }).waitFor();
+    await log.getByRole('button', { name: `Only changes by ${OWNER.name}` }).first().click();
+    await page.getByRole('button', { name: `Clear the actor filter: ${OWNER.name}` }).waitFor();
+    await expect.poll(() => log.getByRole('row', { name: /assistant\.created/ }).count()).toBe(0);
+    await log.getByRole('row', { name: /webhook_endpoint\.created/ }).first().waitFor();
+
+    const phone = await newPage(390);
+    await signIn(phone);
+    await phone.goto(`${parley.url}/app/o/${orgId}/audit-log`);
+    await phone.getByRole('table', { name: 'Audit log' }).waitFor();
+    await audit(phone, 'ops-audit-390');
+  });
+
+  it('finds a contact, puts it in a new segment, blocks it and takes it out again', async () => {
+    for (const [name, email] of [['Ada Lovelace', 'ada@example.com'], ['Grace Hopper', 'grace@example.com'], ['Alan Turing', 'alan@example.com']]) {
+      const made = await parley.api('POST', '/orgs/c/contacts', { name, channel: { type: 'CUSTOM', email } });
+      expect(made.status, made.text).toBe(200);
+    }
+    const page = await newPage(1280);
+    await signIn(page);
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Contacts' }).click();
+    await page.getByRole('heading', { name: 'Contacts', level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/app/o/${orgId}/contacts`);
+
+    // A segment first.
+    await page.getByRole('tab', { name: 'Segments' }).click();
+    await page.getByText('No segments').waitFor();
+    await field(page, 'New segment').fill('VIP');
+    await page.getByRole('button', { name: 'Create segment' }).click();
+    await page.getByRole('table', { name: 'Segments' }).getByRole('row', { name: /VIP/ }).waitFor();
+    await audit(page, 'ops-segments-1280');
+    await page.getByRole('tab', { name: 'Contacts' }).click();
+
+    const list = page.getByRole('table', { name: 'Contacts' });
+    await expect.poll(() => list.getByRole('row').count()).toBe(4);
+    await field(page, 'Search').fill('grace');
+    await expect.poll(() => list.getByRole('row').count()).toBe(2);
+    await audit(page, 'ops-contacts-1280');
+    await list.getByRole('link', { name: 'Grace Hopper' }).click();
+    await page.getByRole('heading', { name: 'Grace Hopper', level: 1 }).waitFor();
+    await page.getByRole('table', { name: 'Channels' }).getByText('grace@example.com').first().waitFor();
+    await page.getByText('No conversations yet.').waitFor();
+
+    // Into the segment, and blocked.
+    const add = page.getByLabel('Add to a segment');
+    await add.click();
+    await page.getByRole('option', { name: 'VIP' }).click();
+    await page.getByRole('button', { name: 'Remove from VIP' }).waitFor();
+    await page.getByRole('switch', { name: /^Blocked/ }).click({ force: true });
+    await expect.poll(() => page.getByRole('switch', { name: /^Blocked/ }).isChecked()).toBe(true);
+    const grace = (await parley.api('GET', '/orgs/c/contacts?search=grace')).body[0];
+    expect(grace.blocked).toBe(true);
+    expect(grace.segments.map((s: { name: string }) => s.name)).toEqual(['VIP']);
+    await audit(page, 'ops-contact-1280');
+
+    // The segment filter of the list finds her.
+    await page.getByRole('link', { name: 'Contacts' }).first().click();
+    await page.getByRole('heading', { name: 'Contacts', level: 1 }).waitFor();
+    await page.getByLabel('Segment').click();
+    await page.getByRole('option', { name: 'VIP' }).click();
+    await expect.poll(async () => (await list.getByRole('row').allTextContents()).slice(1)).toEqual([expect.stringMatching(/Grace Hopper/)]);
+
+    const phone = await newPage(390);
+    await signIn(phone);
+    await phone.goto(`${parley.url}/app/o/${orgId}/contacts/${grace.id}`);
+    await phone.getByRole('heading', { name: 'Grace Hopper', level: 1 }).waitFor();
+    await phone.getByRole('button', { name: 'Remove from VIP' }).click();
+    await phone.getByText('In no segment.').waitFor();
+    await audit(phone, 'ops-contact-390');
+    await phone.goto(`${parley.url}/app/o/${orgId}/contacts`);
+    await phone.getByRole('table', { name: 'Contacts' }).waitFor();
+    await audit(phone, 'ops-contacts-390');
   });
 });

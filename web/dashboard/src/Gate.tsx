@@ -4,7 +4,7 @@ import { Navigate, Route, Routes } from 'react-router';
 import type { User } from './api/client';
 import { SignInPage } from './auth/SignInPage';
 import { useCurrentUser, useSetupState } from './auth/session';
-import { ApiKeysPage, AssistantEditPage, AuditLogPage, AssistantNewPage, AssistantsPage, InboxPage, KnowledgePage, PlaygroundPage, SessionsPage, SetupPage, UsagePage, WebhookDetailPage, WebhooksPage } from './pages';
+import { ApiKeysPage, AssistantEditPage, AuditLogPage, ContactDetailPage, ContactsPage, AssistantNewPage, AssistantsPage, InboxPage, KnowledgePage, PlaygroundPage, SessionsPage, SetupPage, UsagePage, WebhookDetailPage, WebhooksPage } from './pages';
 import { Layout } from './shell/Layout';
 import { ErrorAlert, Loading } from './ui/QueryState';
 
@@ -44,6 +44,8 @@ function SignedInApp({ user }: { user: User }) {
           <Route path="webhooks/:webhookId" element={<WebhookDetailPage />} />
           <Route path="usage" element={<UsagePage />} />
           <Route path="audit-log" element={<AuditLogPage />} />
+          <Route path="contacts" element={<ContactsPage />} />
+          <Route path="contacts/:contactId" element={<ContactDetailPage />} />
         </Route>
         <Route path="account/sessions" element={<SessionsPage />} />
         <Route path="*" element={<NotFound />} />

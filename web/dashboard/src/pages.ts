@@ -22,3 +22,5 @@ export const WebhooksPage = page(() => import('./webhooks/WebhooksPage'), 'Webho
 export const WebhookDetailPage = page(() => import('./webhooks/WebhookDetailPage'), 'WebhookDetailPage');
 export const UsagePage = page(() => import('./usage/UsagePage'), 'UsagePage');
 export const AuditLogPage = page(() => import('./audit/AuditLogPage'), 'AuditLogPage');
+export const ContactsPage = page(() => import('./contacts/ContactsPage'), 'ContactsPage');
+export const ContactDetailPage = page(() => import('./contacts/ContactDetailPage'), 'ContactDetailPage');

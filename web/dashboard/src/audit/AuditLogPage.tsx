@@ -73,7 +73,7 @@ export function AuditLogPage() {
       label: 'Actor',
       render: (e) =>
         e.actor.id ? (
-          <Anchor component="button" type="button" size="sm" onClick={() => set({ actor: { id: e.actor.id!, name: actorLabel(e.actor) } })} aria-label={`Only changes by ${actorLabel(e.actor)}`}>
+          <Anchor component="button" type="button" size="sm" ta="left" onClick={() => set({ actor: { id: e.actor.id!, name: actorLabel(e.actor) } })} aria-label={`Only changes by ${actorLabel(e.actor)}`}>
             {actorLabel(e.actor)}
           </Anchor>
         ) : (
@@ -83,7 +83,7 @@ export function AuditLogPage() {
     {
       label: 'Event',
       render: (e) => (
-        <Stack gap={2}>
+        <Stack gap={2} align="flex-start">
           <Code>{e.type}</Code>
           <Text size="xs" c="dimmed">{EVENT_SUMMARIES[e.type]}</Text>
         </Stack>

@@ -16,6 +16,9 @@ const TABLE = {
   'webhooks:write': ['ADMIN', 'DEVELOPER'],
   'usage:read': ['ADMIN', 'DEVELOPER', 'MANAGER'],
   'audit:read': ['ADMIN', 'MANAGER'],
+  'contacts:read': ['ADMIN', 'DEVELOPER', 'MANAGER', 'AGENT'],
+  'contacts:write': ['ADMIN', 'MANAGER', 'AGENT'],
+  'segments:manage': ['ADMIN', 'MANAGER'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof TABLE;

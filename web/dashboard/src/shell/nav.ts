@@ -1,4 +1,4 @@
-import { IconBooks, IconChartBar, IconHistory, IconInbox, IconKey, IconMessageChatbot, IconMessages, IconWebhook, type Icon } from '@tabler/icons-react';
+import { IconAddressBook, IconBooks, IconChartBar, IconHistory, IconInbox, IconKey, IconMessageChatbot, IconMessages, IconWebhook, type Icon } from '@tabler/icons-react';
 import type { Permission } from '../auth/permissions';
 
 export interface NavEntry {
@@ -19,5 +19,6 @@ export const NAV: NavEntry[] = [
   { label: 'API keys', path: 'api-keys', icon: IconKey, permission: 'keys:manage' },
   { label: 'Webhooks', path: 'webhooks', icon: IconWebhook, permission: 'webhooks:read' },
   { label: 'Usage', path: 'usage', icon: IconChartBar, permission: 'usage:read' },
+  { label: 'Contacts', path: 'contacts', icon: IconAddressBook, permission: 'contacts:read' },
   { label: 'Audit log', path: 'audit-log', icon: IconHistory, permission: 'audit:read' },
 ];

@@ -132,7 +132,7 @@ export function WebhookDetailPage() {
         columns={columns}
         rowKey={(d) => d.id}
         loadingLabel="Loading deliveries"
-        minWidth={520}
+        minWidth={340}
         label="Deliveries"
         empty={<EmptyState title="No deliveries yet">Events of the chosen types are logged here as they are sent. Send a test to try the endpoint.</EmptyState>}
       />

@@ -15,8 +15,10 @@ import { type Webhook, setEnabled, useWebhooks, webhooksKey } from './queries';
 import { SecretModal } from './SecretModal';
 
 export function StatusBadge({ w }: { w: Webhook }) {
-  if (w.enabled) return <Badge color="teal" variant="light">Enabled</Badge>;
-  return <Badge color={w.disabled_reason ? 'orange' : 'gray'} variant="light">{w.disabled_reason ? 'Disabled by Parley' : 'Disabled'}</Badge>;
+  // max-content: in a narrow table cell a Badge would otherwise cut its label short ("ENAB…").
+  const style = { minWidth: 'max-content' };
+  if (w.enabled) return <Badge color="teal" variant="light" style={style}>Enabled</Badge>;
+  return <Badge color={w.disabled_reason ? 'orange' : 'gray'} variant="light" style={style}>{w.disabled_reason ? 'Disabled by Parley' : 'Disabled'}</Badge>;
 }
 
 export function WebhooksPage() {
@@ -94,7 +96,7 @@ export function WebhooksPage() {
         columns={columns}
         rowKey={(w) => w.id}
         loadingLabel="Loading webhooks"
-        minWidth={560}
+        minWidth={340}
         label="Webhook endpoints"
         empty={
           <EmptyState title="No webhook endpoints">
