@@ -243,7 +243,7 @@ describe('webhooks, usage, the audit log and contacts in a browser', () => {
     await audit(page, 'ops-audit-1280');
 
     // By type family.
-    const type = page.getByLabel('Event type');
+    const type = page.getByRole('combobox', { name: 'Event type' });
     await type.click();
     await type.fill('webhook_endpoint.*');
     await page.getByRole('option', { name: 'webhook_endpoint.*' }).click();
@@ -296,7 +296,7 @@ describe('webhooks, usage, the audit log and contacts in a browser', () => {
     await page.getByText('No conversations yet.').waitFor();
 
     // Into the segment, and blocked.
-    const add = page.getByLabel('Add to a segment');
+    const add = page.getByRole('combobox', { name: 'Add to a segment' });
     await add.click();
     await page.getByRole('option', { name: 'VIP' }).click();
     await page.getByRole('button', { name: 'Remove from VIP' }).waitFor();
@@ -310,7 +310,7 @@ describe('webhooks, usage, the audit log and contacts in a browser', () => {
     // The segment filter of the list finds her.
     await page.getByRole('link', { name: 'Contacts' }).first().click();
     await page.getByRole('heading', { name: 'Contacts', level: 1 }).waitFor();
-    await page.getByLabel('Segment').click();
+    await page.getByRole('combobox', { name: 'Segment' }).click();
     await page.getByRole('option', { name: 'VIP' }).click();
     await expect.poll(async () => (await list.getByRole('row').allTextContents()).slice(1)).toEqual([expect.stringMatching(/Grace Hopper/)]);
 

@@ -13,6 +13,8 @@ import { fillDays, PERIODS, periodOf, type Usage, type UsageRow, useUsage } from
 
 const num = (n: number) => n.toLocaleString('en-US');
 const COLUMNS = ['requests', 'errors', 'prompt_tokens', 'completion_tokens', 'total_tokens'] as const;
+// A phone shows requests and total tokens only: the table fits, with no sideways scrolling.
+const SECONDARY = new Set<string>(['errors', 'prompt_tokens', 'completion_tokens']);
 
 /** Tokens and calls of the org's model calls over a period: per day in charts, per assistant and per model in tables. */
 export function UsagePage() {
@@ -70,6 +72,7 @@ export function UsagePage() {
                 ]}
                 withLegend
                 valueFormatter={num}
+                yAxisProps={{ allowDecimals: false }}
                 aria-label="Tokens per day"
               />
             </Card>
@@ -85,6 +88,7 @@ export function UsagePage() {
                 ]}
                 withLegend
                 valueFormatter={num}
+                yAxisProps={{ allowDecimals: false }}
                 aria-label="Requests per day"
               />
             </Card>
@@ -134,15 +138,15 @@ function Breakdown({ title, rows, name }: { title: string; rows: UsageRow[]; nam
   return (
     <Card withBorder>
       <Title order={2} size="h4" mb="sm">{title}</Title>
-      <Table.ScrollContainer minWidth={520}>
+      <Table.ScrollContainer minWidth={300}>
         <Table aria-label={`Usage ${title.toLowerCase()}`}>
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Name</Table.Th>
               <Table.Th ta="right">Requests</Table.Th>
-              <Table.Th ta="right">Errors</Table.Th>
-              <Table.Th ta="right">Prompt</Table.Th>
-              <Table.Th ta="right">Completion</Table.Th>
+              <Table.Th ta="right" visibleFrom="sm">Errors</Table.Th>
+              <Table.Th ta="right" visibleFrom="sm">Prompt</Table.Th>
+              <Table.Th ta="right" visibleFrom="sm">Completion</Table.Th>
               <Table.Th ta="right">Total tokens</Table.Th>
             </Table.Tr>
           </Table.Thead>
@@ -151,7 +155,7 @@ function Breakdown({ title, rows, name }: { title: string; rows: UsageRow[]; nam
               <Table.Tr key={r.key}>
                 <Table.Td style={{ overflowWrap: 'anywhere' }}>{name(r.key)}</Table.Td>
                 {COLUMNS.map((c) => (
-                  <Table.Td key={c} ta="right">{num(r[c])}</Table.Td>
+                  <Table.Td key={c} ta="right" visibleFrom={SECONDARY.has(c) ? 'sm' : undefined}>{num(r[c])}</Table.Td>
                 ))}
               </Table.Tr>
             ))}
