@@ -68,7 +68,16 @@ export function AuditLogPage() {
   const pages = Math.max(1, Math.ceil((log.data?.count ?? 0) / TAKE));
 
   const columns: Column<Entry>[] = [
-    { label: 'Time', nowrap: true, render: (e) => new Date(e.created_at).toLocaleString() },
+    {
+      label: 'Time',
+      render: (e) => (
+        <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+          {new Date(e.created_at).toLocaleDateString()}
+          <br />
+          {new Date(e.created_at).toLocaleTimeString()}
+        </Text>
+      ),
+    },
     {
       label: 'Actor',
       render: (e) =>
@@ -84,7 +93,7 @@ export function AuditLogPage() {
       label: 'Event',
       render: (e) => (
         <Stack gap={2} align="flex-start">
-          <Code>{e.type}</Code>
+          <Code style={{ overflowWrap: 'anywhere' }}>{e.type}</Code>
           <Text size="xs" c="dimmed">{EVENT_SUMMARIES[e.type]}</Text>
         </Stack>
       ),
@@ -106,8 +115,8 @@ export function AuditLogPage() {
       <PageHeader title="Audit log" description="Every change in the organization, by whom and when, newest first. Messages are left out unless you pick their type." />
       <Group align="flex-end" mb="md" wrap="wrap">
         <Select label="Event type" placeholder="Every type" data={TYPE_OPTIONS} value={filters.type} onChange={(type) => set({ type })} searchable clearable w={240} />
-        <TextInput label="From" type="date" value={filters.from} onChange={(e) => set({ from: e.currentTarget.value })} w={170} />
-        <TextInput label="To" type="date" value={filters.to} onChange={(e) => set({ to: e.currentTarget.value })} w={170} />
+        <TextInput label="From" type="date" value={filters.from} onChange={(e) => set({ from: e.currentTarget.value })} w={150} />
+        <TextInput label="To" type="date" value={filters.to} onChange={(e) => set({ to: e.currentTarget.value })} w={150} />
         {filters.actor ? (
           <Badge size="lg" variant="light" rightSection={<IconX size={12} />} component="button" onClick={() => set({ actor: null })} aria-label={`Clear the actor filter: ${filters.actor.name}`} style={{ cursor: 'pointer' }}>
             By {filters.actor.name}

@@ -65,7 +65,7 @@ export function ContactDetailPage() {
           <IconArrowLeft size={14} /> Contacts
         </Group>
       </Anchor>
-      <PageHeader title={name} description={`Last seen ${when(c.last_seen_at)} · added ${when(c.created_at)}`}>
+      <PageHeader title={name} description={`${c.last_seen_at ? `Last seen ${when(c.last_seen_at)}` : 'Not seen yet'} · added ${when(c.created_at)}`}>
         {canWrite ? (
           <ConfirmButton
             title={`Delete ${name}?`}
@@ -113,7 +113,7 @@ export function ContactDetailPage() {
                 color={SEGMENT_COLOR[s.color]}
                 rightSection={
                   canWrite ? (
-                    <ActionIcon size="xs" variant="transparent" color="inherit" aria-label={`Remove from ${s.name}`} onClick={() => void act(() => removeFromSegment(orgId, c.id, s.id), `Removed from ${s.name}`)}>
+                    <ActionIcon size="xs" variant="transparent" style={{ color: 'inherit' }} aria-label={`Remove from ${s.name}`} onClick={() => void act(() => removeFromSegment(orgId, c.id, s.id), `Removed from ${s.name}`)}>
                       <IconX size={12} />
                     </ActionIcon>
                   ) : undefined

@@ -78,8 +78,8 @@ export function ContactsPage() {
         <Tabs.Panel value="contacts">
           <Group align="flex-end" mb="md" wrap="wrap">
             <TextInput label="Search" placeholder="Name, email or phone" leftSection={<IconSearch size={16} />} value={search} onChange={(e) => setSearch(e.currentTarget.value)} w={260} />
-            <Select label="Status" data={STATUSES} value={status} onChange={(v) => isStatus(v) && setStatus(v)} allowDeselect={false} w={180} />
-            <Select label="Segment" placeholder="Any segment" data={(segments.data ?? []).map((s) => ({ value: s.id, label: s.name }))} value={segmentId} onChange={setSegmentId} clearable w={200} />
+            <Select label="Status" data={STATUSES} value={status} onChange={(v) => isStatus(v) && setStatus(v)} allowDeselect={false} w={160} />
+            <Select label="Segment" placeholder="Any segment" data={(segments.data ?? []).map((s) => ({ value: s.id, label: s.name }))} value={segmentId} onChange={setSegmentId} clearable w={160} />
           </Group>
           <ListTable
             query={contacts}
