@@ -133,7 +133,7 @@ export function AuditLogPage() {
         columns={columns}
         rowKey={(e) => e.id}
         loadingLabel="Loading the audit log"
-        minWidth={480}
+        minWidth={340}
         label="Audit log"
         empty={<EmptyState title="No entries">Nothing matches these filters. Changes to assistants, keys, members, contacts and webhooks are recorded here.</EmptyState>}
       />
