@@ -96,6 +96,8 @@ describe('webhooks, usage, the audit log and contacts in a browser', () => {
 
   /** axe (no serious or critical findings) and a screenshot of the whole page, in light and in dark mode. */
   async function audit(p: Page, name: string) {
+    // A confirmation fading out (3 s) is drawn half-transparent, which axe reads as low contrast: let it go first.
+    await expect.poll(() => p.locator('.mantine-Notification-root').count(), { timeout: 10_000 }).toBe(0);
     for (const scheme of ['light', 'dark'] as const) {
       await p.emulateMedia({ colorScheme: scheme });
       await p.waitForFunction((s) => document.documentElement.dataset.mantineColorScheme === s, scheme);

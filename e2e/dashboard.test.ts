@@ -93,7 +93,7 @@ describe('the dashboard in a browser', () => {
     await page.getByText('No assistants yet').waitFor();
     // The owner is ADMIN: both built sections are in the navigation.
     const nav = page.getByRole('navigation', { name: 'Sections' });
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['Inbox', 'Assistants', 'Knowledge', 'Playground', 'API keys']);
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['Inbox', 'Assistants', 'Knowledge', 'Playground', 'API keys', 'Webhooks', 'Usage', 'Contacts', 'Audit log']);
     await audit(page, 'assistants-empty');
     expect((await parley.api('GET', '/setup')).body).toEqual({ needs_setup: false });
   });
@@ -223,9 +223,9 @@ describe('the dashboard in a browser', () => {
     await field(agent, 'Password').fill('another good password');
     await agent.getByRole('button', { name: 'Join' }).click();
     await heading(agent, 'Assistants');
-    // AGENT works the inbox and may read assistants, not manage them nor keys.
+    // AGENT works the inbox and contacts and may read assistants, not manage them nor keys.
     const nav = agent.getByRole('navigation', { name: 'Sections' });
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['Inbox', 'Assistants']);
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['Inbox', 'Assistants', 'Contacts']);
     expect(await agent.getByRole('link', { name: 'New assistant' }).count()).toBe(0);
 
     await agent.goto(`${parley.url}/app/o/${orgId}/api-keys`);
