@@ -60,7 +60,7 @@ export function WebhookDetailPage() {
         </Anchor>
       ),
     },
-    { label: 'Status', nowrap: true, render: (d) => <Badge color={COLOR[d.status]} variant="light">{d.status.toLowerCase()}</Badge> },
+    { label: 'Status', nowrap: true, render: (d) => <Badge color={COLOR[d.status]} variant="light" style={{ minWidth: 'max-content' }}>{d.status.toLowerCase()}</Badge> },
     { label: 'HTTP', nowrap: true, render: (d) => lastCode(d) ?? '-' },
     { label: 'Attempts', nowrap: true, visibleFrom: 'sm', render: (d) => d.attempt_count },
     { label: 'Time', nowrap: true, visibleFrom: 'sm', render: (d) => time(d.created_at) },
