@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Card, Code, Group, Modal, Stack, Switch, Table, Text, Title } from '@mantine/core';
+import { ActionIcon, Anchor, Badge, Button, Card, Code, Group, Modal, Stack, Switch, Table, Text, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { IconArrowLeft, IconRefresh, IconSend } from '@tabler/icons-react';
 import { useState } from 'react';
@@ -69,9 +69,15 @@ export function WebhookDetailPage() {
       hideLabel: true,
       render: (d) =>
         canWrite ? (
-          <Button size="xs" variant="light" leftSection={<IconRefresh size={14} />} onClick={() => void act(() => redeliver(orgId, w.id, d.id), `Redelivering ${d.event_type}`)} aria-label={`Redeliver ${d.event_type} of ${time(d.created_at)}`}>
-            Redeliver
-          </Button>
+          <>
+            {/* A phone has room for the icon only; both carry the same name. */}
+            <Button visibleFrom="sm" size="xs" variant="light" leftSection={<IconRefresh size={14} />} onClick={() => void act(() => redeliver(orgId, w.id, d.id), `Redelivering ${d.event_type}`)} aria-label={`Redeliver ${d.event_type} of ${time(d.created_at)}`}>
+              Redeliver
+            </Button>
+            <ActionIcon hiddenFrom="sm" variant="light" onClick={() => void act(() => redeliver(orgId, w.id, d.id), `Redelivering ${d.event_type}`)} aria-label={`Redeliver ${d.event_type} of ${time(d.created_at)}`}>
+              <IconRefresh size={16} />
+            </ActionIcon>
+          </>
         ) : null,
     },
   ];
