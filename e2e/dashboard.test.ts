@@ -93,7 +93,7 @@ describe('the dashboard in a browser', () => {
     await page.getByText('No assistants yet').waitFor();
     // The owner is ADMIN: both built sections are in the navigation.
     const nav = page.getByRole('navigation', { name: 'Sections' });
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['Inbox', 'Assistants', 'Knowledge', 'Playground', 'API keys', 'Providers', 'Members']);
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['Inbox', 'Contacts', 'Assistants', 'Knowledge', 'Playground', 'Usage', 'Webhooks', 'API keys', 'Providers', 'Members', 'Audit log']);
     await audit(page, 'assistants-empty');
     expect((await parley.api('GET', '/setup')).body).toEqual({ needs_setup: false });
   });
@@ -181,7 +181,8 @@ describe('the dashboard in a browser', () => {
     await field(page, 'Email').fill(OWNER.email);
     await field(page, 'Password').fill('not the password');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/wrong email or password/);
+    // By its title: the previous test's confirmation (also role=alert) can still be fading out.
+    await expect.poll(() => page.getByRole('alert', { name: 'Something went wrong' }).textContent()).toMatch(/wrong email or password/);
     await field(page, 'Password').fill(OWNER.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await heading(page, 'Sessions');
@@ -223,9 +224,9 @@ describe('the dashboard in a browser', () => {
     await field(agent, 'Password').fill('another good password');
     await agent.getByRole('button', { name: 'Join' }).click();
     await heading(agent, 'Assistants');
-    // AGENT works the inbox and may read assistants, not manage them nor keys.
+    // AGENT works the inbox and contacts and may read assistants, not manage them nor keys.
     const nav = agent.getByRole('navigation', { name: 'Sections' });
-    expect(await nav.getByRole('link').allTextContents()).toEqual(['Inbox', 'Assistants', 'Members']);
+    expect(await nav.getByRole('link').allTextContents()).toEqual(['Inbox', 'Contacts', 'Assistants', 'Members']);
     expect(await agent.getByRole('link', { name: 'New assistant' }).count()).toBe(0);
 
     await agent.goto(`${parley.url}/app/o/${orgId}/api-keys`);

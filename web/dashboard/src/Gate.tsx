@@ -4,7 +4,7 @@ import { Navigate, Route, Routes } from 'react-router';
 import type { User } from './api/client';
 import { SignInPage } from './auth/SignInPage';
 import { useCurrentUser, useSetupState } from './auth/session';
-import { ApiKeysPage, AssistantEditPage, AssistantNewPage, AssistantsPage, InboxPage, KnowledgePage, MembersPage, PlaygroundPage, ProvidersPage, SessionsPage, SetupPage } from './pages';
+import { ApiKeysPage, AssistantEditPage, AssistantNewPage, AssistantsPage, AuditLogPage, ContactDetailPage, ContactsPage, InboxPage, KnowledgePage, MembersPage, PlaygroundPage, ProvidersPage, SessionsPage, SetupPage, UsagePage, WebhookDetailPage, WebhooksPage } from './pages';
 import { Layout } from './shell/Layout';
 import { ErrorAlert, Loading } from './ui/QueryState';
 
@@ -42,6 +42,12 @@ function SignedInApp({ user }: { user: User }) {
           <Route path="inbox/:chatId?" element={<InboxPage />} />
           <Route path="providers" element={<ProvidersPage />} />
           <Route path="members" element={<MembersPage />} />
+          <Route path="webhooks" element={<WebhooksPage />} />
+          <Route path="webhooks/:webhookId" element={<WebhookDetailPage />} />
+          <Route path="usage" element={<UsagePage />} />
+          <Route path="audit-log" element={<AuditLogPage />} />
+          <Route path="contacts" element={<ContactsPage />} />
+          <Route path="contacts/:contactId" element={<ContactDetailPage />} />
         </Route>
         <Route path="account/sessions" element={<SessionsPage />} />
         <Route path="*" element={<NotFound />} />

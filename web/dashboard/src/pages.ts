@@ -20,3 +20,9 @@ export const KnowledgePage = page(() => import('./knowledge/KnowledgePage'), 'Kn
 export const PlaygroundPage = page(() => import('./playground/PlaygroundPage'), 'PlaygroundPage');
 export const ProvidersPage = page(() => import('./providers/ProvidersPage'), 'ProvidersPage');
 export const MembersPage = page(() => import('./members/MembersPage'), 'MembersPage');
+export const WebhooksPage = page(() => import('./webhooks/WebhooksPage'), 'WebhooksPage');
+export const WebhookDetailPage = page(() => import('./webhooks/WebhookDetailPage'), 'WebhookDetailPage');
+export const UsagePage = page(() => import('./usage/UsagePage'), 'UsagePage');
+export const AuditLogPage = page(() => import('./audit/AuditLogPage'), 'AuditLogPage');
+export const ContactsPage = page(() => import('./contacts/ContactsPage'), 'ContactsPage');
+export const ContactDetailPage = page(() => import('./contacts/ContactDetailPage'), 'ContactDetailPage');

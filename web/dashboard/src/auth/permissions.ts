@@ -15,6 +15,13 @@ const TABLE = {
   'providers:manage': ['ADMIN', 'DEVELOPER'],
   'org:read': ['ADMIN', 'DEVELOPER', 'MANAGER', 'AGENT'],
   'members:manage': ['ADMIN', 'MANAGER'],
+  'webhooks:read': ['ADMIN', 'DEVELOPER'],
+  'webhooks:write': ['ADMIN', 'DEVELOPER'],
+  'usage:read': ['ADMIN', 'DEVELOPER', 'MANAGER'],
+  'audit:read': ['ADMIN', 'MANAGER'],
+  'contacts:read': ['ADMIN', 'DEVELOPER', 'MANAGER', 'AGENT'],
+  'contacts:write': ['ADMIN', 'MANAGER', 'AGENT'],
+  'segments:manage': ['ADMIN', 'MANAGER'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof TABLE;
