@@ -2,10 +2,9 @@ import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launch } from './browser.ts';
-import { dashboardSession } from './dashboard-session.ts';
+import { createOwner, dashboardSession, signIn } from './dashboard-session.ts';
 import { type Parley, startParley } from './parley.ts';
 
-const OWNER = { name: 'Olivia Owner', email: 'olivia@example.com', password: 'correct horse battery staple' };
 
 const html = (title: string, body: string) =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title></head><body><main><h1>${title}</h1>${body}</main></body></html>`;
@@ -49,12 +48,7 @@ describe('knowledge and the playground in a browser', () => {
     const bot = await parley.api('POST', '/orgs/c/assistants', { name: 'Acme Help', config: { instructions: 'Answer from the Acme help center.' } });
     expect(bot.status, bot.text).toBe(200);
     assistantId = bot.body.id;
-    const setup = await fetch(`${parley.url}/setup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ admin_key: parley.key, ...OWNER }),
-    });
-    expect(setup.status, await setup.text()).toBe(200);
+    await createOwner(parley);
     browser = await launch();
   }, 180_000);
 
@@ -71,11 +65,7 @@ describe('knowledge and the playground in a browser', () => {
 
   it('adds a text, files and a website, watches them processed, and finds a passage in the search tester', async () => {
     page = await newPage(1280);
-    await page.goto(`${parley.url}/app`);
-    await page.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();
-    await page.getByRole('textbox', { name: 'Email' }).fill(OWNER.email);
-    await page.getByLabel(/^Password/).fill(OWNER.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, parley);
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Knowledge' }).click();
     await page.getByRole('heading', { name: 'Knowledge', level: 1 }).waitFor();
     expect(new URL(page.url()).pathname).toBe(`/app/o/${orgId}/knowledge`);

@@ -1,14 +1,10 @@
-import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { launch } from './browser.ts';
-import { pageViolations } from './page-audit.ts';
+import { createOwner, dashboardSession, OWNER, signIn } from './dashboard-session.ts';
 import { type Parley, startParley } from './parley.ts';
 
-const SHOTS = path.resolve(import.meta.dirname, 'screenshots');
-const OWNER = { name: 'Olivia Owner', email: 'olivia@example.com', password: 'correct horse battery staple' };
 
 interface Received {
   headers: IncomingHttpHeaders;
@@ -29,19 +25,11 @@ describe('webhooks, usage, the audit log and contacts in a browser', () => {
   let browser: Browser;
   let orgId: string;
   let assistantId: string;
-  const contexts: BrowserContext[] = [];
-  let logs: string[] = [];
-
-  beforeEach(({ onTestFailed, task }) => {
-    logs = [];
-    onTestFailed(async () => {
-      process.stderr.write(`\n--- browser:\n${logs.join('\n')}\n`);
-      for (const [i, c] of contexts.entries()) for (const p of c.pages()) await p.screenshot({ path: path.join(SHOTS, `ops-failure-${task.name.slice(0, 24).replace(/\W+/g, '-')}-${i}.png`), fullPage: true }).catch(() => {});
-    });
-  });
+  const session = dashboardSession(() => browser, 'ops');
+  const newPage = (width: number) => session.newPage(width, { acceptDownloads: true });
+  const audit = (p: Page, name: string) => session.audit(p, name, { fullPage: true });
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     receiver = createServer((req, res) => {
       let body = '';
       req.setEncoding('utf8').on('data', (d: string) => (body += d));
@@ -59,61 +47,22 @@ describe('webhooks, usage, the audit log and contacts in a browser', () => {
     const bot = await parley.api('POST', '/orgs/c/assistants', { name: 'Acme Help', config: { instructions: 'Answer questions about Acme.' } });
     expect(bot.status, bot.text).toBe(200);
     assistantId = bot.body.id;
-    const setup = await fetch(`${parley.url}/setup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ admin_key: parley.key, ...OWNER }),
-    });
-    expect(setup.status, await setup.text()).toBe(200);
+    await createOwner(parley);
     browser = await launch();
   }, 180_000);
 
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
+    await session.close();
     await browser?.close();
     await parley?.close();
     await new Promise<void>((r) => (receiver ? receiver.close(() => r()) : r()));
   });
 
-  async function newPage(width: number): Promise<Page> {
-    const c = await browser.newContext({ viewport: { width, height: 800 }, colorScheme: 'light', acceptDownloads: true });
-    contexts.push(c);
-    const p = await c.newPage();
-    p.on('console', (m) => m.type() === 'error' && logs.push(`${p.url()} console.error: ${m.text()}`));
-    p.on('pageerror', (e) => logs.push(`${p.url()} uncaught: ${e.stack ?? e.message}`));
-    p.on('response', (r) => r.status() >= 400 && logs.push(`HTTP ${r.status()} ${r.request().method()} ${r.url()}`));
-    return p;
-  }
-
-  async function signIn(p: Page) {
-    await p.goto(`${parley.url}/app`);
-    await p.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();
-    await p.getByRole('textbox', { name: 'Email' }).fill(OWNER.email);
-    await p.getByLabel(/^Password/).fill(OWNER.password);
-    await p.getByRole('button', { name: 'Sign in' }).click();
-    await p.getByRole('navigation', { name: 'Sections' }).waitFor();
-  }
-
-  /** axe (no serious or critical findings) and a screenshot of the whole page, in light and in dark mode. */
-  async function audit(p: Page, name: string) {
-    // A confirmation fading out (3 s) is drawn half-transparent, which axe reads as low contrast: let it go first.
-    await expect.poll(() => p.locator('.mantine-Notification-root').count(), { timeout: 10_000 }).toBe(0);
-    for (const scheme of ['light', 'dark'] as const) {
-      await p.emulateMedia({ colorScheme: scheme });
-      await p.waitForFunction((s) => document.documentElement.dataset.mantineColorScheme === s, scheme);
-      await p.waitForTimeout(300);
-      expect(await pageViolations(p), `${name} (${scheme})`).toEqual([]);
-      await p.evaluate(() => window.scrollTo(0, 0));
-      await p.screenshot({ path: path.join(SHOTS, `${name}-${scheme}.png`), fullPage: true });
-    }
-    await p.emulateMedia({ colorScheme: 'light' });
-  }
-
   const field = (p: Page | Locator, label: string) => p.getByRole('textbox', { name: new RegExp(`^${label}( \\*)?$`) });
 
   it('adds a webhook endpoint, sends a test, sees the delivery in the log and redelivers it', async () => {
     const page = await newPage(1280);
-    await signIn(page);
+    await signIn(page, parley);
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Webhooks' }).click();
     await page.getByRole('heading', { name: 'Webhooks', level: 1 }).waitFor();
     expect(new URL(page.url()).pathname).toBe(`/app/o/${orgId}/webhooks`);
@@ -182,7 +131,7 @@ describe('webhooks, usage, the audit log and contacts in a browser', () => {
     await audit(page, 'ops-webhook-detail-1280');
 
     const phone = await newPage(390);
-    await signIn(phone);
+    await signIn(phone, parley);
     await phone.goto(page.url());
     await phone.getByRole('table', { name: 'Deliveries' }).waitFor();
     await audit(phone, 'ops-webhook-detail-390');
@@ -200,7 +149,7 @@ describe('webhooks, usage, the audit log and contacts in a browser', () => {
     expect(usage.totals.requests).toBe(3);
 
     const page = await newPage(1280);
-    await signIn(page);
+    await signIn(page, parley);
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Usage' }).click();
     await page.getByRole('heading', { name: 'Usage', level: 1 }).waitFor();
     expect(new URL(page.url()).pathname).toBe(`/app/o/${orgId}/usage`);
@@ -227,7 +176,7 @@ describe('webhooks, usage, the audit log and contacts in a browser', () => {
     expect(lines.at(-1)).toMatch(new RegExp(`^total,,\\d{4}-\\d{2}-\\d{2} to \\d{4}-\\d{2}-\\d{2},3,0,${usage.totals.prompt_tokens},`));
 
     const phone = await newPage(390);
-    await signIn(phone);
+    await signIn(phone, parley);
     await phone.goto(page.url());
     await phone.locator('.recharts-surface').first().waitFor();
     await audit(phone, 'ops-usage-390');
@@ -235,7 +184,7 @@ describe('webhooks, usage, the audit log and contacts in a browser', () => {
 
   it('lists changes in the audit log, filtered by type and by actor', async () => {
     const page = await newPage(1280);
-    await signIn(page);
+    await signIn(page, parley);
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Audit log' }).click();
     await page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor();
     expect(new URL(page.url()).pathname).toBe(`/app/o/${orgId}/audit-log`);
@@ -261,7 +210,7 @@ describe('webhooks, usage, the audit log and contacts in a browser', () => {
     await log.getByRole('row', { name: /webhook_endpoint\.created/ }).first().waitFor();
 
     const phone = await newPage(390);
-    await signIn(phone);
+    await signIn(phone, parley);
     await phone.goto(`${parley.url}/app/o/${orgId}/audit-log`);
     await phone.getByRole('table', { name: 'Audit log' }).waitFor();
     await audit(phone, 'ops-audit-390');
@@ -273,7 +222,7 @@ describe('webhooks, usage, the audit log and contacts in a browser', () => {
       expect(made.status, made.text).toBe(200);
     }
     const page = await newPage(1280);
-    await signIn(page);
+    await signIn(page, parley);
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Contacts' }).click();
     await page.getByRole('heading', { name: 'Contacts', level: 1 }).waitFor();
     expect(new URL(page.url()).pathname).toBe(`/app/o/${orgId}/contacts`);
@@ -317,7 +266,7 @@ describe('webhooks, usage, the audit log and contacts in a browser', () => {
     await expect.poll(async () => (await list.getByRole('row').allTextContents()).slice(1)).toEqual([expect.stringMatching(/Grace Hopper/)]);
 
     const phone = await newPage(390);
-    await signIn(phone);
+    await signIn(phone, parley);
     await phone.goto(`${parley.url}/app/o/${orgId}/contacts/${grace.id}`);
     await phone.getByRole('heading', { name: 'Grace Hopper', level: 1 }).waitFor();
     await phone.getByRole('button', { name: 'Remove from VIP' }).click();

@@ -5,14 +5,38 @@ import path from 'node:path';
 import { beforeEach, expect } from 'vitest';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { pageViolations } from './page-audit.ts';
+import type { Parley } from './parley.ts';
 
 export const SHOTS = path.resolve(import.meta.dirname, 'screenshots');
+
+/** The owner the journeys sign in as. */
+export const OWNER = { name: 'Olivia Owner', email: 'olivia@example.com', password: 'correct horse battery staple' };
+
+/** The first-run setup done over the API: the owner becomes ADMIN of the admin key's organization. */
+export async function createOwner(parley: Parley): Promise<void> {
+  const res = await fetch(`${parley.url}/setup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ admin_key: parley.key, ...OWNER }),
+  });
+  expect(res.status, await res.text()).toBe(200);
+}
+
+/** Signs the owner in on the sign-in screen and waits for the app's navigation. */
+export async function signIn(p: Page, parley: Parley): Promise<void> {
+  await p.goto(`${parley.url}/app`);
+  await p.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();
+  await p.getByRole('textbox', { name: 'Email' }).fill(OWNER.email);
+  await p.getByLabel(/^Password/).fill(OWNER.password);
+  await p.getByRole('button', { name: 'Sign in' }).click();
+  await p.getByRole('navigation', { name: 'Sections' }).waitFor();
+}
 
 export interface DashboardSession {
   /** A fresh context (its own cookies), 1280 x 800 and light mode unless told; its pages' errors are kept. */
   newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
   /** A page in a fresh context, `width` px wide. */
-  newPage(width: number): Promise<Page>;
+  newPage(width: number, options?: BrowserContextOptions): Promise<Page>;
   /** No serious or critical axe finding, then a screenshot `<name>-<scheme>.png`, in light and in dark mode. */
   audit(p: Page, name: string, opts?: { fullPage?: boolean }): Promise<void>;
   /** Closes every context it opened. */
@@ -53,10 +77,12 @@ export function dashboardSession(browser: () => Browser, failurePrefix: string):
 
   return {
     newContext,
-    async newPage(width) {
-      return (await newContext({ viewport: { width, height: 800 } })).newPage();
+    async newPage(width, options = {}) {
+      return (await newContext({ ...options, viewport: { width, height: 800 } })).newPage();
     },
     async audit(p, name, opts = {}) {
+      // A confirmation fading out (3 s) is drawn half-transparent, which axe reads as low contrast: let it go first.
+      await expect.poll(() => p.locator('.mantine-Notification-root').count(), { timeout: 10_000 }).toBe(0);
       for (const scheme of ['light', 'dark'] as const) {
         await p.emulateMedia({ colorScheme: scheme });
         await p.waitForFunction((s) => document.documentElement.dataset.mantineColorScheme === s, scheme);

@@ -1,13 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
 import { launch } from './browser.ts';
-import { pageViolations } from './page-audit.ts';
+import { createOwner, dashboardSession, OWNER, signIn } from './dashboard-session.ts';
 import { type Parley, signedInMember, startParley } from './parley.ts';
 
-const SHOTS = path.resolve(import.meta.dirname, 'screenshots');
-const OWNER = { name: 'Olivia Owner', email: 'olivia@example.com', password: 'correct horse battery staple' };
 const OPENAI_KEY = 'sk-test-e2e-Zq7Lm2Tn8Vb4Kx9w';
 
 /**
@@ -21,68 +17,27 @@ describe('widget settings, providers and members in a browser', () => {
   let orgId: string;
   let assistantId: string;
   let page: Page;
-  const contexts: BrowserContext[] = [];
-  let logs: string[] = [];
-
-  beforeEach(({ onTestFailed, task }) => {
-    logs = [];
-    onTestFailed(async () => {
-      process.stderr.write(`\n--- browser:\n${logs.join('\n')}\n`);
-      for (const [i, c] of contexts.entries()) for (const p of c.pages()) await p.screenshot({ path: path.join(SHOTS, `team-failure-${task.name.slice(0, 24).replace(/\W+/g, '-')}-${i}.png`), fullPage: true }).catch(() => {});
-    });
-  });
+  const session = dashboardSession(() => browser, 'team');
+  const newPage = (width: number) => session.newPage(width, { permissions: ['clipboard-read', 'clipboard-write'] });
+  const audit = (p: Page, name: string) => session.audit(p, name, { fullPage: true });
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     parley = await startParley();
     orgId = (await parley.api('GET', '/user')).body.api_key.org_id;
     const bot = await parley.api('POST', '/orgs/c/assistants', { name: 'Acme Help', config: { instructions: 'Answer Acme customers.', model: 'builtin/extractive' } });
     expect(bot.status, bot.text).toBe(200);
     assistantId = bot.body.id;
-    const setup = await fetch(`${parley.url}/setup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ admin_key: parley.key, ...OWNER }),
-    });
-    expect(setup.status, await setup.text()).toBe(200);
+    await createOwner(parley);
     browser = await launch();
     page = await newPage(1280);
-    await page.goto(`${parley.url}/app`);
-    await page.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();
-    await page.getByRole('textbox', { name: 'Email' }).fill(OWNER.email);
-    await page.getByLabel(/^Password/).fill(OWNER.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('navigation', { name: 'Sections' }).waitFor();
+    await signIn(page, parley);
   }, 180_000);
 
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
+    await session.close();
     await browser?.close();
     await parley?.close();
   });
-
-  async function newPage(width: number): Promise<Page> {
-    const c = await browser.newContext({ viewport: { width, height: 800 }, colorScheme: 'light', permissions: ['clipboard-read', 'clipboard-write'] });
-    contexts.push(c);
-    const p = await c.newPage();
-    p.on('console', (m) => m.type() === 'error' && logs.push(`${p.url()} console.error: ${m.text()}`));
-    p.on('pageerror', (e) => logs.push(`${p.url()} uncaught: ${e.stack ?? e.message}`));
-    p.on('response', (r) => r.status() >= 400 && logs.push(`HTTP ${r.status()} ${r.request().method()} ${r.url()}`));
-    return p;
-  }
-
-  /** axe (no serious or critical findings) and a screenshot of the whole page, in light and in dark mode. */
-  async function audit(p: Page, name: string) {
-    for (const scheme of ['light', 'dark'] as const) {
-      await p.emulateMedia({ colorScheme: scheme });
-      await p.waitForFunction((s) => document.documentElement.dataset.mantineColorScheme === s, scheme);
-      await p.waitForTimeout(300);
-      expect(await pageViolations(p), `${name} (${scheme})`).toEqual([]);
-      await p.evaluate(() => window.scrollTo(0, 0));
-      await p.screenshot({ path: path.join(SHOTS, `${name}-${scheme}.png`), fullPage: true });
-    }
-    await p.emulateMedia({ colorScheme: 'light' });
-  }
 
   const nav = (p: Page, label: string) => p.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: label });
   const option = (p: Page, name: string) => p.getByRole('option', { name, exact: true });
