@@ -89,5 +89,16 @@ describe('the live inbox', () => {
     expect(plain.status).toBe(200);
     expect(plain.headers.get('content-type')).toMatch(/^text\/event-stream/);
     expect(plain.text).toContain(': connected');
+
+    // An upgrade to a route that is not a WebSocket gets that route's HTTP reply, and its socket is closed.
+    const notWs = await new Promise<{ status: number; closed: boolean }>((resolve, reject) => {
+      const socket = new WebSocket(`${server.url.replace('http', 'ws')}/orgs/c`, { headers: { authorization: `Bearer ${t.key}` } });
+      socket.on('unexpected-response', (_req, res) => {
+        res.resume();
+        res.socket.once('close', () => resolve({ status: res.statusCode!, closed: true }));
+      });
+      socket.on('open', () => reject(new Error('upgraded')));
+    });
+    expect(notWs).toEqual({ status: 200, closed: true });
   });
 });

@@ -111,12 +111,13 @@ export async function buildServer(deps: Deps): Promise<{ app: FastifyInstance; r
   // Only JSON (and multipart on upload routes) is read: any other body is a 415, not a string to validate.
   app.removeContentTypeParser('text/plain');
   registerJsonParser(app);
-  await app.register(fastifyCookie);
-  // WebSocket routes (the live inbox): 1 MB frames at most; clients only listen.
-  await app.register(fastifyWebsocket, { options: { maxPayload: 1 << 20 } });
+  // Cookie parsing and writing only where sessions need them (see session-cookie.ts), not hooks on every request.
+  await app.register(fastifyCookie, { hook: false });
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // An upgrade to a route that is not a WebSocket: it gets its HTTP reply, and nothing keeps its socket otherwise.
+    if ((request.raw as { upgrade?: boolean }).upgrade && !(request.routeOptions.config as { wsRoute?: boolean } | undefined)?.wsRoute) reply.raw.once('finish', () => request.raw.socket.destroy());
     // The widget's API is called from other sites' pages (see widget-cors.ts); a preflight ends here.
     if (request.url.startsWith(WIDGET_API_PREFIX) && allowWidgetCors(request, reply)) return reply;
     if (request.protocol === 'https') reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
@@ -140,10 +141,10 @@ export async function buildServer(deps: Deps): Promise<{ app: FastifyInstance; r
   const uploadLimit = Math.max(0, ...routes.map((r) => r.multipart?.maxFileBytes ?? 0));
   if (uploadLimit > 0) await registerMultipart(app, uploadLimit);
 
-  for (const def of routes) {
+  const addRoute = (scope: FastifyInstance, def: RouteDef) => {
     const onRequest = def.auth === 'public' ? undefined : async (request: FastifyRequest) => authorize(request, def.auth, deps.authenticator);
     const limit = def.rateLimit;
-    app.route({
+    scope.route({
       method: def.method,
       url: def.url,
       schema: {
@@ -159,6 +160,7 @@ export async function buildServer(deps: Deps): Promise<{ app: FastifyInstance; r
         hide: def.hidden,
       } as never,
       onRequest,
+      ...(def.websocket && { config: { wsRoute: true } as never }),
       ...(def.bodyLimit && { bodyLimit: def.bodyLimit }),
       ...(def.multipart && { preValidation: multipartToBody(def.multipart) }),
       preHandler: limit
@@ -192,7 +194,16 @@ export async function buildServer(deps: Deps): Promise<{ app: FastifyInstance; r
           reply,
         } as never),
     });
-  }
+  };
+  for (const def of routes) if (!def.websocket) addRoute(app, def);
+  // WebSocket routes (the live inbox) in a scope of their own: the plugin's hooks (onRequest, onResponse, and a
+  // wrapper around every handler) then run for them alone, not on every API call. 1 MB frames at most; clients
+  // only listen. An upgrade request to any other route gets that route's HTTP reply, then its socket is closed
+  // (see the onRequest hook above).
+  await app.register(async (scope: FastifyInstance) => {
+    await scope.register(fastifyWebsocket, { options: { maxPayload: 1 << 20 } });
+    for (const def of routes) if (def.websocket) addRoute(scope, def);
+  });
 
   await app.register(fastifySwaggerUi, {
     routePrefix: '/docs',

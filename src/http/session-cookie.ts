@@ -11,14 +11,25 @@ export const CSRF_HEADER = 'x-csrf-token';
  */
 export function setSessionCookies(request: FastifyRequest, reply: FastifyReply, s: { token: string; csrfToken: string; expiresAt: Date }): void {
   const secure = request.protocol === 'https';
-  reply.setCookie(SESSION_COOKIE, s.token, { path: '/', httpOnly: true, sameSite: 'lax', secure, expires: s.expiresAt });
-  reply.setCookie(CSRF_COOKIE, s.csrfToken, { path: '/', httpOnly: false, sameSite: 'lax', secure, expires: s.expiresAt });
+  const serialize = request.server.serializeCookie;
+  reply.header('set-cookie', [
+    serialize(SESSION_COOKIE, s.token, { path: '/', httpOnly: true, sameSite: 'lax', secure, expires: s.expiresAt }),
+    serialize(CSRF_COOKIE, s.csrfToken, { path: '/', httpOnly: false, sameSite: 'lax', secure, expires: s.expiresAt }),
+  ]);
 }
 
 export function clearSessionCookies(request: FastifyRequest, reply: FastifyReply): void {
   const secure = request.protocol === 'https';
-  reply.clearCookie(SESSION_COOKIE, { path: '/', httpOnly: true, sameSite: 'lax', secure });
-  reply.clearCookie(CSRF_COOKIE, { path: '/', sameSite: 'lax', secure });
+  const serialize = request.server.serializeCookie;
+  const gone = { path: '/', sameSite: 'lax', secure, expires: new Date(0), maxAge: 0 } as const;
+  reply.header('set-cookie', [serialize(SESSION_COOKIE, '', { ...gone, httpOnly: true }), serialize(CSRF_COOKIE, '', gone)]);
 }
 
-export const sessionTokenOf = (request: FastifyRequest): string | undefined => request.cookies?.[SESSION_COOKIE] || undefined;
+/**
+ * Cookies are parsed here, only when a route needs the session (the cookie plugin runs with `hook: false`):
+ * its per-request hooks cost every call, the runtime API's included, which never reads a cookie.
+ */
+export function sessionTokenOf(request: FastifyRequest): string | undefined {
+  const header = request.headers.cookie;
+  return header ? request.server.parseCookie(header)[SESSION_COOKIE] || undefined : undefined;
+}
