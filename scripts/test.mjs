@@ -21,6 +21,12 @@ function ensureChromium() {
   process.stdout.write(install.status === 0 && existsSync(bin) ? `installed ${bin}\n` : 'chromium could not be installed: the e2e tests will fail\n');
 }
 
+step('server build (scripts/server-build.mjs: src/ -> dist/server, one file, as `parley` runs it)');
+if (run(process.execPath, ['scripts/server-build.mjs']).status !== 0) {
+  process.stdout.write('tests: 0 passed, 1 failed (server build failed)\n');
+  process.exit(1);
+}
+
 step('web widget build (web/widget/build.mjs -> dist/widget, gzipped sizes)');
 if (run(process.execPath, ['web/widget/build.mjs']).status !== 0) {
   process.stdout.write('tests: 0 passed, 1 failed (widget build failed)\n');

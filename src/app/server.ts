@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { SYSTEM_ACTOR } from '../events/actor.ts';
 import { actorOf } from '../http/principal.ts';
@@ -27,8 +28,9 @@ import { registerOpenApi } from '../http/openapi.ts';
 import { enforceLimit, UNLIMITED_PATHS } from '../http/rate-limit.ts';
 import type { Deps } from './deps.ts';
 import { routeTable } from './routes.ts';
+import { ROOT } from '../lib/root.ts';
 
-export const VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
+export const VERSION: string = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
 
 const INCOMING_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 

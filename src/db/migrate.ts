@@ -1,10 +1,10 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type { PgliteDatabase } from 'drizzle-orm/pglite';
 import type { Database } from './client.ts';
+import { ROOT } from '../lib/root.ts';
 
-export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
+export const MIGRATIONS_DIR = path.join(ROOT, 'migrations');
 
 /** Advisory lock id shared by every Parley instance for schema changes and bootstrap. */
 export const SCHEMA_LOCK_ID = 0x7061726c; // "parl"

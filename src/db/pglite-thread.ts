@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { PGLITE_MEMORY_SETTINGS } from './pglite-settings.ts';
+import { ROOT } from '../lib/root.ts';
 
 /** Messages to and from `pglite-worker.mjs` (its protocol is described there). */
 export type WorkerRequest =
@@ -89,7 +90,7 @@ async function openThread(dataDir: string, onStopped?: (err: Error) => void): Pr
   // Plain JavaScript, so the thread needs no TypeScript loader; execArgv [] keeps it from inheriting
   // this process's preloads (tsx's among them). Its JavaScript objects are short-lived (one query's
   // rows): a small young generation keeps them from growing its heap (25-45 MB less under load).
-  const worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url), {
+  const worker = new Worker(path.join(ROOT, 'src/db/pglite-worker.mjs'), {
     execArgv: [],
     resourceLimits: { maxYoungGenerationSizeMb: 8 },
     workerData: { dataDir, startParams: [...PGLITE_MEMORY_SETTINGS] } satisfies WorkerInit,

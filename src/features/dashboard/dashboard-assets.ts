@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { ROOT } from '../../lib/root.ts';
 
 /** Where `web/dashboard/build.mjs` writes the dashboard (git-ignored; built by `npm start` and `npm test`). */
-export const DASHBOARD_BUILD_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../dist/dashboard');
+export const DASHBOARD_BUILD_DIR = path.join(ROOT, 'dist/dashboard');
 
 export interface DashboardFile {
   body: Buffer;

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Marked } from 'marked';
+import { ROOT } from '../../lib/root.ts';
 
-export const DOCS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../docs');
+export const DOCS_DIR = path.join(ROOT, 'docs');
 
 export interface DocPage {
   slug: string;

@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ROOT } from '../../lib/root.ts';
 
 /** Where `web/widget/build.mjs` writes the widget (git-ignored; built by `npm start` and `npm test`). */
-export const WIDGET_BUILD_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../dist/widget');
+export const WIDGET_BUILD_DIR = path.join(ROOT, 'dist/widget');
 
 export interface WidgetBuild {
   /** The loader (`/widget.js`), or null when the widget has not been built. */
