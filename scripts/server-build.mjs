@@ -3,11 +3,11 @@
 // fraction of the time. Third-party packages stay outside the bundle (loaded from node_modules as usual, the lazy
 // ones still lazily).
 //
-// Each build is named by a fingerprint of the sources (every file's path, size and modification time), so a start
+// Each build is a folder named by a fingerprint of the sources (every file's path, size and modification time), so a start
 // after any change to src/ builds again by itself, and several processes starting at once never read a half-written
-// file: each writes its own temporary file and renames it into place.
+// build: each writes its own temporary folder and renames it into place.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -38,16 +38,23 @@ export function fingerprint() {
 
 /** Builds the server unless the current sources are built already; returns the file to import. */
 export async function buildServer({ log = (line) => process.stderr.write(`${line}\n`) } = {}) {
-  const file = path.join(SERVER_BUILD_DIR, `parley-${fingerprint()}.mjs`);
-  if (existsSync(file)) return file;
+  const dir = path.join(SERVER_BUILD_DIR, fingerprint());
+  const entry = path.join(dir, 'cli.mjs');
+  if (existsSync(entry)) return entry;
   const started = Date.now();
   const esbuild = await import('esbuild');
-  mkdirSync(SERVER_BUILD_DIR, { recursive: true });
-  const result = await esbuild.build({
-    entryPoints: [path.join(SRC, 'cli.ts')],
-    outfile: file,
-    write: false,
+  // Written into a folder of this process, renamed into place whole: another process sees all of a build or none.
+  const tmp = `${dir}.${process.pid}.tmp`;
+  rmSync(tmp, { recursive: true, force: true });
+  await esbuild.build({
+    entryPoints: { cli: path.join(SRC, 'cli.ts') },
+    outdir: tmp,
+    outExtension: { '.js': '.mjs' },
     bundle: true,
+    // What src/ imports lazily (file extractors, the crawler, mail) becomes chunks of its own, loaded when first
+    // needed with the packages they import; in one file those imports would all run at start.
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
     platform: 'node',
     format: 'esm',
     target: 'node20.19',
@@ -58,35 +65,25 @@ export async function buildServer({ log = (line) => process.stderr.write(`${line
     legalComments: 'none',
     logLevel: 'warning',
   });
-  // Each output through a temporary file of this process, renamed into place: the map first, since another
-  // process may use the bundle as soon as it is there.
-  const outputs = [...result.outputFiles].sort((a) => (a.path.endsWith('.map') ? -1 : 1));
-  for (const out of outputs) {
-    const tmp = `${out.path}.${process.pid}.tmp`;
-    writeFileSync(tmp, out.contents);
-    renameSync(tmp, out.path);
+  try {
+    renameSync(tmp, dir);
+  } catch (err) {
+    // Another process built the same sources first: its build is as good as this one.
+    rmSync(tmp, { recursive: true, force: true });
+    if (!existsSync(entry)) throw err;
   }
-  prune(file);
-  log(`parley: built the server from src/ in ${((Date.now() - started) / 1000).toFixed(1)} s (${path.relative(ROOT, file)})`);
-  return file;
+  prune(dir);
+  log(`parley: built the server from src/ in ${((Date.now() - started) / 1000).toFixed(1)} s (${path.relative(ROOT, entry)})`);
+  return entry;
 }
 
-/** Removes all but the newest few builds, and temporary files left by a build that was killed. */
+/** Removes all but the newest few builds, and the folders of builds that were killed. */
 function prune(keep) {
-  const builds = readdirSync(SERVER_BUILD_DIR)
-    .filter((n) => /^parley-[0-9a-f]+\.mjs$/.test(n))
-    .map((n) => ({ file: path.join(SERVER_BUILD_DIR, n), at: statSync(path.join(SERVER_BUILD_DIR, n)).mtimeMs }))
-    .sort((a, b) => b.at - a.at);
-  for (const old of builds.slice(KEEP)) {
-    if (old.file === keep) continue;
-    rmSync(old.file, { force: true });
-    rmSync(`${old.file}.map`, { force: true });
-  }
+  const entries = readdirSync(SERVER_BUILD_DIR).map((n) => ({ dir: path.join(SERVER_BUILD_DIR, n), name: n, at: statSync(path.join(SERVER_BUILD_DIR, n)).mtimeMs }));
+  const builds = entries.filter((e) => /^[0-9a-f]{16}$/.test(e.name)).sort((a, b) => b.at - a.at);
+  for (const old of builds.slice(KEEP)) if (old.dir !== keep) rmSync(old.dir, { recursive: true, force: true });
   const hourAgo = Date.now() - 3_600_000;
-  for (const n of readdirSync(SERVER_BUILD_DIR)) {
-    const f = path.join(SERVER_BUILD_DIR, n);
-    if (n.endsWith('.tmp') && statSync(f).mtimeMs < hourAgo) rmSync(f, { force: true });
-  }
+  for (const e of entries) if ((e.name.endsWith('.tmp') || /^parley-/.test(e.name)) && e.at < hourAgo) rmSync(e.dir, { recursive: true, force: true });
 }
 
 /** The build's URL for `import()`. */
@@ -94,6 +91,6 @@ export const serverUrl = (file) => pathToFileURL(file).href;
 
 // `node scripts/server-build.mjs`: build now (npm start runs it before starting; so does npm test).
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const file = await buildServer({ log: (line) => process.stdout.write(`${line}\n`) });
-  process.stdout.write(`server: ${path.relative(ROOT, file)}, ${(statSync(file).size / 1024).toFixed(0)} KB\n`);
+  const entry = await buildServer({ log: (line) => process.stdout.write(`${line}\n`) });
+  process.stdout.write(`server: ${path.relative(ROOT, entry)}, ${(statSync(entry).size / 1024).toFixed(0)} KB and its lazily loaded chunks\n`);
 }
