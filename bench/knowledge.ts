@@ -238,9 +238,10 @@ async function benchEngine(engine: Engine, tmpRoot: string): Promise<EngineResul
 /** The code measured: commit and uncommitted changes under src/ (read-only git; absent outside a checkout). */
 function sourceVersion(): { commit?: string; changedInSrc?: string[] } {
   try {
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    // Not trimmed: each porcelain line starts with two status columns, the first often a space.
     const changed = git('status', '--porcelain', '--', 'src', 'migrations').split('\n').filter(Boolean);
-    return { commit: git('rev-parse', '--short', 'HEAD'), changedInSrc: changed.map((l) => l.slice(3)) };
+    return { commit: git('rev-parse', '--short', 'HEAD').trim(), changedInSrc: changed.map((l) => l.slice(3)) };
   } catch {
     return {};
   }

@@ -20,7 +20,19 @@ export interface SearchRequest {
 const DF_CAP = 2_000;
 const MAX_TERMS = 24;
 const CANDIDATE_TERMS = 4;
-const CANDIDATES = CANDIDATE_TERMS * DF_CAP;
+/**
+ * Candidates come from the rarest stems, taken while their chunks add up to at most this many (the rarest one
+ * always): every chunk holding one of them is scored, and a search scores about this many chunks at most.
+ */
+const CANDIDATES = DF_CAP;
+/**
+ * Candidates of a question made only of common stems: chunks holding all of them (or, when fewer than asked
+ * for do, any), at most this many. Any bound picks an arbitrary subset of tens of thousands of matches at
+ * 100,000 chunks; scoring 8,000 of them was most of a slow search's time.
+ */
+const COMMON_CANDIDATES = 1_000;
+/** Stems whose document frequency an org's cache keeps (cleared, not evicted one by one, past it). */
+const DF_CACHE_TERMS = 10_000;
 
 /** Reciprocal rank fusion constant (Cormack et al.): damps the weight of the very top ranks. */
 const RRF_K = 60;
@@ -74,29 +86,48 @@ export function createRetriever(deps: {
 
   /** Chunks of the org: the N of idf, cached like the other per-org facts. */
   const chunkCount = deps.caches.cache<number>('knowledge-chunk-count', { ttlMs: deps.cacheTtlMs ?? 0 });
+  /**
+   * Per org, the document frequency of each stem asked about: counting a common stem's chunks (up to DF_CAP) was
+   * about 20 ms of every search at 100,000 chunks, and support questions keep asking with the same words.
+   */
+  const termDf = deps.caches.cache<Map<string, number>>('knowledge-term-df', { ttlMs: deps.cacheTtlMs ?? 0 });
   deps.events.onChange(['knowledge.item.updated', 'knowledge.item.deleted'], (e) => {
     hasChunks.delete(e.org_id);
     chunkCount.delete(e.org_id);
+    termDf.delete(e.org_id);
   });
+
+  async function documentFrequencies(orgId: string, query: string): Promise<Array<{ lexeme: string; df: number }>> {
+    const lexemes = rowsOf<{ lexeme: string }>(
+      await db.execute(sql`select distinct unnest(tsvector_to_array(to_tsvector('english', ${query}))) as lexeme limit ${MAX_TERMS}`),
+    ).map((r) => r.lexeme);
+    const known = await termDf.getOrLoad(orgId, async () => new Map());
+    const missing = lexemes.filter((l) => !known.has(l));
+    if (missing.length) {
+      const counted = rowsOf<{ lexeme: string; df: number | string }>(
+        await db.execute(sql`
+          select t.lexeme, (select count(*) from (
+            select 1 from knowledge_chunks d where d.org_id = ${orgId} and d.tsv @@ quote_literal(t.lexeme)::tsquery limit ${DF_CAP}) s) as df
+          from json_array_elements_text(${JSON.stringify(missing)}::json) as t(lexeme)`),
+      );
+      if (known.size + counted.length > DF_CACHE_TERMS) known.clear();
+      for (const c of counted) known.set(c.lexeme, Number(c.df));
+      return lexemes.map((lexeme) => ({ lexeme, df: known.get(lexeme) ?? Number(counted.find((c) => c.lexeme === lexeme)?.df ?? 0) }));
+    }
+    return lexemes.map((lexeme) => ({ lexeme, df: known.get(lexeme)! }));
+  }
 
   /**
    * Full-text search ranked by the rarity of what matched. The question's stems are counted
-   * (document frequency, capped at DF_CAP so a very common stem costs a bounded scan); candidates
-   * come from the rarest stems below the cap (at most CANDIDATE_TERMS of them, so every chunk
-   * holding a rare word is a candidate and a question full of common words never ranks the whole
-   * corpus); candidates are ordered by the summed idf of the stems they contain, then by ts_rank. A chunk that
+   * (document frequency, capped at DF_CAP so a very common stem costs a bounded scan, and cached per org);
+   * candidates come from the rarest stems below the cap (at most CANDIDATE_TERMS of them and about
+   * CANDIDATES chunks, so every chunk holding the rarest word is a candidate and a question full of
+   * common words never ranks the whole corpus); candidates are ordered by the summed idf of the stems they contain, then by ts_rank. A chunk that
    * matches "credit", "charged" and "order" thus beats one that repeats "card".
    */
   async function keyword(req: SearchRequest, k: number): Promise<Row[]> {
     if (!orQuery(req.query)) return [];
-    const terms = rowsOf<{ lexeme: string; df: number | string }>(
-      await db.execute(sql`
-        select t.lexeme, (select count(*) from (
-          select 1 from knowledge_chunks d where d.org_id = ${req.orgId} and d.tsv @@ quote_literal(t.lexeme)::tsquery limit ${DF_CAP}) s) as df
-        from (select distinct unnest(tsvector_to_array(to_tsvector('english', ${req.query}))) as lexeme limit ${MAX_TERMS}) t`),
-    )
-      .map((t) => ({ lexeme: t.lexeme, df: Number(t.df) }))
-      .filter((t) => t.df > 0);
+    const terms = (await documentFrequencies(req.orgId, req.query)).filter((t) => t.df > 0);
     if (terms.length === 0) return [];
     const n = await chunkCount.getOrLoad(req.orgId, async () =>
       Number(rowsOf<{ n: number | string }>(await db.execute(sql`select count(*) as n from knowledge_chunks where org_id = ${req.orgId}`))[0]?.n ?? 0),
@@ -107,30 +138,48 @@ export function createRetriever(deps: {
       ...t,
       idf: t.df >= DF_CAP ? Math.min(Math.log((n + 1) / (DF_CAP + 0.5)), Math.LN2) : Math.log((Math.max(n, t.df) + 1) / (t.df + 0.5)),
     }));
-    // Candidates come from the rare stems (each below the cap, so at most CANDIDATE_TERMS x DF_CAP
-    // rows, all scored); a question made only of common words falls back to all of them, capped.
+    // Candidates come from the rarest stems (see CANDIDATES); a question made only of common stems takes chunks
+    // holding all of them, or any (see COMMON_CANDIDATES).
     const rare = weighted.filter((t) => t.df < DF_CAP).sort((a, b) => a.df - b.df);
-    const seeds = rare.length ? rare.slice(0, CANDIDATE_TERMS) : weighted;
     const tq = (lexeme: string) => sql`quote_literal(${lexeme})::tsquery`;
-    const seedQuery = sql.join(seeds.map((t) => tq(t.lexeme)), sql` || `);
     const allQuery = sql.join(weighted.map((t) => tq(t.lexeme)), sql` || `);
     const score = sql.join(
       weighted.map((t) => sql`(case when cand.tsv @@ ${tq(t.lexeme)} then ${t.idf}::float8 else 0 end)`),
       sql` + `,
     );
-    return rowsOf<Row>(
-      await db.execute(sql`
-        with cand as (
-          select c.id, c.content_id, c.title, c.url, c.heading_path, c.text, c.tsv
-          from knowledge_chunks c
-          where c.org_id = ${req.orgId} and ${scopeFilter(req)} and c.tsv @@ (${seedQuery})
-          limit ${CANDIDATES}
-        )
-        select cand.id, cand.content_id, cand.title, cand.url, cand.heading_path, cand.text
-        from cand
-        order by ${score} desc, ts_rank(cand.tsv, ${allQuery}) desc, cand.id
-        limit ${k}`),
-    );
+    const ranked = async (seedQuery: SQL, limit: number) =>
+      rowsOf<Row>(
+        await db.execute(sql`
+          with cand as (
+            -- The tsvector read once here (concatenating an empty one makes a plain copy), not once per stem below.
+            select c.id, c.tsv || ''::tsvector as tsv
+            from knowledge_chunks c
+            where c.org_id = ${req.orgId} and ${scopeFilter(req)} and c.tsv @@ (${seedQuery})
+            limit ${limit}
+          ), top as (
+            select cand.id, row_number() over (order by ${score} desc, ts_rank(cand.tsv, ${allQuery}) desc, cand.id) as place
+            from cand
+            order by place
+            limit ${k}
+          )
+          -- The text, the widest column, only for the results.
+          select c.id, c.content_id, c.title, c.url, c.heading_path, c.text
+          from top join knowledge_chunks c on c.id = top.id and c.org_id = ${req.orgId}
+          order by top.place`),
+      );
+    if (rare.length) {
+      const seeds = [rare[0]!];
+      let total = rare[0]!.df;
+      for (const t of rare.slice(1, CANDIDATE_TERMS)) {
+        if (total + t.df > CANDIDATES) break;
+        seeds.push(t);
+        total += t.df;
+      }
+      return ranked(sql.join(seeds.map((t) => tq(t.lexeme)), sql` || `), CANDIDATES);
+    }
+    // Only common stems: chunks with all of them first, then (too few of those) with any.
+    const all = weighted.length > 1 ? await ranked(sql.join(weighted.map((t) => tq(t.lexeme)), sql` && `), COMMON_CANDIDATES) : [];
+    return all.length >= k ? all : ranked(allQuery, COMMON_CANDIDATES);
   }
 
   async function vector(req: SearchRequest, k: number): Promise<Row[]> {
