@@ -16,15 +16,16 @@ export interface SearchRequest {
   scope?: Scope;
 }
 
-/** Bounds on the keyword stage's work per query (see `keyword`). */
-const DF_CAP = 2_000;
+// Bounds on the keyword stage's work per query (see `keyword`).
+/** Chunks counted per stem at most: above it a stem is common (at 100,000 chunks, in more than 0.5 % of them). */
+const DF_CAP = 500;
 const MAX_TERMS = 24;
 const CANDIDATE_TERMS = 4;
 /**
  * Candidates come from the rarest stems, taken while their chunks add up to at most this many (the rarest one
  * always): every chunk holding one of them is scored, and a search scores about this many chunks at most.
  */
-const CANDIDATES = DF_CAP;
+const CANDIDATES = 2_000;
 /**
  * Candidates of a question made only of common stems: chunks holding all of them (or, when fewer than asked
  * for do, any), at most this many. Any bound picks an arbitrary subset of tens of thousands of matches at
