@@ -276,4 +276,24 @@ describe('webhooks, usage, the audit log and contacts in a browser', () => {
     await phone.getByRole('table', { name: 'Contacts' }).waitFor();
     await audit(phone, 'ops-contacts-390');
   });
+
+  it('shows a long contact list a page at a time', async () => {
+    for (let i = 1; i <= 52; i++) {
+      const made = await parley.api('POST', '/orgs/c/contacts', { name: `Pager ${String(i).padStart(2, '0')}`, channel: { type: 'CUSTOM', email: `pager${i}@example.com` } });
+      expect(made.status, made.text).toBe(200);
+    }
+    const page = await newPage(1280);
+    await signIn(page, parley);
+    await page.goto(`${parley.url}/app/o/${orgId}/contacts`);
+    const list = page.getByRole('table', { name: 'Contacts' });
+    await field(page, 'Search').fill('pager');
+    await page.getByText('Showing 50 of 52').waitFor();
+    expect(await list.getByRole('row').count()).toBe(51); // the header and the first page
+    await page.getByRole('button', { name: 'Load more' }).scrollIntoViewIfNeeded();
+    await audit(page, 'ops-contacts-paged-1280');
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await expect.poll(() => list.getByRole('row').count()).toBe(53);
+    expect(await page.getByRole('button', { name: 'Load more' }).count()).toBe(0);
+    expect(await page.getByText(/^Showing/).count()).toBe(0);
+  });
 });

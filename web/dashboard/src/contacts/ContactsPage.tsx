@@ -83,6 +83,7 @@ export function ContactsPage() {
           </Group>
           <ListTable
             query={contacts}
+            more={contacts}
             columns={columns}
             rowKey={(c) => c.id}
             loadingLabel="Loading contacts"

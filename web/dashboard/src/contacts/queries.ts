@@ -1,6 +1,7 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import type { paths } from '../../../generated/openapi';
 import { api, FIRST_PAGE, type Schemas, unwrap } from '../api/client';
+import { usePagedList } from '../api/paged';
 
 export type Contact = Schemas['Contact'];
 export type Segment = Schemas['Segment'];
@@ -17,19 +18,14 @@ export interface ContactFilters {
 }
 
 export function useContacts(orgId: string, f: ContactFilters) {
-  return useQuery({
-    queryKey: [...contactsKey(orgId), 'list', f.search, f.status, f.segmentId],
-    placeholderData: keepPreviousData,
-    queryFn: () =>
-      unwrap(
-        api.GET('/orgs/{org_id}/contacts', {
-          params: {
-            path: { org_id: orgId },
-            query: { ...FIRST_PAGE, status: f.status, ...(f.search.trim() ? { search: f.search.trim() } : {}), ...(f.segmentId ? { segment_id: f.segmentId } : {}) },
-          },
-        }),
-      ),
-  });
+  return usePagedList<Contact>([...contactsKey(orgId), 'list', f.search, f.status, f.segmentId], (page) =>
+    api.GET('/orgs/{org_id}/contacts', {
+      params: {
+        path: { org_id: orgId },
+        query: { ...page, status: f.status, ...(f.search.trim() ? { search: f.search.trim() } : {}), ...(f.segmentId ? { segment_id: f.segmentId } : {}) },
+      },
+    }),
+  );
 }
 
 export function useContactById(orgId: string, contactId: string) {

@@ -151,6 +151,7 @@ export function KnowledgePage() {
           </Title>
           <ListTable
             query={items}
+            more={items}
             columns={columns}
             rowKey={(i) => i.id}
             loadingLabel="Loading knowledge"

@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import { api, FIRST_PAGE, type Schemas, unwrap } from '../api/client';
+import { api, type Schemas, unwrap } from '../api/client';
+import { usePagedList } from '../api/paged';
 
 export type Item = Schemas['KnowledgeContent'];
 export type Stats = Schemas['KnowledgeStats'];
@@ -13,10 +14,8 @@ export const isFinal = (i: Pick<Item, 'status'>) => FINAL.has(i.status);
 const POLL_MS = 1500;
 
 export function useKnowledgeItems(orgId: string) {
-  return useQuery({
-    queryKey: [...knowledgeKey(orgId), 'items'],
-    queryFn: () => unwrap(api.GET('/orgs/{org_id}/knowledge/contents', { params: { path: { org_id: orgId }, query: FIRST_PAGE } })),
-    refetchInterval: (q) => (q.state.data?.some((i) => !isFinal(i)) ? POLL_MS : false),
+  return usePagedList<Item>([...knowledgeKey(orgId), 'items'], (query) => api.GET('/orgs/{org_id}/knowledge/contents', { params: { path: { org_id: orgId }, query } }), {
+    refetchInterval: (rows) => (rows?.some((i) => !isFinal(i)) ? POLL_MS : false),
   });
 }
 

@@ -1,4 +1,4 @@
-import { Card, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
+import { Button, Card, Group, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { ErrorAlert, Loading } from './QueryState';
 
@@ -29,15 +29,17 @@ interface Props<T> {
   onRowClick?: (row: T) => void;
   /** Names the table for screen readers. */
   label?: string;
+  /** A list read a page at a time (usePagedList): how many are shown of how many, and a button for the next page. */
+  more?: { count: number | undefined; hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => unknown };
 }
 
 /** The dashboard's list: loading, the API's error, an empty state, or a table. */
-export function ListTable<T>({ query, columns, rowKey, loadingLabel, empty, minWidth, onRowClick, label }: Props<T>) {
+export function ListTable<T>({ query, columns, rowKey, loadingLabel, empty, minWidth, onRowClick, label, more }: Props<T>) {
   if (query.isPending) return <Loading label={loadingLabel} />;
   if (query.error) return <ErrorAlert error={query.error} />;
   const rows = query.data ?? [];
   if (rows.length === 0) return <>{empty}</>;
-  return (
+  const table = (
     <Table.ScrollContainer minWidth={minWidth}>
       <Table verticalSpacing="sm" highlightOnHover={!!onRowClick} aria-label={label}>
         <Table.Thead>
@@ -60,6 +62,22 @@ export function ListTable<T>({ query, columns, rowKey, loadingLabel, empty, minW
         </Table.Tbody>
       </Table>
     </Table.ScrollContainer>
+  );
+  if (!more || (more.count ?? rows.length) <= rows.length) return table;
+  return (
+    <Stack gap="xs">
+      {table}
+      <Group justify="space-between">
+        <Text size="sm" c="dimmed" aria-live="polite">
+          Showing {rows.length} of {more.count}
+        </Text>
+        {more.hasNextPage ? (
+          <Button variant="default" size="xs" onClick={() => more.fetchNextPage()} loading={more.isFetchingNextPage}>
+            Load more
+          </Button>
+        ) : null}
+      </Group>
+    </Stack>
   );
 }
 
