@@ -216,6 +216,35 @@ describe('org-stored provider credentials', () => {
   });
   afterAll(async () => fake?.close());
 
+  it('lists the providers an assistant can use and where their credentials come from, to the org and its sub-orgs', async () => {
+    const server = await startServer({ ...FAST_RETRIES, OPENAI_API_KEY: 'sk-instance-key-5678' });
+    try {
+      const t = await seedOrg(server);
+      const api = client(server, t.key);
+      const before = await api.get('/orgs/c/models');
+      expect(before.status, before.text).toBe(200);
+      expect(before.body.map((p: { provider: string; configured_by: string }) => [p.provider, p.configured_by])).toEqual([
+        ['builtin', 'builtin'],
+        ['openai', 'instance'],
+      ]);
+      expect(before.body[1].suggested_models).toContain('gpt-4o-mini');
+      expect((await call(server, 'PUT', '/orgs/c/providers/anthropic', { key: t.key, json: { api_key: 'sk-ant-org-key-9012' } })).status).toBe(200);
+      const sub = await api.post('/orgs/c/orgs', { name: 'Branch' });
+      expect(sub.status, sub.text).toBe(200);
+      const own = await api.get('/orgs/c/models');
+      const inherited = await api.get(`/orgs/${sub.body.id}/models`);
+      expect(own.body.map((p: { provider: string; configured_by: string }) => [p.provider, p.configured_by])).toEqual([
+        ['builtin', 'builtin'],
+        ['openai', 'instance'],
+        ['anthropic', 'org'],
+      ]);
+      expect(inherited.body.find((p: { provider: string }) => p.provider === 'anthropic')).toMatchObject({ configured_by: 'parent_org' });
+      expect(JSON.stringify([own.body, inherited.body])).not.toMatch(/sk-instance|sk-ant-org/);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('stores keys encrypted and never returns them, with a loopback base URL the operator allowed', async () => {
     const server = await startServer({ ...FAST_RETRIES, PARLEY_EGRESS_ALLOW: '127.0.0.1/32' });
     try {

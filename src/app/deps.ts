@@ -174,7 +174,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     box = master ? createSecretBox(master) : undefined;
     return box;
   };
-  const providers = createProvidersService({ db, events, caches, cacheTtlMs, egressPolicy, secretBox });
+  const providers = createProvidersService({ db, events, caches, cacheTtlMs, egressPolicy, secretBox, instanceProviders: models.instanceProviders });
   const assistants = createAssistantsService({
     db,
     events,

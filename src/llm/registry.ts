@@ -39,6 +39,8 @@ export type FetchLike = (input: string | URL, init?: RequestInit) => Promise<Res
 
 export interface ModelRegistry {
   resolve(ref: string, orgCredential?: OrgCredential): ResolvedModel;
+  /** The providers this instance's own settings configure (OPENAI_API_KEY...), usable by every org. */
+  instanceProviders: CredentialProvider[];
 }
 
 /** An org's model: its own stored credential for the provider when it has one, else the instance's. */
@@ -129,6 +131,7 @@ export function createModelRegistry(
   };
 
   return {
+    instanceProviders: [...instance.keys()],
     resolve(ref, orgCredential) {
       const { provider, modelId } = parseModelRef(ref);
       const contextWindow = contextWindowOf(ref, config.llm.defaultContextWindow);

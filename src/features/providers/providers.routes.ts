@@ -1,13 +1,26 @@
 import { z } from 'zod';
 import { DeletedSchema } from '../../http/common-schemas.ts';
 import { defineRoute, type RouteDef } from '../../http/define-route.ts';
-import { ProviderCredentialSchema, ProviderParams, ProvidersListParams, PutProviderBodySchema } from './providers.schemas.ts';
+import { ModelProviderSchema, ProviderCredentialSchema, ProviderParams, ProvidersListParams, PutProviderBodySchema } from './providers.schemas.ts';
 import type { ProvidersService } from './providers.service.ts';
 
 const tags = ['Model providers'];
 
 export function providersRoutes(providers: ProvidersService): RouteDef[] {
   return [
+    defineRoute({
+      method: 'GET',
+      url: '/orgs/:org_id/models',
+      operationId: 'listModelProviders',
+      summary: 'List the model providers an assistant can use',
+      description:
+        "The providers whose models this org's assistants can use (an assistant's `config.model` is `provider/model`): the built-in offline model, and each provider configured by the instance's settings, this org's stored credentials or a parent org's, with well-known model names. No credential is returned.",
+      tags,
+      auth: { permission: 'assistants:read' },
+      params: ProvidersListParams,
+      responses: { 200: z.array(ModelProviderSchema) },
+      handler: async ({ orgId }) => providers.usable(orgId),
+    }),
     defineRoute({
       method: 'GET',
       url: '/orgs/:org_id/providers',

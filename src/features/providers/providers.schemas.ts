@@ -32,3 +32,18 @@ export const ProviderParams = z.object({
   provider: CredentialProviderSchema.meta({ description: 'The model provider.', examples: ['openai-compatible'] }),
 });
 export const ProvidersListParams = z.object({ org_id: OrgIdParam });
+
+export const ModelProviderSchema = z
+  .object({
+    provider: z.enum(['builtin', 'openai', 'anthropic', 'openai-compatible']),
+    configured_by: z.enum(['builtin', 'instance', 'org', 'parent_org']).meta({
+      description:
+        "Where its credentials come from: the built-in offline model needs none; `instance` is the server's own settings (OPENAI_API_KEY...); `org` this org's stored credentials; `parent_org` a parent org's.",
+    }),
+    suggested_models: z.array(z.string()).meta({
+      description: 'Well-known model names for it; any other name the provider serves works too (an openai-compatible server lists none here).',
+    }),
+  })
+  .meta({ id: 'ModelProvider' });
+
+export type ModelProvider = z.infer<typeof ModelProviderSchema>;

@@ -5,11 +5,11 @@ import type { CacheStore } from '../../infra/cache/cache.ts';
 import type { ProviderCredentialRow } from '../../db/schema.ts';
 import type { SecretBox } from '../../infra/secret-box.ts';
 import { AppError, badRequest, notFound } from '../../lib/errors.ts';
-import type { OrgCredential } from '../../llm/registry.ts';
+import type { CredentialProvider, OrgCredential } from '../../llm/registry.ts';
 import type { EgressPolicy } from '../../infra/egress/egress.ts';
 import { assertAllowedBaseUrl } from './base-url-guard.ts';
 import * as repo from './providers.repo.ts';
-import type { ProviderCredential, PutProviderInput } from './providers.schemas.ts';
+import type { ModelProvider, ProviderCredential, PutProviderInput } from './providers.schemas.ts';
 
 type Provider = ProviderCredentialRow['provider'];
 export type ProvidersService = ReturnType<typeof createProvidersService>;
@@ -23,6 +23,16 @@ const toApi = (row: ProviderCredentialRow): ProviderCredential => ({
   updated_at: row.updatedAt.toISOString(),
 });
 
+const CREDENTIAL_PROVIDERS = ['openai', 'anthropic', 'openai-compatible'] as const satisfies readonly CredentialProvider[];
+
+/** Well-known model names per provider, offered by the dashboard; any name the provider serves is accepted. */
+const SUGGESTED_MODELS: Record<ModelProvider['provider'], readonly string[]> = {
+  builtin: ['extractive'],
+  openai: ['gpt-4o-mini', 'gpt-4o', 'gpt-4.1-mini', 'gpt-4.1', 'gpt-5-mini', 'gpt-5', 'o4-mini'],
+  anthropic: ['claude-haiku-4-5', 'claude-sonnet-4-5', 'claude-opus-4-1'],
+  'openai-compatible': [],
+};
+
 /** Org-stored model provider credentials, encrypted at rest; keys are never returned. */
 export function createProvidersService(deps: {
   db: Db;
@@ -32,6 +42,8 @@ export function createProvidersService(deps: {
   /** The policy of the guarded egress client these base URLs are called through. */
   egressPolicy: EgressPolicy;
   cacheTtlMs?: number;
+  /** The providers the instance's own settings configure (see ModelRegistry.instanceProviders). */
+  instanceProviders?: readonly CredentialProvider[];
 }) {
   const { db, events } = deps;
   // Resolved per (org, provider), misses included: most orgs store none and use the instance's.
@@ -73,10 +85,23 @@ export function createProvidersService(deps: {
     },
 
     /** Decrypted credential for the runtime: the org's own or its nearest ancestor's. */
-    async credentialFor(orgId: string, provider: string): Promise<OrgCredential | undefined> {
-      return (await resolved.getOrLoad(`${orgId} ${provider}`, () => loadCredential(orgId, provider))) ?? undefined;
+    /** The providers an assistant of this org can use, the built-in model first, with where their credentials come from. */
+    async usable(orgId: string): Promise<ModelProvider[]> {
+      const out: ModelProvider[] = [{ provider: 'builtin', configured_by: 'builtin', suggested_models: [...SUGGESTED_MODELS.builtin] }];
+      for (const provider of CREDENTIAL_PROVIDERS) {
+        const own = await credentialFor(orgId, provider);
+        const configuredBy = own ? (own.version.startsWith(`${orgId}:`) ? 'org' : 'parent_org') : deps.instanceProviders?.includes(provider) ? 'instance' : undefined;
+        if (configuredBy) out.push({ provider, configured_by: configuredBy, suggested_models: [...SUGGESTED_MODELS[provider]] });
+      }
+      return out;
     },
+
+    credentialFor,
   };
+
+  async function credentialFor(orgId: string, provider: string): Promise<OrgCredential | undefined> {
+    return (await resolved.getOrLoad(`${orgId} ${provider}`, () => loadCredential(orgId, provider))) ?? undefined;
+  }
 
   async function loadCredential(orgId: string, provider: string): Promise<OrgCredential | null> {
     const row = await repo.nearestCredential(db, orgId, provider as Provider);

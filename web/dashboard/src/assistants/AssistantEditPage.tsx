@@ -30,7 +30,6 @@ export function AssistantEditPage() {
       assistant={one.data}
       orgId={orgId}
       canManage={may(org?.role, 'assistants:manage')}
-      canReadProviders={may(org?.role, 'providers:manage')}
     />
   );
 }
@@ -39,10 +38,9 @@ interface EditorProps {
   assistant: Schemas['Assistant'];
   orgId: string;
   canManage: boolean;
-  canReadProviders: boolean;
 }
 
-function Editor({ assistant, orgId, canManage, canReadProviders }: EditorProps) {
+function Editor({ assistant, orgId, canManage }: EditorProps) {
   const client = useQueryClient();
   const navigate = useNavigate();
   const [draft, setDraft] = useState<Draft>(() => draftOf(assistant));
@@ -104,7 +102,7 @@ function Editor({ assistant, orgId, canManage, canReadProviders }: EditorProps) 
       <form onSubmit={save}>
         <Stack gap="lg" maw={880}>
           <Fieldset legend="General" disabled={!canManage}>
-            <GeneralFields draft={draft} set={setDraft} orgId={orgId} canReadProviders={canReadProviders} />
+            <GeneralFields draft={draft} set={setDraft} orgId={orgId} />
           </Fieldset>
           <Fieldset legend="Conversations" disabled={!canManage}>
             <ConversationFields draft={draft} set={setDraft} />

@@ -4,7 +4,7 @@ import { ModelField } from './ModelField';
 
 const ZONES = Intl.supportedValuesOf('timeZone');
 
-export function GeneralFields({ draft, set, orgId, canReadProviders }: { draft: Draft; set: (d: Draft) => void; orgId: string; canReadProviders: boolean }) {
+export function GeneralFields({ draft, set, orgId }: { draft: Draft; set: (d: Draft) => void; orgId: string }) {
   const config = (patch: Partial<Draft['config']>) => set({ ...draft, config: { ...draft.config, ...patch } });
   return (
     <>
@@ -17,7 +17,7 @@ export function GeneralFields({ draft, set, orgId, canReadProviders }: { draft: 
         onChange={(e) => set({ ...draft, enabled: e.currentTarget.checked })}
       />
       <Box mt="md">
-        <ModelField orgId={orgId} canReadProviders={canReadProviders} value={draft.config.model} onChange={(model) => config({ model })} />
+        <ModelField orgId={orgId} value={draft.config.model} onChange={(model) => config({ model })} />
       </Box>
       <Textarea
         mt="md"

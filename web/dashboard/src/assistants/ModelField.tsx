@@ -1,13 +1,5 @@
 import { Autocomplete, Select, SimpleGrid, Text } from '@mantine/core';
-import { providerLabel, useProviderCredentials } from '../providers/queries';
-
-/** Well-known model names offered per provider; any other name the provider serves can be typed. */
-const SUGGESTED: Record<string, string[]> = {
-  builtin: ['extractive'],
-  openai: ['gpt-4o-mini', 'gpt-4o', 'gpt-4.1-mini', 'gpt-4.1', 'gpt-5-mini', 'gpt-5', 'o4-mini'],
-  anthropic: ['claude-haiku-4-5', 'claude-sonnet-4-5', 'claude-opus-4-1'],
-  'openai-compatible': [],
-};
+import { providerLabel, useModelProviders } from '../providers/queries';
 
 const split = (model: string): [string, string] => {
   const i = model.indexOf('/');
@@ -15,15 +7,16 @@ const split = (model: string): [string, string] => {
 };
 
 /**
- * The model as a provider the org can use and a model name. The providers offered are the built-in one, those with
- * org credentials (when the role may read them), and the assistant's current one (the instance's own configuration,
- * e.g. OPENAI_API_KEY, is not exposed by the API, so a provider set up that way shows only once it is in use).
+ * The model as a provider the org can use and a model name: the providers come from `GET /orgs/{org_id}/models`
+ * (the built-in one, those the instance's settings configure, the org's or a parent org's credentials), plus the
+ * assistant's current one if it is no longer among them.
  */
-export function ModelField({ orgId, value, onChange, canReadProviders }: { orgId: string; value: string; onChange: (v: string) => void; canReadProviders: boolean }) {
-  const creds = useProviderCredentials(orgId, canReadProviders);
+export function ModelField({ orgId, value, onChange }: { orgId: string; value: string; onChange: (v: string) => void }) {
+  const usable = useModelProviders(orgId);
   const [provider, name] = split(value);
-  const providers = [...new Set(['builtin', ...(creds.data ?? []).map((c) => c.provider), ...(provider ? [provider] : [])])];
-  const choose = (p: string) => onChange(`${p}/${p === 'builtin' ? 'extractive' : p === provider ? name : (SUGGESTED[p]?.[0] ?? '')}`);
+  const suggested = (p: string) => usable.data?.find((u) => u.provider === p)?.suggested_models ?? [];
+  const providers = [...new Set(['builtin', ...(usable.data ?? []).map((u) => u.provider), ...(provider ? [provider] : [])])];
+  const choose = (p: string) => onChange(`${p}/${p === 'builtin' ? 'extractive' : p === provider ? name : (suggested(p)[0] ?? '')}`);
   return (
     <div>
       <SimpleGrid cols={{ base: 1, sm: 2 }}>
@@ -36,18 +29,18 @@ export function ModelField({ orgId, value, onChange, canReadProviders }: { orgId
           onChange={(p) => p && choose(p)}
         />
         {provider === 'builtin' ? (
-          <Select label="Model" description="The offline model answers from knowledge by extraction." allowDeselect={false} data={SUGGESTED.builtin!} value={name} onChange={(v) => v && onChange(`builtin/${v}`)} />
+          <Select label="Model" description="The offline model answers from knowledge by extraction." allowDeselect={false} data={['extractive']} value={name} onChange={(v) => v && onChange(`builtin/${v}`)} />
         ) : (
           <Autocomplete
             label="Model"
             description="A suggestion, or any model name the provider serves."
-            data={SUGGESTED[provider] ?? []}
+            data={suggested(provider)}
             value={name}
             onChange={(v) => onChange(`${provider}/${v.trim()}`)}
           />
         )}
       </SimpleGrid>
-      {creds.error ? (
+      {usable.error ? (
         <Text size="xs" c="dimmed" mt={4}>
           The configured providers could not be listed; the built-in and the current provider are offered.
         </Text>

@@ -5,6 +5,14 @@ export type Provider = Schemas['ProviderCredential']['provider'];
 
 export const providersKey = (orgId: string) => ['orgs', orgId, 'providers'] as const;
 
+/** The providers an assistant of the org can use (the built-in one, the instance's and the org's), with model names to suggest. */
+export function useModelProviders(orgId: string) {
+  return useQuery({
+    queryKey: [...providersKey(orgId), 'models'],
+    queryFn: () => unwrap(api.GET('/orgs/{org_id}/models', { params: { path: { org_id: orgId } } })),
+  });
+}
+
 export function useProviderCredentials(orgId: string, enabled = true) {
   return useQuery({
     queryKey: providersKey(orgId),
