@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { asksForHuman } from '../src/features/chats/index.ts';
+import { startFakeAnthropic, type FakeAnthropic } from './fakes/anthropic-fake.ts';
 import { startFakeOpenAI, type FakeOpenAI } from './fakes/openai-fake.ts';
 import { client, seedOrg, signedInMember, startServer, type Tenant, type TestServer } from './harness.ts';
 import { readSse } from './sse-client.ts';
@@ -310,5 +311,80 @@ describe('built-in conversation tools (tool loop over the fake OpenAI wire)', ()
     expect(thread.body.filter((m: Msg) => m.role === 'tool').every((m: Msg) => m.parts[1]!.is_error)).toBe(true);
     const usage = await api.get('/orgs/c/usage');
     expect(usage.body.totals).toMatchObject({ requests: 1, prompt_tokens: 40, completion_tokens: 12, total_tokens: 52 });
+  });
+});
+
+describe('built-in conversation tools over the fake Anthropic Messages wire', () => {
+  let server: TestServer;
+  let fake: FakeAnthropic;
+  beforeAll(async () => {
+    fake = await startFakeAnthropic();
+    server = await startServer({ ANTHROPIC_API_KEY: 'sk-ant-test', ANTHROPIC_BASE_URL: fake.url, PARLEY_LLM_MAX_RETRIES: '0' });
+  });
+  afterEach(() => fake.reset());
+  afterAll(async () => {
+    await server?.close();
+    await fake?.close();
+  });
+
+  it('transfer_to_human through invoke and the stream: tools offered as input_schema, the call answered with a tool_result, the chat handed over', async () => {
+    const t = await seedOrg(server);
+    const api = client(server, t.key);
+    const agent = await signedInMember(server, t, 'AGENT');
+    const created = await api.post('/orgs/c/assistants', {
+      name: 'Support',
+      config: { model: 'anthropic/claude-haiku-4-5', instructions: 'Be brief.', conversation: { enable_transfer_to_human_tool: true } },
+    });
+    expect(created.status, created.text).toBe(200);
+    const id = created.body.id as string;
+
+    fake.enqueue(
+      { kind: 'tool_call', name: 'transfer_to_human', args: { reason: 'double charge' }, id: 'toolu_transfer_1', usage: { input: 50, output: 12 } },
+      { kind: 'text', text: 'A member of our team will reply here shortly.', usage: { input: 80, output: 10 } },
+    );
+    const res = await api.post(`/api/agents/${id}/invoke`, { message: 'I have been charged twice and this is going nowhere.' });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({
+      response: 'A member of our team will reply here shortly.',
+      usage: { prompt_tokens: 130, completion_tokens: 22, total_tokens: 152 },
+      handover: { state: 'ASSIGNED', assigned_member: { id: agent.memberId } },
+    });
+    const [first, second] = fake.requests.map((r) => r.body);
+    expect(first.tools).toEqual([
+      expect.objectContaining({ name: 'transfer_to_human', input_schema: expect.objectContaining({ type: 'object', properties: { reason: expect.objectContaining({ type: 'string' }) } }) }),
+    ]);
+    expect(first.system).toEqual(expect.anything());
+    const [call, result] = second.messages.slice(-2);
+    expect(call).toMatchObject({ role: 'assistant', content: [expect.objectContaining({ type: 'tool_use', id: 'toolu_transfer_1', name: 'transfer_to_human', input: { reason: 'double charge' } })] });
+    expect(result).toMatchObject({ role: 'user', content: [expect.objectContaining({ type: 'tool_result', tool_use_id: 'toolu_transfer_1' })] });
+    const thread = await api.get(`/chats/${res.body.chat_id}/messages?take=100`);
+    expect(thread.body.map((m: { role: string }) => m.role)).toEqual(['user', 'tool', 'assistant', 'event', 'event']);
+
+    // The same through the stream: the tool_use block's input arrives as input_json_delta fragments.
+    const t2 = await seedOrg(server);
+    await signedInMember(server, t2, 'AGENT');
+    const bot2 = await client(server, t2.key).post('/orgs/c/assistants', {
+      name: 'Support',
+      config: { model: 'anthropic/claude-haiku-4-5', conversation: { enable_transfer_to_human_tool: true } },
+    });
+    fake.enqueue(
+      { kind: 'tool_call', name: 'transfer_to_human', args: { reason: 'refund over the limit' }, text: 'One moment.', usage: { input: 40, output: 8 } },
+      { kind: 'text', text: 'Someone from the team will take it from here.', usage: { input: 60, output: 9 } },
+    );
+    const streamed = await readSse(
+      await fetch(`${server.url}/api/agents/${bot2.body.id}/invoke/stream`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${t2.key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ message: 'I want my money back now' }),
+      }),
+    );
+    const done = streamed.at(-1);
+    expect(done.type).toBe('done');
+    // Both steps' text, a paragraph apart, as over the OpenAI wire.
+    const tokens = streamed.filter((e) => e.type === 'token').map((e) => e.content).join('');
+    expect(tokens).toBe('One moment.\n\nSomeone from the team will take it from here.');
+    expect(done.data).toMatchObject({ response: tokens, usage: { prompt_tokens: 100, completion_tokens: 17 }, handover: { state: 'ASSIGNED' } });
+    const replay = fake.requests.at(-1)!.body.messages.at(-2);
+    expect(replay.content).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'tool_use', name: 'transfer_to_human', input: { reason: 'refund over the limit' } })]));
   });
 });
