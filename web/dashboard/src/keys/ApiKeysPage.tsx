@@ -1,8 +1,9 @@
 import { Badge, Button, Code, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { IconPlus } from '@tabler/icons-react';
-import { api, FIRST_PAGE, type Schemas, unwrap } from '../api/client';
+import { api, type Schemas, unwrap } from '../api/client';
+import { usePagedList } from '../api/paged';
 import { useOrg } from '../shell/orgs';
 import { ConfirmButton } from '../ui/ConfirmButton';
 import { PageHeader } from '../ui/PageHeader';
@@ -27,7 +28,7 @@ export function ApiKeysPage() {
   const client = useQueryClient();
   const [opened, { open, close }] = useDisclosure(false);
   const queryKey = ['orgs', orgId, 'api-keys'];
-  const keys = useQuery({ queryKey, queryFn: () => unwrap(api.GET('/orgs/{org_id}/api-keys', { params: { path: { org_id: orgId }, query: FIRST_PAGE } })) });
+  const keys = usePagedList<ApiKey>(queryKey, (query) => api.GET('/orgs/{org_id}/api-keys', { params: { path: { org_id: orgId }, query } }));
   const refresh = () => void client.invalidateQueries({ queryKey });
   const assistants = useAssistants(orgId);
   const assistantName = (id: string) => assistants.data?.find((a) => a.id === id)?.name ?? id;
@@ -91,6 +92,7 @@ export function ApiKeysPage() {
       <CreateKeyModal orgId={orgId} opened={opened} onClose={close} onCreated={refresh} />
       <ListTable
         query={keys}
+        more={keys}
         columns={columns}
         rowKey={(k) => k.id}
         loadingLabel="Loading API keys"

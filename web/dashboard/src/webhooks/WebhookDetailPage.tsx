@@ -135,6 +135,7 @@ export function WebhookDetailPage() {
       </Title>
       <ListTable
         query={deliveries}
+        more={deliveries}
         columns={columns}
         rowKey={(d) => d.id}
         loadingLabel="Loading deliveries"

@@ -93,6 +93,7 @@ export function WebhooksPage() {
       <SecretModal secret={secret} onClose={() => setSecret(null)} />
       <ListTable
         query={webhooks}
+        more={webhooks}
         columns={columns}
         rowKey={(w) => w.id}
         loadingLabel="Loading webhooks"

@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import { api, FIRST_PAGE, type Schemas, unwrap } from '../api/client';
+import { api, type Schemas, unwrap } from '../api/client';
+import { usePagedList } from '../api/paged';
 
 export type Webhook = Schemas['Webhook'];
 export type Delivery = Schemas['WebhookDelivery'];
@@ -7,10 +8,7 @@ export type Delivery = Schemas['WebhookDelivery'];
 export const webhooksKey = (orgId: string) => ['orgs', orgId, 'webhooks'] as const;
 
 export function useWebhooks(orgId: string) {
-  return useQuery({
-    queryKey: webhooksKey(orgId),
-    queryFn: () => unwrap(api.GET('/orgs/{org_id}/webhooks', { params: { path: { org_id: orgId }, query: FIRST_PAGE } })),
-  });
+  return usePagedList<Webhook>([...webhooksKey(orgId), 'list'], (query) => api.GET('/orgs/{org_id}/webhooks', { params: { path: { org_id: orgId }, query } }));
 }
 
 export function useWebhook(orgId: string, id: string) {
@@ -22,11 +20,11 @@ export function useWebhook(orgId: string, id: string) {
 
 /** Deliveries are sent by a background job: while one is pending, the log polls for its attempts. */
 export function useDeliveries(orgId: string, id: string) {
-  return useQuery({
-    queryKey: [...webhooksKey(orgId), id, 'deliveries'],
-    queryFn: () => unwrap(api.GET('/orgs/{org_id}/webhooks/{webhook_id}/deliveries', { params: { path: { org_id: orgId, webhook_id: id }, query: FIRST_PAGE } })),
-    refetchInterval: (q) => (q.state.data?.some((d) => d.status === 'PENDING') ? 1500 : false),
-  });
+  return usePagedList<Delivery>(
+    [...webhooksKey(orgId), id, 'deliveries'],
+    (query) => api.GET('/orgs/{org_id}/webhooks/{webhook_id}/deliveries', { params: { path: { org_id: orgId, webhook_id: id }, query } }),
+    { refetchInterval: (rows) => (rows?.some((d) => d.status === 'PENDING') ? 1500 : false) },
+  );
 }
 
 const path = (orgId: string, id: string) => ({ params: { path: { org_id: orgId, webhook_id: id } } });
