@@ -180,4 +180,31 @@ describe('knowledge and the playground in a browser', () => {
     await page.getByRole('button', { name: 'New chat' }).click();
     await log.getByText('Write a message below').waitFor();
   }, 120_000);
+
+  it("shows one assistant's knowledge by the selector (and the address), and adds its own", async () => {
+    const p = await newPage(1280);
+    await signIn(p, parley);
+    await p.goto(`${parley.url}/app/o/${orgId}/knowledge`);
+    await row(p, /Opening hours/).waitFor();
+    await p.getByRole('combobox', { name: 'Knowledge of' }).click();
+    await p.getByRole('option', { name: 'Acme Help' }).click();
+    await expect.poll(() => new URL(p.url()).searchParams.get('assistant')).toBe(assistantId);
+    // Its knowledge scope is "all": the global items are listed, marked as the organization's.
+    await row(p, /Opening hours/).getByText('Organization').waitFor();
+
+    await field(p, 'Title').fill('Acme Help only');
+    await field(p, 'Text').fill('The promo code of this assistant is ACME10.');
+    await p.getByRole('button', { name: 'Add text' }).click();
+    await row(p, /Acme Help only/).getByText('This assistant').waitFor();
+    const own = (await parley.api('GET', `/orgs/c/assistants/${assistantId}/knowledge/contents`)).body as { title: string; assistant_id: string | null }[];
+    expect(own.find((i) => i.title === 'Acme Help only')?.assistant_id).toBe(assistantId);
+    await audit(p, 'knowledge-assistant-1280');
+
+    // Back to the organization: its own item is not global knowledge.
+    await p.getByRole('combobox', { name: 'Knowledge of' }).click();
+    await p.getByRole('option', { name: 'The whole organization' }).click();
+    await expect.poll(() => new URL(p.url()).searchParams.get('assistant')).toBe(null);
+    await row(p, /Opening hours/).waitFor();
+    expect(await row(p, /Acme Help only/).count()).toBe(0);
+  });
 });

@@ -1,7 +1,7 @@
 import { Button, FileButton, Group, List, Paper, Stack, Text } from '@mantine/core';
 import { IconUpload } from '@tabler/icons-react';
 import { type DragEvent, useRef, useState } from 'react';
-import { addFile } from './queries';
+import { addFile, type KnowledgeTarget } from './queries';
 
 const ACCEPT = '.pdf,.docx,.txt,.md,.markdown,.html,.htm,application/pdf,text/plain,text/markdown,text/html';
 
@@ -16,7 +16,7 @@ interface Upload {
  * Several files at once, chosen or dropped; the API takes one per request, so they go one after the other and
  * each shows how it went (the server's reason when refused).
  */
-export function AddFiles({ orgId, onAdded }: { orgId: string; onAdded: (title: string) => void }) {
+export function AddFiles({ target, onAdded }: { target: KnowledgeTarget; onAdded: (title: string) => void }) {
   const [uploads, setUploads] = useState<Upload[]>([]);
   const [over, setOver] = useState(false);
   // Cleared after each choice, so the same file can be chosen again (after fixing it, or after a refusal).
@@ -29,7 +29,7 @@ export function AddFiles({ orgId, onAdded }: { orgId: string; onAdded: (title: s
     const set = (key: string, patch: Partial<Upload>) => setUploads((list) => list.map((u) => (u.key === key ? { ...u, ...patch } : u)));
     for (const [i, file] of files.entries()) {
       try {
-        await addFile(orgId, file);
+        await addFile(target, file);
         set(batch[i]!.key, { state: 'added' });
         onAdded(file.name);
       } catch (e) {

@@ -1,10 +1,10 @@
 import { Button, Group, Stack, Textarea, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { ErrorAlert } from '../ui/QueryState';
-import { addText } from './queries';
+import { addText, type KnowledgeTarget } from './queries';
 
 /** A text written here, read as Markdown: `#` headings become the heading path of its chunks. */
-export function AddText({ orgId, onAdded }: { orgId: string; onAdded: (title: string) => void }) {
+export function AddText({ target, onAdded }: { target: KnowledgeTarget; onAdded: (title: string) => void }) {
   const [title, setTitle] = useState('');
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
@@ -15,7 +15,7 @@ export function AddText({ orgId, onAdded }: { orgId: string; onAdded: (title: st
     setBusy(true);
     setError(null);
     try {
-      await addText(orgId, title, text);
+      await addText(target, title, text);
       onAdded(title);
       setTitle('');
       setText('');

@@ -1,7 +1,7 @@
 import { Button, Group, Input, NumberInput, SegmentedControl, SimpleGrid, Stack, TagsInput, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { ErrorAlert } from '../ui/QueryState';
-import { addWebsite, type WebsiteInput } from './queries';
+import { addWebsite, type WebsiteInput, type KnowledgeTarget } from './queries';
 
 type Mode = NonNullable<WebsiteInput['mode']>;
 const MODES: { value: Mode; label: string }[] = [
@@ -16,7 +16,7 @@ const URL_HINT: Record<Mode, string> = {
 };
 
 /** A page, a site to crawl or a sitemap, with the API's path patterns and limits. */
-export function AddWebsite({ orgId, onAdded }: { orgId: string; onAdded: (title: string) => void }) {
+export function AddWebsite({ target, onAdded }: { target: KnowledgeTarget; onAdded: (title: string) => void }) {
   const [url, setUrl] = useState('');
   const [title, setTitle] = useState('');
   const [mode, setMode] = useState<Mode>('single');
@@ -40,7 +40,7 @@ export function AddWebsite({ orgId, onAdded }: { orgId: string; onAdded: (title:
     // Without a title, the address names the item.
     const name = title.trim() || url.trim().replace(/^https?:\/\//, '').slice(0, 255);
     try {
-      await addWebsite(orgId, name, content);
+      await addWebsite(target, name, content);
       onAdded(name);
       setUrl('');
       setTitle('');

@@ -1,6 +1,8 @@
-import { Button, Group, Paper, SimpleGrid, Stack, Tabs, Text, Title } from '@mantine/core';
+import { Badge, Button, Group, Paper, Select, SimpleGrid, Stack, Tabs, Text, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { IconFile, IconTextCaption, IconWorld } from '@tabler/icons-react';
+import { useSearchParams } from 'react-router';
+import { useAssistants } from '../assistants/queries';
 import { may } from '../auth/permissions';
 import { useOrg } from '../shell/orgs';
 import { ConfirmButton } from '../ui/ConfirmButton';
@@ -16,11 +18,19 @@ import { bytes, StatusCell, TYPE_LABEL } from './format';
 import { deleteItem, isFinal, type Item, knowledgeKey, syncItem, useKnowledgeItems, useKnowledgeStats } from './queries';
 import { SearchTester } from './SearchTester';
 
-/** The organization's global knowledge: what is there, how its processing goes, what a question would find. */
+/**
+ * The organization's global knowledge, or with `?assistant=` one assistant's (what it answers from, and its own items):
+ * what is there, how its processing goes, what a question would find.
+ */
 export function KnowledgePage() {
   const { orgId, org } = useOrg();
   const client = useQueryClient();
-  const items = useKnowledgeItems(orgId);
+  const [params, setParams] = useSearchParams();
+  const assistantId = params.get('assistant');
+  const target = { orgId, assistantId };
+  const items = useKnowledgeItems(target);
+  const assistants = useAssistants(orgId);
+  const chosen = assistants.data?.find((a) => a.id === assistantId);
   const canManage = may(org?.role, 'knowledge:manage');
   const refresh = () => void client.invalidateQueries({ queryKey: knowledgeKey(orgId) });
   const added = (title: string) => {
@@ -68,6 +78,15 @@ export function KnowledgePage() {
         );
       },
     },
+    ...(assistantId
+      ? [
+          {
+            label: 'Belongs to',
+            nowrap: true,
+            render: (i: Item) => (i.assistant_id ? <Badge variant="light">This assistant</Badge> : <Badge variant="outline" color="gray">Organization</Badge>),
+          } satisfies Column<Item>,
+        ]
+      : []),
     { label: 'Type', nowrap: true, visibleFrom: 'sm', render: (i) => (i.type === 'URL' && i.content.mode && i.content.mode !== 'single' ? `${TYPE_LABEL.URL} (${i.content.mode})` : TYPE_LABEL[i.type]) },
     { label: 'Status', render: (i) => <StatusCell item={i} /> },
     { label: 'Chunks', nowrap: true, render: (i) => i.chunks_count },
@@ -114,6 +133,19 @@ export function KnowledgePage() {
       <PageHeader title="Knowledge" description="Texts, files and websites your assistants answer from. Each is cut into passages (chunks) and indexed; the best passages go into a reply and are cited as its sources." />
       <Stack gap="xl">
         <StatsRow orgId={orgId} />
+        <Select
+          label="Knowledge of"
+          description={
+            assistantId
+              ? `What ${chosen?.name ?? 'this assistant'} answers from (its knowledge scope: ${chosen?.config.knowledge_scope ?? 'all'}); what you add here is its own.`
+              : 'Global knowledge, which every assistant can use; choose an assistant to see and add its own.'
+          }
+          data={[{ value: '', label: 'The whole organization' }, ...(assistants.data ?? []).map((a) => ({ value: a.id, label: a.name }))]}
+          value={assistantId ?? ''}
+          onChange={(v) => setParams(v ? { assistant: v } : {})}
+          allowDeselect={false}
+          maw={420}
+        />
         {canManage ? (
           <section aria-labelledby="add-knowledge">
             <Title order={2} size="h3" mb="sm" id="add-knowledge">
@@ -133,13 +165,13 @@ export function KnowledgePage() {
                   </Tabs.Tab>
                 </Tabs.List>
                 <Tabs.Panel value="text">
-                  <AddText orgId={orgId} onAdded={added} />
+                  <AddText target={target} onAdded={added} />
                 </Tabs.Panel>
                 <Tabs.Panel value="files">
-                  <AddFiles orgId={orgId} onAdded={refresh} />
+                  <AddFiles target={target} onAdded={refresh} />
                 </Tabs.Panel>
                 <Tabs.Panel value="website">
-                  <AddWebsite orgId={orgId} onAdded={added} />
+                  <AddWebsite target={target} onAdded={added} />
                 </Tabs.Panel>
               </Tabs>
             </Paper>

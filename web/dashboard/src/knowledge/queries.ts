@@ -13,10 +13,22 @@ export const isFinal = (i: Pick<Item, 'status'>) => FINAL.has(i.status);
 /** Processing runs in the background: while an item is not final the list (and the totals) poll for its progress. */
 const POLL_MS = 1500;
 
-export function useKnowledgeItems(orgId: string) {
-  return usePagedList<Item>([...knowledgeKey(orgId), 'items'], (query) => api.GET('/orgs/{org_id}/knowledge/contents', { params: { path: { org_id: orgId }, query } }), {
-    refetchInterval: (rows) => (rows?.some((i) => !isFinal(i)) ? POLL_MS : false),
-  });
+/** Where knowledge is read and added: the organization's global knowledge, or one assistant's. */
+export interface KnowledgeTarget {
+  orgId: string;
+  /** With an assistant: its list shows what it answers from (its knowledge_scope), and what is added is its own. */
+  assistantId: string | null;
+}
+
+export function useKnowledgeItems({ orgId, assistantId }: KnowledgeTarget) {
+  return usePagedList<Item>(
+    [...knowledgeKey(orgId), 'items', assistantId],
+    (query) =>
+      assistantId
+        ? api.GET('/orgs/{org_id}/assistants/{assistant_id}/knowledge/contents', { params: { path: { org_id: orgId, assistant_id: assistantId }, query } })
+        : api.GET('/orgs/{org_id}/knowledge/contents', { params: { path: { org_id: orgId }, query } }),
+    { refetchInterval: (rows) => (rows?.some((i) => !isFinal(i)) ? POLL_MS : false) },
+  );
 }
 
 export function useKnowledgeStats(orgId: string) {
@@ -27,26 +39,30 @@ export function useKnowledgeStats(orgId: string) {
   });
 }
 
-export const addText = (orgId: string, title: string, text: string) =>
-  unwrap(api.POST('/orgs/{org_id}/knowledge/contents', { params: { path: { org_id: orgId } }, body: { title, content: { type: 'TEXT', text } } }));
+type CreateBody = Schemas['CreateKnowledgeContent'];
 
-export type WebsiteInput = Extract<Schemas['CreateKnowledgeContent']['content'], { type: 'URL' }>;
+/** One item added to the target; a file goes as multipart (`form`), the typed body then only names its field. */
+function create({ orgId, assistantId }: KnowledgeTarget, body: CreateBody | { file: string }, form?: FormData) {
+  const serializer = form ? { bodySerializer: () => form } : {};
+  return unwrap(
+    assistantId
+      ? api.POST('/orgs/{org_id}/assistants/{assistant_id}/knowledge/contents', { params: { path: { org_id: orgId, assistant_id: assistantId } }, body: body as CreateBody, ...serializer })
+      : api.POST('/orgs/{org_id}/knowledge/contents', { params: { path: { org_id: orgId } }, body: body as CreateBody, ...serializer }),
+  );
+}
 
-export const addWebsite = (orgId: string, title: string, content: WebsiteInput) =>
-  unwrap(api.POST('/orgs/{org_id}/knowledge/contents', { params: { path: { org_id: orgId } }, body: { title, content } }));
+export const addText = (target: KnowledgeTarget, title: string, text: string) => create(target, { title, content: { type: 'TEXT', text } });
+
+export type WebsiteInput = Extract<CreateBody['content'], { type: 'URL' }>;
+
+export const addWebsite = (target: KnowledgeTarget, title: string, content: WebsiteInput) => create(target, { title, content });
 
 /** One file per request, as the API takes them; without a title the server names the item after the file. */
-export function addFile(orgId: string, file: File) {
+export function addFile(target: KnowledgeTarget, file: File) {
   const form = new FormData();
   form.append('file', file, file.name);
-  return unwrap(
-    api.POST('/orgs/{org_id}/knowledge/contents', {
-      params: { path: { org_id: orgId } },
-      // The typed form names its fields (a binary field is typed as a string); the bytes travel in the FormData.
-      body: { file: file.name },
-      bodySerializer: () => form,
-    }),
-  );
+  // The typed form names its fields (a binary field is typed as a string); the bytes travel in the FormData.
+  return create(target, { file: file.name }, form);
 }
 
 export const syncItem = (orgId: string, id: string) =>
