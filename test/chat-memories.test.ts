@@ -130,6 +130,12 @@ describe(`chat memories (${ENGINE})`, () => {
     const asked = fake.requests.find((r) => JSON.stringify(r.body.messages).includes('conversation-summary'))!;
     expect(asked).toBeDefined();
     expect(JSON.stringify(asked.body.messages)).toContain('Customer: Message 0:');
+    // The summary's model call is in the org's usage (and so its budget), with the vendor's figures.
+    const usage = (await api.get('/orgs/c/usage?group_by=assistant')).body;
+    expect(usage.totals).toMatchObject({ requests: 6 });
+    const runtimeTokens = usage.totals.total_tokens - 330;
+    expect(runtimeTokens).toBeGreaterThan(0);
+    expect(usage.totals.prompt_tokens).toBeGreaterThanOrEqual(300);
 
     // The history (10 long turns) no longer fits a 700-token window: the summary stands in for what is dropped.
     const before = fake.requests.length;

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
-import { chatMemories, type ChatMemoryRow, chats, messages, type MessageRow } from '../../db/schema.ts';
+import { chatMemories, type ChatMemoryRow, chats, messages, type MessageRow, usageRecords } from '../../db/schema.ts';
 import { type PageQuery, pageOffset } from '../../lib/pagination.ts';
 
 /**
@@ -39,6 +39,11 @@ export async function deleteMemories(db: DbOrTx, orgId: string, chatId: string, 
 
 export async function insertMemory(db: DbOrTx, row: typeof chatMemories.$inferInsert): Promise<void> {
   await db.insert(chatMemories).values(row).onConflictDoNothing();
+}
+
+/** The model call that wrote a summary, in the org's usage (and so in its token budget) like a runtime call. */
+export async function insertSummaryUsage(db: DbOrTx, row: typeof usageRecords.$inferInsert): Promise<void> {
+  await db.insert(usageRecords).values(row);
 }
 
 /** Conversational messages `offset` to `offset + limit` of the chat, oldest first. */

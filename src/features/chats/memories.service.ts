@@ -7,6 +7,7 @@ import { comparePositions, horizon, readAfter } from '../../events/event-reads.t
 import type { ChatMemoryRow, MessageRow } from '../../db/schema.ts';
 import type { ResolvedModel } from '../../llm/registry.ts';
 import { generate } from '../../llm/run-model.ts';
+import { countTokens, countPromptTokens } from '../../llm/tokens.ts';
 import { parseSummary, SUMMARY_SYSTEM, summaryRequest, type TranscriptLine } from '../../llm/summary-prompt.ts';
 import { notFound } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
@@ -147,10 +148,12 @@ export function createMemoriesService(deps: {
       const previous = await repo.latestMemory(db, chat.orgId, chat.id);
       const model = await deps.modelFor(chat.orgId, assistant.model);
       const lines = slice.map((m) => ({ speaker: speakerOf(m), text: textOf(m.parts) })).filter((l) => l.text.trim());
+      const request = summaryRequest(previous?.summary, lines);
+      const started = Date.now();
       const result = await generate({
         model: model.model,
         system: SUMMARY_SYSTEM,
-        messages: [{ role: 'user', content: summaryRequest(previous?.summary, lines) }],
+        messages: [{ role: 'user', content: request }],
         maxOutputTokens: SUMMARY_MAX_TOKENS,
         abortSignal: signal,
         retry: { maxRetries: deps.llm.maxRetries, baseMs: deps.llm.retryBaseMs, maxDelayMs: Math.max(deps.llm.retryBaseMs, 8_000) },
@@ -159,6 +162,21 @@ export function createMemoriesService(deps: {
       if (!summary) throw new Error('the model answered no summary');
       await events.transaction(SYSTEM_ACTOR, async (tx, emit) => {
         if (!(await repo.advanceMemorized(tx, chat.orgId, chat.id, from, job.message_count))) return;
+        // Counted like a runtime call's: the provider's figures, else the same estimate.
+        const prompt = result.usage.promptTokens ?? countPromptTokens([{ role: 'system', content: SUMMARY_SYSTEM }, { role: 'user', content: request }]);
+        const completion = result.usage.completionTokens ?? countTokens(result.text);
+        await repo.insertSummaryUsage(tx, {
+          id: newId('usage'),
+          orgId: chat.orgId,
+          assistantId: chat.assistantId,
+          chatId: chat.id,
+          model: model.ref,
+          promptTokens: prompt,
+          completionTokens: completion,
+          totalTokens: prompt + completion,
+          latencyMs: Date.now() - started,
+          outcome: 'ok',
+        });
         const id = newId('chatMemory');
         await repo.insertMemory(tx, {
           id,
