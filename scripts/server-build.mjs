@@ -65,6 +65,9 @@ export async function buildServer({ log = (line) => process.stderr.write(`${line
     legalComments: 'none',
     logLevel: 'warning',
   });
+  // esbuild's service is a child process that would otherwise live as long as this one (the server's, when a start
+  // rebuilds): ended here, so nothing is left behind.
+  await esbuild.stop();
   try {
     renameSync(tmp, dir);
   } catch (err) {
