@@ -1,5 +1,5 @@
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import { SYSTEM_ACTOR } from '../events/actor.ts';
 import { actorOf } from '../http/principal.ts';
 import { readFileSync } from 'node:fs';
@@ -119,7 +119,8 @@ export async function buildServer(deps: Deps): Promise<{ app: FastifyInstance; r
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     // An upgrade to a route that is not a WebSocket: it gets its HTTP reply, and nothing keeps its socket otherwise.
-    if ((request.raw as { upgrade?: boolean }).upgrade && !(request.routeOptions.config as { wsRoute?: boolean } | undefined)?.wsRoute) reply.raw.once('finish', () => request.raw.socket.destroy());
+    const upgrade = (request.raw as { upgrade?: boolean }).upgrade;
+    if (upgrade && !(request.routeOptions.config as { wsRoute?: boolean } | undefined)?.wsRoute) reply.raw.once('finish', () => request.raw.socket.destroy());
     // The widget's API is called from other sites' pages (see widget-cors.ts); a preflight ends here.
     if (request.url.startsWith(WIDGET_API_PREFIX) && allowWidgetCors(request, reply)) return reply;
     if (request.protocol === 'https') reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');

@@ -103,7 +103,9 @@ export function createRetriever(deps: {
       await db.execute(sql`select distinct unnest(tsvector_to_array(to_tsvector('english', ${query}))) as lexeme limit ${MAX_TERMS}`),
     ).map((r) => r.lexeme);
     const known = await termDf.getOrLoad(orgId, async () => new Map());
-    const missing = lexemes.filter((l) => !known.has(l));
+    const dfs = new Map<string, number>();
+    for (const l of lexemes) if (known.has(l)) dfs.set(l, known.get(l)!);
+    const missing = lexemes.filter((l) => !dfs.has(l));
     if (missing.length) {
       const counted = rowsOf<{ lexeme: string; df: number | string }>(
         await db.execute(sql`
@@ -112,10 +114,12 @@ export function createRetriever(deps: {
           from json_array_elements_text(${JSON.stringify(missing)}::json) as t(lexeme)`),
       );
       if (known.size + counted.length > DF_CACHE_TERMS) known.clear();
-      for (const c of counted) known.set(c.lexeme, Number(c.df));
-      return lexemes.map((lexeme) => ({ lexeme, df: known.get(lexeme) ?? Number(counted.find((c) => c.lexeme === lexeme)?.df ?? 0) }));
+      for (const c of counted) {
+        dfs.set(c.lexeme, Number(c.df));
+        known.set(c.lexeme, Number(c.df));
+      }
     }
-    return lexemes.map((lexeme) => ({ lexeme, df: known.get(lexeme)! }));
+    return lexemes.map((lexeme) => ({ lexeme, df: dfs.get(lexeme) ?? 0 }));
   }
 
   /**
