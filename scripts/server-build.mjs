@@ -1,4 +1,5 @@
-// The server as one JavaScript file, built from src/ by esbuild, so `parley` runs on plain Node: no TypeScript
+// The server as JavaScript, bundled from src/ by esbuild (one entry file, plus a chunk for each module src/ imports
+// lazily), so `parley` runs on plain Node: no TypeScript
 // loader in the process (tsx held ~60 MB and spawned an esbuild child of its own), and a CLI command starts in a
 // fraction of the time. Third-party packages stay outside the bundle (loaded from node_modules as usual, the lazy
 // ones still lazily).
@@ -80,13 +81,32 @@ export async function buildServer({ log = (line) => process.stderr.write(`${line
   return entry;
 }
 
-/** Removes all but the newest few builds, and the folders of builds that were killed. */
+/**
+ * Removes all but the newest few builds, and the folders of builds that were killed. Best effort: another process
+ * may be building or pruning at the same moment, so an entry that vanished (or cannot be removed) is left to it.
+ */
 function prune(keep) {
-  const entries = readdirSync(SERVER_BUILD_DIR).map((n) => ({ dir: path.join(SERVER_BUILD_DIR, n), name: n, at: statSync(path.join(SERVER_BUILD_DIR, n)).mtimeMs }));
+  const entries = [];
+  for (const name of readdirSync(SERVER_BUILD_DIR)) {
+    try {
+      entries.push({ dir: path.join(SERVER_BUILD_DIR, name), name, at: statSync(path.join(SERVER_BUILD_DIR, name)).mtimeMs });
+    } catch {
+      // gone meanwhile
+    }
+  }
   const builds = entries.filter((e) => /^[0-9a-f]{16}$/.test(e.name)).sort((a, b) => b.at - a.at);
-  for (const old of builds.slice(KEEP)) if (old.dir !== keep) rmSync(old.dir, { recursive: true, force: true });
   const hourAgo = Date.now() - 3_600_000;
-  for (const e of entries) if ((e.name.endsWith('.tmp') || /^parley-/.test(e.name)) && e.at < hourAgo) rmSync(e.dir, { recursive: true, force: true });
+  const stale = [
+    ...builds.slice(KEEP).filter((old) => old.dir !== keep),
+    ...entries.filter((e) => (e.name.endsWith('.tmp') || /^parley-/.test(e.name)) && e.at < hourAgo),
+  ];
+  for (const e of stale) {
+    try {
+      rmSync(e.dir, { recursive: true, force: true });
+    } catch {
+      // in use or removed by another process
+    }
+  }
 }
 
 /** The build's URL for `import()`. */
