@@ -1,6 +1,6 @@
 import { Button, Group, Paper, Textarea, TextInput } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api, unwrap } from '../api/client';
 import { useOrg } from '../shell/orgs';
@@ -8,6 +8,7 @@ import { PageHeader } from '../ui/PageHeader';
 import { ErrorAlert } from '../ui/QueryState';
 import { assistantsKey } from './queries';
 import { notify } from '../ui/notify';
+import { useFormSubmit } from '../ui/useFormSubmit';
 
 /** The few fields an assistant needs to start; everything else is on its page once it exists. */
 export function AssistantNewPage() {
@@ -16,25 +17,15 @@ export function AssistantNewPage() {
   const client = useQueryClient();
   const [name, setName] = useState('');
   const [instructions, setInstructions] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const created = await unwrap(
-        api.POST('/orgs/{org_id}/assistants', { params: { path: { org_id: orgId } }, body: { name, config: instructions ? { instructions } : undefined } }),
-      );
-      await client.invalidateQueries({ queryKey: assistantsKey(orgId) });
-      notify(`Created ${created.name}`);
-      navigate(`/o/${orgId}/assistants/${created.id}`);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit } = useFormSubmit(async () => {
+    const created = await unwrap(
+      api.POST('/orgs/{org_id}/assistants', { params: { path: { org_id: orgId } }, body: { name, config: instructions ? { instructions } : undefined } }),
+    );
+    await client.invalidateQueries({ queryKey: assistantsKey(orgId) });
+    notify(`Created ${created.name}`);
+    navigate(`/o/${orgId}/assistants/${created.id}`);
+  });
 
   return (
     <>

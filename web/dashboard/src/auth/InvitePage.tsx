@@ -1,10 +1,11 @@
 import { Alert, Button, PasswordInput, TextInput } from '@mantine/core';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { Navigate, useSearchParams } from 'react-router';
 import { api, unwrap } from '../api/client';
 import { ErrorAlert } from '../ui/QueryState';
 import { AuthCard } from './AuthCard';
 import { useSignedIn } from './session';
+import { useFormSubmit } from '../ui/useFormSubmit';
 
 /** `/app/invite?token=pit_...`: the link an invite carries. Creates the account (or joins an existing one) and signs in. */
 export function InvitePage() {
@@ -13,23 +14,12 @@ export function InvitePage() {
   const signedIn = useSignedIn();
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState(false);
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      signedIn(await unwrap(api.POST('/auth/accept-invite', { body: { token, name, password } })));
-      setDone(true);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit } = useFormSubmit(async () => {
+    signedIn(await unwrap(api.POST('/auth/accept-invite', { body: { token, name, password } })));
+    setDone(true);
+  });
 
   if (done) return <Navigate to="/" replace />;
   return (

@@ -1,30 +1,20 @@
 import { Button, Code, PasswordInput, TextInput } from '@mantine/core';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { api, unwrap } from '../api/client';
 import { ErrorAlert } from '../ui/QueryState';
 import { AuthCard } from './AuthCard';
 import { useSignedIn } from './session';
+import { useFormSubmit } from '../ui/useFormSubmit';
 
 /** First run: the instance has no user yet; whoever holds the admin key printed at first start becomes its owner. */
 export function SetupPage() {
   const signedIn = useSignedIn();
   const [form, setForm] = useState({ admin_key: '', name: '', email: '', password: '' });
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const field = (k: keyof typeof form) => ({ value: form[k], onChange: (e: { currentTarget: { value: string } }) => setForm({ ...form, [k]: e.currentTarget.value }) });
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      signedIn(await unwrap(api.POST('/setup', { body: form })));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit } = useFormSubmit(async () => {
+    signedIn(await unwrap(api.POST('/setup', { body: form })));
+  });
 
   return (
     <AuthCard

@@ -1,29 +1,19 @@
 import { Button, PasswordInput, TextInput } from '@mantine/core';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { api, unwrap } from '../api/client';
 import { ErrorAlert } from '../ui/QueryState';
 import { AuthCard } from './AuthCard';
 import { useSignedIn } from './session';
+import { useFormSubmit } from '../ui/useFormSubmit';
 
 export function SignInPage() {
   const signedIn = useSignedIn();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      signedIn(await unwrap(api.POST('/auth/sign-in', { body: { email, password } })));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit } = useFormSubmit(async () => {
+    signedIn(await unwrap(api.POST('/auth/sign-in', { body: { email, password } })));
+  });
 
   return (
     <AuthCard title="Sign in" intro="New to this team? Open the invite link an admin sent you.">

@@ -1,30 +1,20 @@
 import { Button, Group, Stack, Textarea, TextInput } from '@mantine/core';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { ErrorAlert } from '../ui/QueryState';
 import { addText, type KnowledgeTarget } from './queries';
+import { useFormSubmit } from '../ui/useFormSubmit';
 
 /** A text written here, read as Markdown: `#` headings become the heading path of its chunks. */
 export function AddText({ target, onAdded }: { target: KnowledgeTarget; onAdded: (title: string) => void }) {
   const [title, setTitle] = useState('');
   const [text, setText] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await addText(target, title, text);
-      onAdded(title);
-      setTitle('');
-      setText('');
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit } = useFormSubmit(async () => {
+    await addText(target, title, text);
+    onAdded(title);
+    setTitle('');
+    setText('');
+  });
 
   return (
     <form onSubmit={submit}>

@@ -1,7 +1,8 @@
 import { Button, Group, Input, NumberInput, SegmentedControl, SimpleGrid, Stack, TagsInput, TextInput } from '@mantine/core';
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import { ErrorAlert } from '../ui/QueryState';
 import { addWebsite, type WebsiteInput, type KnowledgeTarget } from './queries';
+import { useFormSubmit } from '../ui/useFormSubmit';
 
 type Mode = NonNullable<WebsiteInput['mode']>;
 const MODES: { value: Mode; label: string }[] = [
@@ -24,14 +25,9 @@ export function AddWebsite({ target, onAdded }: { target: KnowledgeTarget; onAdd
   const [exclude, setExclude] = useState<string[]>([]);
   const [maxPages, setMaxPages] = useState<number | string>('');
   const [maxDepth, setMaxDepth] = useState<number | string>('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const many = mode !== 'single';
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
+  const { busy, error, submit } = useFormSubmit(async () => {
     const content: WebsiteInput = { type: 'URL', url: url.trim(), mode };
     if (many && include.length) content.include_path_patterns = include;
     if (many && exclude.length) content.exclude_path_patterns = exclude;
@@ -39,17 +35,11 @@ export function AddWebsite({ target, onAdded }: { target: KnowledgeTarget; onAdd
     if (mode === 'crawl' && typeof maxDepth === 'number') content.max_depth = maxDepth;
     // Without a title, the address names the item.
     const name = title.trim() || url.trim().replace(/^https?:\/\//, '').slice(0, 255);
-    try {
-      await addWebsite(target, name, content);
-      onAdded(name);
-      setUrl('');
-      setTitle('');
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+    await addWebsite(target, name, content);
+    onAdded(name);
+    setUrl('');
+    setTitle('');
+  });
 
   return (
     <form onSubmit={submit}>
