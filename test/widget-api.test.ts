@@ -195,7 +195,12 @@ describe('web widget API', () => {
     await call(server, 'POST', `/chats/${chatId}/messages`, { headers: agent.headers, json: { message: say('VIP customer'), role: 'note' } });
     expect((await me.post(`/widget/v1/chats/${chatId}/rating`, { score: 5 })).status).toBe(409);
     await call(server, 'PATCH', `/chats/${chatId}/state`, { headers: agent.headers, json: { state: 'CLOSED' } });
-    const frames = await live.until((f) => f.some((x) => x.event === 'chat.updated' && (x.data.data.state as { state: string }).state === 'CLOSED'));
+    // A state frame carries the chat's state when it is sent, so an earlier update may already read CLOSED: wait for the
+    // rating request and a state frame after it (it is written in the resolve's transaction, before its chat.updated).
+    const frames = await live.until((f) => {
+      const asked = f.findIndex((x) => x.event === 'message.created' && (x.data.data.message as { kind: string | null }).kind === 'csat_request');
+      return asked >= 0 && f.slice(asked).some((x) => x.event === 'chat.updated' && (x.data.data.state as { state: string }).state === 'CLOSED');
+    });
     await live.close();
     const all = frames.filter((f) => f.event === 'message.created').map((f) => f.data.data.message as { kind: string | null; author: string; parts: Array<{ text: string }> });
     // A stream opened without a cursor starts where the event log's dispatch is: messages committed just before may

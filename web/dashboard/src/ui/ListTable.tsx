@@ -15,8 +15,8 @@ export interface Column<T> {
 }
 
 interface Props<T> {
-  /** A list query's state (TanStack Query's result fits). */
-  query: { isPending: boolean; error: unknown; data: T[] | undefined };
+  /** A list query's state (TanStack Query's result fits); `isPlaceholderData`: the rows are another filter's, shown while this one loads. */
+  query: { isPending: boolean; error: unknown; data: T[] | undefined; isPlaceholderData?: boolean };
   columns: Column<T>[];
   rowKey: (row: T) => string;
   /** Names the spinner for screen readers, e.g. "Loading API keys". */
@@ -39,9 +39,17 @@ export function ListTable<T>({ query, columns, rowKey, loadingLabel, empty, minW
   if (query.error) return <ErrorAlert error={query.error} />;
   const rows = query.data ?? [];
   if (rows.length === 0) return <>{empty}</>;
+  // The previous filter's rows stay in place while the new ones load (no flash of a spinner), dimmed and marked busy.
+  const stale = query.isPlaceholderData === true;
   const table = (
     <Table.ScrollContainer minWidth={minWidth}>
-      <Table verticalSpacing="sm" highlightOnHover={!!onRowClick} aria-label={label}>
+      <Table
+        verticalSpacing="sm"
+        highlightOnHover={!!onRowClick}
+        aria-label={label}
+        aria-busy={stale || undefined}
+        style={stale ? { opacity: 0.55, transition: 'opacity 120ms' } : undefined}
+      >
         <Table.Thead>
           <Table.Tr>
             {columns.map((c) => (
