@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Child, freePort, spawnChild, waitForHttp } from './proc.ts';
@@ -20,6 +20,15 @@ export function generateKey(): string {
 }
 
 /** The caller's environment without any setting that would change what Parley does. */
+/**
+ * The variables `npm start` sets before `parley start` (package.json's start script: glibc's malloc tuning, see
+ * docs/performance.md, Memory), so the benchmark runs Parley as a user does; an older checkout (`root`) runs with its own.
+ */
+function startScriptEnv(root: string): Record<string, string> {
+  const script = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts?: { start?: string } }).scripts?.start ?? '';
+  return Object.fromEntries([...script.matchAll(/(?:^|\s)([A-Z_][A-Z0-9_]*)=(\S+)/g)].map((m) => [m[1]!, m[2]!]));
+}
+
 function cleanEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
@@ -59,8 +68,10 @@ export async function launchParley(opts: {
   const port = await freePort();
   const key = opts.key ?? generateKey();
   mkdirSync(opts.dataDir, { recursive: true });
+  const root = opts.root ?? ROOT;
   const env: NodeJS.ProcessEnv = {
     ...cleanEnv(),
+    ...startScriptEnv(root),
     PORT: String(port),
     HOST: '127.0.0.1',
     PARLEY_DATA_DIR: opts.dataDir,
@@ -74,7 +85,6 @@ export async function launchParley(opts: {
     ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : {}),
   };
   const nodeArgs = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.profileDir}`] : [];
-  const root = opts.root ?? ROOT;
   const child = spawnChild(opts.name, process.execPath, [...nodeArgs, path.join(root, 'bin/parley.js'), 'start'], {
     env,
     cwd: root,
