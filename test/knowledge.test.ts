@@ -310,6 +310,17 @@ describe('knowledge', () => {
     const resynced = await settled(server, t.key, created.body.id);
     // the start page is still read for its links, but only matching pages are kept
     expect(resynced.children.map((c: { url: string }) => new URL(c.url).pathname)).toEqual(['/shipping']);
+
+    // The stats count chunks from the items' counters (pages hold them, a website's own counter sums its pages):
+    // after crawls, a sitemap and a re-sync that dropped pages, the same number as the chunks stored.
+    await client(server, t.key).post('/orgs/c/knowledge/contents', { title: 'Notes', content: { type: 'TEXT', text: 'Rockets ship on Mondays.' } });
+    await expect.poll(async () => (await client(server, t.key).get('/orgs/c/knowledge/stats')).body.pending, { timeout: 15_000 }).toBe(0);
+    const stats = (await client(server, t.key).get('/orgs/c/knowledge/stats')).body;
+    const orgId = (await client(server, t.key).get('/orgs/c')).body.id;
+    const stored = await server.deps.database.db.execute(sql`select count(*)::int as n from knowledge_chunks where org_id = ${orgId}`);
+    const n = (stored as unknown as { rows: Array<{ n: number }> }).rows[0]!.n;
+    expect(n).toBeGreaterThan(resynced.chunks_count + listed.chunks_count);
+    expect(stats).toMatchObject({ contents: 3, chunks: n, pending: 0, failed: 0 });
   });
 
   it('keeps assistant knowledge to its assistant and follows knowledge_scope', async () => {

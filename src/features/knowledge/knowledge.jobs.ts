@@ -65,7 +65,9 @@ async function indexText(deps: IngestDeps, item: ContentRow, markdown: string, e
   }));
   await deps.events.transaction(SYSTEM_ACTOR, async (tx, emit) => {
     await repo.replaceChunks(tx, item.id, rows);
-    await repo.updateContent(tx, item.id, { ...extra, text: shown.text, chunksCount: rows.length, chunksProcessed: rows.length });
+    // A text item's text is already stored as it is shown: not written (and compressed) again.
+    const text = shown.text === item.text ? {} : { text: shown.text };
+    await repo.updateContent(tx, item.id, { ...extra, ...text, chunksCount: rows.length, chunksProcessed: rows.length });
     // Searches read the new chunks from now on (the retriever's per-org facts are dropped by it).
     emit(statusEvent(item, ['chunks']));
   });

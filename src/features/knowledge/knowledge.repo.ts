@@ -157,9 +157,15 @@ export async function deleteFile(db: DbOrTx, contentId: string): Promise<void> {
   await db.delete(knowledgeFiles).where(eq(knowledgeFiles.contentId, contentId));
 }
 
+/**
+ * An org's knowledge counters, from its items alone: each item that holds chunks (a text, a file, a page of a
+ * website) keeps their number in `chunks_count`, written in the transaction that writes them, so the chunks are not
+ * counted row by row (a scan of the widest table, about 14 ms per 2,000 chunks on the embedded engine).
+ */
 export async function stats(db: DbOrTx, orgId: string) {
   const [row] = await db
     .select({
+      chunks: sql<number>`coalesce(sum(${knowledgeContents.chunksCount}) filter (where ${knowledgeContents.parentId} is not null or ${knowledgeContents.type} <> 'URL'), 0)::bigint`,
       contents: sql<number>`count(*) filter (where ${knowledgeContents.parentId} is null)::int`,
       size: sql<number>`coalesce(sum(${knowledgeContents.size}) filter (where ${knowledgeContents.parentId} is null), 0)::bigint`,
       pending: sql<number>`count(*) filter (where ${knowledgeContents.parentId} is null and ${knowledgeContents.status} in ('PENDING', 'PROCESSING'))::int`,
@@ -167,10 +173,9 @@ export async function stats(db: DbOrTx, orgId: string) {
     })
     .from(knowledgeContents)
     .where(eq(knowledgeContents.orgId, orgId));
-  const [chunks] = await db.select({ n: count() }).from(knowledgeChunks).where(eq(knowledgeChunks.orgId, orgId));
   return {
     contents: Number(row?.contents ?? 0),
-    chunks: chunks?.n ?? 0,
+    chunks: Number(row?.chunks ?? 0),
     size: Number(row?.size ?? 0),
     pending: Number(row?.pending ?? 0),
     failed: Number(row?.failed ?? 0),
