@@ -89,14 +89,50 @@ export interface IngestResult {
   rssPeakSource?: 'VmHWM' | 'sampled';
   /** Mean characters per chunk Parley made, read back from one item's chunks. */
   meanChunkChars?: number;
+  /** A customer's chat (an invoke of the built-in model, one at a time): while the items process, and after. */
+  chat?: { during: ChatLatency; after: ChatLatency };
+}
+
+export interface ChatLatency {
+  calls: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+const CHAT_QUESTION = { message: 'How do I reset the settings of my account?' };
+
+/** Invokes the assistant one call at a time, a pause between calls, until `until` resolves (or `count` calls). */
+async function chatLoop(server: ParleyServer, assistantId: string, opts: { count?: number; until?: Promise<unknown>; pauseMs: number }): Promise<ChatLatency> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const ms: number[] = [];
+  let done = false;
+  void opts.until?.finally(() => (done = true));
+  try {
+    while (!done && (opts.count === undefined || ms.length < opts.count)) {
+      const r = await request(agent, server, 'POST', `/api/agents/${assistantId}/invoke`, CHAT_QUESTION);
+      if (r.status !== 200) throw new Error(`a chat during the ingestion answered ${r.status}: ${r.body.slice(0, 300)}`);
+      ms.push(r.ms);
+      await sleep(opts.pauseMs);
+    }
+  } finally {
+    agent.destroy();
+  }
+  ms.sort((a, b) => a - b);
+  return { calls: ms.length, p50Ms: percentile(ms, 50), p99Ms: percentile(ms, 99), maxMs: ms.at(-1) ?? NaN };
 }
 
 export async function measureIngestion(
   server: ParleyServer,
   docs: Array<{ title: string; text: string }>,
-  opts: { timeoutMs: number; progress: (line: string) => void },
+  opts: { timeoutMs: number; progress: (line: string) => void; chatAssistantId?: string },
 ): Promise<IngestResult> {
   const pid = server.child.pid;
+  // A customer chatting with the organization's assistant meanwhile: how long they wait while items process, and
+  // after, over the same knowledge with nothing processing.
+  let ingested: () => void = () => {};
+  const finished = new Promise<void>((resolve) => (ingested = resolve));
+  const chatDuring = opts.chatAssistantId ? chatLoop(server, opts.chatAssistantId, { until: finished, pauseMs: 20 }) : undefined;
   const before = await stats(server);
   const idle = readMemory(pid);
   const hwmReset = resetPeak(pid);
@@ -128,6 +164,10 @@ export async function measureIngestion(
     await sleep(50);
   }
   const seconds = (performance.now() - t0) / 1000;
+  ingested();
+  const during = await chatDuring;
+  const after = opts.chatAssistantId ? await chatLoop(server, opts.chatAssistantId, { count: 40, pauseMs: 20 }) : undefined;
+  const chat = during && after ? { during, after } : undefined;
   const sampledPeak = sampler.stop();
   const hwm = readMemory(pid)?.hwmMb;
   const chunks = now.chunks - before.chunks;
@@ -144,6 +184,7 @@ export async function measureIngestion(
     rssIdleMb: idle?.rssMb,
     ...(hwmReset && hwm !== undefined ? { rssPeakMb: hwm, rssPeakSource: 'VmHWM' as const } : { rssPeakMb: sampledPeak, rssPeakSource: 'sampled' as const }),
     meanChunkChars,
+    ...(chat && { chat }),
   };
 }
 

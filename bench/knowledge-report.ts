@@ -38,11 +38,13 @@ const sizeLabel = (n: number) => (n % 1000 === 0 ? `${n / 1000}k` : String(n));
 const cutShort = (plan: Plan, s: SearchResult) => s.requests + s.failures < plan.searches;
 
 export function renderTable(results: EngineResult[], plan: Plan): string {
-  const header = ['engine', 'ingest MB/s', 'chunks/s', 'RSS peak'];
+  const header = ['engine', 'ingest MB/s', 'chunks/s', 'RSS peak', 'chat p50/p99 during', 'after'];
   for (const size of plan.sizes) header.push(`p50 @${sizeLabel(size)}`, `p99 @${sizeLabel(size)}`);
   header.push('mode');
   const rows = results.map((r) => {
-    const row = [r.label, fmt(r.ingest?.mbPerS, 2), fmt(r.ingest?.chunksPerS, 0), r.ingest?.rssPeakMb ? `${r.ingest.rssPeakMb.toFixed(0)} MB` : '-'];
+    const chat = r.ingest?.chat;
+    const pair = (c: { p50Ms: number; p99Ms: number } | undefined) => (c ? `${fmt(c.p50Ms, 1)}/${fmt(c.p99Ms, 1)}` : '-');
+    const row = [r.label, fmt(r.ingest?.mbPerS, 2), fmt(r.ingest?.chunksPerS, 0), r.ingest?.rssPeakMb ? `${r.ingest.rssPeakMb.toFixed(0)} MB` : '-', pair(chat?.during), pair(chat?.after)];
     for (const size of plan.sizes) {
       const s = r.sizes.find((x) => x.size === size)?.search;
       row.push(ms(s?.p50), s ? `${ms(s.p99)}${cutShort(plan, s) ? '*' : ''}` : '-');
@@ -65,7 +67,11 @@ export function renderDetails(results: EngineResult[]): string {
     if (i) {
       out.push(
         `${r.label} ingestion: ${i.items} items, ${(i.bytes / 1e6).toFixed(2)} MB -> ${i.chunks} chunks (~${fmt(i.meanChunkChars, 0)} chars) in ${i.seconds.toFixed(1)} s ` +
-          `(posting ${i.postSeconds.toFixed(1)} s); RSS ${fmt(i.rssIdleMb, 0)} MB idle, ${fmt(i.rssPeakMb, 0)} MB peak (${i.rssPeakSource})`,
+          `(posting ${i.postSeconds.toFixed(1)} s); RSS ${fmt(i.rssIdleMb, 0)} MB idle, ${fmt(i.rssPeakMb, 0)} MB peak (${i.rssPeakSource})` +
+          (i.chat
+            ? `; a customer's chat (built-in model, one call at a time) p50/p99/max ${fmt(i.chat.during.p50Ms, 1)}/${fmt(i.chat.during.p99Ms, 1)}/${fmt(i.chat.during.maxMs, 1)} ms ` +
+              `over ${i.chat.during.calls} calls while the items processed, ${fmt(i.chat.after.p50Ms, 1)}/${fmt(i.chat.after.p99Ms, 1)}/${fmt(i.chat.after.maxMs, 1)} ms after`
+            : ''),
       );
     }
     for (const s of r.sizes) {

@@ -9,7 +9,7 @@ import { type JobContext, type JobHandlers, PermanentJobError } from '../../jobs
 import { newId } from '../../lib/ids.ts';
 import { cleanText } from '../../lib/text.ts';
 import { CrawlError } from './crawl/crawl-error.ts';
-import { chunkMarkdown } from './extract/chunker.ts';
+import { chunkMarkdownCooperatively } from './extract/chunker.ts';
 import { detectFileKind } from './extract/detect-type.ts';
 import { ExtractError } from './extract/extract-error.ts';
 import { withoutPageMarkers } from './extract/page-marker.ts';
@@ -43,7 +43,7 @@ export interface IngestDeps {
 
 /** Chunks one item's Markdown and stores the chunks (replacing any earlier ones) with the item's counters. */
 async function indexText(deps: IngestDeps, item: ContentRow, markdown: string, extra: Partial<ContentRow> = {}, signal?: AbortSignal) {
-  const pieces = chunkMarkdown(markdown, { maxTokens: CHUNK_TOKENS, overlapTokens: CHUNK_OVERLAP });
+  const pieces = await chunkMarkdownCooperatively(markdown, { maxTokens: CHUNK_TOKENS, overlapTokens: CHUNK_OVERLAP });
   // A PDF's page markers give chunks their page; the item's text is shown without them.
   const shown = item.type === 'FILE' ? withoutPageMarkers(markdown) : { text: markdown, offset: (i: number) => i };
   const root = item.parentId ?? item.id;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { countTokens } from '../../../llm/tokens.ts';
-import { chunkMarkdown, type Chunk } from './chunker.ts';
+import { type Chunk, chunkMarkdown, chunkMarkdownCooperatively } from './chunker.ts';
 import { pageMarker } from './page-marker.ts';
 import { hasLongRun } from './split-text.ts';
 
@@ -302,5 +302,20 @@ describe('chunkMarkdown: invariants on generated documents', () => {
       });
     }
     expect(violations).toEqual([]);
+  });
+});
+
+describe('chunkMarkdownCooperatively', () => {
+  it('makes the same chunks while letting the event loop run between slices', async () => {
+    const md = Array.from({ length: 120 }, (_, s) => `## Section ${s}\n\n${paragraph(s * 40, 12)}\n\n- ${sentence(s)}\n- ${sentence(s + 1)}`).join('\n\n');
+    const expected = chunkMarkdown(md, { maxTokens: 120, overlapTokens: 20 });
+    let turns = 0;
+    const tick = setInterval(() => turns++, 0);
+    const chunks = await chunkMarkdownCooperatively(md, { maxTokens: 120, overlapTokens: 20 });
+    clearInterval(tick);
+    expect(chunks).toEqual(expected);
+    expectWellFormed(md, chunks, 120);
+    // Timers ran while it chunked (the document takes tens of milliseconds, slices are 4 ms).
+    expect(turns).toBeGreaterThan(1);
   });
 });

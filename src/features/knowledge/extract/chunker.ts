@@ -42,6 +42,34 @@ const SEPARATOR = 1;
  * counted again, to report (and guarantee) its exact size.
  */
 export function chunkMarkdown(markdown: string, opts: ChunkOptions): Chunk[] {
+  const steps = chunkSteps(markdown, opts);
+  let step = steps.next();
+  while (!step.done) step = steps.next();
+  return step.value;
+}
+
+/** Longest stretch of chunking between two turns of the event loop in `chunkMarkdownCooperatively`. */
+const SLICE_MS = 4;
+
+/**
+ * `chunkMarkdown` in slices of a few milliseconds, letting the event loop serve requests in between: tokenizing a
+ * large document takes tens of milliseconds per 100 KB, during which every chat and API call would otherwise wait.
+ */
+export async function chunkMarkdownCooperatively(markdown: string, opts: ChunkOptions): Promise<Chunk[]> {
+  const steps = chunkSteps(markdown, opts);
+  let sliceStart = performance.now();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (performance.now() - sliceStart >= SLICE_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+  }
+}
+
+/** The chunker's work, pausable after each block and each packed section (the unit of a slice). */
+function* chunkSteps(markdown: string, opts: ChunkOptions): Generator<void, Chunk[]> {
   const { maxTokens, overlapTokens } = opts;
   if (!Number.isInteger(maxTokens) || maxTokens < 1) throw new RangeError('maxTokens must be a positive integer');
   if (!Number.isInteger(overlapTokens) || overlapTokens < 0 || overlapTokens >= maxTokens) {
@@ -55,19 +83,21 @@ export function chunkMarkdown(markdown: string, opts: ChunkOptions): Chunk[] {
     if (section.length > 0) packSection(ctx, section, path.map((h) => h.title));
     section = [];
   };
-  ctx.blocks.forEach((block, index) => {
+  for (const [index, block] of ctx.blocks.entries()) {
     if (block.kind === 'page') {
       page = block.page;
     } else if (block.kind === 'heading') {
       flush();
+      yield;
       while (path.length > 0 && path.at(-1)!.level >= block.level!) path.pop();
       if (block.title) path.push({ level: block.level!, title: block.title });
     } else {
       const { units, wrapper } = blockUnits(markdown, block, index, page, maxTokens);
       if (wrapper) ctx.wrappers.set(index, wrapper);
       for (const unit of units) section.push(unit);
+      yield;
     }
-  });
+  }
   flush();
   return ctx.out;
 }
