@@ -379,11 +379,8 @@ export const knowledgeChunks = pgTable(
     charStart: integer('char_start').notNull(),
     charEnd: integer('char_end').notNull(),
     tokens: integer('tokens').notNull(),
-    tsv: tsvector('tsv')
-      .notNull()
-      .generatedAlwaysAs(
-        sql`setweight(to_tsvector('english', title || ' ' || heading_path::text), 'A') || setweight(to_tsvector('english', text), 'B')`,
-      ),
+    /** The chunk's words for full-text search, written with it (`chunkTsvector` in features/knowledge/lexemes.ts). */
+    tsv: tsvector('tsv').notNull(),
     createdAt: ts('created_at').notNull().defaultNow(),
   },
   (t) => [

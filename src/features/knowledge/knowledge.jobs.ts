@@ -13,6 +13,7 @@ import { chunkMarkdownCooperatively } from './extract/chunker.ts';
 import { detectFileKind } from './extract/detect-type.ts';
 import { ExtractError } from './extract/extract-error.ts';
 import { withoutPageMarkers } from './extract/page-marker.ts';
+import { chunkTsvector } from './lexemes.ts';
 import * as repo from './knowledge.repo.ts';
 import type { Retriever } from './retrieval.ts';
 
@@ -47,6 +48,7 @@ async function indexText(deps: IngestDeps, item: ContentRow, markdown: string, e
   // A PDF's page markers give chunks their page; the item's text is shown without them.
   const shown = item.type === 'FILE' ? withoutPageMarkers(markdown) : { text: markdown, offset: (i: number) => i };
   const root = item.parentId ?? item.id;
+  const title = extra.title ?? item.title;
   const rows = pieces.map((c) => ({
     id: newId('chunk'),
     orgId: item.orgId,
@@ -54,9 +56,10 @@ async function indexText(deps: IngestDeps, item: ContentRow, markdown: string, e
     rootId: root,
     assistantId: item.assistantId,
     chunkIndex: c.index,
-    title: extra.title ?? item.title,
+    title,
     headingPath: c.headingPath,
     text: c.text,
+    tsv: chunkTsvector(title, c.headingPath, c.text),
     url: item.url,
     page: c.page ?? null,
     charStart: shown.offset(c.charStart),

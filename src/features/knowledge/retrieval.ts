@@ -4,6 +4,7 @@ import type { EventLog } from '../../events/event-log.ts';
 import type { CacheStore } from '../../infra/cache/cache.ts';
 import type { Embedder } from '../../llm/embeddings.ts';
 import type { SearchResult } from './knowledge.schemas.ts';
+import { queryLexemes } from './lexemes.ts';
 
 export type Scope = 'all' | 'global' | 'assistant';
 
@@ -99,9 +100,7 @@ export function createRetriever(deps: {
   });
 
   async function documentFrequencies(orgId: string, query: string): Promise<Array<{ lexeme: string; df: number }>> {
-    const lexemes = rowsOf<{ lexeme: string }>(
-      await db.execute(sql`select distinct unnest(tsvector_to_array(to_tsvector('english', ${query}))) as lexeme limit ${MAX_TERMS}`),
-    ).map((r) => r.lexeme);
+    const lexemes = queryLexemes(query, MAX_TERMS);
     const known = await termDf.getOrLoad(orgId, async () => new Map());
     const dfs = new Map<string, number>();
     for (const l of lexemes) if (known.has(l)) dfs.set(l, known.get(l)!);
