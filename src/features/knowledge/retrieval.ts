@@ -41,16 +41,6 @@ const RRF_K = 60;
 
 type Row = { id: string; content_id: string; title: string; url: string | null; heading_path: string[]; text: string };
 
-/**
- * Words of a question as an OR query: a support question rarely repeats every word of the passage
- * that answers it, so any shared stem counts and ts_rank_cd orders by how many and how close.
- */
-export function orQuery(text: string): string | null {
-  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  const unique = [...new Set(words.filter((w) => w.length > 1 || /\d/.test(w)))].slice(0, 64);
-  return unique.length ? unique.map((w) => `'${w}'`).join(' | ') : null;
-}
-
 function scopeFilter(req: SearchRequest): SQL {
   if (!req.assistantId) return sql`true`;
   switch (req.scope ?? 'all') {
@@ -130,7 +120,6 @@ export function createRetriever(deps: {
    * matches "credit", "charged" and "order" thus beats one that repeats "card".
    */
   async function keyword(req: SearchRequest, k: number): Promise<Row[]> {
-    if (!orQuery(req.query)) return [];
     const terms = (await documentFrequencies(req.orgId, req.query)).filter((t) => t.df > 0);
     if (terms.length === 0) return [];
     const n = await chunkCount.getOrLoad(req.orgId, async () =>
