@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { chunkTsvector } from '../src/features/knowledge/lexemes.ts';
 import { passage, rng, title } from './knowledge-corpus.ts';
 
 /**
  * Loads synthetic chunks straight into Parley's tables while Parley is stopped: ingesting 100k
  * chunks through the API would take most of an hour, and the search benchmark only needs the rows
- * to look like ingested ones. The columns are the ones Parley's ingestion job writes (`tsv` made by the
- * same function), grouped under parent items like real documents.
+ * to look like ingested ones. The columns are the ones Parley's ingestion job writes, grouped under parent items
+ * like real documents. `tsv` is computed here by PostgreSQL's `english` configuration, which Parley's own analysis
+ * (src/features/knowledge/lexemes.ts, checked against it in lexemes.test.ts) equals on the corpus's words.
  */
 
 export interface Sql {
@@ -103,18 +103,18 @@ export async function loadChunks(db: Sql, o: LoadOptions): Promise<LoadResult> {
     let offset = 0;
     for (let start = 0; start < n; start += batch) {
       const part = chunks.slice(start, start + batch);
-      const cols: unknown[][] = Array.from({ length: 12 }, () => []);
+      const cols: unknown[][] = Array.from({ length: 11 }, () => []);
       part.forEach((c, k) => {
-        const tsv = chunkTsvector(itemTitle, c.headingPath, c.text);
-        const row = [id('chk'), o.orgId, itemId, itemId, start + k, itemTitle, JSON.stringify(c.headingPath), c.text, offset, offset + c.text.length, Math.round(c.text.length / 4), tsv];
+        const row = [id('chk'), o.orgId, itemId, itemId, start + k, itemTitle, JSON.stringify(c.headingPath), c.text, offset, offset + c.text.length, Math.round(c.text.length / 4)];
         row.forEach((v, i) => cols[i]!.push(v));
         offset += c.text.length + 2;
       });
       await db.query(
         `insert into knowledge_chunks (${CHUNK_COLUMNS})
-         select a, b, c, d, e, f, g::jsonb, h, i, j, k, l::tsvector
-         from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[], $9::int[], $10::int[], $11::int[], $12::text[])
-           as t(a, b, c, d, e, f, g, h, i, j, k, l)`,
+         select a, b, c, d, e, f, g::jsonb, h, i, j, k,
+           setweight(to_tsvector('english', f || ' ' || g), 'A') || setweight(to_tsvector('english', h), 'B')
+         from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[], $9::int[], $10::int[], $11::int[])
+           as t(a, b, c, d, e, f, g, h, i, j, k)`,
         cols,
       );
       done += part.length;
