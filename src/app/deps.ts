@@ -291,7 +291,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     leaseMs: config.knowledge.jobLeaseMs,
     catalog: JOB_CATALOG,
     handlers: {
-      ...knowledgeJobHandlers({ db, events, retriever, egressFetch, crawlMaxPages: config.knowledge.crawlMaxPages, plannerStats }),
+      ...knowledgeJobHandlers({ db, events, retriever, egressFetch, crawlMaxPages: config.knowledge.crawlMaxPages, plannerStats, quiet: database.quiet }),
       ...chatJobHandlers({ sweep: followThrough.sweep, scanMemories: memories.scan, summarize: memories.summarize }),
     },
     recurring: chatRecurringJobs(config.followThrough),

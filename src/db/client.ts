@@ -19,6 +19,12 @@ export interface Database {
   /** Runs `fn` while holding a cluster-wide advisory lock (several instances may start at once). */
   withAdvisoryLock<T>(lockId: number, fn: () => Promise<T>): Promise<T>;
   ping(): Promise<void>;
+  /**
+   * Waits (at most `maxWaitMs`) for a moment when no request is using the database, before a background job's
+   * large write: the embedded database runs one statement at a time (see `PgliteLike.quiet`); PostgreSQL serves
+   * both at once and resolves at once.
+   */
+  quiet(maxWaitMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -63,6 +69,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     async ping() {
       await pool.query('select 1');
     },
+    quiet: async () => {},
     async close() {
       await pool.end();
     },
@@ -103,6 +110,7 @@ async function openPglite(dataDir: string | undefined, onStopped?: (err: Error) 
     async ping() {
       await client.query('select 1');
     },
+    quiet: (maxWaitMs) => client.quiet(maxWaitMs),
     async close() {
       await client.close();
       await release();

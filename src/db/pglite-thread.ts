@@ -33,6 +33,8 @@ export interface PgliteLike {
   query(sql: string, params?: unknown[], opts?: QueryOptions): Promise<Rows>;
   exec(sql: string): Promise<Rows[]>;
   transaction<T>(fn: (tx: PgliteTx) => Promise<T>): Promise<T>;
+  /** Resolves once no request has been waiting on the thread for a moment, or after `maxWaitMs` (see `quiet`). */
+  quiet(maxWaitMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -42,6 +44,9 @@ export interface PgliteTx {
   rollback(): Promise<void>;
   readonly closed: boolean;
 }
+
+/** How long the thread must have had nothing to do before `quiet` lets a background write start. */
+const QUIET_MS = 2;
 
 /** A database error from the worker, with PostgreSQL's fields (code, detail, constraint, ...) restored. */
 function revive(fields: Record<string, unknown>): Error {
@@ -122,11 +127,23 @@ async function openThread(dataDir: string, onStopped?: (err: Error) => void): Pr
     worker.on('exit', (code) => fail(new Error(`the embedded database thread stopped (exit code ${code})`)));
   });
 
+  /** When the last answered request was answered: with none waiting, the thread has been idle since. */
+  let lastAnsweredAt = 0;
+
   function send<T>(req: Request): Promise<T> {
     if (dead) return Promise.reject(dead);
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
-      waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      waiting.set(id, {
+        resolve: (v) => {
+          lastAnsweredAt = performance.now();
+          resolve(v as T);
+        },
+        reject: (e) => {
+          lastAnsweredAt = performance.now();
+          reject(e);
+        },
+      });
       worker.postMessage({ ...req, id } as WorkerRequest);
     });
   }
@@ -171,6 +188,19 @@ async function openThread(dataDir: string, onStopped?: (err: Error) => void): Pr
         await send({ op: 'end', tx, commit: true });
       }
       return result;
+    },
+    /**
+     * The embedded database runs one statement (and one transaction) at a time: a background job's large write
+     * makes every request that arrives meanwhile wait for it. A job calls this before such a write, so it starts
+     * when no request is waiting and none was answered in the last QUIET_MS (a request's next statement usually
+     * follows within that), rather than between two statements of a customer's chat. Bounded by `maxWaitMs`, so
+     * steady traffic slows background work down but never stops it.
+     */
+    async quiet(maxWaitMs) {
+      const deadline = performance.now() + maxWaitMs;
+      while (!dead && (waiting.size > 0 || performance.now() - lastAnsweredAt < QUIET_MS) && performance.now() < deadline) {
+        await new Promise<void>((resolve) => setTimeout(resolve, QUIET_MS));
+      }
     },
     async close() {
       if (!dead) await send({ op: 'close' });

@@ -40,7 +40,12 @@ export interface IngestDeps {
   crawlMaxPages: number;
   /** Told how many chunks each item wrote (the embedded engine analyzes the table as it grows). */
   plannerStats?: Pick<PlannerStats, 'wrote'>;
+  /** Waits for a moment when requests are not using the database (the embedded engine; see `Database.quiet`). */
+  quiet?: (maxWaitMs: number) => Promise<void>;
 }
+
+/** The longest an item's write waits for requests to leave the embedded database alone. */
+const QUIET_WAIT_MS = 100;
 
 /** Chunks one item's Markdown and stores the chunks (replacing any earlier ones) with the item's counters. */
 async function indexText(deps: IngestDeps, item: ContentRow, markdown: string, extra: Partial<ContentRow> = {}, signal?: AbortSignal) {
@@ -66,6 +71,7 @@ async function indexText(deps: IngestDeps, item: ContentRow, markdown: string, e
     charEnd: shown.offset(c.charEnd),
     tokens: c.tokens,
   }));
+  await deps.quiet?.(QUIET_WAIT_MS);
   await deps.events.transaction(SYSTEM_ACTOR, async (tx, emit) => {
     await repo.replaceChunks(tx, item.id, rows);
     // A text item's text is already stored as it is shown: not written (and compressed) again.
