@@ -7,7 +7,7 @@ import type { PubSub, Unsubscribe } from '../infra/pubsub/pubsub.ts';
 import { newSortableId, sortableIdFloor } from '../lib/ids.ts';
 import type { Actor } from './actor.ts';
 import type { EventInput, EventType, ParleyEvent } from './catalog.ts';
-import { comparePositions, horizon, parseCursor, type Position, readAfter, toEvent } from './event-reads.ts';
+import { comparePositions, horizon, nextTxid, parseCursor, type Position, readAfter, toEvent } from './event-reads.ts';
 
 /** What a cache-keeping handler needs of an event (local commits have no cursor yet). */
 export type EventFacts = Pick<ParleyEvent, 'type' | 'org_id' | 'subject_id' | 'data'>;
@@ -251,8 +251,20 @@ export function createEventLog(deps: {
       schedule(pollMs);
     },
 
-    /** Publishes what is committed now; resolves when done (tests, and shutdown). */
-    flush: dispatch,
+    /**
+     * Publishes every event committed before the call; resolves when done (tests). The log is read below the oldest
+     * running transaction of the whole cluster (see `horizon`), so a transaction still running elsewhere (another
+     * database of the same server counts) holds it back: this waits for those to end, at most `maxWaitMs`.
+     */
+    async flush(maxWaitMs = 5_000): Promise<void> {
+      const target = await nextTxid(db);
+      const deadline = Date.now() + maxWaitMs;
+      for (;;) {
+        await dispatch();
+        if (position.txid >= target || Date.now() >= deadline) return;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
 
     /** Deletes events past the retention period (run hourly by the poll loop). */
     prune,

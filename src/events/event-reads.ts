@@ -88,3 +88,9 @@ export async function horizon(db: DbOrTx): Promise<bigint> {
   const [row] = (await db.execute(sql`select pg_snapshot_xmin(pg_current_snapshot())::text as xmin`) as unknown as { rows: Array<{ xmin: string }> }).rows;
   return BigInt(row!.xmin);
 }
+
+/** The first transaction id not yet assigned: every transaction committed so far is below it. */
+export async function nextTxid(db: DbOrTx): Promise<bigint> {
+  const [row] = (await db.execute(sql`select pg_snapshot_xmax(pg_current_snapshot())::text as xmax`) as unknown as { rows: Array<{ xmax: string }> }).rows;
+  return BigInt(row!.xmax);
+}
