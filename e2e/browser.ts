@@ -24,3 +24,13 @@ export async function seriousViolations(page: Page, include: string[][] | null =
   }, include);
   return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
+
+/**
+ * Waits until no finite CSS transition or animation is running (a modal or a notification fading in is drawn
+ * half-transparent, which axe reads as low contrast); endless ones (spinners) are ignored.
+ */
+export async function settleAnimations(page: Page): Promise<void> {
+  await page.waitForFunction(() =>
+    document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity),
+  );
+}

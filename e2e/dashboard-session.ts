@@ -5,6 +5,7 @@ import path from 'node:path';
 import { beforeEach, expect } from 'vitest';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { pageViolations } from './page-audit.ts';
+import { settleAnimations } from './browser.ts';
 import type { Parley } from './parley.ts';
 
 export const SHOTS = path.resolve(import.meta.dirname, 'screenshots');
@@ -86,8 +87,8 @@ export function dashboardSession(browser: () => Browser, failurePrefix: string):
       for (const scheme of ['light', 'dark'] as const) {
         await p.emulateMedia({ colorScheme: scheme });
         await p.waitForFunction((s) => document.documentElement.dataset.mantineColorScheme === s, scheme);
-        // Mantine's transitions (modals, notifications) end before axe measures contrast.
-        await p.waitForTimeout(300);
+        // Mantine's transitions (modals, the colour scheme's) end before axe measures contrast.
+        await settleAnimations(p);
         expect(await pageViolations(p), `${name} (${scheme})`).toEqual([]);
         // From the top: a full-page shot taken scrolled down paints the fixed header in the middle.
         if (opts.fullPage) await p.evaluate(() => window.scrollTo(0, 0));

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launch, seriousViolations } from './browser.ts';
+import { launch, seriousViolations, settleAnimations } from './browser.ts';
 import { type Parley, startParley } from './parley.ts';
 
 const SHOTS = path.resolve(import.meta.dirname, 'screenshots');
@@ -56,11 +56,13 @@ describe('the dashboard in a browser', () => {
   /** axe (no serious or critical findings) and a 1280 px screenshot, in light and in dark mode. */
   async function audit(p: Page, name: string) {
     await p.waitForLoadState('networkidle');
+    // A confirmation fading out (3 s) is drawn half-transparent, which axe reads as low contrast: let it go first.
+    await expect.poll(() => p.locator('.mantine-Notification-root').count(), { timeout: 10_000 }).toBe(0);
     for (const scheme of ['light', 'dark'] as const) {
       await p.emulateMedia({ colorScheme: scheme });
       await p.waitForFunction((s) => document.documentElement.dataset.mantineColorScheme === s, scheme);
-      // Mantine's transitions (modals, notifications) end before axe measures contrast.
-      await p.waitForTimeout(250);
+      // Mantine's transitions (modals, the colour scheme's) end before axe measures contrast.
+      await settleAnimations(p);
       expect(await seriousViolations(p, null), `${name} (${scheme})`).toEqual([]);
       await p.evaluate(() => window.scrollTo(0, 0));
       await p.screenshot({ path: path.join(SHOTS, `dashboard-${name}-${scheme}.png`) });
