@@ -67,18 +67,18 @@ function scan(text: string, first: number, visit: (lexeme: string, position: num
  */
 export function chunkTsvector(title: string, headingPath: readonly string[], text: string): string {
   const entries = new Map<string, string[]>();
-  const add = (weight: 'A' | 'B') => (lexeme: string, position: number) => {
+  const add = (lexeme: string, entry: string) => {
     let list = entries.get(lexeme);
     if (!list) entries.set(lexeme, (list = []));
-    if (list.length < MAX_POSITIONS_PER_LEXEME) list.push(`${position}${weight}`);
+    if (list.length < MAX_POSITIONS_PER_LEXEME) list.push(entry);
   };
   let last = 0;
-  // `||` shifts the right-hand vector's positions by the left one's largest position.
   scan(`${title} ${JSON.stringify(headingPath)}`, 1, (lexeme, position) => {
-    add('A')(lexeme, position);
+    add(lexeme, `${position}A`);
     last = position;
   });
-  scan(text, last + 1, add('B'));
+  // `||` shifts the right-hand vector's positions by the left one's largest position.
+  scan(text, last + 1, (lexeme, position) => add(lexeme, `${position}B`));
   let out = '';
   // Lexemes are letters and digits only: no quote or backslash to escape.
   for (const [lexeme, positions] of entries) out += `${out ? ' ' : ''}'${lexeme}':${positions.join(',')}`;
