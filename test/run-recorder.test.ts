@@ -1,6 +1,6 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Database } from '../src/db/client.ts';
 import { chats, messages, usageRecords } from '../src/db/schema.ts';
 import { createRunRecorder, type RunRecorder } from '../src/features/chats/index.ts';
@@ -78,15 +78,24 @@ describe('run recorder', () => {
       );
     const begin = (message: string) =>
       recorder.begin({ orgId, assistantId, apiKeyId: 'apk_x', actor: { type: 'api_key', id: 'apk_x' }, history: [], message, model: 'openai/gpt-4o-mini' });
+    const refs: Array<ReturnType<typeof recorder.begin>> = [];
 
-    const quick = begin('quick');
-    finish(quick);
-    const slow = begin('slow');
-    await recorder.settle(); // its start is written now, its reply RUNNING
-    finish(slow);
-    await recorder.settle();
+    // The clock stands still (only Date; timers run): a run that ends in the millisecond it began, the case where
+    // the calls once got times before the customer's message.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
+    try {
+      const quick = begin('quick');
+      finish(quick);
+      const slow = begin('slow');
+      await recorder.settle(); // its start is written now, its reply RUNNING
+      finish(slow);
+      await recorder.settle();
+      refs.push(quick, slow);
+    } finally {
+      vi.useRealTimers();
+    }
 
-    for (const ref of [quick, slow]) {
+    for (const ref of refs) {
       const rows = await db.select().from(messages).where(eq(messages.chatId, ref.chatId)).orderBy(asc(messages.createdAt), asc(messages.id));
       expect(rows.map((m) => m.role)).toEqual(['user', 'tool', 'tool', 'assistant']);
       expect(rows[1]!.parts).toEqual([

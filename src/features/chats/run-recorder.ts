@@ -71,6 +71,8 @@ export interface RunRef {
   isNewChat: boolean;
   /** The model that answers (tool messages carry it too). */
   model: string;
+  /** When the run began (ms): the customer's message carries this time, everything of the reply comes after it. */
+  startedAt: number;
 }
 
 /** What another feature (usage) records with the end of runs: its rows go in the same statement. */
@@ -233,8 +235,11 @@ export function createRunRecorder<E>(deps: {
       if (finish) extras.push(finish.extra);
       if (!start) {
         if (finish) {
-          // Tool calls of a reply written RUNNING earlier go before it: the reply moves to its end time.
-          const tools = (finish.outcome.tools ?? []).map((t, i, all) => toolRow(ref, t, new Date(finish.at - all.length + i), instanceId));
+          // Tool calls of a reply written RUNNING earlier go before it: the reply moves to its end time, and that is
+          // late enough for the calls to sit between the customer's message and the reply even when the run ended
+          // within a millisecond or two of its start.
+          const replyAt = Math.max(finish.at, ref.startedAt + 2 + (finish.outcome.tools?.length ?? 0));
+          const tools = (finish.outcome.tools ?? []).map((t, i, all) => toolRow(ref, t, new Date(replyAt - all.length + i), instanceId));
           rows.push(...tools);
           for (const m of tools) record({ type: 'message.created', orgId: ref.orgId, subjectId: m.id, data: { chat_id: ref.chatId, message_id: m.id, role: 'tool', status: m.status } });
           record({
@@ -247,9 +252,9 @@ export function createRunRecorder<E>(deps: {
             await repo.updateMessage(tx, ref.orgId, ref.assistantMessageId, {
               parts: [{ type: 'text', text: finish.outcome.text }],
               ...outcomeColumns(finish.outcome),
-              ...(tools.length && { createdAt: new Date(finish.at) }),
+              ...(tools.length && { createdAt: new Date(replyAt) }),
             });
-            await repo.updateChat(tx, ref.orgId, ref.chatId, { status: finish.outcome.status, lastMessageAt: new Date(finish.at) });
+            await repo.updateChat(tx, ref.orgId, ref.chatId, { status: finish.outcome.status, lastMessageAt: new Date(tools.length ? replyAt : finish.at) });
             if (tools.length) await addToMessageCount(tx, ref.orgId, ref.chatId, tools.length);
           });
         }
@@ -333,6 +338,7 @@ export function createRunRecorder<E>(deps: {
   return {
     /** Queues the start of a run and returns its ids at once (the chat id goes out before anything is written). */
     begin(input: RunStart): RunRef {
+      const at = Date.now();
       const ref: RunRef = {
         orgId: input.orgId,
         actor: input.actor,
@@ -340,8 +346,8 @@ export function createRunRecorder<E>(deps: {
         assistantMessageId: newId('message'),
         isNewChat: !input.chatId,
         model: input.model,
+        startedAt: at,
       };
-      const at = Date.now();
       pending.set(ref.assistantMessageId, { ref, start: { input, at, due: at + startDelayMs } });
       schedule();
       return ref;
