@@ -296,4 +296,31 @@ describe('webhooks, usage, the audit log and contacts in a browser', () => {
     expect(await page.getByRole('button', { name: 'Load more' }).count()).toBe(0);
     expect(await page.getByText(/^Showing/).count()).toBe(0);
   });
+
+  it('shows long lists of segments and invites a page at a time', async () => {
+    for (let i = 1; i <= 51; i++) {
+      const segment = await parley.api('POST', '/orgs/c/segments', { name: `Tier ${String(i).padStart(2, '0')}` });
+      expect(segment.status, segment.text).toBe(200);
+      const invite = await parley.api('POST', '/orgs/c/invites', { email: `invitee${i}@example.com`, role: 'AGENT' });
+      expect(invite.status, invite.text).toBe(200);
+    }
+    const page = await newPage(1280);
+    await signIn(page, parley);
+    await page.goto(`${parley.url}/app/o/${orgId}/contacts`);
+    await page.getByRole('tab', { name: 'Segments' }).click();
+    const segments = page.getByRole('table', { name: 'Segments' });
+    await page.getByText(/^Showing 50 of 5\d$/).waitFor();
+    const total = Number(/of (\d+)/.exec((await page.getByText(/^Showing 50 of/).textContent())!)![1]);
+    expect(total).toBeGreaterThanOrEqual(52); // and the segment of the earlier test
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await expect.poll(() => segments.getByRole('row').count()).toBe(total + 1);
+
+    await page.goto(`${parley.url}/app/o/${orgId}/members`);
+    const invites = page.getByRole('table', { name: 'Pending invites' });
+    await page.getByText('Showing 50 of 51').waitFor();
+    expect(await invites.getByRole('row').count()).toBe(51);
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await expect.poll(() => invites.getByRole('row').count()).toBe(52);
+    expect(await page.getByText(/^Showing/).count()).toBe(0);
+  });
 });

@@ -7,7 +7,7 @@ import { ConfirmButton } from '../ui/ConfirmButton';
 import { type Column, EmptyState, ListTable } from '../ui/ListTable';
 import { notify } from '../ui/notify';
 import { ErrorAlert } from '../ui/QueryState';
-import { contactsKey, createSegment, deleteSegment, SEGMENT_COLOR, type Segment, type SegmentColor, segmentsKey, useSegments } from './queries';
+import { contactsKey, createSegment, deleteSegment, SEGMENT_COLOR, type Segment, type SegmentColor, segmentsKey, useSegmentList } from './queries';
 
 const COLORS = Object.keys(SEGMENT_COLOR);
 const isColor = (v: string | null): v is SegmentColor => !!v && v in SEGMENT_COLOR;
@@ -15,7 +15,7 @@ const isColor = (v: string | null): v is SegmentColor => !!v && v in SEGMENT_COL
 export function SegmentsPanel({ orgId, onShowContacts }: { orgId: string; onShowContacts: (segmentId: string) => void }) {
   const { org } = useOrg();
   const client = useQueryClient();
-  const segments = useSegments(orgId);
+  const segments = useSegmentList(orgId);
   const canManage = may(org?.role, 'segments:manage');
   const [name, setName] = useState('');
   const [color, setColor] = useState<SegmentColor>('neutral');
@@ -90,6 +90,7 @@ export function SegmentsPanel({ orgId, onShowContacts }: { orgId: string; onShow
       ) : null}
       <ListTable
         query={segments}
+        more={segments}
         columns={columns}
         rowKey={(s) => s.id}
         loadingLabel="Loading segments"

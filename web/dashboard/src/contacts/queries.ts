@@ -35,6 +35,12 @@ export function useContactById(orgId: string, contactId: string) {
   });
 }
 
+/** Segments a page at a time, for the segments table ("Load more"); pickers use `useSegments`. */
+export function useSegmentList(orgId: string) {
+  return usePagedList<Segment>([...segmentsKey(orgId), 'list'], (query) => api.GET('/orgs/{org_id}/segments', { params: { path: { org_id: orgId }, query } }));
+}
+
+/** The first 100 segments, for pickers and filters. */
 export function useSegments(orgId: string) {
   return useQuery({
     queryKey: segmentsKey(orgId),

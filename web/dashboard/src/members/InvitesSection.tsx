@@ -13,7 +13,7 @@ type Invite = Schemas['Invite'];
 /** Pending invites: create one (its link is shown once, when it was not emailed), see them, revoke them. */
 export function InvitesSection({ orgId }: { orgId: string }) {
   const client = useQueryClient();
-  const invites = useInvites(orgId, true);
+  const invites = useInvites(orgId);
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('AGENT');
   const [busy, setBusy] = useState(false);
@@ -118,6 +118,7 @@ export function InvitesSection({ orgId }: { orgId: string }) {
       ) : null}
       <ListTable
         query={invites}
+        more={invites}
         columns={columns}
         rowKey={(i) => i.id}
         loadingLabel="Loading invites"

@@ -107,6 +107,7 @@ export function MembersPage() {
           {error ? <ErrorAlert error={error} /> : null}
           <ListTable
             query={members}
+            more={members}
             columns={columns}
             rowKey={(m) => m.id}
             loadingLabel="Loading members"

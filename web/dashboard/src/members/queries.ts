@@ -1,22 +1,17 @@
-import { useQuery } from '@tanstack/react-query';
-import { api, FIRST_PAGE, type Role, unwrap } from '../api/client';
+import { api, type Role, type Schemas } from '../api/client';
+import { usePagedList } from '../api/paged';
 
 export const membersKey = (orgId: string) => ['orgs', orgId, 'members'] as const;
 export const invitesKey = (orgId: string) => ['orgs', orgId, 'invites'] as const;
 
+/** The org's members, a page at a time (the table's "Load more"). */
 export function useMembers(orgId: string) {
-  return useQuery({
-    queryKey: membersKey(orgId),
-    queryFn: () => unwrap(api.GET('/orgs/{org_id}/members', { params: { path: { org_id: orgId }, query: FIRST_PAGE } })),
-  });
+  return usePagedList<Schemas['Member']>([...membersKey(orgId), 'list'], (query) => api.GET('/orgs/{org_id}/members', { params: { path: { org_id: orgId }, query } }));
 }
 
-export function useInvites(orgId: string, enabled: boolean) {
-  return useQuery({
-    queryKey: invitesKey(orgId),
-    queryFn: () => unwrap(api.GET('/orgs/{org_id}/invites', { params: { path: { org_id: orgId }, query: FIRST_PAGE } })),
-    enabled,
-  });
+/** Pending invites, a page at a time. */
+export function useInvites(orgId: string) {
+  return usePagedList<Schemas['Invite']>([...invitesKey(orgId), 'list'], (query) => api.GET('/orgs/{org_id}/invites', { params: { path: { org_id: orgId }, query } }));
 }
 
 /** The roles in the words the dashboard uses; what each may do is in docs/members.md. */
