@@ -82,6 +82,21 @@ async function ingestAttempts(server: TestServer, contentId: string): Promise<nu
   return (result as unknown as { rows: Array<{ attempts: unknown }> }).rows.map((r) => Number(r.attempts));
 }
 
+/**
+ * The org's stem counts kept by triggers (`knowledge_terms`) against a recount of its stored chunks: equal after
+ * any sequence of writes, re-syncs and deletions. Returns how many stems the org has.
+ */
+async function expectTermsMatchChunks(server: TestServer, orgId: string): Promise<number> {
+  const rows = async (q: ReturnType<typeof sql>) =>
+    (((await server.deps.database.db.execute(q)) as unknown as { rows: Array<{ lexeme: string; n: number | string }> }).rows ?? [])
+      .map((r) => `${r.lexeme}=${Number(r.n)}`)
+      .sort();
+  const kept = await rows(sql`select lexeme, chunks as n from knowledge_terms where org_id = ${orgId}`);
+  const counted = await rows(sql`select u.lexeme, count(*) as n from knowledge_chunks c, unnest(tsvector_to_array(c.tsv)) u(lexeme) where c.org_id = ${orgId} group by 1`);
+  expect(kept).toEqual(counted);
+  return kept.length;
+}
+
 describe('knowledge', () => {
   let server: TestServer;
   /** A server with the default egress policy: no private address allowed. */
@@ -321,6 +336,8 @@ describe('knowledge', () => {
     const n = (stored as unknown as { rows: Array<{ n: number }> }).rows[0]!.n;
     expect(n).toBeGreaterThan(resynced.chunks_count + listed.chunks_count);
     expect(stats).toMatchObject({ contents: 3, chunks: n, pending: 0, failed: 0 });
+    // The stem counts search reads followed every write and the re-sync's deletions.
+    expect(await expectTermsMatchChunks(server, orgId)).toBeGreaterThan(10);
   });
 
   it('keeps assistant knowledge to its assistant and follows knowledge_scope', async () => {
@@ -355,8 +372,11 @@ describe('knowledge', () => {
     expect((await client(server, stranger.key).post('/orgs/c/knowledge/search', { query: 'VIP desk' })).body.results).toEqual([]);
     expect((await client(server, stranger.key).del(`/orgs/c/knowledge/contents/${own.body.id}`)).status).toBe(404);
 
-    // deleting the assistant deletes its own knowledge with it
+    // deleting the assistant deletes its own knowledge with it (and its stems' counts, by cascade)
+    const orgId = (await api.get('/orgs/c')).body.id;
+    expect(await expectTermsMatchChunks(server, orgId)).toBeGreaterThan(3);
     expect((await api.del(`/orgs/c/assistants/${t.agentId}`)).status).toBe(200);
+    expect(await expectTermsMatchChunks(server, orgId)).toBe(0);
     expect((await api.get(`/orgs/c/knowledge/contents/${own.body.id}`)).status).toBe(404);
     expect((await api.post('/orgs/c/knowledge/search', { query: 'VIP desk' })).body.results).toEqual([]);
   });
@@ -376,6 +396,8 @@ describe('knowledge', () => {
     expect(after.body.sources).toEqual([]);
     expect((await api.get(`/orgs/c/knowledge/contents/${item.body.id}`)).status).toBe(404);
     expect((await api.get('/orgs/c/knowledge/stats')).body).toMatchObject({ contents: 0, chunks: 0 });
+    // its stems are no longer counted for search
+    expect(await expectTermsMatchChunks(server, (await api.get('/orgs/c')).body.id)).toBe(0);
   });
 
   it('updates a text item and processes it again', async () => {

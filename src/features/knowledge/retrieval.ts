@@ -18,23 +18,23 @@ export interface SearchRequest {
 }
 
 // Bounds on the keyword stage's work per query (see `keyword`).
-/** Chunks counted per stem at most: above it a stem is common (at 100,000 chunks, in more than 0.5 % of them). */
+/** Above this many chunks a stem is common (at 100,000 chunks, in more than 0.5 % of them): its idf is capped. */
 const DF_CAP = 500;
 const MAX_TERMS = 24;
 const CANDIDATE_TERMS = 4;
 /**
  * Candidates come from the rarest stems, taken while their chunks add up to at most this many (the rarest one
- * always): every chunk holding one of them is scored, and a search scores about this many chunks at most.
+ * always, as it is below DF_CAP): every chunk holding one of them is scored, and a search scores about this many
+ * chunks at most. Scoring costs about 8 µs per chunk on the embedded engine; 2,000 made searches of 100,000
+ * chunks take 16-20 ms where the rarest stem was a mid-frequency one.
  */
-const CANDIDATES = 2_000;
+const CANDIDATES = 1_000;
 /**
  * Candidates of a question made only of common stems: chunks holding all of them (or, when fewer than asked
  * for do, any), at most this many. Any bound picks an arbitrary subset of tens of thousands of matches at
- * 100,000 chunks; scoring 8,000 of them was most of a slow search's time.
+ * 100,000 chunks; scoring 8,000 of them was most of a slow search's time (and 1,000 still a third of it).
  */
-const COMMON_CANDIDATES = 1_000;
-/** Stems whose document frequency an org's cache keeps (cleared, not evicted one by one, past it). */
-const DF_CACHE_TERMS = 10_000;
+const COMMON_CANDIDATES = 500;
 
 /** Reciprocal rank fusion constant (Cormack et al.): damps the weight of the very top ranks. */
 const RRF_K = 60;
@@ -65,7 +65,7 @@ export function createRetriever(deps: {
 }) {
   const { db } = deps;
   // Most calls come from orgs without knowledge: knowing that spares the search on every message.
-  // Events of items whose chunks changed clear the org's entries (see noteChunks).
+  // Events of items whose chunks changed clear the org's entries.
   const hasChunks = deps.caches.cache<boolean>('knowledge-has-chunks', { ttlMs: deps.cacheTtlMs ?? 0 });
   const orgHasChunks = (orgId: string) =>
     hasChunks.getOrLoad(orgId, async () => rowsOf(await db.execute(sql`select 1 from knowledge_chunks where org_id = ${orgId} limit 1`)).length > 0);
@@ -78,36 +78,24 @@ export function createRetriever(deps: {
 
   /** Chunks of the org: the N of idf, cached like the other per-org facts. */
   const chunkCount = deps.caches.cache<number>('knowledge-chunk-count', { ttlMs: deps.cacheTtlMs ?? 0 });
-  /**
-   * Per org, the document frequency of each stem asked about: counting a common stem's chunks (up to DF_CAP) was
-   * about 20 ms of every search at 100,000 chunks, and support questions keep asking with the same words.
-   */
-  const termDf = deps.caches.cache<Map<string, number>>('knowledge-term-df', { ttlMs: deps.cacheTtlMs ?? 0 });
   deps.events.onChange(['knowledge.item.updated', 'knowledge.item.deleted'], (e) => {
     hasChunks.delete(e.org_id);
     chunkCount.delete(e.org_id);
-    termDf.delete(e.org_id);
   });
 
+  /**
+   * The question's stems with the number of the org's chunks holding each (capped at DF_CAP), read from
+   * `knowledge_terms`, which triggers keep with the chunks: exact and current, with no chunk counted here.
+   */
   async function documentFrequencies(orgId: string, query: string): Promise<Array<{ lexeme: string; df: number }>> {
     const lexemes = queryLexemes(query, MAX_TERMS);
-    const known = await termDf.getOrLoad(orgId, async () => new Map());
-    const dfs = new Map<string, number>();
-    for (const l of lexemes) if (known.has(l)) dfs.set(l, known.get(l)!);
-    const missing = lexemes.filter((l) => !dfs.has(l));
-    if (missing.length) {
-      const counted = rowsOf<{ lexeme: string; df: number | string }>(
-        await db.execute(sql`
-          select t.lexeme, (select count(*) from (
-            select 1 from knowledge_chunks d where d.org_id = ${orgId} and d.tsv @@ quote_literal(t.lexeme)::tsquery limit ${DF_CAP}) s) as df
-          from json_array_elements_text(${JSON.stringify(missing)}::json) as t(lexeme)`),
-      );
-      if (known.size + counted.length > DF_CACHE_TERMS) known.clear();
-      for (const c of counted) {
-        dfs.set(c.lexeme, Number(c.df));
-        known.set(c.lexeme, Number(c.df));
-      }
-    }
+    if (lexemes.length === 0) return [];
+    const rows = rowsOf<{ lexeme: string; chunks: number | string }>(
+      await db.execute(sql`
+        select lexeme, chunks from knowledge_terms
+        where org_id = ${orgId} and lexeme in (${sql.join(lexemes.map((l) => sql`${l}`), sql`, `)})`),
+    );
+    const dfs = new Map(rows.map((r) => [r.lexeme, Math.min(Number(r.chunks), DF_CAP)]));
     return lexemes.map((lexeme) => ({ lexeme, df: dfs.get(lexeme) ?? 0 }));
   }
 
