@@ -109,12 +109,18 @@ export async function loadChunks(db: Sql, o: LoadOptions): Promise<LoadResult> {
         row.forEach((v, i) => cols[i]!.push(v));
         offset += c.text.length + 2;
       });
+      // The stems' document frequencies are added as the ingestion job adds them (src/features/knowledge/knowledge.repo.ts).
       await db.query(
-        `insert into knowledge_chunks (${CHUNK_COLUMNS})
-         select a, b, c, d, e, f, g::jsonb, h, i, j, k,
-           setweight(to_tsvector('english', f || ' ' || g), 'A') || setweight(to_tsvector('english', h), 'B')
-         from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[], $9::int[], $10::int[], $11::int[])
-           as t(a, b, c, d, e, f, g, h, i, j, k)`,
+        `with added as (
+           insert into knowledge_chunks (${CHUNK_COLUMNS})
+           select a, b, c, d, e, f, g::jsonb, h, i, j, k,
+             setweight(to_tsvector('english', f || ' ' || g), 'A') || setweight(to_tsvector('english', h), 'B')
+           from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[], $9::int[], $10::int[], $11::int[])
+             as t(a, b, c, d, e, f, g, h, i, j, k)
+           returning org_id, tsv)
+         insert into knowledge_terms as kt (org_id, lexeme, chunks)
+         select added.org_id, u.lexeme, count(*)::int from added, unnest(tsvector_to_array(added.tsv)) u(lexeme) group by 1, 2
+         on conflict (org_id, lexeme) do update set chunks = kt.chunks + excluded.chunks`,
         cols,
       );
       done += part.length;

@@ -395,11 +395,14 @@ export const knowledgeChunks = pgTable(
  * (migration 0009): every insert adds its chunks' stems, every delete (an item's, a re-sync's, a cascade's)
  * subtracts them, in the statement's transaction. Search reads a question's stems here instead of counting
  * chunks (about 3 ms per stem at 100,000 chunks), so a first-time question is as fast as a repeated one.
+ * Created with `fillfactor = 50` (migration 0009), which this schema cannot state: its rows are updated in place.
  */
 export const knowledgeTerms = pgTable(
   'knowledge_terms',
   {
-    orgId: text('org_id').notNull(),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id, { onDelete: 'cascade' }),
     lexeme: text('lexeme').notNull(),
     chunks: integer('chunks').notNull(),
   },

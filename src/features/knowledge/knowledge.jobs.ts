@@ -54,6 +54,7 @@ async function indexText(deps: IngestDeps, item: ContentRow, markdown: string, e
   const shown = item.type === 'FILE' ? withoutPageMarkers(markdown) : { text: markdown, offset: (i: number) => i };
   const root = item.parentId ?? item.id;
   const title = extra.title ?? item.title;
+  const termChunks = new Map<string, number>();
   const rows = pieces.map((c) => ({
     id: newId('chunk'),
     orgId: item.orgId,
@@ -64,7 +65,7 @@ async function indexText(deps: IngestDeps, item: ContentRow, markdown: string, e
     title,
     headingPath: c.headingPath,
     text: c.text,
-    tsv: chunkTsvector(title, c.headingPath, c.text),
+    tsv: chunkTsvector(title, c.headingPath, c.text, termChunks),
     url: item.url,
     page: c.page ?? null,
     charStart: shown.offset(c.charStart),
@@ -73,7 +74,7 @@ async function indexText(deps: IngestDeps, item: ContentRow, markdown: string, e
   }));
   await deps.quiet?.(QUIET_WAIT_MS);
   await deps.events.transaction(SYSTEM_ACTOR, async (tx, emit) => {
-    await repo.replaceChunks(tx, item.id, rows);
+    await repo.replaceChunks(tx, item.orgId, item.id, rows, termChunks);
     // A text item's text is already stored as it is shown: not written (and compressed) again.
     const text = shown.text === item.text ? {} : { text: shown.text };
     await repo.updateContent(tx, item.id, { ...extra, ...text, chunksCount: rows.length, chunksProcessed: rows.length });

@@ -112,12 +112,36 @@ export async function deleteStalePages(db: DbOrTx, parentId: string, keep: strin
 
 const INSERT_BATCH = 500;
 
-/** Replaces an item's chunks (delete then insert, in the caller's transaction): idempotent. */
-export async function replaceChunks(db: DbOrTx, contentId: string, rows: Array<typeof knowledgeChunks.$inferInsert>): Promise<void> {
+/**
+ * First key of the transaction-scoped advisory lock taken before an org's `knowledge_terms` change (the second is
+ * `hashtext(org_id)`); the deletion trigger of migration 0009 takes the same one.
+ */
+const TERMS_LOCK_KEY = 1802398061;
+
+/**
+ * Replaces an item's chunks (delete then insert, in the caller's transaction): idempotent. `termChunks` counts, per
+ * stem, the new chunks holding it (from `chunkTsvector`): added to the org's document frequencies, from which a
+ * trigger has subtracted the deleted chunks' stems.
+ */
+export async function replaceChunks(
+  db: DbOrTx,
+  orgId: string,
+  contentId: string,
+  rows: Array<typeof knowledgeChunks.$inferInsert>,
+  termChunks: ReadonlyMap<string, number>,
+): Promise<void> {
   await db.delete(knowledgeChunks).where(eq(knowledgeChunks.contentId, contentId));
   for (let i = 0; i < rows.length; i += INSERT_BATCH) {
     await db.insert(knowledgeChunks).values(rows.slice(i, i + INSERT_BATCH));
   }
+  if (termChunks.size === 0) return;
+  // One statement: the org's lock (in a one-row subquery, taken before any row), then every stem's count as JSON.
+  await db.execute(sql`
+    insert into knowledge_terms as t (org_id, lexeme, chunks)
+    select ${orgId}, j.key, j.value::int
+    from (select pg_advisory_xact_lock(${TERMS_LOCK_KEY}, hashtext(${orgId}))) l,
+      json_each_text(${JSON.stringify(Object.fromEntries(termChunks))}::json) j
+    on conflict (org_id, lexeme) do update set chunks = t.chunks + excluded.chunks`);
 }
 
 export async function listChunks(db: DbOrTx, orgId: string, contentIds: string[], q: PageQuery): Promise<[ChunkRow[], number]> {

@@ -50,4 +50,11 @@ describe('knowledge lexemes', () => {
     expect(queryLexemes('one two three four five', 3)).toEqual(['one', 'two', 'three']);
     expect(chunkTsvector('', [], '')).toBe('');
   });
+
+  it("counts each chunk once per stem for the org's document frequencies, however often the stem appears in it", () => {
+    const counts = new Map<string, number>();
+    chunkTsvector('Refunds', ['Refunds'], 'Refunds are refunded to the card.', counts);
+    chunkTsvector('Shipping', [], 'Cards are not charged for shipping.', counts);
+    expect(Object.fromEntries(counts)).toEqual({ refund: 1, card: 2, ship: 1, charg: 1 });
+  });
 });

@@ -64,8 +64,9 @@ function scan(text: string, first: number, visit: (lexeme: string, position: num
 /**
  * The `tsvector` literal of a chunk: its title and heading path with weight A, then its text with weight B (as
  * `setweight(to_tsvector(title || ' ' || heading_path), 'A') || setweight(to_tsvector(text), 'B')` made it).
+ * With `termChunks`, adds 1 to the count of each distinct lexeme of the chunk (the document frequencies of a batch).
  */
-export function chunkTsvector(title: string, headingPath: readonly string[], text: string): string {
+export function chunkTsvector(title: string, headingPath: readonly string[], text: string, termChunks?: Map<string, number>): string {
   const entries = new Map<string, string[]>();
   const add = (lexeme: string, entry: string) => {
     let list = entries.get(lexeme);
@@ -81,7 +82,10 @@ export function chunkTsvector(title: string, headingPath: readonly string[], tex
   scan(text, last + 1, (lexeme, position) => add(lexeme, `${position}B`));
   let out = '';
   // Lexemes are letters and digits only: no quote or backslash to escape.
-  for (const [lexeme, positions] of entries) out += `${out ? ' ' : ''}'${lexeme}':${positions.join(',')}`;
+  for (const [lexeme, positions] of entries) {
+    out += `${out ? ' ' : ''}'${lexeme}':${positions.join(',')}`;
+    if (termChunks) termChunks.set(lexeme, (termChunks.get(lexeme) ?? 0) + 1);
+  }
   return out;
 }
 
