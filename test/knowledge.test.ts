@@ -418,12 +418,12 @@ describe('knowledge', () => {
     expect(found.body.results[0]).toMatchObject({ content_id: item.body.id, title: 'Delivery pricing' });
   });
 
-  it('finds a word in new knowledge although it was searched before it existed (cached word counts follow changes)', async () => {
+  it('finds a word in new knowledge although it was searched before it existed (word counts follow changes)', async () => {
     const t = await tenantWithAgent();
     const api = client(server, t.key);
     const first = await api.post('/orgs/c/knowledge/contents', { title: 'Hours', content: { type: 'TEXT', text: 'We open at nine on weekdays.' } });
     await settled(server, t.key, first.body.id);
-    // Counted as in no chunk, and remembered as such until the knowledge changes.
+    // Found in no chunk's stem counts yet.
     expect((await api.post('/orgs/c/knowledge/search', { query: 'zorblax warranty' })).body.results).toEqual([]);
     const second = await api.post('/orgs/c/knowledge/contents', { title: 'Zorblax', content: { type: 'TEXT', text: 'The Zorblax stroller has a two-year warranty.' } });
     await settled(server, t.key, second.body.id);
