@@ -12,12 +12,14 @@ import { client, ENGINE, freshDatabase, seedOrg, startServer, type Tenant, type 
 // hybrid only where search answers mode "hybrid" (PGlite bundles pgvector; a PostgreSQL server
 // without the extension stays keyword-only). The floors sit a little below the measured figures:
 // they are the regression guard, so raise them when retrieval improves.
-// Measured (PGlite): keyword recall@5 0.88 (lexical 1.00, paraphrase 0.77), MRR 0.75;
-// hybrid recall@5 0.91 (lexical 1.00, paraphrase 0.83), MRR 0.79. (Before idf ordering of keyword
-// candidates: keyword 0.73 / MRR 0.58, hybrid 0.88 / MRR 0.70.)
+// Measured (PGlite): keyword recall@5 0.91 (lexical 1.00, paraphrase 0.83), MRR 0.78;
+// hybrid recall@5 0.94 (lexical 1.00, paraphrase 0.89), MRR 0.82. (Before the query's expansion with
+// synonyms at a lower weight: keyword 0.88-0.89 / paraphrase 0.77-0.80 / MRR 0.75-0.76, hybrid 0.91;
+// before idf ordering of keyword candidates: keyword 0.73 / MRR 0.58, hybrid 0.88 / MRR 0.70.)
+// Equal scores are ordered by random ids, so figures move by about 0.02 between runs.
 const FLOORS = {
-  keyword: { recall: 0.84, lexicalRecall: 0.95, mrr: 0.7 },
-  hybrid: { recall: 0.88, paraphraseRecall: 0.78, mrr: 0.74 },
+  keyword: { recall: 0.87, lexicalRecall: 0.95, mrr: 0.72 },
+  hybrid: { recall: 0.9, paraphraseRecall: 0.8, mrr: 0.76 },
 };
 const LIMIT = 5;
 

@@ -4,6 +4,7 @@ import type { EventLog } from '../../events/event-log.ts';
 import type { CacheStore } from '../../infra/cache/cache.ts';
 import type { Embedder } from '../../llm/embeddings.ts';
 import type { SearchResult } from './knowledge.schemas.ts';
+import { expandSearchQuery } from '../../llm/builtin/search-query.ts';
 import { queryLexemes } from './lexemes.ts';
 
 export type Scope = 'all' | 'global' | 'assistant';
@@ -21,6 +22,15 @@ export interface SearchRequest {
 /** Above this many chunks a stem is common (at 100,000 chunks, in more than 0.5 % of them): its idf is capped. */
 const DF_CAP = 500;
 const MAX_TERMS = 24;
+/** Stems added by the query's expansion (synonyms, English words of a foreign question), at most this many. */
+const MAX_EXPANSION_TERMS = 16;
+/**
+ * The weight of an expansion stem's idf against the customer's own words: enough to bring a passage that says it
+ * differently ("ring" for "phone"), too little to outrank one holding the words asked. On the labelled set keyword
+ * recall@5 went from 0.88-0.89 to 0.91 (paraphrases 0.77-0.80 to 0.83) with lexical questions still all found first;
+ * at full weight (1.0) lexical questions lost their first place (MRR 1.00 to 0.90).
+ */
+const EXPANSION_WEIGHT = 0.3;
 const CANDIDATE_TERMS = 4;
 /**
  * Candidates come from the rarest stems, taken while their chunks add up to at most this many (the rarest one
@@ -84,11 +94,17 @@ export function createRetriever(deps: {
   });
 
   /**
-   * The question's stems with the number of the org's chunks holding each (capped at DF_CAP), read from
-   * `knowledge_terms`, which triggers keep with the chunks: exact and current, with no chunk counted here.
+   * The question's stems, then its expansion's (see EXPANSION_WEIGHT), each with the number of the org's chunks
+   * holding it (capped at DF_CAP), read from `knowledge_terms`, which is kept with the chunks: exact and current,
+   * with no chunk counted here.
    */
-  async function documentFrequencies(orgId: string, query: string): Promise<Array<{ lexeme: string; df: number }>> {
-    const lexemes = queryLexemes(query, MAX_TERMS);
+  async function documentFrequencies(orgId: string, query: string): Promise<Array<{ lexeme: string; df: number; expansion: boolean }>> {
+    const asked = queryLexemes(query, MAX_TERMS);
+    const own = new Set(asked);
+    const added = queryLexemes(expandSearchQuery(query), MAX_TERMS + MAX_EXPANSION_TERMS)
+      .filter((l) => !own.has(l))
+      .slice(0, MAX_EXPANSION_TERMS);
+    const lexemes = [...asked, ...added];
     if (lexemes.length === 0) return [];
     const rows = rowsOf<{ lexeme: string; chunks: number | string }>(
       await db.execute(sql`
@@ -96,7 +112,7 @@ export function createRetriever(deps: {
         where org_id = ${orgId} and lexeme in (${sql.join(lexemes.map((l) => sql`${l}`), sql`, `)})`),
     );
     const dfs = new Map(rows.map((r) => [r.lexeme, Math.min(Number(r.chunks), DF_CAP)]));
-    return lexemes.map((lexeme) => ({ lexeme, df: dfs.get(lexeme) ?? 0 }));
+    return lexemes.map((lexeme) => ({ lexeme, df: dfs.get(lexeme) ?? 0, expansion: !own.has(lexeme) }));
   }
 
   /**
@@ -117,7 +133,9 @@ export function createRetriever(deps: {
     // of a stem in half the chunks at most, never more than an uncapped one.
     const weighted = terms.map((t) => ({
       ...t,
-      idf: t.df >= DF_CAP ? Math.min(Math.log((n + 1) / (DF_CAP + 0.5)), Math.LN2) : Math.log((Math.max(n, t.df) + 1) / (t.df + 0.5)),
+      idf:
+        (t.expansion ? EXPANSION_WEIGHT : 1) *
+        (t.df >= DF_CAP ? Math.min(Math.log((n + 1) / (DF_CAP + 0.5)), Math.LN2) : Math.log((Math.max(n, t.df) + 1) / (t.df + 0.5))),
     }));
     // Candidates come from the rarest stems (see CANDIDATES); a question made only of common stems takes chunks
     // holding all of them, or any (see COMMON_CANDIDATES).
@@ -148,18 +166,22 @@ export function createRetriever(deps: {
           from top join knowledge_chunks c on c.id = top.id and c.org_id = ${req.orgId}
           order by top.place`),
       );
-    if (rare.length) {
-      const seeds = [rare[0]!];
-      let total = rare[0]!.df;
-      for (const t of rare.slice(1, CANDIDATE_TERMS)) {
-        if (total + t.df > CANDIDATES) break;
+    // The rarest of the customer's own stems always seeds: an expansion's stem never crowds it out.
+    const first = rare.find((t) => !t.expansion) ?? rare[0];
+    if (first) {
+      const seeds = [first];
+      let total = first.df;
+      for (const t of rare) {
+        if (t === first) continue;
+        if (seeds.length >= CANDIDATE_TERMS || total + t.df > CANDIDATES) break;
         seeds.push(t);
         total += t.df;
       }
       return ranked(sql.join(seeds.map((t) => tq(t.lexeme)), sql` || `), CANDIDATES);
     }
-    // Only common stems: chunks with all of them first, then (too few of those) with any.
-    const all = weighted.length > 1 ? await ranked(sql.join(weighted.map((t) => tq(t.lexeme)), sql` && `), COMMON_CANDIDATES) : [];
+    // Only common stems: chunks with all of the customer's own first, then (too few of those) with any.
+    const own = weighted.filter((t) => !t.expansion);
+    const all = own.length > 1 ? await ranked(sql.join(own.map((t) => tq(t.lexeme)), sql` && `), COMMON_CANDIDATES) : [];
     return all.length >= k ? all : ranked(allQuery, COMMON_CANDIDATES);
   }
 
