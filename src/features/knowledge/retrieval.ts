@@ -42,9 +42,9 @@ const CANDIDATES = 1_000;
 /**
  * Candidates of a question made only of common stems: chunks holding all of them (or, when fewer than asked
  * for do, any), at most this many. Any bound picks an arbitrary subset of tens of thousands of matches at
- * 100,000 chunks; scoring 8,000 of them was most of a slow search's time (and 1,000 still a third of it).
+ * 100,000 chunks; scoring 8,000 of them was most of a slow search's time (1,000 still a third of it, 500 a fifth).
  */
-const COMMON_CANDIDATES = 500;
+const COMMON_CANDIDATES = 300;
 
 /** Reciprocal rank fusion constant (Cormack et al.): damps the weight of the very top ranks. */
 const RRF_K = 60;
