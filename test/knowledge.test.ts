@@ -400,6 +400,19 @@ describe('knowledge', () => {
     expect(await expectTermsMatchChunks(server, (await api.get('/orgs/c')).body.id)).toBe(0);
   });
 
+  it("drops a deleted sub-organization's stem counts with its knowledge", async () => {
+    const parent = await seedOrg(server);
+    const api = client(server, parent.key);
+    const sub = (await api.post('/orgs/c/orgs', { name: 'Branch' })).body.id as string;
+    const item = await api.post(`/orgs/${sub}/knowledge/contents`, { title: 'Hours', content: { type: 'TEXT', text: 'The branch opens at eight on Saturdays.' } });
+    expect(item.status).toBe(201);
+    await expect.poll(async () => (await api.get(`/orgs/${sub}/knowledge/contents/${item.body.id}`)).body.status, { timeout: 15_000 }).toBe('PROCESSED');
+    expect(await expectTermsMatchChunks(server, sub)).toBeGreaterThan(3);
+    expect((await api.del(`/orgs/${parent.orgId}/orgs/${sub}`)).status).toBe(200);
+    const left = await server.deps.database.db.execute(sql`select count(*)::int as n from knowledge_terms where org_id = ${sub}`);
+    expect((left as unknown as { rows: Array<{ n: number }> }).rows[0]!.n).toBe(0);
+  });
+
   it('updates a text item and processes it again', async () => {
     const t = await tenantWithAgent();
     const api = client(server, t.key);
