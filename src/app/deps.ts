@@ -342,8 +342,8 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     usage,
     models,
     credentialFor: (orgId, provider) => providers.credentialFor(orgId, provider),
-    retrieve: async ({ orgId, assistantId, scope, query }) =>
-      (await retriever.search({ orgId, assistantId, scope: scope as Scope, query, limit: PASSAGES_PER_ANSWER })).results.map((r) => ({
+    retrieve: async ({ orgId, assistantId, scope, query, expansionWeight }) =>
+      (await retriever.search({ orgId, assistantId, scope: scope as Scope, query, expansionWeight, limit: PASSAGES_PER_ANSWER })).results.map((r) => ({
         knowledgeId: r.content_id,
         title: r.title,
         url: r.url,

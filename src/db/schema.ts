@@ -391,9 +391,9 @@ export const knowledgeChunks = pgTable(
 );
 
 /**
- * How many of an org's chunks hold each stem (its document frequency), kept by triggers on `knowledge_chunks`
- * (migration 0009): every insert adds its chunks' stems, every delete (an item's, a re-sync's, a cascade's)
- * subtracts them, in the statement's transaction. Search reads a question's stems here instead of counting
+ * How many of an org's chunks hold each stem (its document frequency), kept with the chunks in their transaction:
+ * the ingestion job adds its chunks' stems (`replaceChunks`), a trigger on `knowledge_chunks` (migration 0009)
+ * subtracts those of deleted chunks (an item's, a re-sync's, a cascade's). Search reads a question's stems here instead of counting
  * chunks (about 3 ms per stem at 100,000 chunks), so a first-time question is as fast as a repeated one.
  * Created with `fillfactor = 50` (migration 0009), which this schema cannot state: its rows are updated in place.
  */

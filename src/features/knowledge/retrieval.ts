@@ -16,6 +16,8 @@ export interface SearchRequest {
   /** Restricts to what this assistant sees under `scope`; the whole org when absent. */
   assistantId?: string;
   scope?: Scope;
+  /** The weight of the query's expansion stems (EXPANSION_WEIGHT unless given; the built-in model takes 1). */
+  expansionWeight?: number;
 }
 
 // Bounds on the keyword stage's work per query (see `keyword`).
@@ -134,7 +136,7 @@ export function createRetriever(deps: {
     const weighted = terms.map((t) => ({
       ...t,
       idf:
-        (t.expansion ? EXPANSION_WEIGHT : 1) *
+        (t.expansion ? (req.expansionWeight ?? EXPANSION_WEIGHT) : 1) *
         (t.df >= DF_CAP ? Math.min(Math.log((n + 1) / (DF_CAP + 0.5)), Math.LN2) : Math.log((Math.max(n, t.df) + 1) / (t.df + 0.5))),
     }));
     // Candidates come from the rarest stems (see CANDIDATES); a question made only of common stems takes chunks

@@ -3,7 +3,6 @@ import type { Config } from '../../config/config.ts';
 import type { RunStatus, TokenUsage } from '../../db/schema.ts';
 import { actorOf, type Caller, reachesSubOrgs } from '../../http/principal.ts';
 import { AppError } from '../../lib/errors.ts';
-import { expandSearchQuery } from '../../llm/builtin/search-query.ts';
 import { type ModelRegistry, type OrgCredential, parseModelRef, type ResolvedModel } from '../../llm/registry.ts';
 import { generate, stream, type StreamEvent as ModelStreamEvent, upstreamError, type ModelCall, type ModelUsage, type ToolCallRecord } from '../../llm/run-model.ts';
 import { countPromptTokens, countTokens } from '../../llm/tokens.ts';
@@ -27,7 +26,15 @@ function secondsToNextMonth(now: Date): number {
 }
 
 /** Knowledge hook: passages relevant to the message (the knowledge feature plugs in here). */
-export type KnowledgeRetriever = (input: { orgId: string; assistantId: string; scope: string; query: string; history: Turn[] }) => Promise<Passage[]>;
+/** `expansionWeight`: how much the query's synonyms and translations count (see features/knowledge/retrieval.ts). */
+export type KnowledgeRetriever = (input: {
+  orgId: string;
+  assistantId: string;
+  scope: string;
+  query: string;
+  history: Turn[];
+  expansionWeight?: number;
+}) => Promise<Passage[]>;
 
 export interface RuntimeDeps {
   assistants: AssistantsService;
@@ -210,8 +217,9 @@ export function createRuntimeService(deps: RuntimeDeps) {
         orgId: assistant.orgId,
         assistantId: assistant.id,
         scope: config.knowledge_scope,
-        // The built-in model only reads what search brings: its synonyms and translations widen the search.
-        query: provider === 'builtin' ? expandSearchQuery(searchQueryFor(body.message, history)) : searchQueryFor(body.message, history),
+        query: searchQueryFor(body.message, history),
+        // The built-in model only reads what search brings: its synonyms and translations count in full.
+        expansionWeight: provider === 'builtin' ? 1 : undefined,
         history,
       });
       // Only the built-in model says so itself; vendor models do it through the transfer tool.
