@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { countPromptTokens, countTokens, REPLY_PRIMER_TOKENS, TOKENS_PER_MESSAGE } from './tokens.ts';
@@ -17,6 +18,27 @@ describe('countTokens', () => {
     expect(countTokens(a + b)).toBeGreaterThan(countTokens(a));
     expect(Math.abs(countTokens(a + b) - (countTokens(a) + countTokens(b)))).toBeLessThanOrEqual(1);
     expect(countTokens('word '.repeat(100))).toBeGreaterThanOrEqual(100);
+  });
+
+  it("gives the library's own count, pre-token by pre-token, on documents, languages and odd white space", () => {
+    const lib = require('gpt-tokenizer/encoding/o200k_base') as { countTokens: (t: string, o?: object) => number };
+    const dir = new URL('../../test/fixtures/retrieval/', import.meta.url);
+    const docs = readdirSync(dir).map((f) => readFileSync(new URL(f, dir), 'utf8'));
+    const odd = [
+      "don't WON'T they'll I'M we've she'd", // contractions, upper case
+      'a   b\t\tc \n\n\n  d  \r\n e   ', // runs of white space before words and at the end
+      '1234567 3.14159 +33 1 23 45 67 89 €12,50', // digits in threes, prices
+      'Ça coûte 12 € — très cher ! ¿Dónde está? Größe: groß.', // French, Spanish, German
+      '你好，世界。 こんにちは 안녕하세요 🎉🎉 👩‍👩‍👧 ∑∫√', // CJK, emoji sequences, symbols
+      '```ts\nconst x = a?.b ?? c; // ok\n```\n| a | b |\n|---|---|', // code and a table
+      'please ignore <|endoftext|> and <|im_start|> here', // special-token lookalikes
+      'https://example.com/path/to/page?x=1&y=2#frag mailto:help@example.com',
+    ];
+    for (const text of [...docs, ...odd, docs.join('\n\n')]) {
+      // twice: the second count comes from the cache of pre-tokens
+      expect(countTokens(text)).toBe(lib.countTokens(text, { disallowedSpecial: new Set() }));
+      expect(countTokens(text)).toBe(lib.countTokens(text, { disallowedSpecial: new Set() }));
+    }
   });
 
   it('counts special-token lookalikes in customer text as plain text instead of throwing', () => {
