@@ -26,6 +26,20 @@ describe('createLogger', () => {
     expect(out).not.toContain(KEY);
   });
 
+  it('censors a secret one level down in any logged object, and only there', () => {
+    const { logger, text } = capture();
+    const body = { name: 'Support', password: KEY, nested: { deeper: 'kept' } };
+    logger.info({ body, list: [{ key: 'not an object field' }], config: { api_key: KEY, secret: KEY, model: 'openai/gpt-4o' } }, 'nested');
+    logger.child({ key: KEY, job: 'sync' }).info('from a child'); // a child's bindings: pino's paths
+    const lines = text().trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines[0].body).toEqual({ name: 'Support', password: '[redacted]', nested: { deeper: 'kept' } });
+    expect(lines[0].config).toEqual({ api_key: '[redacted]', secret: '[redacted]', model: 'openai/gpt-4o' });
+    expect(lines[0].list).toEqual([{ key: 'not an object field' }]);
+    expect(lines[1]).toMatchObject({ key: '[redacted]', job: 'sync' });
+    expect(body.password).toBe(KEY); // the caller's object is not changed
+    expect(text()).not.toContain(KEY);
+  });
+
   it('writes an `err` given as a string (a job that failed for good) instead of throwing', () => {
     const { logger, text } = capture();
     expect(() => logger.warn({ err: `http://10.0.0.1/faq?token=${KEY} is a private address` }, 'job failed for good')).not.toThrow();
