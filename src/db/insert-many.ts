@@ -11,7 +11,8 @@ export interface RowsInsert<T extends PgTable = PgTable> {
 /**
  * Rows for `writeRows`, each table's written as one JSON parameter:
  * `insert ... select ... from json_to_recordset($1) as r(col type, ...)`. Only for tables whose
- * columns JSON carries exactly (text, numbers, booleans, timestamps, json): not bytea, vectors or arrays.
+ * columns JSON carries exactly (text, numbers, booleans, timestamps, json, tsvector as its text): not bytea,
+ * vectors or arrays.
  *
  * One JSON document rather than an array parameter per column (`unnest($1::text[], ...)`, as before):
  * the drivers serialise array parameters in JavaScript, element by element, escaping each for the
@@ -107,7 +108,10 @@ function columnsOf(table: PgTable): ColumnInfo[] {
       const sqlType = column.getSQLType();
       const name = quoteIdent(column.name);
       const info: ColumnInfo = { key, name: column.name, sqlType, jsonForm: JSON_FORM.test(sqlType), jsonType: sqlType, select: name };
-      if (column.columnType === 'PgCustomColumn') info.toJson = (v) => column.mapToDriverValue(v);
+      if (sqlType === 'tsvector') {
+        // A tsvector's text form goes as a JSON string and is read back with its input function.
+        Object.assign(info, { jsonForm: true, jsonType: 'text', select: `${name}::tsvector` });
+      } else if (column.columnType === 'PgCustomColumn') info.toJson = (v) => column.mapToDriverValue(v);
       else if (column.columnType === 'PgBigInt64') info.toJson = (v) => String(v);
       else if (column.columnType === 'PgTimestamp') {
         // Dates go as epoch milliseconds, made a timestamp in SQL with integer arithmetic (exact): JSON.stringify

@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, ilike, inArray, isNull, notInArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
+import { rowsFor, writeRows } from '../../db/insert-many.ts';
 import { type ChunkRow, type ContentRow, jobs, knowledgeChunks, knowledgeContents, knowledgeFiles } from '../../db/schema.ts';
 import { type PageQuery, pageOffset } from '../../lib/pagination.ts';
 import type { ListContentsQuery } from './knowledge.schemas.ts';
@@ -131,9 +132,8 @@ export async function replaceChunks(
   termChunks: ReadonlyMap<string, number>,
 ): Promise<void> {
   await db.delete(knowledgeChunks).where(eq(knowledgeChunks.contentId, contentId));
-  for (let i = 0; i < rows.length; i += INSERT_BATCH) {
-    await db.insert(knowledgeChunks).values(rows.slice(i, i + INSERT_BATCH));
-  }
+  // Each batch as one JSON document (see writeRows): one parameter instead of one per value.
+  for (let i = 0; i < rows.length; i += INSERT_BATCH) await writeRows(db, [rowsFor(knowledgeChunks, rows.slice(i, i + INSERT_BATCH))]);
   if (termChunks.size === 0) return;
   // One statement: the org's lock (in a one-row subquery, taken before any row), then every stem's count as JSON.
   await db.execute(sql`
