@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newSortableId, sortableIdFloor } from './ids.ts';
+import { newId, newSortableId, randomBase62, sortableIdFloor } from './ids.ts';
 
 describe('sortable ids', () => {
   it('sort by time, and by creation order within one millisecond', () => {
@@ -18,5 +18,17 @@ describe('sortable ids', () => {
     const before = newSortableId('event', Date.UTC(2029, 11, 31));
     expect(before < sortableIdFloor('event', t)).toBe(true);
     expect(sortableIdFloor('event', t) < sortableIdFloor('event', t + 1)).toBe(true);
+  });
+});
+
+describe('random ids', () => {
+  it('are the prefix and 22 base62 characters, distinct, every character in use', () => {
+    const ids = Array.from({ length: 20_000 }, () => newId('chat'));
+    for (const id of ids.slice(0, 100)) expect(id).toMatch(/^chat_[0-9A-Za-z]{22}$/);
+    expect(new Set(ids).size).toBe(ids.length);
+    const seen = new Set(ids.join('').slice(0, 200_000).replace(/chat_/g, ''));
+    expect(seen.size).toBe(62);
+    expect(randomBase62(32)).toMatch(/^[0-9A-Za-z]{43}$/);
+    expect(randomBase62(100)).toHaveLength(135); // longer than the scratch buffer
   });
 });

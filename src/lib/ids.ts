@@ -22,13 +22,17 @@ function randomByte(): number {
  */
 export function randomBase62(bytes: number): string {
   const length = Math.ceil((bytes * 8) / Math.log2(62));
-  let out = '';
-  while (out.length < length) {
+  // Written into a scratch buffer and read out once: appending character by character made a string per character.
+  const out = length <= scratch.length ? scratch : Buffer.alloc(length);
+  for (let n = 0; n < length; ) {
     const b = randomByte();
-    if (b < 248) out += BASE62[b % 62];
+    if (b < 248) out[n++] = BASE62_CODES[b % 62]!;
   }
-  return out;
+  return out.toString('latin1', 0, length);
 }
+
+const BASE62_CODES = Buffer.from(BASE62, 'latin1');
+const scratch = Buffer.alloc(64);
 
 export const ID_PREFIXES = {
   org: 'org',
