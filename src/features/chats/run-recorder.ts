@@ -134,18 +134,34 @@ export function createRunRecorder<E>(deps: {
   let timer: NodeJS.Timeout | null = null;
   let immediate: NodeJS.Immediate | null = null;
 
-  function schedule(): void {
+  /** When the armed timer fires (Infinity when none is armed). */
+  let timerDue = Infinity;
+
+  /**
+   * Arms the writer for the earliest due item. `added` is the due time of an item just queued: when the armed timer
+   * comes first, nothing changes, so a call neither walks the queue nor replaces the timer (it did both on every
+   * begin and finish: a walk of up to a batch of items and a new timer each time).
+   */
+  function schedule(added?: number): void {
     if (writing || immediate) return;
-    let due = pending.size >= maxBatch ? 0 : Infinity;
-    for (const p of pending.values()) {
-      if (due === 0) break;
-      due = Math.min(due, p.finish?.due ?? Infinity, p.start?.due ?? Infinity);
+    let due: number;
+    if (pending.size >= maxBatch) due = 0;
+    else if (added !== undefined && timer) {
+      if (added >= timerDue) return;
+      due = added;
+    } else {
+      due = Infinity;
+      for (const p of pending.values()) due = Math.min(due, p.finish?.due ?? Infinity, p.start?.due ?? Infinity);
     }
     if (due === Infinity) return;
     if (timer) clearTimeout(timer);
     timer = null;
+    timerDue = Infinity;
     if (due <= Date.now()) immediate = setImmediate(() => void flush(false));
-    else timer = setTimeout(() => void flush(false), due - Date.now()).unref();
+    else {
+      timerDue = due;
+      timer = setTimeout(() => void flush(false), due - Date.now()).unref();
+    }
   }
 
   /** Writes every due item (or everything with `all`); batches never overlap. */
@@ -153,6 +169,7 @@ export function createRunRecorder<E>(deps: {
     immediate = null;
     if (timer) clearTimeout(timer);
     timer = null;
+    timerDue = Infinity;
     while (writing) await writing;
     const now = Date.now();
     const batch: Pending<E>[] = [];
@@ -349,7 +366,7 @@ export function createRunRecorder<E>(deps: {
         startedAt: at,
       };
       pending.set(ref.assistantMessageId, { ref, start: { input, at, due: at + startDelayMs } });
-      schedule();
+      schedule(at + startDelayMs);
       return ref;
     },
 
@@ -365,7 +382,7 @@ export function createRunRecorder<E>(deps: {
       p.finish = { outcome: clean, at, extra, due: at + lingerMs };
       deps.extras.queued(extra);
       pending.set(ref.assistantMessageId, p);
-      schedule();
+      schedule(p.finish.due);
     },
 
     /** Resolves once every run queued so far is written (reads that must see them call this). */
