@@ -217,7 +217,6 @@ export async function retitleChunks(db: DbOrTx, contentId: string, title: string
   await db.update(knowledgeChunks).set({ title }).where(eq(knowledgeChunks.contentId, contentId));
 }
 
-/** An assistant's own items go with it (chunks and pages by cascade). */
 /** Deletes an assistant's own items (their pages and chunks cascade) and returns the items' ids. */
 export async function deleteAssistantContents(db: DbOrTx, orgId: string, assistantId: string): Promise<string[]> {
   const rows = await db

@@ -25,8 +25,10 @@ function secondsToNextMonth(now: Date): number {
   return Math.max(1, Math.ceil((next - now.getTime()) / 1000));
 }
 
-/** Knowledge hook: passages relevant to the message (the knowledge feature plugs in here). */
-/** `expansionWeight`: how much the query's synonyms and translations count (see features/knowledge/retrieval.ts). */
+/**
+ * Knowledge hook: passages relevant to the message (the knowledge feature plugs in here). `expansionWeight`: how much
+ * the query's synonyms and translations count (see features/knowledge/retrieval.ts).
+ */
 export type KnowledgeRetriever = (input: {
   orgId: string;
   assistantId: string;
