@@ -19,7 +19,6 @@ export function generateKey(): string {
   return `apk_${Array.from(bytes, (b) => BASE62[b % 62]).join('')}`;
 }
 
-/** The caller's environment without any setting that would change what Parley does. */
 /**
  * The variables `npm start` sets before `parley start` (package.json's start script: glibc's malloc tuning, see
  * docs/performance.md, Memory), so the benchmark runs Parley as a user does; an older checkout (`root`) runs with its own.
@@ -29,6 +28,7 @@ function startScriptEnv(root: string): Record<string, string> {
   return Object.fromEntries([...script.matchAll(/(?:^|\s)([A-Z_][A-Z0-9_]*)=(\S+)/g)].map((m) => [m[1]!, m[2]!]));
 }
 
+/** The caller's environment without any setting that would change what Parley does. */
 function cleanEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {

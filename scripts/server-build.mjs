@@ -48,7 +48,8 @@ export async function buildServer({ log = (line) => process.stderr.write(`${line
   const tmp = `${dir}.${process.pid}.tmp`;
   rmSync(tmp, { recursive: true, force: true });
   await esbuild.build({
-    entryPoints: { cli: path.join(SRC, 'cli.ts') },
+    // The indexing thread's file (src/features/knowledge/extract/index-thread.ts finds it beside cli.mjs).
+    entryPoints: { cli: path.join(SRC, 'cli.ts'), 'index-worker': path.join(SRC, 'features/knowledge/extract/index-worker.ts') },
     outdir: tmp,
     outExtension: { '.js': '.mjs' },
     bundle: true,

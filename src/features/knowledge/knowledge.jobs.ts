@@ -9,11 +9,11 @@ import { type JobContext, type JobHandlers, PermanentJobError } from '../../jobs
 import { newId } from '../../lib/ids.ts';
 import { cleanText } from '../../lib/text.ts';
 import { CrawlError } from './crawl/crawl-error.ts';
-import { chunkMarkdownCooperatively } from './extract/chunker.ts';
 import { detectFileKind } from './extract/detect-type.ts';
 import { ExtractError } from './extract/extract-error.ts';
+import { indexTextCooperatively } from './extract/index-text.ts';
+import type { TextIndexer } from './extract/index-thread.ts';
 import { withoutPageMarkers } from './extract/page-marker.ts';
-import { chunkTsvector } from './lexemes.ts';
 import * as repo from './knowledge.repo.ts';
 import type { Retriever } from './retrieval.ts';
 
@@ -42,6 +42,8 @@ export interface IngestDeps {
   plannerStats?: Pick<PlannerStats, 'wrote'>;
   /** Waits for a moment when requests are not using the database (the embedded engine; see `Database.quiet`). */
   quiet?: (maxWaitMs: number) => Promise<void>;
+  /** Chunks and analyzes items' text on a thread of its own (`extract/index-thread.ts`); on this thread without it. */
+  indexer?: Pick<TextIndexer, 'index'>;
 }
 
 /** The longest an item's write waits for requests to leave the embedded database alone. */
@@ -49,13 +51,13 @@ const QUIET_WAIT_MS = 100;
 
 /** Chunks one item's Markdown and stores the chunks (replacing any earlier ones) with the item's counters. */
 async function indexText(deps: IngestDeps, item: ContentRow, markdown: string, extra: Partial<ContentRow> = {}, signal?: AbortSignal) {
-  const pieces = await chunkMarkdownCooperatively(markdown, { maxTokens: CHUNK_TOKENS, overlapTokens: CHUNK_OVERLAP });
+  const title = extra.title ?? item.title;
+  const input = { markdown, title, opts: { maxTokens: CHUNK_TOKENS, overlapTokens: CHUNK_OVERLAP } };
+  const { chunks: pieces, tsvs, terms } = await (deps.indexer ? deps.indexer.index(input) : indexTextCooperatively(input));
   // A PDF's page markers give chunks their page; the item's text is shown without them.
   const shown = item.type === 'FILE' ? withoutPageMarkers(markdown) : { text: markdown, offset: (i: number) => i };
   const root = item.parentId ?? item.id;
-  const title = extra.title ?? item.title;
-  const termChunks = new Map<string, number>();
-  const rows = pieces.map((c) => ({
+  const rows = pieces.map((c, i) => ({
     id: newId('chunk'),
     orgId: item.orgId,
     contentId: item.id,
@@ -65,7 +67,7 @@ async function indexText(deps: IngestDeps, item: ContentRow, markdown: string, e
     title,
     headingPath: c.headingPath,
     text: c.text,
-    tsv: chunkTsvector(title, c.headingPath, c.text, termChunks),
+    tsv: tsvs[i]!,
     url: item.url,
     page: c.page ?? null,
     charStart: shown.offset(c.charStart),
@@ -74,7 +76,7 @@ async function indexText(deps: IngestDeps, item: ContentRow, markdown: string, e
   }));
   await deps.quiet?.(QUIET_WAIT_MS);
   await deps.events.transaction(SYSTEM_ACTOR, async (tx, emit) => {
-    await repo.replaceChunks(tx, item.orgId, item.id, rows, termChunks);
+    await repo.replaceChunks(tx, item.orgId, item.id, rows, terms);
     // A text item's text is already stored as it is shown: not written (and compressed) again.
     const text = shown.text === item.text ? {} : { text: shown.text };
     await repo.updateContent(tx, item.id, { ...extra, ...text, chunksCount: rows.length, chunksProcessed: rows.length });

@@ -129,12 +129,12 @@ export async function replaceChunks(
   orgId: string,
   contentId: string,
   rows: Array<typeof knowledgeChunks.$inferInsert>,
-  termChunks: ReadonlyMap<string, number>,
+  termChunks: ReadonlyArray<readonly [string, number]>,
 ): Promise<void> {
   await db.delete(knowledgeChunks).where(eq(knowledgeChunks.contentId, contentId));
   // Each batch as one JSON document (see writeRows): one parameter instead of one per value.
   for (let i = 0; i < rows.length; i += INSERT_BATCH) await writeRows(db, [rowsFor(knowledgeChunks, rows.slice(i, i + INSERT_BATCH))]);
-  if (termChunks.size === 0) return;
+  if (termChunks.length === 0) return;
   // One statement: the org's lock (in a one-row subquery, taken before any row), then every stem's count as JSON.
   await db.execute(sql`
     insert into knowledge_terms as t (org_id, lexeme, chunks)
