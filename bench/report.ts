@@ -110,13 +110,13 @@ export function computeOverhead(results: TargetResult[]): Record<string, Overhea
   return out;
 }
 
-/** The invoke-throughput issue's targets, checked for every Parley variant (both engines). */
 /** Resident-memory targets (memory issue): the embedded server whole, and the PostgreSQL mode's Node process. */
 const MEMORY_TARGETS: Record<string, { idleMb: number; peakMb?: number }> = {
   'parley-embedded': { idleMb: 300, peakMb: 400 },
   'parley-postgres': { idleMb: 150 },
 };
 
+/** The invoke-throughput issue's targets and the memory targets, checked for every Parley variant (both engines). */
 export function checkTargets(overhead: Record<string, Overhead>, results: TargetResult[] = []): TargetCheck[] {
   const checks: TargetCheck[] = [];
   for (const r of results) {

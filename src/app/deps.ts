@@ -125,7 +125,6 @@ export interface Deps {
   close(): Promise<void>;
 }
 
-/** Builds every long-lived object once per process. Nothing here listens or starts timers that matter. */
 /** Tests hand in their own logger and database, and may slow the batched last_used_at writes down. */
 export interface DepsOverrides {
   logger?: Logger;
@@ -135,6 +134,7 @@ export interface DepsOverrides {
   clock?: () => number;
 }
 
+/** Builds every long-lived object once per process. Nothing here listens or starts timers that matter. */
 export async function createDeps(config: Config, overrides: DepsOverrides = {}): Promise<Deps> {
   const logger = overrides.logger ?? createLogger({ level: config.logLevel, pretty: config.logPretty });
   const database =

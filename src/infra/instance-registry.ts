@@ -10,14 +10,14 @@ const MISSED_BEATS = 3;
 /** Rows of instances dead this long are removed (nothing refers to them any more). */
 const FORGET_AFTER_MS = 86_400_000;
 
+/** A new instance's id (made before the registry, so the run recorder can stamp replies with it). */
+export const newInstanceId = () => `inst_${randomBase62(12)}`;
+
 /**
  * This process's row in `instances`, renewed every `heartbeatMs`. Several instances may share a
  * PostgreSQL database; each sweep hands `onSweep` the time before which a silent instance is dead,
  * so the work it left running (RUNNING replies) can be failed by whoever is alive.
  */
-/** A new instance's id (made before the registry, so the run recorder can stamp replies with it). */
-export const newInstanceId = () => `inst_${randomBase62(12)}`;
-
 export function createInstanceRegistry(deps: {
   id: string;
   db: Db;

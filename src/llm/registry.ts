@@ -11,7 +11,6 @@ export const PROVIDERS = ['openai', 'anthropic', 'openai-compatible', 'builtin']
 export type ProviderId = (typeof PROVIDERS)[number];
 export type CredentialProvider = Exclude<ProviderId, 'builtin'>;
 
-/** Credentials an org stored for itself (decrypted); they win over the instance's. */
 /** The setting that configures each provider for the whole instance. */
 const INSTANCE_SETTING: Record<CredentialProvider, string> = {
   openai: 'OPENAI_API_KEY',
@@ -19,6 +18,7 @@ const INSTANCE_SETTING: Record<CredentialProvider, string> = {
   'openai-compatible': 'OPENAI_COMPATIBLE_BASE_URL',
 };
 
+/** Credentials an org stored for itself (decrypted); they win over the instance's. */
 export interface OrgCredential {
   provider: CredentialProvider;
   apiKey?: string;

@@ -44,7 +44,6 @@ export interface ModelResult {
 /** The built-in model's verdict, carried in its provider metadata. */
 const saysUnanswered = (metadata: SharedV2ProviderMetadata | undefined) => metadata?.builtin?.kind === 'no_information';
 
-/** 429, 408, 409, 5xx and network failures are worth another try; 4xx are not. */
 /** The egress guard's refusal, wherever the SDK wrapped it (APICallError -> TypeError -> cause). */
 export function egressRefusal(err: unknown): EgressDeniedError | undefined {
   for (let e = err as { cause?: unknown } | undefined, depth = 0; e && depth < 6; e = e.cause as typeof e, depth++) {
@@ -53,6 +52,7 @@ export function egressRefusal(err: unknown): EgressDeniedError | undefined {
   return undefined;
 }
 
+/** 429, 408, 409, 5xx and network failures are worth another try; 4xx are not. */
 export function isTransient(err: unknown): boolean {
   if (egressRefusal(err)) return false;
   if (APICallError.isInstance(err)) return err.isRetryable;

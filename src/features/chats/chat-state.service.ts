@@ -331,13 +331,13 @@ export function createChatStateService(deps: {
       });
     },
 
-    /** `unseen`: flags the chat for the team again; `seen`: the team has read it. */
     /** Whether the conversation went on in a newer chat (same contact, same assistant). */
     async info(keyOrgId: string, chatId: string): Promise<{ newest_chat_id: string | null }> {
       const chat = await deps.reachable(keyOrgId, chatId);
       return { newest_chat_id: await state.newerChatOf(db, chat) };
     },
 
+    /** `unseen`: flags the chat for the team again; `seen`: the team has read it. */
     async markSeen(keyOrgId: string, chatId: string, seen: boolean, who: ChatActor) {
       const chat = await deps.reachable(keyOrgId, chatId);
       return events.transaction(who.actor, async (tx, emit) => {

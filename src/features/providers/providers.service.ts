@@ -84,7 +84,6 @@ export function createProvidersService(deps: {
       });
     },
 
-    /** Decrypted credential for the runtime: the org's own or its nearest ancestor's. */
     /** The providers an assistant of this org can use, the built-in model first, with where their credentials come from. */
     async usable(orgId: string): Promise<ModelProvider[]> {
       const out: ModelProvider[] = [{ provider: 'builtin', configured_by: 'builtin', suggested_models: [...SUGGESTED_MODELS.builtin] }];
@@ -99,6 +98,7 @@ export function createProvidersService(deps: {
     credentialFor,
   };
 
+  /** Decrypted credential for the runtime: the org's own or its nearest ancestor's. */
   async function credentialFor(orgId: string, provider: string): Promise<OrgCredential | undefined> {
     return (await resolved.getOrLoad(`${orgId} ${provider}`, () => loadCredential(orgId, provider))) ?? undefined;
   }

@@ -235,8 +235,10 @@ export class Controller {
     void this.api.typing(chatId, true).catch(() => undefined);
   }
 
-  /** Sends the visitor's message and streams the reply token by token. */
-  /** Resolves false when the message could not be sent (the composer keeps it for another try). */
+  /**
+   * Sends the visitor's message and streams the reply token by token. Resolves false when the message could not be
+   * sent (the composer keeps it for another try).
+   */
   async send(text: string): Promise<boolean> {
     const message = text.trim();
     if (!message || this.view.draft?.streaming) return false;
