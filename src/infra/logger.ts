@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
-import pinoPretty from 'pino-pretty';
+import type pinoPrettyModule from 'pino-pretty';
 import { redactSecrets } from './log-redaction.ts';
 
 export type { Logger };
@@ -108,6 +109,9 @@ const ACCESS_FIELDS = 'pid,hostname,service,reqId,method,url,status,ms,ip,code,e
  * lines a second, and a function can format them.
  */
 function prettyStream(destination?: DestinationStream): DestinationStream {
+  // Loaded only for a terminal: a server whose output is collected (JSON) never needs it. Synchronously, as the
+  // logger is made before anything else of the server; pino-pretty is CommonJS.
+  const pinoPretty = createRequire(import.meta.url)('pino-pretty') as typeof pinoPrettyModule;
   return pinoPretty({
     colorize: !destination,
     ...(destination && { destination }),

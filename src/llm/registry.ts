@@ -1,6 +1,3 @@
-import { createAnthropic } from '@ai-sdk/anthropic';
-import { createOpenAI } from '@ai-sdk/openai';
-import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { LanguageModelV2 } from '@ai-sdk/provider';
 import type { Config } from '../config/config.ts';
 import { AppError } from '../lib/errors.ts';
@@ -38,7 +35,11 @@ export interface ResolvedModel {
 export type FetchLike = (input: string | URL, init?: RequestInit) => Promise<Response>;
 
 export interface ModelRegistry {
-  resolve(ref: string, orgCredential?: OrgCredential): ResolvedModel;
+  /**
+   * The model of `ref`; a promise only the first time a vendor's model is resolved (its SDK package is loaded then).
+   * Refusals (an unknown or unconfigured provider) are thrown at once.
+   */
+  resolve(ref: string, orgCredential?: OrgCredential): ResolvedModel | Promise<ResolvedModel>;
   /** The providers this instance's own settings configure (OPENAI_API_KEY...), usable by every org. */
   instanceProviders: CredentialProvider[];
 }
@@ -50,7 +51,7 @@ export async function resolveForOrg(
   credentialFor: (provider: string) => Promise<OrgCredential | undefined>,
 ): Promise<ResolvedModel> {
   const { provider } = parseModelRef(ref);
-  return models.resolve(ref, provider === 'builtin' ? undefined : await credentialFor(provider));
+  return await models.resolve(ref, provider === 'builtin' ? undefined : await credentialFor(provider));
 }
 
 export function parseModelRef(ref: string): { provider: string; modelId: string } {
@@ -62,51 +63,85 @@ export function parseModelRef(ref: string): { provider: string; modelId: string 
  * Turns `provider/model` into an AI SDK model. Instance credentials come from config; an org's
  * own credentials (base URLs chosen by users) go through the SSRF-guarded `guardedFetch`.
  */
+/** How to reach a vendor: the instance's settings or an org's stored credential. */
+interface ClientSettings {
+  apiKey?: string;
+  baseUrl?: string;
+  fetch: typeof globalThis.fetch;
+}
+
+/**
+ * Each vendor's AI SDK package, imported the first time one of its models is resolved: an instance that answers with
+ * the built-in model (the default) never loads them, about 1 MB of heap and their share of the start-up.
+ */
+const PROVIDER_CLIENTS: Record<CredentialProvider, () => Promise<(s: ClientSettings) => (modelId: string) => LanguageModelV2>> = {
+  openai: async () => {
+    const { createOpenAI } = await import('@ai-sdk/openai');
+    return (s) => {
+      const openai = createOpenAI({ apiKey: s.apiKey ?? '', baseURL: s.baseUrl, fetch: s.fetch });
+      return (m) => openai.chat(m);
+    };
+  },
+  anthropic: async () => {
+    const { createAnthropic } = await import('@ai-sdk/anthropic');
+    return (s) => {
+      const anthropic = createAnthropic({ apiKey: s.apiKey ?? '', baseURL: s.baseUrl, fetch: s.fetch });
+      return (m) => anthropic(m);
+    };
+  },
+  'openai-compatible': async () => {
+    const { createOpenAICompatible } = await import('@ai-sdk/openai-compatible');
+    return (s) => {
+      if (!s.baseUrl) throw new AppError('bad_request', 'openai-compatible credentials need a base_url');
+      const compat = createOpenAICompatible({ name: 'openai-compatible', baseURL: s.baseUrl, apiKey: s.apiKey, includeUsage: true, fetch: s.fetch });
+      return (m) => compat(m);
+    };
+  },
+};
+
+/**
+ * Turns `provider/model` into an AI SDK model. Instance credentials come from config; an org's
+ * own credentials (base URLs chosen by users) go through the SSRF-guarded `guardedFetch`.
+ */
 export function createModelRegistry(
   config: Pick<Config, 'providers' | 'llm'>,
   http: { fetch: FetchLike; guardedFetch: FetchLike },
 ): ModelRegistry {
-  const fetch = http.fetch as typeof globalThis.fetch;
   type Factory = (modelId: string) => LanguageModelV2;
-  const instance = new Map<CredentialProvider, Factory>();
+  type Client = (s: ClientSettings) => Factory;
+  const fetch = http.fetch as typeof globalThis.fetch;
   const p = config.providers;
-  if (p.openai) {
-    const openai = createOpenAI({ apiKey: p.openai.apiKey?.reveal() ?? '', baseURL: p.openai.baseUrl, fetch });
-    instance.set('openai', (m) => openai.chat(m));
-  }
-  if (p.anthropic) {
-    const anthropic = createAnthropic({ apiKey: p.anthropic.apiKey?.reveal() ?? '', baseURL: p.anthropic.baseUrl, fetch });
-    instance.set('anthropic', (m) => anthropic(m));
-  }
-  if (p.openaiCompatible) {
-    const compat = createOpenAICompatible({
-      name: 'openai-compatible',
-      baseURL: p.openaiCompatible.baseUrl,
-      apiKey: p.openaiCompatible.apiKey?.reveal(),
-      includeUsage: true,
-      fetch,
-    });
-    instance.set('openai-compatible', (m) => compat(m));
-  }
+  const instanceSettings: Partial<Record<CredentialProvider, ClientSettings>> = {
+    ...(p.openai && { openai: { apiKey: p.openai.apiKey?.reveal(), baseUrl: p.openai.baseUrl, fetch } }),
+    ...(p.anthropic && { anthropic: { apiKey: p.anthropic.apiKey?.reveal(), baseUrl: p.anthropic.baseUrl, fetch } }),
+    ...(p.openaiCompatible && { 'openai-compatible': { apiKey: p.openaiCompatible.apiKey?.reveal(), baseUrl: p.openaiCompatible.baseUrl, fetch } }),
+  };
+  const clients = new Map<CredentialProvider, Client>();
+  const loading = new Map<CredentialProvider, Promise<void>>();
+  const load = (provider: CredentialProvider) => {
+    let l = loading.get(provider);
+    if (!l) {
+      l = PROVIDER_CLIENTS[provider]().then((client) => void clients.set(provider, client));
+      // A failed import is tried again by the next call rather than remembered.
+      l.catch(() => loading.delete(provider));
+      loading.set(provider, l);
+    }
+    return l;
+  };
+  const instance = new Map<CredentialProvider, Factory>();
+  const instanceFactory = (provider: CredentialProvider, client: Client): Factory => {
+    let f = instance.get(provider);
+    if (!f) instance.set(provider, (f = client(instanceSettings[provider]!)));
+    return f;
+  };
 
   // Provider clients for org credentials, rebuilt when the credential changes.
   const orgFactories = new Map<string, Factory>();
-  const orgFactory = (cred: OrgCredential): Factory => {
+  const orgFactory = (cred: OrgCredential, client: Client): Factory => {
     const cacheKey = `${cred.provider}:${cred.version}`;
     let f = orgFactories.get(cacheKey);
     if (f) return f;
-    const fetch = http.guardedFetch as typeof globalThis.fetch;
-    if (cred.provider === 'openai') {
-      const openai = createOpenAI({ apiKey: cred.apiKey ?? '', baseURL: cred.baseUrl, fetch });
-      f = (m) => openai.chat(m);
-    } else if (cred.provider === 'anthropic') {
-      const anthropic = createAnthropic({ apiKey: cred.apiKey ?? '', baseURL: cred.baseUrl, fetch });
-      f = (m) => anthropic(m);
-    } else {
-      if (!cred.baseUrl) throw new AppError('bad_request', 'openai-compatible credentials need a base_url');
-      const compat = createOpenAICompatible({ name: 'openai-compatible', baseURL: cred.baseUrl, apiKey: cred.apiKey, includeUsage: true, fetch });
-      f = (m) => compat(m);
-    }
+    f = client({ apiKey: cred.apiKey, baseUrl: cred.baseUrl, fetch: http.guardedFetch as typeof globalThis.fetch });
     if (orgFactories.size > 1000) {
       for (const old of orgFactories.values()) models.delete(old);
       orgFactories.clear();
@@ -130,8 +165,8 @@ export function createModelRegistry(
     return m;
   };
 
-  return {
-    instanceProviders: [...instance.keys()],
+  const registry: ModelRegistry = {
+    instanceProviders: Object.keys(instanceSettings) as CredentialProvider[],
     resolve(ref, orgCredential) {
       const { provider, modelId } = parseModelRef(ref);
       const contextWindow = contextWindowOf(ref, config.llm.defaultContextWindow);
@@ -143,14 +178,18 @@ export function createModelRegistry(
         throw new AppError('bad_request', `unknown model provider "${provider}" in "${ref}"`);
       }
       const p = provider as CredentialProvider;
-      const factory = orgCredential?.provider === p ? orgFactory(orgCredential) : instance.get(p);
-      if (!factory) {
+      const own = orgCredential?.provider === p ? orgCredential : undefined;
+      if (!own && !instanceSettings[p]) {
         throw new AppError(
           'bad_request',
           `model provider "${p}" of "${ref}" is not configured on this instance: the operator sets ${INSTANCE_SETTING[p]}, or an org admin stores the org's own credentials with PUT /orgs/{org_id}/providers/${p} (see /guides/model-providers)`,
         );
       }
+      const client = clients.get(p);
+      if (!client) return load(p).then(() => registry.resolve(ref, orgCredential));
+      const factory = own ? orgFactory(own, client) : instanceFactory(p, client);
       return { ref, provider: p, modelId, model: modelOf(factory, modelId), contextWindow };
     },
   };
+  return registry;
 }

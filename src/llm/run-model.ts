@@ -1,5 +1,13 @@
-import { APICallError, type ModelMessage } from 'ai';
-import type { LanguageModelV2, LanguageModelV2CallOptions, LanguageModelV2Prompt, LanguageModelV2StreamPart, LanguageModelV2Usage, SharedV2ProviderMetadata } from '@ai-sdk/provider';
+import {
+  APICallError,
+  type LanguageModelV2,
+  type LanguageModelV2CallOptions,
+  type LanguageModelV2Prompt,
+  type LanguageModelV2StreamPart,
+  type LanguageModelV2Usage,
+  type SharedV2ProviderMetadata,
+} from '@ai-sdk/provider';
+import type { ModelMessage } from 'ai';
 import { EgressDeniedError } from '../infra/egress/egress.ts';
 import { AppError } from '../lib/errors.ts';
 import { DEFAULT_MAX_STEPS, type ModelTool, providerTool, type RawToolCall, runToolCalls, type ToolCallRecord, toolTurn } from './tools.ts';

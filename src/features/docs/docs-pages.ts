@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Marked } from 'marked';
+import type { Marked } from 'marked';
 import { ROOT } from '../../lib/root.ts';
 
 export const DOCS_DIR = path.join(ROOT, 'docs');
@@ -11,7 +11,8 @@ export interface DocPage {
   description: string;
   order: number;
   markdown: string;
-  html: string;
+  /** The page's body as HTML, rendered when first asked for (most instances never serve most pages). */
+  html(): Promise<string>;
 }
 
 /** `---` front matter with `key: value` lines (title, description, order); nothing fancier is used. */
@@ -49,21 +50,27 @@ export function renderLayout(pages: DocPage[], current: DocPage | null, bodyHtml
 }
 
 export function loadDocPages(dir: string = DOCS_DIR): DocPage[] {
-  const marked = new Marked({ gfm: true });
+  // The Markdown renderer is loaded with the first page asked for as HTML, not at start.
+  let renderer: Promise<Marked> | undefined;
+  const render = async (markdown: string) => {
+    renderer ??= import('marked').then(({ Marked }) => new Marked({ gfm: true }));
+    return (await renderer).parse(markdown) as string;
+  };
   const pages = readdirSync(dir)
     .filter((f) => f.endsWith('.md'))
-    .map((file) => {
+    .map((file): DocPage => {
       const { meta, body } = parseFrontMatter(readFileSync(path.join(dir, file), 'utf8'));
       const slug = file.replace(/\.md$/, '');
       const title = meta.title ?? slug;
       const markdown = `# ${title}\n\n${meta.description ? `> ${meta.description}\n\n` : ''}${body.trim()}\n`;
+      let html: Promise<string> | undefined;
       return {
         slug,
         title,
         description: meta.description ?? '',
         order: Number(meta.order ?? 100),
         markdown,
-        html: marked.parse(markdown) as string,
+        html: () => (html ??= render(markdown)),
       };
     });
   return pages.sort((a, b) => a.order - b.order || a.slug.localeCompare(b.slug));

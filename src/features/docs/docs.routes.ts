@@ -171,7 +171,7 @@ export function docsRoutes(opts: {
         const page = bySlug.get(wantsMarkdown ? params.page.slice(0, -3) : params.page);
         if (!page) throw notFound('Page');
         if (wantsMarkdown) return reply.type('text/markdown; charset=utf-8').send(page.markdown);
-        return reply.type('text/html; charset=utf-8').send(renderLayout(pages, page, page.html, page.title));
+        return reply.type('text/html; charset=utf-8').send(renderLayout(pages, page, await page.html(), page.title));
       },
     }),
   ];

@@ -203,7 +203,7 @@ export function createRuntimeService(deps: RuntimeDeps) {
       const config = deps.assistants.effectiveConfig(assistant.config);
       const { provider } = parseModelRef(config.model);
       const credential = provider === 'builtin' ? undefined : await deps.credentialFor(assistant.orgId, provider);
-      const model = deps.models.resolve(config.model, credential);
+      const model = await deps.models.resolve(config.model, credential);
 
       const continued = body.chat_id ? await deps.chats.historyOf(assistant.orgId, assistant.id, body.chat_id, 200) : undefined;
       const history = continued ? continued.turns : (body.history ?? []);
