@@ -38,6 +38,19 @@ describe(`cache contract: ${name}`, () => {
     expect(await cache.getOrLoad('k', async () => 'fresh')).toBe('fresh');
   });
 
+  it('holds at most `max` entries, dropping the least recently used', async () => {
+    const cache = make().cache<string>('c', { ttlMs: 60_000, max: 3 });
+    const loads: string[] = [];
+    const get = (k: string) => cache.getOrLoad(k, async () => (loads.push(k), k));
+    for (const k of ['a', 'b', 'c']) await get(k);
+    await get('a');
+    await get('d');
+    await get('a');
+    await get('c');
+    await get('b');
+    expect(loads).toEqual(['a', 'b', 'c', 'd', 'b']);
+  });
+
   it('is a pass-through when disabled', async () => {
     const cache = make().cache<number>('c', { ttlMs: 0 });
     let n = 0;

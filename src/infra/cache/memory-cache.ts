@@ -17,8 +17,11 @@ function createMemoryCache<V extends {} | null>(opts: { ttlMs: number; max?: num
   if (opts.ttlMs <= 0) {
     return { getOrLoad: (_key, load) => load(), delete() {}, clear() {} };
   }
-  // lru-cache cannot store null/undefined, so values are boxed.
-  const cache = new LRUCache<string, { v: V }>({ max: opts.max ?? 10_000, ttl: opts.ttlMs, ttlAutopurge: false });
+  // lru-cache cannot store null/undefined, so values are boxed. Bounded by `maxSize` with each entry counted as 1
+  // rather than by `max`: with `max`, lru-cache allocates its slot arrays at full size up front (about 330 KB of heap
+  // per cache at 10,000 entries, mostly empty: 2.7 MB of the server's 39 MB across its eight caches, marked by every
+  // full collection); with `maxSize` they grow with the entries.
+  const cache = new LRUCache<string, { v: V }>({ maxSize: opts.max ?? 10_000, sizeCalculation: () => 1, ttl: opts.ttlMs, ttlAutopurge: false });
   const inflight = new Map<string, Promise<V>>();
   let generation = 0;
   return {
