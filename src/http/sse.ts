@@ -29,9 +29,10 @@ export function openEventStream(request: FastifyRequest, reply: FastifyReply, { 
 }
 
 /**
- * Sends a run's events as Server-Sent Events. Taking the first event (the run's metadata) starts the model
- * request before the response headers go out, so the provider works while they are written; a client that
- * goes away stops the run.
+ * Sends a run's events as Server-Sent Events. Taking the first event (the run's metadata) starts the model call
+ * before the response headers go out; its request reaches the socket a few promise turns later, just after the
+ * headers and the metadata frame (about 0.1 ms after them, December 7; sending the headers a turn later instead
+ * moved time to first token by nothing measurable: bench README). A client that goes away stops the run.
  */
 export async function sendEventStream(request: FastifyRequest, reply: FastifyReply, client: ClientSignal, events: AsyncGenerator<unknown>): Promise<FastifyReply> {
   const first = events.next();

@@ -318,7 +318,7 @@ export function createRuntimeService(deps: RuntimeDeps) {
       let toolCalls: ToolCallRecord[] | undefined;
       try {
         tokens = stream({ ...p.call, abortSignal: signal });
-        // Started before the metadata event goes out, so the provider works while it is written.
+        // Started before the metadata event goes out (its request follows it onto the wire; see sendEventStream).
         const firstToken = tokens.next();
         firstToken.catch(() => {}); // awaited below; a failure is handled there
         yield { type: 'metadata', content: '', data: { agent_id: p.agentId, chat_id: run.chatId } };
