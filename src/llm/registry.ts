@@ -59,10 +59,6 @@ export function parseModelRef(ref: string): { provider: string; modelId: string 
   return { provider: ref.slice(0, i), modelId: ref.slice(i + 1) };
 }
 
-/**
- * Turns `provider/model` into an AI SDK model. Instance credentials come from config; an org's
- * own credentials (base URLs chosen by users) go through the SSRF-guarded `guardedFetch`.
- */
 /** How to reach a vendor: the instance's settings or an org's stored credential. */
 interface ClientSettings {
   apiKey?: string;
