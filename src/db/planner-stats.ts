@@ -23,8 +23,9 @@ export interface PlannerStats {
  * knowledge search at 25,000 chunks: p50 73 ms and p99 438 ms with those, 46 and 217 ms after this
  * ANALYZE, on a busy machine; docs/performance.md). The rule is autovacuum's (50 rows plus 10 % of the table), counted from what
  * Parley writes, checked a moment after the last write (ingestion writes in bursts). At start, a
- * table whose row count is far from what its statistics say is analyzed (a crash before the
- * ANALYZE, data written by an older version, or contacts, which are not counted as they are written).
+ * table whose row count is far from what its statistics say, or that has rows and no column statistics at
+ * all, is analyzed (a crash before the ANALYZE, data written by an older version or restored from a dump, or
+ * contacts, which are not counted as they are written).
  *
  * ANALYZE samples at most 30,000 rows, so it takes well under a second even on large tables, but
  * PGlite runs one statement at a time: requests wait for it. VACUUM is not run (dead rows from
@@ -46,6 +47,9 @@ export function createPlannerStats(deps: { db: Db; kind: 'pglite' | 'postgres'; 
     const rows = await db.execute(sql`select greatest(reltuples, 0)::float8 as n from pg_class where oid = to_regclass(${table})`);
     return Number(rowsOf<{ n: number }>(rows)[0]?.n ?? 0);
   };
+
+  const hasColumnStats = async (table: WatchedTable): Promise<boolean> =>
+    rowsOf(await db.execute(sql`select 1 from pg_stats where schemaname = current_schema() and tablename = ${table} limit 1`)).length > 0;
 
   async function analyze(table: WatchedTable, why: string): Promise<void> {
     const started = Date.now();
@@ -96,6 +100,9 @@ export function createPlannerStats(deps: { db: Db; kind: 'pglite' | 'postgres'; 
       const known = await reltuples(table);
       analyzedAt.set(table, known);
       if (Math.abs(count - known) >= 50 + 0.1 * known) await analyze(table, `${count} rows, statistics for ${known}`);
+      // Building an index sets the row count (`reltuples`) but gathers no column statistics: a table restored
+      // from a dump, or filled before its indexes were made, looks analyzed by its count alone.
+      else if (count >= 50 && !(await hasColumnStats(table))) await analyze(table, `${count} rows, no column statistics`);
     }
   }, 'could not check the planner statistics at start');
 

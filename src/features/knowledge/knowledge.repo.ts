@@ -186,10 +186,22 @@ export async function deleteFile(db: DbOrTx, contentId: string): Promise<void> {
  * website) keeps their number in `chunks_count`, written in the transaction that writes them, so the chunks are not
  * counted row by row (a scan of the widest table, about 14 ms per 2,000 chunks on the embedded engine).
  */
+/** An item's chunks are counted once: a website's in its pages (the website's own counter is their sum). */
+const chunksOfItems = sql<number>`coalesce(sum(${knowledgeContents.chunksCount}) filter (where ${knowledgeContents.parentId} is not null or ${knowledgeContents.type} <> 'URL'), 0)::bigint`;
+
+/**
+ * The org's number of chunks, from its items' counters (see `stats`): one row per item read, where `count(*)` of
+ * the chunks took about 100 ms at 100,000 chunks on the embedded engine, holding its one thread meanwhile.
+ */
+export async function countChunks(db: DbOrTx, orgId: string): Promise<number> {
+  const [row] = await db.select({ chunks: chunksOfItems }).from(knowledgeContents).where(eq(knowledgeContents.orgId, orgId));
+  return Number(row?.chunks ?? 0);
+}
+
 export async function stats(db: DbOrTx, orgId: string) {
   const [row] = await db
     .select({
-      chunks: sql<number>`coalesce(sum(${knowledgeContents.chunksCount}) filter (where ${knowledgeContents.parentId} is not null or ${knowledgeContents.type} <> 'URL'), 0)::bigint`,
+      chunks: chunksOfItems,
       contents: sql<number>`count(*) filter (where ${knowledgeContents.parentId} is null)::int`,
       size: sql<number>`coalesce(sum(${knowledgeContents.size}) filter (where ${knowledgeContents.parentId} is null), 0)::bigint`,
       pending: sql<number>`count(*) filter (where ${knowledgeContents.parentId} is null and ${knowledgeContents.status} in ('PENDING', 'PROCESSING'))::int`,

@@ -5,6 +5,7 @@ import type { CacheStore } from '../../infra/cache/cache.ts';
 import type { Embedder } from '../../llm/embeddings.ts';
 import type { SearchResult } from './knowledge.schemas.ts';
 import { expandSearchQuery } from '../../llm/builtin/search-query.ts';
+import { countChunks } from './knowledge.repo.ts';
 import { queryLexemes } from './lexemes.ts';
 
 export type Scope = 'all' | 'global' | 'assistant';
@@ -128,9 +129,7 @@ export function createRetriever(deps: {
   async function keyword(req: SearchRequest, k: number): Promise<Row[]> {
     const terms = (await documentFrequencies(req.orgId, req.query)).filter((t) => t.df > 0);
     if (terms.length === 0) return [];
-    const n = await chunkCount.getOrLoad(req.orgId, async () =>
-      Number(rowsOf<{ n: number | string }>(await db.execute(sql`select count(*) as n from knowledge_chunks where org_id = ${req.orgId}`))[0]?.n ?? 0),
-    );
+    const n = await chunkCount.getOrLoad(req.orgId, () => countChunks(db, req.orgId));
     // A stem found DF_CAP times or more is common: its true count is unknown, so it gets the weight
     // of a stem in half the chunks at most, never more than an uncapped one.
     const weighted = terms.map((t) => ({
