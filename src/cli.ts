@@ -1,18 +1,24 @@
 import { Command, Option } from 'commander';
 import { createDeps, type Deps } from './app/deps.ts';
-import { VERSION } from './app/server.ts';
+import { VERSION } from './app/version.ts';
 import { ConfigError, loadConfig } from './config/config.ts';
 import { migrate } from './db/migrate.ts';
 import { CreateApiKeyBodySchema } from './features/api-keys/api-keys.schemas.ts';
 import { CreateSubOrgBodySchema } from './features/orgs/orgs.schemas.ts';
 import { EmailSchema, PasswordSchema, RoleSchema } from './features/members/members.schemas.ts';
 import { z } from 'zod';
-import { handleSignals, start } from './main.ts';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { openApiDocument } from './app/openapi-document.ts';
 
 const out = (line = ""): void => void process.stdout.write(`${line}\n`);
+
+/** Set by `start`: a server keeps running when its banner cannot be written. */
+let serving = false;
+// `parley openapi | head` closes the pipe before the end: stop quietly, as Unix tools do, instead of a stack trace.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+  if (!serving) process.exit(0);
+});
 const err = (line: string): void => void process.stderr.write(`${line}\n`);
 
 /**
@@ -61,6 +67,10 @@ program
   .addHelpText('after', '\nEnvironment: PORT (8080), HOST, PARLEY_DATA_DIR (./.parley), DATABASE_URL, PARLEY_TLS_CERT/KEY, ...')
   .action(async () => {
     const config = loadConfig();
+    serving = true;
+    // The HTTP server (Fastify, its plugins, every route and schema) is loaded by the commands that need it only:
+    // an operator command opens the database and exits.
+    const { handleSignals, start } = await import('./main.ts');
     const running = await start(config);
     if (config.logPretty) out(`Parley ${VERSION} is listening on ${running.url}  (dashboard: ${running.url}/app, guides: ${running.url}/guides, API reference: ${running.url}/docs)`);
     handleSignals(running, config.shutdownTimeoutMs);
@@ -79,6 +89,7 @@ program
   .description('print the OpenAPI document (as served at /openapi.json) without a database or a server; for generated clients')
   .option('--out <file>', 'write it to this file instead of stdout')
   .action(async (opts: { out?: string }) => {
+    const { openApiDocument } = await import('./app/openapi-document.ts');
     const json = `${JSON.stringify(await openApiDocument(), null, 2)}\n`;
     if (opts.out) writeFileSync(opts.out, json);
     else process.stdout.write(json);

@@ -281,6 +281,19 @@ describe('the parley command', () => {
     expect(badScope.stderr).toMatch(/admin, runtime/);
   });
 
+  it('stops quietly when its output is closed early (`parley openapi | head`)', { timeout: SLOW }, async () => {
+    const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PARLEY_') && k !== 'DATABASE_URL'));
+    const child = spawn(process.execPath, ['bin/parley.js', 'openapi'], { cwd: ROOT, env: base, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    // What `head -c 100` does: read the first bytes, then close the pipe while the rest is still being written.
+    const first = await new Promise<string>((resolve) => child.stdout.once('data', (d: Buffer) => resolve(d.toString('utf8'))));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    expect(first).toMatch(/^\{\s*"openapi": "3\.1\.0"/);
+    expect({ code, stderr: stderr.replace(/^parley: built the server.*\n/m, '') }).toEqual({ code: 0, stderr: '' });
+  });
+
   it('made keys the server accepts, and refuses to share a busy embedded folder', { timeout: SLOW }, async () => {
     expect(adminKey).toMatch(KEY);
     const { running, printed } = await startParley(storage);

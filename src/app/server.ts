@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { SYSTEM_ACTOR } from '../events/actor.ts';
 import { actorOf } from '../http/principal.ts';
-import { readFileSync } from 'node:fs';
 import fastifyCookie from '@fastify/cookie';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { PARLEY_LOGO_SVG, PARLEY_MARK_SVG } from '../features/docs/index.ts';
@@ -28,9 +26,9 @@ import { registerOpenApi } from '../http/openapi.ts';
 import { enforceLimit, UNLIMITED_PATHS } from '../http/rate-limit.ts';
 import type { Deps } from './deps.ts';
 import { routeTable } from './routes.ts';
-import { ROOT } from '../lib/root.ts';
+import { VERSION } from './version.ts';
 
-export const VERSION: string = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
+export { VERSION };
 
 const INCOMING_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
