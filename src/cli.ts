@@ -9,6 +9,7 @@ import { EmailSchema, PasswordSchema, RoleSchema } from './features/members/memb
 import { z } from 'zod';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 
 const out = (line = ""): void => void process.stdout.write(`${line}\n`);
 
@@ -30,6 +31,12 @@ async function withDeps<T>(fn: (deps: Deps) => Promise<T>, opts: { create?: bool
   const config = loadConfig({ ...process.env, PARLEY_LOG_LEVEL: process.env.PARLEY_LOG_LEVEL ?? 'warn' });
   if (!config.databaseUrl && !opts.create && !existsSync(path.resolve(config.dataDir, 'pgdata'))) {
     throw new Error(`there is no Parley database in ${path.resolve(config.dataDir)}: run this from the folder where Parley was started, set PARLEY_DATA_DIR to its data folder (or DATABASE_URL), or start Parley once (npm start)`);
+  }
+  if (!config.databaseUrl) {
+    // The embedded database is PostgreSQL compiled to WebAssembly. V8 compiles it quickly first, then again, optimized,
+    // on background threads, and the database's thread waits for that second compilation after opening (about 0.2 s
+    // here, more on a busy machine). A command runs a few queries and exits: the first compilation is all it needs.
+    setFlagsFromString('--liftoff-only');
   }
   const deps = await createDeps(config);
   try {

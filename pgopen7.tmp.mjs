@@ -1,0 +1,12 @@
+const t0 = performance.now();
+const { PGlite } = await import('@electric-sql/pglite');
+const { vector } = await import('@electric-sql/pglite/vector');
+const pg = await PGlite.create(process.argv[2], { extensions: { vector }, startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'] });
+const t1 = performance.now();
+await new Promise((r) => setTimeout(r, 0));
+const t2 = performance.now();
+await pg.query('select count(*) from api_keys where org_id = $1', ['x']);
+await pg.query('select * from orgs');
+const t3 = performance.now();
+await pg.close();
+console.log(`create ${(t1 - t0).toFixed(0)} block ${(t2 - t1).toFixed(0)} queries ${(t3 - t2).toFixed(0)} close ${(performance.now() - t3).toFixed(0)} total ${(performance.now() - t0).toFixed(0)}`);
