@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import { createDeps, type Deps } from './app/deps.ts';
+import type { Deps } from './app/deps.ts';
+import { openDatabase } from './db/client.ts';
 import { VERSION } from './app/version.ts';
 import { ConfigError, loadConfig } from './config/config.ts';
 import { migrate } from './db/migrate.ts';
@@ -38,7 +39,12 @@ async function withDeps<T>(fn: (deps: Deps) => Promise<T>, opts: { create?: bool
     // here, more on a busy machine). A command runs a few queries and exits: the first compilation is all it needs.
     setFlagsFromString('--liftoff-only');
   }
-  const deps = await createDeps(config);
+  // The embedded database opens on a thread of its own while this one loads the rest of Parley (about half a second
+  // each on a small server); createDeps owns it from there.
+  const opening = config.databaseUrl ? undefined : openDatabase({ kind: 'pglite', dataDir: config.dataDir });
+  opening?.catch(() => {}); // a failure is thrown where createDeps awaits it
+  const { createDeps } = await import('./app/deps.ts');
+  const deps = await createDeps(config, { opening });
   try {
     await migrate(deps.database);
     return await fn(deps);

@@ -128,7 +128,10 @@ export interface Deps {
 /** Tests hand in their own logger and database, and may slow the batched last_used_at writes down. */
 export interface DepsOverrides {
   logger?: Logger;
+  /** A database the caller owns and configured (tests): Parley's data-folder secret is not used with it. */
   database?: Database;
+  /** The configured database, already being opened by the caller (the CLI, while it loads the rest): owned as its own. */
+  opening?: Promise<Database>;
   lastUsedFlushMs?: number;
   /** What the follow-through sweep takes as now (tests move it forward instead of waiting a day). */
   clock?: () => number;
@@ -139,7 +142,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   const logger = overrides.logger ?? createLogger({ level: config.logLevel, pretty: config.logPretty });
   const database =
     overrides.database ??
-    (await openDatabase(
+    (await (overrides.opening ?? openDatabase(
       config.databaseUrl
         ? { kind: 'postgres', url: config.databaseUrl.reveal() }
         : {
@@ -147,7 +150,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
             dataDir: config.dataDir,
             onStopped: (err) => logger.fatal({ err }, 'the embedded database stopped: every request that needs it fails until Parley restarts'),
           },
-    ));
+    )));
   const { db } = database;
   const tls = config.tls
     ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) }
