@@ -22,6 +22,7 @@ export async function start(config: Config = loadConfig(), opts: { print?: (line
     // (a long conversation, the built-in model) loads them, about 250 ms once.
     await migrate(deps.database);
     deps.plannerStats.start();
+    deps.searchIndex.start();
     // Replies left RUNNING by a killed process. An embedded database has one process, this one, so
     // every such reply is dead; on PostgreSQL, those of instances that stopped heartbeating are.
     if (deps.database.kind === 'pglite') {

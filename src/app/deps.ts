@@ -39,11 +39,13 @@ import { createWidgetService, type WidgetService } from '../features/widget/inde
 import {
   createKnowledgeService,
   createRetriever,
+  createSearchIndexUpkeep,
   createTextIndexer,
   knowledgeJobCatalog,
   knowledgeJobHandlers,
   type KnowledgeService,
   type Scope,
+  type SearchIndexUpkeep,
 } from '../features/knowledge/index.ts';
 import {
   createDeliverer,
@@ -85,6 +87,8 @@ export interface Deps {
   database: Database;
   /** Keeps the embedded engine's planner statistics fresh (PGlite has no autovacuum). */
   plannerStats: PlannerStats;
+  /** Merges the knowledge search index's pending entries after ingestion. */
+  searchIndex: SearchIndexUpkeep;
   rateLimiter: RateLimiter;
   pubsub: PubSub;
   events: EventLog;
@@ -157,6 +161,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     : undefined;
 
   const plannerStats = createPlannerStats({ db, kind: database.kind, logger });
+  const searchIndex = createSearchIndexUpkeep({ db, logger, quiet: database.quiet });
   const rateLimiter = createMemoryRateLimiter();
   const pubsub = createMemoryPubSub({ logger });
   const caches = createMemoryCacheStore();
@@ -312,6 +317,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
         egressFetch,
         crawlMaxPages: config.knowledge.crawlMaxPages,
         plannerStats,
+        searchIndex,
         quiet: database.quiet,
         indexer,
       }),
@@ -425,6 +431,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     instances,
     recorder,
     plannerStats,
+    searchIndex,
     models,
     egressFetch,
     async close() {
@@ -434,6 +441,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       await indexer?.close();
       await recorder.close();
       await plannerStats.close();
+      await searchIndex.close();
       await events.stop();
       // After the recorder: this instance's replies are all written, so it leaves as done, not dead.
       await instances.stop().catch((err: unknown) => logger.warn({ err }, 'could not remove this instance\'s row'));

@@ -16,6 +16,7 @@ import type { TextIndexer } from './extract/index-thread.ts';
 import { withoutPageMarkers } from './extract/page-marker.ts';
 import * as repo from './knowledge.repo.ts';
 import type { Retriever } from './retrieval.ts';
+import type { SearchIndexUpkeep } from './search-index-upkeep.ts';
 
 export const INGEST_JOB = 'knowledge.ingest' as const;
 /** One queued run per item; runs of one item never overlap. */
@@ -40,6 +41,8 @@ export interface IngestDeps {
   crawlMaxPages: number;
   /** Told how many chunks each item wrote (the embedded engine analyzes the table as it grows). */
   plannerStats?: Pick<PlannerStats, 'wrote'>;
+  /** Told when chunks were written: their full-text entries are merged into the index a moment later. */
+  searchIndex?: Pick<SearchIndexUpkeep, 'wrote'>;
   /** Waits for a moment when requests are not using the database (the embedded engine; see `Database.quiet`). */
   quiet?: (maxWaitMs: number) => Promise<void>;
   /** Chunks and analyzes items' text on a thread of its own (`extract/index-thread.ts`); on this thread without it. */
@@ -84,6 +87,7 @@ async function indexText(deps: IngestDeps, item: ContentRow, markdown: string, e
     emit(statusEvent(item, ['chunks']));
   });
   deps.plannerStats?.wrote('knowledge_chunks', rows.length);
+  if (rows.length > 0) deps.searchIndex?.wrote();
   await deps.retriever.storeEmbeddings(rows, signal);
   return rows.length;
 }
