@@ -8,7 +8,7 @@ import { chunksHolding, countChunks, loadChunks, openPglite, openPostgres, type 
 import { call, measureBaseline, measureIngestion, measureSearch } from './knowledge-measure.ts';
 import { generateKey, launchParley, type ParleyServer } from './parley.ts';
 import { cleanupAll, importWithoutSignalHandlers, onCleanup } from './proc.ts';
-import { collectProblems, type Engine, type EngineResult, renderDetails, renderTable, type SizeResult } from './knowledge-report.ts';
+import { collectProblems, type Engine, type EngineResult, renderDetails, renderTable, renderTargets, type SizeResult } from './knowledge-report.ts';
 import { brief, machineInfo, summarizeLog } from './report.ts';
 
 /**
@@ -279,7 +279,7 @@ async function main(): Promise<number> {
   else {
     const busy = loadAtStart[0]! > report.machine.cores / 4 ? `\nWARNING: the machine was busy at the start (load ${loadAtStart[0]!.toFixed(2)})` : '';
     process.stdout.write(
-      `\n${renderTable(results, settings)}\n\n${renderDetails(results)}${problems.length ? `\n\nPROBLEMS:\n- ${problems.join('\n- ')}` : ''}${busy}\n` +
+      `\n${renderTable(results, settings)}\n\n${renderDetails(results)}\n\n${renderTargets(results)}${problems.length ? `\n\nPROBLEMS:\n- ${problems.join('\n- ')}` : ''}${busy}\n` +
         `Parley at ${source.commit ?? '?'}${source.changedInSrc?.length ? ` with uncommitted changes in ${source.changedInSrc.join(', ')}` : ''}\n` +
         `JSON: ${path.relative(ROOT, file)}; server logs: bench/results/knowledge-*.log\n`,
     );
