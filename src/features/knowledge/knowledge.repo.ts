@@ -181,11 +181,6 @@ export async function deleteFile(db: DbOrTx, contentId: string): Promise<void> {
   await db.delete(knowledgeFiles).where(eq(knowledgeFiles.contentId, contentId));
 }
 
-/**
- * An org's knowledge counters, from its items alone: each item that holds chunks (a text, a file, a page of a
- * website) keeps their number in `chunks_count`, written in the transaction that writes them, so the chunks are not
- * counted row by row (a scan of the widest table, about 14 ms per 2,000 chunks on the embedded engine).
- */
 /** An item's chunks are counted once: a website's in its pages (the website's own counter is their sum). */
 const chunksOfItems = sql<number>`coalesce(sum(${knowledgeContents.chunksCount}) filter (where ${knowledgeContents.parentId} is not null or ${knowledgeContents.type} <> 'URL'), 0)::bigint`;
 
@@ -198,6 +193,11 @@ export async function countChunks(db: DbOrTx, orgId: string): Promise<number> {
   return Number(row?.chunks ?? 0);
 }
 
+/**
+ * An org's knowledge counters, from its items alone: each item that holds chunks (a text, a file, a page of a
+ * website) keeps their number in `chunks_count`, written in the transaction that writes them, so the chunks are not
+ * counted row by row (a scan of the widest table, about 14 ms per 2,000 chunks on the embedded engine).
+ */
 export async function stats(db: DbOrTx, orgId: string) {
   const [row] = await db
     .select({

@@ -39,7 +39,7 @@ export function createSearchIndexUpkeep(deps: {
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
   let closed = false;
-  /** Set once a merge was refused (a database user that does not own the index): not tried again. */
+  /** Set once a merge was refused for want of privilege (a database user that does not own the index). */
   let refused = false;
 
   async function merge(): Promise<void> {
@@ -53,8 +53,10 @@ export function createSearchIndexUpkeep(deps: {
       merged.pages += pages;
       if (pages > 0) logger.debug({ pages, ms: Date.now() - started }, 'merged the search index\'s pending entries');
     } catch (err) {
-      refused = true;
-      logger.warn({ err }, 'could not merge the knowledge search index\'s pending entries (does Parley\'s database user own the index?); searches may be slower after an ingestion until (auto)vacuum merges them');
+      // Only the index's owner may merge it (insufficient_privilege otherwise): said once, not tried again. Any
+      // other failure (the database restarting, say) is tried again after the next ingestion.
+      refused = (err as { code?: string }).code === '42501';
+      logger.warn({ err }, 'could not merge the knowledge search index\'s pending entries; searches may be slower after an ingestion until (auto)vacuum merges them');
     }
   }
 
