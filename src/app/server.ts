@@ -28,8 +28,6 @@ import type { Deps } from './deps.ts';
 import { routeTable } from './routes.ts';
 import { VERSION } from './version.ts';
 
-export { VERSION };
-
 const INCOMING_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 function errorStatuses(def: RouteDef): number[] {

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Logger } from '../infra/logger.ts';
 import type { Db } from './client.ts';
+import { createSerialTasks } from '../lib/serial-tasks.ts';
 
 /** Tables whose size changes what plans the planner picks (searches, inbox lists); kept analyzed on PGlite. */
 export const WATCHED_TABLES = ['knowledge_chunks', 'knowledge_contents', 'chats', 'messages', 'contacts', 'events'] as const;
@@ -39,9 +40,7 @@ export function createPlannerStats(deps: { db: Db; kind: 'pglite' | 'postgres'; 
   const changed = new Map<WatchedTable, number>();
   /** Rows the table had at its last ANALYZE (the planner's `reltuples`). */
   const analyzedAt = new Map<WatchedTable, number>();
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<void> | null = null;
-  let closed = false;
+  const tasks = createSerialTasks();
 
   const reltuples = async (table: WatchedTable): Promise<number> => {
     const rows = await db.execute(sql`select greatest(reltuples, 0)::float8 as n from pg_class where oid = to_regclass(${table})`);
@@ -61,7 +60,7 @@ export function createPlannerStats(deps: { db: Db; kind: 'pglite' | 'postgres'; 
 
   async function runDue(): Promise<void> {
     for (const [table, n] of [...changed]) {
-      if (closed) return;
+      if (tasks.closed) return;
       if (!analyzedAt.has(table)) analyzedAt.set(table, await reltuples(table));
       if (n < 50 + 0.1 * analyzedAt.get(table)!) continue;
       changed.delete(table);
@@ -69,33 +68,12 @@ export function createPlannerStats(deps: { db: Db; kind: 'pglite' | 'postgres'; 
     }
   }
 
-  /** Runs `fn` after whatever runs now; `running` is the last of the chain until it ends. */
-  function chain(fn: () => Promise<void>, failure: string): Promise<void> {
-    const next: Promise<void> = (running ?? Promise.resolve())
-      .then(fn)
-      .catch((err: unknown) => logger.warn({ err }, failure))
-      .finally(() => {
-        if (running === next) running = null;
-      });
-    running = next;
-    return next;
-  }
-
-  const DUE_FAILED = 'could not refresh the planner statistics; searches may be slower until it succeeds';
-
-  function schedule(): void {
-    if (closed || timer) return;
-    timer = setTimeout(() => {
-      timer = null;
-      void chain(runDue, DUE_FAILED);
-    }, delayMs);
-    timer.unref();
-  }
+  const dueFailed = (err: unknown) => logger.warn({ err }, 'could not refresh the planner statistics; searches may be slower until it succeeds');
 
   /** Tables whose statistics are far from their size, analyzed (in the background). */
-  const checkAll = () => chain(async () => {
+  const checkAll = () => tasks.now(async () => {
     for (const table of WATCHED_TABLES) {
-      if (closed) return;
+      if (tasks.closed) return;
       const count = Number(rowsOf<{ n: number }>(await db.execute(sql.raw(`select count(*)::int as n from "${table}"`)))[0]?.n ?? 0);
       const known = await reltuples(table);
       analyzedAt.set(table, known);
@@ -104,33 +82,19 @@ export function createPlannerStats(deps: { db: Db; kind: 'pglite' | 'postgres'; 
       // from a dump, or filled before its indexes were made, looks analyzed by its count alone.
       else if (count >= 50 && !(await hasColumnStats(table))) await analyze(table, `${count} rows, no column statistics`);
     }
-  }, 'could not check the planner statistics at start');
+  }, (err) => logger.warn({ err }, 'could not check the planner statistics at start'));
 
   return {
     start() {
       void checkAll();
     },
     wrote(table, rows) {
-      if (rows <= 0 || closed) return;
+      if (rows <= 0 || tasks.closed) return;
       changed.set(table, (changed.get(table) ?? 0) + rows);
-      schedule();
+      tasks.later(delayMs, runDue, dueFailed);
     },
-    async idle() {
-      while (timer || running) {
-        if (timer) {
-          clearTimeout(timer);
-          timer = null;
-          void chain(runDue, DUE_FAILED);
-        }
-        await running;
-      }
-    },
-    async close() {
-      closed = true;
-      if (timer) clearTimeout(timer);
-      timer = null;
-      await running?.catch(() => {});
-    },
+    idle: () => tasks.idle(),
+    close: () => tasks.close(),
   };
 }
 

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import type { Logger } from '../../infra/logger.ts';
+import { createSerialTasks } from '../../lib/serial-tasks.ts';
 
 export interface SearchIndexUpkeep {
   /** Merges what is pending now, in the background (at start: a server stopped during an ingestion). */
@@ -36,14 +37,12 @@ export function createSearchIndexUpkeep(deps: {
   const { db, logger } = deps;
   const delayMs = deps.delayMs ?? 2_000;
   const merged = { runs: 0, pages: 0 };
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<void> | null = null;
-  let closed = false;
+  const tasks = createSerialTasks();
   /** Set once a merge was refused for want of privilege (a database user that does not own the index). */
   let refused = false;
 
   async function merge(): Promise<void> {
-    if (closed || refused) return;
+    if (tasks.closed || refused) return;
     await deps.quiet?.(100);
     const started = Date.now();
     try {
@@ -60,48 +59,18 @@ export function createSearchIndexUpkeep(deps: {
     }
   }
 
-  function run(): Promise<void> {
-    const next: Promise<void> = (running ?? Promise.resolve())
-      .then(merge)
-      .finally(() => {
-        if (running === next) running = null;
-      });
-    running = next;
-    return next;
-  }
-
-  function schedule(ms: number): void {
-    if (closed || refused || timer) return;
-    timer = setTimeout(() => {
-      timer = null;
-      void run();
-    }, ms);
-    timer.unref();
-  }
+  // merge() logs the database's failures itself; anything else is logged here.
+  const unexpected = (err: unknown) => logger.warn({ err }, 'search index upkeep failed');
 
   return {
     merged,
     start() {
-      schedule(0);
+      tasks.later(0, merge, unexpected);
     },
     wrote() {
-      schedule(delayMs);
+      if (!refused) tasks.later(delayMs, merge, unexpected);
     },
-    async idle() {
-      while (timer || running) {
-        if (timer) {
-          clearTimeout(timer);
-          timer = null;
-          void run();
-        }
-        await running;
-      }
-    },
-    async close() {
-      closed = true;
-      if (timer) clearTimeout(timer);
-      timer = null;
-      await running;
-    },
+    idle: () => tasks.idle(),
+    close: () => tasks.close(),
   };
 }
