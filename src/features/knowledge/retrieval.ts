@@ -22,7 +22,7 @@ export interface SearchRequest {
 }
 
 // Bounds on the keyword stage's work per query (see `keyword`).
-/** Above this many chunks a stem is common (at 100,000 chunks, in more than 0.5 % of them): its idf is capped. */
+/** Below this many chunks a stem is rare enough to seed the candidates (at 100,000 chunks, 0.5 % of them). */
 const DF_CAP = 500;
 const MAX_TERMS = 24;
 /** Stems added by the query's expansion (synonyms, English words of a foreign question), at most this many. */
@@ -44,10 +44,21 @@ const CANDIDATE_TERMS = 4;
 const CANDIDATES = 1_000;
 /**
  * Candidates of a question made only of common stems: chunks holding all of them (or, when fewer than asked
- * for do, any), at most this many. Any bound picks an arbitrary subset of tens of thousands of matches at
- * 100,000 chunks; scoring 8,000 of them was most of a slow search's time (1,000 still a third of it, 500 a fifth).
+ * for do, those and then chunks holding any), at most this many. Any bound picks an arbitrary subset (the first
+ * matches in the table's order) of what can be tens of thousands of chunks at 100,000, so a larger one ranks a
+ * larger arbitrary sample, not a better chosen one; what it costs is the scan until that many match and their
+ * scoring. 100 instead of 300, four alternating pairs of 60 questions x 7 at 100,000 chunks on the embedded engine:
+ * p50 9.1-10.1 -> 7.3-8.9 ms, p99 17.7-21.7 -> 14.9-17.8 ms.
  */
-const COMMON_CANDIDATES = 300;
+const COMMON_CANDIDATES = 100;
+
+/** The bounds above; tests narrow them to reach the common-stem paths with a few chunks. */
+export interface KeywordBounds {
+  dfCap: number;
+  candidates: number;
+  commonCandidates: number;
+}
+const BOUNDS: KeywordBounds = { dfCap: DF_CAP, candidates: CANDIDATES, commonCandidates: COMMON_CANDIDATES };
 
 /** Reciprocal rank fusion constant (Cormack et al.): damps the weight of the very top ranks. */
 const RRF_K = 60;
@@ -75,8 +86,10 @@ export function createRetriever(deps: {
   embedder?: Embedder;
   onVectorError?: (err: unknown) => void;
   cacheTtlMs?: number;
+  bounds?: Partial<KeywordBounds>;
 }) {
   const { db } = deps;
+  const bounds: KeywordBounds = { ...BOUNDS, ...deps.bounds };
   // Most calls come from orgs without knowledge: knowing that spares the search on every message.
   // Events of items whose chunks changed clear the org's entries.
   const hasChunks = deps.caches.cache<boolean>('knowledge-has-chunks', { ttlMs: deps.cacheTtlMs ?? 0 });
@@ -98,8 +111,8 @@ export function createRetriever(deps: {
 
   /**
    * The question's stems, then its expansion's (see EXPANSION_WEIGHT), each with the number of the org's chunks
-   * holding it (capped at DF_CAP), read from `knowledge_terms`, which is kept with the chunks: exact and current,
-   * with no chunk counted here.
+   * holding it, read from `knowledge_terms`, which is kept with the chunks: exact and current, with no chunk
+   * counted here.
    */
   async function documentFrequencies(orgId: string, query: string): Promise<Array<{ lexeme: string; df: number; expansion: boolean }>> {
     const asked = queryLexemes(query, MAX_TERMS);
@@ -114,33 +127,30 @@ export function createRetriever(deps: {
         select lexeme, chunks from knowledge_terms
         where org_id = ${orgId} and lexeme in (${sql.join(lexemes.map((l) => sql`${l}`), sql`, `)})`),
     );
-    const dfs = new Map(rows.map((r) => [r.lexeme, Math.min(Number(r.chunks), DF_CAP)]));
+    const dfs = new Map(rows.map((r) => [r.lexeme, Number(r.chunks)]));
     return lexemes.map((lexeme) => ({ lexeme, df: dfs.get(lexeme) ?? 0, expansion: !own.has(lexeme) }));
   }
 
   /**
-   * Full-text search ranked by the rarity of what matched. The question's stems are counted
-   * (document frequency, capped at DF_CAP so a very common stem costs a bounded scan, and cached per org);
-   * candidates come from the rarest stems below the cap (at most CANDIDATE_TERMS of them and about
-   * CANDIDATES chunks, so every chunk holding the rarest word is a candidate and a question full of
-   * common words never ranks the whole corpus); candidates are ordered by the summed idf of the stems they contain, then by ts_rank. A chunk that
-   * matches "credit", "charged" and "order" thus beats one that repeats "card".
+   * Full-text search ranked by the rarity of what matched. Each stem weighs its idf, from the exact number of
+   * the org's chunks holding it; candidates come from the rarest stems below DF_CAP (at most CANDIDATE_TERMS of
+   * them and about CANDIDATES chunks, so every chunk holding the rarest word is a candidate and a question full
+   * of common words never ranks the whole corpus); candidates are ordered by the summed idf of the stems they
+   * contain, then by ts_rank. A chunk that matches "credit", "charged" and "order" thus beats one that repeats "card".
    */
   async function keyword(req: SearchRequest, k: number): Promise<Row[]> {
     const terms = (await documentFrequencies(req.orgId, req.query)).filter((t) => t.df > 0);
     if (terms.length === 0) return [];
     const n = await chunkCount.getOrLoad(req.orgId, () => countChunks(db, req.orgId));
-    // A stem found DF_CAP times or more is common: its true count is unknown, so it gets the weight
-    // of a stem in half the chunks at most, never more than an uncapped one.
+    // idf from the exact count: a stem in 1 % of the chunks weighs far more than one in half of them. (Counted with
+    // a bound, as searches once did, a common stem's true count was unknown and all of them weighed alike.)
     const weighted = terms.map((t) => ({
       ...t,
-      idf:
-        (t.expansion ? (req.expansionWeight ?? EXPANSION_WEIGHT) : 1) *
-        (t.df >= DF_CAP ? Math.min(Math.log((n + 1) / (DF_CAP + 0.5)), Math.LN2) : Math.log((Math.max(n, t.df) + 1) / (t.df + 0.5))),
+      idf: (t.expansion ? (req.expansionWeight ?? EXPANSION_WEIGHT) : 1) * Math.log((Math.max(n, t.df) + 1) / (t.df + 0.5)),
     }));
     // Candidates come from the rarest stems (see CANDIDATES); a question made only of common stems takes chunks
     // holding all of them, or any (see COMMON_CANDIDATES).
-    const rare = weighted.filter((t) => t.df < DF_CAP).sort((a, b) => a.df - b.df);
+    const rare = weighted.filter((t) => t.df < bounds.dfCap).sort((a, b) => a.df - b.df);
     const tq = (lexeme: string) => sql`quote_literal(${lexeme})::tsquery`;
     const allQuery = sql.join(weighted.map((t) => tq(t.lexeme)), sql` || `);
     const score = sql.join(
@@ -175,16 +185,20 @@ export function createRetriever(deps: {
       let total = first.df;
       for (const t of rare) {
         if (t === first) continue;
-        if (seeds.length >= CANDIDATE_TERMS || total + t.df > CANDIDATES) break;
+        if (seeds.length >= CANDIDATE_TERMS || total + t.df > bounds.candidates) break;
         seeds.push(t);
         total += t.df;
       }
-      return ranked(sql.join(seeds.map((t) => tq(t.lexeme)), sql` || `), CANDIDATES);
+      return ranked(sql.join(seeds.map((t) => tq(t.lexeme)), sql` || `), bounds.candidates);
     }
-    // Only common stems: chunks with all of the customer's own first, then (too few of those) with any.
+    // Only common stems: chunks with all of the customer's own first. Too few of those: they still come first (a
+    // sample of chunks holding any stem may well miss them), then the best of that sample.
     const own = weighted.filter((t) => !t.expansion);
-    const all = own.length > 1 ? await ranked(sql.join(own.map((t) => tq(t.lexeme)), sql` && `), COMMON_CANDIDATES) : [];
-    return all.length >= k ? all : ranked(allQuery, COMMON_CANDIDATES);
+    const all = own.length > 1 ? await ranked(sql.join(own.map((t) => tq(t.lexeme)), sql` && `), bounds.commonCandidates) : [];
+    if (all.length >= k) return all;
+    const found = new Set(all.map((r) => r.id));
+    const any = await ranked(allQuery, bounds.commonCandidates);
+    return [...all, ...any.filter((r) => !found.has(r.id))].slice(0, k);
   }
 
   async function vector(req: SearchRequest, k: number): Promise<Row[]> {
