@@ -17,6 +17,11 @@ describe('the knowledge search index after an ingestion', () => {
     return (res as unknown as { rows: Array<{ pages: number }> }).rows[0]!.pages;
   };
 
+  it('keeps its pending list small (256 kB): an ingestion merges as it goes, a search reads little of it', async () => {
+    const res = await server.deps.database.db.execute(sql`select reloptions from pg_class where relname = 'knowledge_chunks_tsv_idx'`);
+    expect((res as unknown as { rows: Array<{ reloptions: string[] }> }).rows[0]!.reloptions).toContain('gin_pending_list_limit=256');
+  });
+
   it('has its pending entries merged once the ingestion is done, and still finds the new text', async () => {
     const t = await seedOrg(server);
     const api = client(server, t.key);

@@ -386,7 +386,9 @@ export const knowledgeChunks = pgTable(
   (t) => [
     index('knowledge_chunks_content_idx').on(t.contentId, t.chunkIndex),
     index('knowledge_chunks_org_idx').on(t.orgId, t.assistantId),
-    index('knowledge_chunks_tsv_idx').using('gin', t.tsv),
+    // New entries wait in a pending list of at most 256 kB (PostgreSQL's default: 4 MB), which every search reads
+    // whole and an insert merges once full (migration 0010).
+    index('knowledge_chunks_tsv_idx').using('gin', t.tsv).with({ gin_pending_list_limit: 256 }),
   ],
 );
 

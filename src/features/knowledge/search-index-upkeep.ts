@@ -19,13 +19,13 @@ export interface SearchIndexUpkeep {
  * Keeps the knowledge search's full-text index (GIN, `knowledge_chunks_tsv_idx`) free of pending entries.
  *
  * A GIN index takes new entries into a pending list (fast to write) and merges them into its trees only when the
- * list passes 4 MB (`gin_pending_list_limit`), when (auto)vacuum runs, or when asked; every search meanwhile reads
- * the whole list. After an ingestion of about 1,500 chunks through the API on the embedded engine (which runs no
+ * list passes `gin_pending_list_limit` (256 kB for this index since migration 0010; PostgreSQL's default is 4 MB),
+ * when (auto)vacuum runs, or when asked; every search meanwhile reads the whole list. After an ingestion of about 1,500 chunks through the API on the embedded engine (which runs no
  * autovacuum), searches over 100,000 chunks took p50/p99 12.5-14.2/30.9-35.3 ms with the list, 11.2-12.2/22.9-23.9 ms
  * once merged (December 7). Writing each entry into the trees instead (`fastupdate = off`) made an item's chunk
  * write two to three times slower; merging in bulk is what the list is for. So a moment after the last write of an
- * ingestion burst, Parley merges the list (about 0.2 ms per chunk on the embedded engine, work the 4 MB threshold
- * would otherwise have put on some unlucky item's transaction), on both engines.
+ * ingestion burst, Parley merges what is left in the list (about 0.2 ms per chunk on the embedded engine, work the
+ * threshold would otherwise have put on some later item's transaction), on both engines.
  */
 export function createSearchIndexUpkeep(deps: {
   db: Db;
