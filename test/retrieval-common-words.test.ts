@@ -67,3 +67,29 @@ describe('knowledge search over common words', () => {
     expect(new Set(res.body.results.slice(0, 2).map((r: { content_id: string }) => r.content_id))).toEqual(new Set(ids.both));
   });
 });
+
+// Searches remember each word's chunk count per org (src/features/knowledge/retrieval.ts, termCounts) until the org's
+// knowledge changes.
+describe('knowledge search after new knowledge arrives', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ PARLEY_CACHE_TTL_MS: '600000' });
+  });
+  afterAll(async () => server?.close());
+
+  it('finds a word it had searched for in vain once an item brings it', async () => {
+    const t = await seedOrg(server);
+    const api = client(server, t.key);
+    const first = await api.post('/orgs/c/knowledge/contents', { title: 'Hours', content: { type: 'TEXT', text: 'The shop opens at nine on weekdays.' } });
+    expect((await settled(server, t.key, first.body.id, 60_000)).status).toBe('PROCESSED');
+    const before = await api.post('/orgs/c/knowledge/search', { query: 'zephyrine lamp', limit: 3 });
+    expect(before.status, before.text).toBe(200);
+    expect(before.body.results).toEqual([]);
+
+    const second = await api.post('/orgs/c/knowledge/contents', { title: 'Lamps', content: { type: 'TEXT', text: 'The zephyrine lamp ships in two days.' } });
+    expect((await settled(server, t.key, second.body.id, 60_000)).status).toBe('PROCESSED');
+    const after = await api.post('/orgs/c/knowledge/search', { query: 'zephyrine lamp', limit: 3 });
+    expect(after.status, after.text).toBe(200);
+    expect(after.body.results[0]?.content_id).toBe(second.body.id);
+  });
+});
