@@ -60,8 +60,12 @@ export interface KeywordBounds {
 }
 const BOUNDS: KeywordBounds = { dfCap: DF_CAP, candidates: CANDIDATES, commonCandidates: COMMON_CANDIDATES };
 
-/** Stems whose chunk counts a search remembers per org (see `termCounts`). */
-const TERM_COUNTS_PER_ORG = 20_000;
+/**
+ * Stems whose chunk counts searches remember per org, and orgs remembered (see `termCounts`): at most 200,000
+ * entries, about 20 MB, however many orgs ask and whatever they ask; an org's customers reuse far fewer words.
+ */
+const TERM_COUNTS_PER_ORG = 2_000;
+const TERM_COUNT_ORGS = 100;
 
 /** Reciprocal rank fusion constant (Cormack et al.): damps the weight of the very top ranks. */
 const RRF_K = 60;
@@ -112,7 +116,7 @@ export function createRetriever(deps: {
    * `knowledge_terms` is a statement of its own (about 1 ms on the embedded engine). Dropped with the org's other
    * facts whenever its knowledge changes.
    */
-  const termCounts = deps.caches.cache<Map<string, number>>('knowledge-term-counts', { ttlMs: deps.cacheTtlMs ?? 0 });
+  const termCounts = deps.caches.cache<Map<string, number>>('knowledge-term-counts', { ttlMs: deps.cacheTtlMs ?? 0, max: TERM_COUNT_ORGS });
   deps.events.onChange(['knowledge.item.updated', 'knowledge.item.deleted'], (e) => {
     hasChunks.delete(e.org_id);
     chunkCount.delete(e.org_id);
