@@ -244,3 +244,50 @@ describe('conversation routing', () => {
     expect((await client(server, stranger.key).get(`/chats/${chatId}/stream`)).status).toBe(404);
   });
 });
+
+/**
+ * With every cache off, each lookup is a query. A handover once read its assistant's assignee list through the cache
+ * inside its transaction: on the embedded database (one connection) a miss waited for the transaction, which waited
+ * for it, and every request after it hung (it failed CI when the entry expired mid-request). The suite's embedded
+ * databases fail such a query at once (`guardTransactions`), so this test fails instead of hanging if it comes back.
+ */
+describe('conversation routing with every cache off', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ PARLEY_CACHE_TTL_MS: '0' });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('hands chats over (asked for, unanswered, taken over by a member) and assigns them by the assistant list', async () => {
+    const t = await seedOrg(server);
+    const api = client(server, t.key);
+    const ana = await signedInMember(server, t, 'AGENT');
+    const bea = await signedInMember(server, t, 'AGENT');
+    const listed = await api.post('/orgs/c/assistants', { name: 'Billing', config: { conversation: { assignee_member_ids: [bea.memberId], handover_when_unanswered: true } } });
+    const open = await api.post('/orgs/c/assistants', { name: 'General' });
+
+    const asked = await api.post(`/api/agents/${listed.body.id}/invoke`, { message: 'I want to speak to a human' });
+    expect(asked.status, asked.text).toBe(200);
+    expect(asked.body.handover).toEqual({ state: 'ASSIGNED', assigned_member: { id: bea.memberId, name: 'A AGENT' } });
+    const unanswered = await api.post(`/api/agents/${listed.body.id}/invoke`, { message: 'Do you repair carbon frames?' });
+    expect(unanswered.status, unanswered.text).toBe(200);
+    expect(unanswered.body.handover).toEqual({ state: 'ASSIGNED', assigned_member: { id: bea.memberId, name: 'A AGENT' } });
+
+    const chat = await api.post(`/api/agents/${open.body.id}/invoke`, { message: 'hello' });
+    const taken = await call(server, 'PATCH', `/chats/${chat.body.chat_id}/state`, { headers: ana.headers, json: { ai_enabled: false } });
+    expect(taken.status, taken.text).toBe(200);
+    expect(taken.body.state).toMatchObject({ ai_enabled: false, handover: 'ASSIGNED', assigned_member: { id: ana.memberId } });
+    const replied = await call(server, 'POST', `/chats/${chat.body.chat_id}/messages`, { headers: bea.headers, json: { message: say('Hi, Bea here.') } });
+    expect(replied.status, replied.text).toBe(200);
+    const resolved = await call(server, 'PATCH', `/chats/${chat.body.chat_id}/state`, { headers: bea.headers, json: { state: 'CLOSED' } });
+    expect(resolved.status, resolved.text).toBe(200);
+    expect(texts((await api.get(`/chats/${chat.body.chat_id}/messages`)).body).slice(-4)).toEqual([
+      'event: Taken over by A AGENT',
+      'event: Assigned to A AGENT',
+      'assistant: Hi, Bea here.',
+      expect.stringMatching(/^event: /),
+    ]);
+  });
+});

@@ -22,7 +22,8 @@ export async function freshDatabase(): Promise<Database> {
     // A copy of the run's migrated template (test/pglite-template.ts), removed when the database closes.
     const dir = mkdtempSync(path.join(tmpdir(), 'parley-test-'));
     cpSync(inject('pgliteTemplate'), dir, { recursive: true });
-    const db = await openDatabase({ kind: 'pglite', dataDir: dir });
+    // Guarded: a query outside an open transaction from inside it fails at once instead of stopping the database.
+    const db = await openDatabase({ kind: 'pglite', dataDir: dir, guardTransactions: true });
     return {
       ...db,
       async close() {

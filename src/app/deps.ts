@@ -231,10 +231,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     db,
     events,
     reachable: chats.reachable,
-    assigneesOf: async (assistantId) => {
-      const assistant = await assistants.findAnywhere(assistantId);
-      return assistant ? assistants.effectiveConfig(assistant.config).conversation.assignee_member_ids : [];
-    },
+    assigneesIn: assistants.assigneesIn,
     conversationOf: async (orgId, id) => {
       const config = await assistants.configOf(orgId, id);
       return config && { enable_auto_csat: config.conversation.enable_auto_csat, language: config.language };

@@ -35,10 +35,12 @@ export type DatabaseOptions =
       dataDir?: string /* undefined = in memory */;
       /** Called if the database thread dies (a WebAssembly crash): every query fails from then on. */
       onStopped?: (err: Error) => void;
+      /** Tests: fail a query made outside an open transaction from inside it (see `ThreadOptions`). */
+      guardTransactions?: boolean;
     };
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
-  return opts.kind === 'postgres' ? openPostgres(opts.url, opts.poolSize ?? 10) : openPglite(opts.dataDir, opts.onStopped);
+  return opts.kind === 'postgres' ? openPostgres(opts.url, opts.poolSize ?? 10) : openPglite(opts.dataDir, opts.onStopped, opts.guardTransactions);
 }
 
 // Each engine's driver is loaded only when that engine is opened: a PostgreSQL instance never loads
@@ -76,7 +78,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   };
 }
 
-async function openPglite(dataDir: string | undefined, onStopped?: (err: Error) => void): Promise<Database> {
+async function openPglite(dataDir: string | undefined, onStopped?: (err: Error) => void, guardTransactions?: boolean): Promise<Database> {
   const [{ startPgliteThread }, { drizzle: drizzlePglite }] = await Promise.all([import('./pglite-thread.ts'), import('drizzle-orm/pglite')]);
   let release = async () => {};
   let dir: string | undefined;
@@ -88,7 +90,7 @@ async function openPglite(dataDir: string | undefined, onStopped?: (err: Error) 
   }
   let client;
   try {
-    client = await startPgliteThread(dir ?? 'memory://', onStopped);
+    client = await startPgliteThread(dir ?? 'memory://', onStopped, { guardTransactions });
   } catch (err) {
     await release();
     throw err;

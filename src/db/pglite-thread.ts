@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -45,6 +46,17 @@ export interface PgliteTx {
   readonly closed: boolean;
 }
 
+export interface ThreadOptions {
+  /**
+   * Fail, instead of waiting forever, a query made outside an open transaction from inside it (code in `fn` that
+   * reads through the database or a cache instead of `tx`). The thread runs one transaction at a time, so such a
+   * query waits for the transaction, which waits for the query: the whole embedded database stops. Tracking which
+   * transaction a call comes from costs an AsyncLocalStorage (promise hooks on Node 20), so the test suite turns it
+   * on and production does not.
+   */
+  guardTransactions?: boolean;
+}
+
 /** How long the thread must have had nothing to do before `quiet` lets a background write start. */
 const QUIET_MS = 2;
 
@@ -60,12 +72,12 @@ function revive(fields: Record<string, unknown>): Error {
  * PGlite driver calls. Each call is one message; a transaction holds the worker's connection from
  * `begin` to `end`, exactly as PGlite's own `transaction()` does in process.
  */
-export async function startPgliteThread(dataDir: string, onStopped?: (err: Error) => void): Promise<PgliteLike> {
+export async function startPgliteThread(dataDir: string, onStopped?: (err: Error) => void, opts: ThreadOptions = {}): Promise<PgliteLike> {
   // A first start runs initdb in a WebAssembly instance of its own, with a few hundred MB of memory.
   // Done in a throwaway process, all of that memory goes back to the system when it exits; a
   // throwaway thread returned only part of it (about 200 MB stayed in the process's allocator).
   if (dataDir !== 'memory://' && !existsSync(path.join(dataDir, 'PG_VERSION'))) await initInChildProcess(dataDir);
-  return openThread(dataDir, onStopped);
+  return openThread(dataDir, onStopped, opts);
 }
 
 /** Creates the database files of `dataDir` (PGlite's initdb) in a short-lived Node process. */
@@ -91,7 +103,7 @@ async function initInChildProcess(dataDir: string): Promise<void> {
   if (code !== 0) throw new Error(`creating the embedded database in ${dataDir} failed (exit code ${code}): ${stderr.trim()}`);
 }
 
-async function openThread(dataDir: string, onStopped?: (err: Error) => void): Promise<PgliteLike> {
+async function openThread(dataDir: string, onStopped: ((err: Error) => void) | undefined, opts: ThreadOptions): Promise<PgliteLike> {
   // Plain JavaScript, so the thread needs no TypeScript loader; execArgv [] keeps it from inheriting
   // this process's preloads (tsx's among them). Its JavaScript objects are short-lived (one query's
   // rows): a small young generation keeps them from growing its heap (25-45 MB less under load).
@@ -130,8 +142,16 @@ async function openThread(dataDir: string, onStopped?: (err: Error) => void): Pr
   /** When the last answered request was answered: with none waiting, the thread has been idle since. */
   let lastAnsweredAt = 0;
 
+  /** The open transaction the current code runs in (with `guardTransactions`). */
+  const inTransaction = opts.guardTransactions ? new AsyncLocalStorage<{ open: boolean }>() : undefined;
+
   function send<T>(req: Request): Promise<T> {
     if (dead) return Promise.reject(dead);
+    if (inTransaction?.getStore()?.open && !('tx' in req && req.op !== 'begin')) {
+      return Promise.reject(
+        new Error(`${req.op === 'begin' ? 'a transaction' : 'a query'} outside the open transaction, started from inside it, would wait for that transaction forever on the embedded database (one connection): run it on \`tx\`, or before the transaction`),
+      );
+    }
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
       waiting.set(id, {
@@ -174,15 +194,18 @@ async function openThread(dataDir: string, onStopped?: (err: Error) => void): Pr
         },
       };
       let result;
+      const scope = { open: true };
       try {
-        result = await fn(handle);
+        result = await (inTransaction ? inTransaction.run(scope, () => fn(handle)) : fn(handle));
       } catch (err) {
+        scope.open = false;
         if (!closed) {
           closed = true;
           await send({ op: 'end', tx, commit: false }).catch(() => {});
         }
         throw err;
       }
+      scope.open = false;
       if (!closed) {
         closed = true;
         await send({ op: 'end', tx, commit: true });

@@ -1,4 +1,4 @@
-import type { Db } from '../../db/client.ts';
+import type { Db, Tx } from '../../db/client.ts';
 import { type Actor, SYSTEM_ACTOR } from '../../events/actor.ts';
 import type { EventLog } from '../../events/event-log.ts';
 import type { CacheStore } from '../../infra/cache/cache.ts';
@@ -161,6 +161,16 @@ export function createAssistantsService(deps: {
     async configOf(orgId: string, id: string): Promise<AssistantConfig | undefined> {
       const row = (await live.getOrLoad(id, async () => (await repo.findLiveAssistantById(db, id)) ?? null)) ?? undefined;
       return row && row.orgId === orgId ? effectiveConfig(row.config) : undefined;
+    },
+
+    /**
+     * The members an assistant's handovers go to (`conversation.assignee_member_ids`; empty: every inbox member),
+     * read in the caller's transaction, never through the cache: on the embedded database (one connection) a cache
+     * miss read outside an open transaction waits for that transaction to end, which waits for the read.
+     */
+    async assigneesIn(tx: Tx, id: string): Promise<readonly string[]> {
+      const row = await repo.findLiveAssistantById(tx, id);
+      return row ? effectiveConfig(row.config).conversation.assignee_member_ids : [];
     },
 
     /** Live (not deleted) assistant by id in any org; the caller must check reach. */

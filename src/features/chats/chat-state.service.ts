@@ -44,8 +44,11 @@ export function createChatStateService(deps: {
   db: Db;
   events: EventLog;
   reachable: (keyOrgId: string, chatId: string) => Promise<repo.ChatView>;
-  /** The members an assistant's handovers go to (its `conversation.assignee_member_ids`); empty: every inbox member. */
-  assigneesOf: (assistantId: string) => Promise<readonly string[]>;
+  /**
+   * The members an assistant's handovers go to (its `conversation.assignee_member_ids`); empty: every inbox member.
+   * Read in the handover's transaction: no query outside `tx` inside it (the embedded database has one connection).
+   */
+  assigneesIn: (tx: Tx, assistantId: string) => Promise<readonly string[]>;
   conversationOf: ConversationOf;
 }) {
   const { db, events } = deps;
@@ -93,7 +96,7 @@ export function createChatStateService(deps: {
     let assignee: state.MemberRef | undefined = chat.assignedMemberId ? await state.findMemberRef(tx, chat.orgId, chat.assignedMemberId) : undefined;
     const lines = [reason];
     if (!assignee) {
-      assignee = takenBy ?? (await state.leastBusyMember(tx, chat.orgId, await deps.assigneesOf(chat.assistantId)));
+      assignee = takenBy ?? (await state.leastBusyMember(tx, chat.orgId, await deps.assigneesIn(tx, chat.assistantId)));
       if (assignee) lines.push(`Assigned to ${assignee.name}`);
     }
     await state.setChatState(tx, chat.orgId, chat.id, {
