@@ -153,6 +153,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
             kind: 'pglite',
             dataDir: config.dataDir,
             onStopped: (err) => logger.fatal({ err }, 'the embedded database stopped: every request that needs it fails until Parley restarts'),
+            onStalledTransaction: (err) => logger.error({ err }, 'rolled back a transaction that held the embedded database while waiting for a query outside it (a bug: please report it with this stack)'),
           },
     )));
   const { db } = database;

@@ -5,6 +5,7 @@ import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import * as schema from './schema.ts';
 import { acquireDataDirLock } from './data-dir-lock.ts';
+import type { ThreadOptions } from './pglite-thread.ts';
 
 export type Schema = typeof schema;
 /** One database type for both engines: PGlite and node-postgres share Drizzle's PgDatabase. */
@@ -37,10 +38,12 @@ export type DatabaseOptions =
       onStopped?: (err: Error) => void;
       /** Tests: fail a query made outside an open transaction from inside it (see `ThreadOptions`). */
       guardTransactions?: boolean;
+      /** Told when a transaction that stalled the database was rolled back (see `ThreadOptions`). */
+      onStalledTransaction?: (err: Error) => void;
     };
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
-  return opts.kind === 'postgres' ? openPostgres(opts.url, opts.poolSize ?? 10) : openPglite(opts.dataDir, opts.onStopped, opts.guardTransactions);
+  return opts.kind === 'postgres' ? openPostgres(opts.url, opts.poolSize ?? 10) : openPglite(opts.dataDir, opts.onStopped, { guardTransactions: opts.guardTransactions, onStalledTransaction: opts.onStalledTransaction });
 }
 
 // Each engine's driver is loaded only when that engine is opened: a PostgreSQL instance never loads
@@ -78,7 +81,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   };
 }
 
-async function openPglite(dataDir: string | undefined, onStopped?: (err: Error) => void, guardTransactions?: boolean): Promise<Database> {
+async function openPglite(dataDir: string | undefined, onStopped?: (err: Error) => void, threadOptions: ThreadOptions = {}): Promise<Database> {
   const [{ startPgliteThread }, { drizzle: drizzlePglite }] = await Promise.all([import('./pglite-thread.ts'), import('drizzle-orm/pglite')]);
   let release = async () => {};
   let dir: string | undefined;
@@ -90,7 +93,7 @@ async function openPglite(dataDir: string | undefined, onStopped?: (err: Error) 
   }
   let client;
   try {
-    client = await startPgliteThread(dir ?? 'memory://', onStopped, { guardTransactions });
+    client = await startPgliteThread(dir ?? 'memory://', onStopped, threadOptions);
   } catch (err) {
     await release();
     throw err;

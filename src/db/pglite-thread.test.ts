@@ -42,3 +42,47 @@ describe('the embedded database thread', () => {
     await requests.done;
   });
 });
+
+describe('a transaction that waits for a query outside it', () => {
+  let db: PgliteLike;
+  const stalled: Error[] = [];
+  beforeAll(async () => {
+    db = await startPgliteThread('memory://', undefined, { stalledTransactionMs: 300, onStalledTransaction: (err) => stalled.push(err) });
+    await db.exec('create table notes (text text)');
+  }, 60_000);
+  afterAll(() => db.close());
+
+  it('is rolled back, so the database serves again instead of hanging, and its caller gets why', async () => {
+    // The one connection is held by the transaction; the query outside it can only run once it ends.
+    const outcome = db.transaction(async (tx) => {
+      await tx.query(`insert into notes values ('half-written')`);
+      await db.query('select 1');
+      await tx.query(`insert into notes values ('after')`);
+    });
+    await expect(outcome).rejects.toThrow(/^rolled back: this transaction held the embedded database for \d+ ms without a statement while other requests waited/);
+    expect(stalled).toHaveLength(1);
+    expect(stalled[0]!.stack).toMatch(/began[\s\S]*pglite-thread\.test\.ts/);
+    expect((await db.query('select count(*)::int as n from notes')).rows).toEqual([{ n: 0 }]);
+    // Later transactions are not affected.
+    await db.transaction(async (tx) => {
+      await tx.query(`insert into notes values ('kept')`);
+    });
+    expect((await db.query('select text from notes')).rows).toEqual([{ text: 'kept' }]);
+  });
+
+  it('is not: a transaction idle with nobody waiting, or whose statement runs long while others wait', async () => {
+    stalled.length = 0;
+    await db.transaction(async (tx) => {
+      await tx.query(`insert into notes values ('idle')`);
+      await new Promise((r) => setTimeout(r, 800));
+      await tx.query(`insert into notes values ('idle, then written')`);
+    });
+    // About 1 s of work in one statement, with a query waiting behind it all along.
+    const slow = db.transaction((tx) => tx.query(`select count(*) from generate_series(1, 3000000)`));
+    const waiting = db.query('select 1');
+    await slow;
+    await waiting;
+    expect(stalled).toEqual([]);
+    expect((await db.query(`select count(*)::int as n from notes where text like 'idle%'`)).rows).toEqual([{ n: 2 }]);
+  });
+});

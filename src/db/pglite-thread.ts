@@ -55,7 +55,21 @@ export interface ThreadOptions {
    * on and production does not.
    */
   guardTransactions?: boolean;
+  /**
+   * A transaction with no statement running for this long while other requests wait for the database is rolled
+   * back (see `transaction`). Default STALLED_TRANSACTION_MS.
+   */
+  stalledTransactionMs?: number;
+  /** Told when a stalled transaction was rolled back (the server logs it as an error). */
+  onStalledTransaction?: (err: Error) => void;
 }
+
+/**
+ * How long a transaction may hold the embedded database doing nothing while other requests wait. Parley's
+ * transactions run their statements back to back (work that is not SQL is done before them), so an idle one
+ * that long is waiting for something that waits for it: a query outside it, from inside it.
+ */
+export const STALLED_TRANSACTION_MS = 5_000;
 
 /** How long the thread must have had nothing to do before `quiet` lets a background write start. */
 const QUIET_MS = 2;
@@ -112,7 +126,8 @@ async function openThread(dataDir: string, onStopped: ((err: Error) => void) | u
     resourceLimits: { maxYoungGenerationSizeMb: 8 },
     workerData: { dataDir, startParams: [...PGLITE_MEMORY_SETTINGS] } satisfies WorkerInit,
   });
-  const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  /** Requests sent and not yet answered: when each was sent, and the transaction it belongs to (if any). */
+  const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; sentAt: number; tx: number | undefined }>();
   let nextId = 1;
   let nextTx = 1;
   let dead: Error | null = null;
@@ -145,6 +160,10 @@ async function openThread(dataDir: string, onStopped: ((err: Error) => void) | u
   /** The open transaction the current code runs in (with `guardTransactions`). */
   const inTransaction = opts.guardTransactions ? new AsyncLocalStorage<{ open: boolean }>() : undefined;
 
+  /** Open transactions: statements in flight, since when none is, and why it was rolled back (see `watchdog`). */
+  const openTxs = new Map<number, { inFlight: number; idleSince: number; began: Error; aborted: Error | null }>();
+  const stalledMs = opts.stalledTransactionMs ?? STALLED_TRANSACTION_MS;
+
   function send<T>(req: Request): Promise<T> {
     if (dead) return Promise.reject(dead);
     if (inTransaction?.getStore()?.open && !('tx' in req && req.op !== 'begin')) {
@@ -155,6 +174,8 @@ async function openThread(dataDir: string, onStopped: ((err: Error) => void) | u
     const id = nextId++;
     return new Promise<T>((resolve, reject) => {
       waiting.set(id, {
+        sentAt: performance.now(),
+        tx: 'tx' in req ? req.tx : undefined,
         resolve: (v) => {
           lastAnsweredAt = performance.now();
           resolve(v as T);
@@ -175,19 +196,55 @@ async function openThread(dataDir: string, onStopped: ((err: Error) => void) | u
     throw err;
   }
 
+  /**
+   * The embedded database serves one transaction at a time. A transaction that waits for a query outside it (code
+   * that reads through the database or a cache instead of `tx`) waits for itself, and every request after it
+   * waits too: the server would hang until restarted. Such a transaction is rolled back instead, its caller gets
+   * the error, and the database serves again. The test suite fails such a query at once (`guardTransactions`).
+   */
+  const watchdog = setInterval(() => {
+    if (dead) return clearInterval(watchdog);
+    const now = performance.now();
+    for (const [tx, t] of openTxs) {
+      if (t.aborted || t.inFlight > 0 || now - t.idleSince < stalledMs) continue;
+      const blocked = [...waiting.values()].some((w) => w.tx !== tx && now - w.sentAt >= stalledMs);
+      if (!blocked) continue;
+      t.aborted = new Error(
+        `rolled back: this transaction held the embedded database for ${Math.round(now - t.idleSince)} ms without a statement while other requests waited (a query outside it, made from inside it?)`,
+      );
+      t.aborted.stack = `${t.aborted.message}\n  began${t.began.stack?.replace(/^Error[^\n]*/, '') ?? ''}`;
+      opts.onStalledTransaction?.(t.aborted);
+      send({ op: 'end', tx, commit: false }).catch(() => {});
+    }
+  }, Math.max(10, Math.min(1_000, stalledMs / 2)));
+  watchdog.unref();
+
   return {
     query: (sql, params, opts) => send({ op: 'query', sql, params, rowMode: opts?.rowMode }),
     exec: (sql) => send({ op: 'exec', sql }),
     async transaction(fn) {
       const tx = nextTx++;
+      // Where it began, for the watchdog's report (a captured stack costs about a microsecond; it is formatted only if read).
+      const began = new Error();
       await send({ op: 'begin', tx });
+      const state = { inFlight: 0, idleSince: performance.now(), began, aborted: null as Error | null };
+      openTxs.set(tx, state);
       let closed = false;
+      const statement = <T>(req: Request): Promise<T> => {
+        if (state.aborted) return Promise.reject(state.aborted);
+        state.inFlight++;
+        return send<T>(req).finally(() => {
+          state.inFlight--;
+          state.idleSince = performance.now();
+        });
+      };
       const handle: PgliteTx = {
-        query: (sql, params, opts) => send({ op: 'query', sql, params, rowMode: opts?.rowMode, tx }),
-        exec: (sql) => send({ op: 'exec', sql, tx }),
+        query: (sql, params, opts) => statement({ op: 'query', sql, params, rowMode: opts?.rowMode, tx }),
+        exec: (sql) => statement({ op: 'exec', sql, tx }),
         async rollback() {
           closed = true;
-          await send({ op: 'end', tx, commit: false });
+          openTxs.delete(tx);
+          if (!state.aborted) await send({ op: 'end', tx, commit: false });
         },
         get closed() {
           return closed;
@@ -199,13 +256,16 @@ async function openThread(dataDir: string, onStopped: ((err: Error) => void) | u
         result = await (inTransaction ? inTransaction.run(scope, () => fn(handle)) : fn(handle));
       } catch (err) {
         scope.open = false;
-        if (!closed) {
+        openTxs.delete(tx);
+        if (!closed && !state.aborted) {
           closed = true;
           await send({ op: 'end', tx, commit: false }).catch(() => {});
         }
-        throw err;
+        throw state.aborted ?? err;
       }
       scope.open = false;
+      openTxs.delete(tx);
+      if (state.aborted) throw state.aborted;
       if (!closed) {
         closed = true;
         await send({ op: 'end', tx, commit: true });
@@ -226,6 +286,7 @@ async function openThread(dataDir: string, onStopped: ((err: Error) => void) | u
       }
     },
     async close() {
+      clearInterval(watchdog);
       if (!dead) await send({ op: 'close' });
       dead = new Error('the embedded database is closed');
       worker.removeAllListeners('exit');
