@@ -67,7 +67,7 @@ import { createModelRegistry, type ModelRegistry, resolveForOrg } from '../llm/r
 import type { Authenticator } from '../http/auth.ts';
 import { createInstanceRegistry, newInstanceId, type InstanceRegistry } from '../infra/instance-registry.ts';
 import { createEventLog, type EventLog } from '../events/event-log.ts';
-import { createMemoryCacheStore } from '../infra/cache/memory-cache.ts';
+import { createMemoryCacheStore, guardedCacheStore } from '../infra/cache/memory-cache.ts';
 import { createMemoryPubSub } from '../infra/pubsub/memory-pubsub.ts';
 import { createSmtpMailer } from '../infra/mail/smtp-mailer.ts';
 import type { PubSub } from '../infra/pubsub/pubsub.ts';
@@ -165,7 +165,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
   const searchIndex = createSearchIndexUpkeep({ db, logger, quiet: database.quiet });
   const rateLimiter = createMemoryRateLimiter();
   const pubsub = createMemoryPubSub({ logger });
-  const caches = createMemoryCacheStore();
+  const caches = database.insideTransaction ? guardedCacheStore(createMemoryCacheStore(), database.insideTransaction) : createMemoryCacheStore();
   const events = createEventLog({ db, pubsub, logger, pollMs: config.events.pollMs, retentionMs: config.events.retentionMs });
   const cacheTtlMs = config.cacheTtlMs;
   const orgs = createOrgsService({ db, events, caches, cacheTtlMs });

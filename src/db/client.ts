@@ -26,6 +26,11 @@ export interface Database {
    * both at once and resolves at once.
    */
   quiet(maxWaitMs: number): Promise<void>;
+  /**
+   * Tests (an embedded database opened with `guardTransactions`): whether the calling code runs inside an open
+   * transaction, where it must not read through caches (see `guardedCacheStore`).
+   */
+  insideTransaction?: () => boolean;
   close(): Promise<void>;
 }
 
@@ -116,6 +121,7 @@ async function openPglite(dataDir: string | undefined, onStopped?: (err: Error) 
       await client.query('select 1');
     },
     quiet: (maxWaitMs) => client.quiet(maxWaitMs),
+    ...(client.insideTransaction && { insideTransaction: client.insideTransaction }),
     async close() {
       await client.close();
       await release();

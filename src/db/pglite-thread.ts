@@ -36,6 +36,8 @@ export interface PgliteLike {
   transaction<T>(fn: (tx: PgliteTx) => Promise<T>): Promise<T>;
   /** Resolves once no request has been waiting on the thread for a moment, or after `maxWaitMs` (see `quiet`). */
   quiet(maxWaitMs: number): Promise<void>;
+  /** With `guardTransactions`: whether the calling code runs inside an open transaction. */
+  insideTransaction?: () => boolean;
   close(): Promise<void>;
 }
 
@@ -220,6 +222,7 @@ async function openThread(dataDir: string, onStopped: ((err: Error) => void) | u
   watchdog.unref();
 
   return {
+    ...(inTransaction && { insideTransaction: () => inTransaction.getStore()?.open === true }),
     query: (sql, params, opts) => send({ op: 'query', sql, params, rowMode: opts?.rowMode }),
     exec: (sql) => send({ op: 'exec', sql }),
     async transaction(fn) {

@@ -58,3 +58,26 @@ function createMemoryCache<V extends {} | null>(opts: { ttlMs: number; max?: num
     },
   };
 }
+
+/**
+ * Tests: a cache store whose reads fail inside an open transaction of the embedded database. A miss there would load
+ * outside the transaction (or join a load that waits behind it) on the database's one connection, and wait forever
+ * for the transaction that waits for it; a hit hides that until the entry expires. So code reads what it needs from
+ * caches before a transaction begins, and the test suite checks every read, hit or miss.
+ */
+export function guardedCacheStore(store: CacheStore, insideTransaction: () => boolean): CacheStore {
+  return {
+    cache<V extends {} | null>(name: string, opts: { ttlMs: number; max?: number }): Cache<V> {
+      const cache = store.cache<V>(name, opts);
+      return {
+        ...cache,
+        getOrLoad(key, load) {
+          if (insideTransaction()) {
+            return Promise.reject(new Error(`cache "${name}" read inside a transaction: a miss would wait for the transaction forever on the embedded database; read it before the transaction begins`));
+          }
+          return cache.getOrLoad(key, load);
+        },
+      };
+    },
+  };
+}
