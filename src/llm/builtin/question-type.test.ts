@@ -20,6 +20,9 @@ describe('questionType', () => {
     expect(typeOf('Wann haben Sie am Samstag geöffnet?')).toBe('time');
     expect(typeOf('When will I get my refund?')).toBe('when');
     expect(typeOf('How far is the ride?')).toBe('distance');
+    expect(typeOf('How old can a trade-in bike be?')).toBe('age');
+    expect(typeOf('Wie alt muss man für die Gruppenfahrten sein?')).toBe('age');
+    expect(typeOf('À partir de quel âge peut-on louer un vélo ?')).toBe('age');
     expect(typeOf('Do you sell gift cards?')).toBeUndefined();
   });
 
@@ -34,6 +37,11 @@ describe('questionType', () => {
     expect(hasShape('email', 'Write to hello@example.com.')).toBe(true);
     expect(hasShape('address', 'Our shop is at 14 Mill Lane, Bristol BS1 4QA.')).toBe(true);
     expect(hasShape('distance', 'The ride covers about 40 km.')).toBe(true);
+    expect(hasShape('age', 'We accept bikes that are less than 10 years old.')).toBe(true);
+    expect(hasShape('age', 'Group rides are open to everyone aged 16 and over.')).toBe(true);
+    expect(hasShape('age', 'Riders must be 14+ to hire an e-bike.')).toBe(true);
+    // A duration is not an age.
+    expect(hasShape('age', 'The store credit is valid for 12 months.')).toBe(false);
   });
 });
 

@@ -6,11 +6,14 @@
  * £65" answers "how much does a tune-up cost?".
  */
 
-export type AnswerType = 'price' | 'duration' | 'time' | 'when' | 'phone' | 'email' | 'address' | 'distance';
+export type AnswerType = 'price' | 'age' | 'duration' | 'time' | 'when' | 'phone' | 'email' | 'address' | 'distance';
 
 const PRICE = /[£€$]\s?\d|\d\s?(?:€|£|\$|eur\b|euros?\b|gbp\b|usd\b)|\bfree\b|\bgratuit|\bgratis\b|\bkostenlos/iu;
 const DURATION =
   /\b\d+(?:[.,]\d+)?\s*(?:(?:to|-|–|or|and)\s*\d+\s*)?(?:working |business |full |calendar )?(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\b|\blifetime\b|\bwhile you wait\b|\bsame[- ]day\b|\bnext[- ]day\b|\bovernight\b/iu;
+/** An age or an age limit: "less than 10 years old", "aged 16 and over", "over 18", "12+". */
+const AGE =
+  /\b\d+\s*(?:years?|yrs?|months?)\s*old\b|\b(?:aged?|over|under|at least|older than|younger than)\s+\d+\b|\b\d+\s*(?:\+|or (?:over|older|above|under)|and (?:over|older|above|under))(?=\s|[.,;:!?)]|$)|\b\d+\s*(?:ans|años|anos|jahre|jahren)\b/iu;
 const TIME = /\b\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm)\b|\b\d{1,2}[:h]\d{2}\b|\bclosed\b|\bmidnight\b|\bnoon\b|\b24\/7\b/iu;
 const WEEKDAY = /\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekdays?|weekends?)\b/iu;
 const PHONE = /\+?\d[\d\s().-]{7,}\d/u;
@@ -21,6 +24,7 @@ const DISTANCE = /\b\d+(?:[.,]\d+)?\s?(?:km|kilomet(?:er|re)s?|miles?|mi)\b/iu;
 
 const SHAPES: Record<AnswerType, (text: string) => boolean> = {
   price: (t) => PRICE.test(t),
+  age: (t) => AGE.test(t),
   duration: (t) => DURATION.test(t),
   time: (t) => TIME.test(t),
   when: (t) => TIME.test(t) || DURATION.test(t) || WEEKDAY.test(t),
@@ -41,10 +45,16 @@ export function hasShape(type: AnswerType, sentence: string): boolean {
  * only name the type: a sentence of the right shape satisfies them.
  */
 const RULES: Array<{ type: AnswerType; asks: RegExp; names: string }> = [
+  // "How old" asks for an age, not any duration: "less than 10 years old", not "store credit valid for 12 months".
+  {
+    type: 'age',
+    asks: / (?:how old|what age|which age|minimum age|age limit|quel age|a partir de quel age|que edad|edad minima|wie alt|welches alter|mindestalter|ab welchem alter) /,
+    names: 'old age aged limit minimum alt alter mindestalter edad minima',
+  },
   {
     type: 'duration',
-    asks: / (?:how long|how quickly|how soon|how fast|how many (?:days|weeks|hours|minutes|months|years)|how old|combien de temps|quel delai|cuanto tiempo|cuanto tarda|cuanto tardan|cuanto dura|wie lange|wie schnell|wie alt) /,
-    names: 'long quickly soon fast take takes taking old temps delai duree tiempo tarda tardan dura duracion lange dauert dauer schnell alt zeit',
+    asks: / (?:how long|how quickly|how soon|how fast|how many (?:days|weeks|hours|minutes|months|years)|combien de temps|quel delai|cuanto tiempo|cuanto tarda|cuanto tardan|cuanto dura|wie lange|wie schnell) /,
+    names: 'long quickly soon fast take takes taking temps delai duree tiempo tarda tardan dura duracion lange dauert dauer schnell zeit',
   },
   {
     type: 'distance',

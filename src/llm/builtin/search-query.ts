@@ -24,6 +24,7 @@ const TYPE_WORDS: Record<AnswerType, string[]> = {
   time: ['open', 'hours'],
   price: ['price', 'cost'],
   distance: ['km', 'miles'],
+  age: ['old', 'age', 'aged'],
   duration: [],
   when: [],
 };
