@@ -1,5 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
+// Passwords are hashed at a test-only scrypt cost in this process, its workers and the servers and CLIs they start
+// (src/features/members/password.ts: honoured only with NODE_ENV=test).
+process.env.PARLEY_TEST_FAST_PASSWORD_HASH ??= '1';
+
 // The HTTP suite runs twice, once per storage engine; unit tests run once.
 export default defineConfig({
   test: {

@@ -116,7 +116,7 @@ export async function call<T = any>(
   server: { url: string },
   method: string,
   path: string,
-  opts: { key?: string; json?: unknown; body?: string; headers?: Record<string, string> } = {},
+  opts: { key?: string; json?: unknown; body?: string; headers?: Record<string, string>; streamIdleMs?: number } = {},
 ): Promise<Res<T>> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.key) headers.authorization = `Bearer ${opts.key}`;
@@ -126,7 +126,7 @@ export async function call<T = any>(
     body = JSON.stringify(opts.json);
   }
   const res = await fetch(server.url + path, { method, headers, body });
-  const text = (res.headers.get('content-type') ?? '').startsWith('text/event-stream') ? await readEventStream(res) : await res.text();
+  const text = (res.headers.get('content-type') ?? '').startsWith('text/event-stream') ? await readEventStream(res, opts.streamIdleMs) : await res.text();
   let parsed: unknown = text;
   if ((res.headers.get('content-type') ?? '').includes('json') && text) parsed = JSON.parse(text);
   return { status: res.status, headers: res.headers, body: parsed as T, text };
@@ -134,9 +134,14 @@ export async function call<T = any>(
 
 /**
  * An event stream's text: to its end, or until it has been idle for `idleMs` (a live stream such as the inbox's
- * never ends), then the request is cancelled.
+ * never ends), then the request is cancelled. With `idleMs` 0 the body is not read at all (the status and headers
+ * are the answer).
  */
 export async function readEventStream(res: Response, idleMs = 300): Promise<string> {
+  if (idleMs === 0) {
+    await res.body?.cancel();
+    return '';
+  }
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
   let text = '';

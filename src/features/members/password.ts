@@ -6,7 +6,14 @@ import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } 
  * The stored string names its parameters (`scrypt$N$r$p$salt$hash`), so they can be raised later and
  * old hashes still verify.
  */
-const N = 2 ** 15;
+/**
+ * The cost (N). The test suite lowers it to 2^10 with `PARLEY_TEST_FAST_PASSWORD_HASH=1`, honoured only when
+ * `NODE_ENV` is `test` (vitest sets it), as Rails' `SecurePassword.min_cost` does in its test environment: the suite
+ * signs up and signs in people by the hundred, at about 160 ms of CPU each at 2^15 on a 2-core machine. Everything
+ * else runs as in production; a hash made at either cost verifies, as the stored string names its parameters.
+ */
+export const SCRYPT_COST = process.env.NODE_ENV === 'test' && process.env.PARLEY_TEST_FAST_PASSWORD_HASH === '1' ? 2 ** 10 : 2 ** 15;
+const N = SCRYPT_COST;
 const R = 8;
 const P = 1;
 const KEY_LEN = 32;
