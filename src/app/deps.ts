@@ -161,8 +161,11 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) }
     : undefined;
 
-  const plannerStats = createPlannerStats({ db, kind: database.kind, logger });
-  const searchIndex = createSearchIndexUpkeep({ db, logger, quiet: database.quiet });
+  // Background work runs on `backgroundDb`: the embedded database's `quiet` does not wait for its statements.
+  const { backgroundDb } = database;
+  const backgroundDatabase = { ...database, db: backgroundDb };
+  const plannerStats = createPlannerStats({ db: backgroundDb, kind: database.kind, logger });
+  const searchIndex = createSearchIndexUpkeep({ db: backgroundDb, logger, quiet: database.quiet });
   const rateLimiter = createMemoryRateLimiter();
   const pubsub = createMemoryPubSub({ logger });
   const caches = database.insideTransaction ? guardedCacheStore(createMemoryCacheStore(), database.insideTransaction) : createMemoryCacheStore();
@@ -302,14 +305,14 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
         })
       : undefined;
   const jobs = createJobQueue({
-    database,
+    database: backgroundDatabase,
     logger,
     concurrency: config.knowledge.jobConcurrency,
     leaseMs: config.knowledge.jobLeaseMs,
     catalog: JOB_CATALOG,
     handlers: {
       ...knowledgeJobHandlers({
-        db,
+        db: backgroundDb,
         events,
         retriever,
         egressFetch,
@@ -324,7 +327,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
     recurring: chatRecurringJobs(config.followThrough),
   });
   const webhookJobs: JobQueue<WebhookJobCatalog> = createJobQueue({
-    database,
+    database: backgroundDatabase,
     logger,
     concurrency: config.webhooks.concurrency,
     leaseMs: config.knowledge.jobLeaseMs,

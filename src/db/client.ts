@@ -16,6 +16,11 @@ export type DbOrTx = Db | Tx;
 
 export interface Database {
   db: Db;
+  /**
+   * The same database for background work (jobs, index upkeep). On the embedded engine its statements are marked so
+   * that `quiet` does not wait for them (one background writer no longer holds back another); on PostgreSQL it is `db`.
+   */
+  backgroundDb: Db;
   kind: 'pglite' | 'postgres';
   /** Runs `fn` while holding a cluster-wide advisory lock (several instances may start at once). */
   withAdvisoryLock<T>(lockId: number, fn: () => Promise<T>): Promise<T>;
@@ -62,6 +67,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   return {
     db,
+    backgroundDb: db,
     kind: 'postgres',
     async withAdvisoryLock(lockId, fn) {
       const client = await pool.connect();
@@ -105,8 +111,10 @@ async function openPglite(dataDir: string | undefined, onStopped?: (err: Error) 
   }
   // Drizzle's PGlite driver only calls query() and transaction(), which the thread's client provides.
   const db = drizzlePglite(client as unknown as PGlite, { schema }) as unknown as Db;
+  const backgroundDb = drizzlePglite(client.background as unknown as PGlite, { schema }) as unknown as Db;
   return {
     db,
+    backgroundDb,
     kind: 'pglite',
     // One process owns a PGlite database, so the lock is only taken for symmetry with PostgreSQL.
     async withAdvisoryLock(lockId, fn) {

@@ -31,6 +31,35 @@ describe('the embedded database thread', () => {
     await requests.done;
   });
 
+  it('does not wait for background work: statements and transactions on `background`', async () => {
+    // Another job's stream of statements and transactions, on the background client, for longer than the wait.
+    let stopped = false;
+    let sent = 0;
+    const other = (async () => {
+      while (!stopped) {
+        sent++;
+        await pg.background.query('select 1');
+        await pg.background.transaction(async (tx) => {
+          await tx.query('select 2');
+        });
+      }
+    })();
+    while (sent < 20) await new Promise((r) => setTimeout(r, 1));
+    // Were they waited for, this would wait its whole minute (the test's limit fails it first).
+    await pg.quiet(60_000);
+    const sentWhenAllowed = sent;
+    await new Promise((r) => setTimeout(r, 50));
+    // It went ahead while the background statements were still flowing.
+    expect(sent).toBeGreaterThan(sentWhenAllowed);
+    stopped = true;
+    await other;
+    // The same stream as requests holds it back until it ends.
+    const requests = traffic(200);
+    await pg.quiet(60_000);
+    expect(requests.sent).toBe(200);
+    await requests.done;
+  });
+
   it('lets it start anyway after its longest wait when requests never stop', async () => {
     const requests = traffic(Number.POSITIVE_INFINITY);
     await pg.quiet(50);

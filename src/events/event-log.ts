@@ -154,11 +154,12 @@ export function createEventLog(deps: {
   return {
     /**
      * Runs `fn` in a transaction; the events it emits are written in that transaction, after its
-     * own work. Nothing is published when it rolls back.
+     * own work. Nothing is published when it rolls back. `on` is the database to run it on (a background
+     * job's: `Database.backgroundDb`).
      */
-    async transaction<T>(actor: Actor, fn: (tx: Tx, emit: Emit) => Promise<T>): Promise<T> {
+    async transaction<T>(actor: Actor, fn: (tx: Tx, emit: Emit) => Promise<T>, on: Db = db): Promise<T> {
       const emitted: EventInput[] = [];
-      const result = await db.transaction(async (tx) => {
+      const result = await on.transaction(async (tx) => {
         const emit: Emit = (e) => void emitted.push(e);
         const value = await fn(tx, emit);
         // Handlers may emit events of their own, which are handled in turn.

@@ -34,6 +34,7 @@ const CHUNK_OVERLAP = 50;
 const DEFAULT_DEPTH = 3;
 
 export interface IngestDeps {
+  /** The database for background work (`Database.backgroundDb`): its statements do not hold back `quiet`. */
   db: Db;
   events: EventLog;
   retriever: Retriever;
@@ -85,7 +86,7 @@ async function indexText(deps: IngestDeps, item: ContentRow, markdown: string, e
     await repo.updateContent(tx, item.id, { ...extra, ...text, chunksCount: rows.length, chunksProcessed: rows.length });
     // Searches read the new chunks from now on (the retriever's per-org facts are dropped by it).
     emit(statusEvent(item, ['chunks']));
-  });
+  }, deps.db);
   deps.plannerStats?.wrote('knowledge_chunks', rows.length);
   if (rows.length > 0) deps.searchIndex?.wrote();
   await deps.retriever.storeEmbeddings(rows, signal);
@@ -178,7 +179,7 @@ export function knowledgeJobHandlers(deps: IngestDeps): JobHandlers<KnowledgeJob
         await deps.events.transaction(SYSTEM_ACTOR, async (tx, emit) => {
           await repo.updateContent(tx, item.id, { status: 'PROCESSING', error: null });
           emit(statusEvent(item, ['status'], 'PROCESSING'));
-        });
+        }, deps.db);
         if (item.type === 'TEXT') await indexText(deps, item, item.text ?? '', {}, ctx.signal);
         else if (item.type === 'FILE') await ingestFile(deps, item, ctx.signal);
         else await ingestWebsite(deps, item, ctx);
@@ -189,14 +190,14 @@ export function knowledgeJobHandlers(deps: IngestDeps): JobHandlers<KnowledgeJob
           await repo.updateContent(tx, item.id, { status, error: null });
           emit(statusEvent(item, ['status'], status));
           if (item.type === 'FILE') await repo.deleteFile(tx, item.id);
-        });
+        }, deps.db);
         ctx.logger.info({ content_id, type: item.type }, 'knowledge item processed');
       },
       async onFailed({ content_id }, error) {
         await deps.events.transaction(SYSTEM_ACTOR, async (tx, emit) => {
           const row = await repo.updateContent(tx, content_id, { status: 'FAILED', error: error.message });
           if (row) emit(statusEvent(row, ['status', 'error'], 'FAILED'));
-        });
+        }, deps.db);
       },
     },
   };
