@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launch, seriousViolations, settleAnimations } from './browser.ts';
 import { type Parley, startParley } from './parley.ts';
+import { dismissNotifications } from './dashboard-session.ts';
 
 const SHOTS = path.resolve(import.meta.dirname, 'screenshots');
 const OWNER = { name: 'Olivia Owner', email: 'olivia@example.com', password: 'correct horse battery staple' };
@@ -56,8 +57,7 @@ describe('the dashboard in a browser', () => {
   /** axe (no serious or critical findings) and a 1280 px screenshot, in light and in dark mode. */
   async function audit(p: Page, name: string) {
     await p.waitForLoadState('networkidle');
-    // A confirmation fading out (3 s) is drawn half-transparent, which axe reads as low contrast: let it go first.
-    await expect.poll(() => p.locator('.mantine-Notification-root').count(), { timeout: 10_000 }).toBe(0);
+    await dismissNotifications(p);
     for (const scheme of ['light', 'dark'] as const) {
       await p.emulateMedia({ colorScheme: scheme });
       await p.waitForFunction((s) => document.documentElement.dataset.mantineColorScheme === s, scheme);
