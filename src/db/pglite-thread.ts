@@ -137,12 +137,9 @@ async function openThread(dataDir: string, onStopped: ((err: Error) => void) | u
     resourceLimits: { maxYoungGenerationSizeMb: 8 },
     workerData: { dataDir, startParams: [...PGLITE_MEMORY_SETTINGS] } satisfies WorkerInit,
   });
-  /**
-   * Requests sent and not yet answered: when each was sent, the transaction it belongs to (if any), and whether it
-   * is background work (see `background`).
-   */
-  const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; sentAt: number; tx: number | undefined; background: boolean }>();
-  /** How many of `waiting` are requests' (not background work's): `quiet` waits for none. */
+  /** Requests sent and not yet answered: when each was sent, and the transaction it belongs to (if any). */
+  const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; sentAt: number; tx: number | undefined }>();
+  /** How many of `waiting` are requests' (not background work's, see `background`): `quiet` waits for none. */
   let foregroundWaiting = 0;
   let nextId = 1;
   let nextTx = 1;
@@ -199,7 +196,6 @@ async function openThread(dataDir: string, onStopped: ((err: Error) => void) | u
       waiting.set(id, {
         sentAt: performance.now(),
         tx: 'tx' in req ? req.tx : undefined,
-        background,
         resolve: (v) => {
           answered();
           resolve(v as T);
