@@ -86,6 +86,12 @@ function scopeFilter(req: SearchRequest): SQL {
 
 const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).rows;
 
+/** Whether a `knowledge.item.updated` event says only that the item started processing. */
+const startsProcessing = (data: unknown): boolean => {
+  const { changed, status } = (data ?? {}) as { changed?: unknown; status?: unknown };
+  return status === 'PROCESSING' && Array.isArray(changed) && changed.length === 1 && changed[0] === 'status';
+};
+
 export function createRetriever(deps: {
   db: Db;
   events: EventLog;
@@ -118,6 +124,10 @@ export function createRetriever(deps: {
    */
   const termCounts = deps.caches.cache<Map<string, number>>('knowledge-term-counts', { ttlMs: deps.cacheTtlMs ?? 0, max: TERM_COUNT_ORGS });
   deps.events.onChange(['knowledge.item.updated', 'knowledge.item.deleted'], (e) => {
+    // An item that starts processing has changed none of its chunks yet: each drop costs the next chat three reads,
+    // which may wait behind an ingestion's writes on the embedded database. (Its end still drops them: a website's
+    // re-sync deletes the pages no longer found just before.)
+    if (e.type === 'knowledge.item.updated' && startsProcessing(e.data)) return;
     hasChunks.delete(e.org_id);
     chunkCount.delete(e.org_id);
     termCounts.delete(e.org_id);
