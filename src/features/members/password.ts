@@ -5,15 +5,13 @@ import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } 
  * GPU and ASIC cracking), and built into Node, so there is no native addon to approve, build or audit.
  * The stored string names its parameters (`scrypt$N$r$p$salt$hash`), so they can be raised later and
  * old hashes still verify.
+ *
+ * The test suite lowers the cost to N = 2^10 with `PARLEY_TEST_FAST_PASSWORD_HASH=1`, honoured only when `NODE_ENV`
+ * is `test` (vitest sets it), as Rails' `SecurePassword.min_cost` does in its test environment: the suite signs up
+ * and signs in people by the hundred, at about 160 ms of CPU each at 2^15 on a 2-core machine. Everything else runs
+ * as in production, and a hash made at either cost verifies.
  */
-/**
- * The cost (N). The test suite lowers it to 2^10 with `PARLEY_TEST_FAST_PASSWORD_HASH=1`, honoured only when
- * `NODE_ENV` is `test` (vitest sets it), as Rails' `SecurePassword.min_cost` does in its test environment: the suite
- * signs up and signs in people by the hundred, at about 160 ms of CPU each at 2^15 on a 2-core machine. Everything
- * else runs as in production; a hash made at either cost verifies, as the stored string names its parameters.
- */
-export const SCRYPT_COST = process.env.NODE_ENV === 'test' && process.env.PARLEY_TEST_FAST_PASSWORD_HASH === '1' ? 2 ** 10 : 2 ** 15;
-const N = SCRYPT_COST;
+const N = process.env.NODE_ENV === 'test' && process.env.PARLEY_TEST_FAST_PASSWORD_HASH === '1' ? 2 ** 10 : 2 ** 15;
 const R = 8;
 const P = 1;
 const KEY_LEN = 32;
