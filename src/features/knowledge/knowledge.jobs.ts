@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { Db } from '../../db/client.ts';
+import type { Db, Tx } from '../../db/client.ts';
 import type { PlannerStats } from '../../db/planner-stats.ts';
 import { SYSTEM_ACTOR } from '../../events/actor.ts';
-import type { EventLog } from '../../events/event-log.ts';
+import type { Emit, EventLog } from '../../events/event-log.ts';
 import type { ContentRow } from '../../db/schema.ts';
 import type { EgressFetch } from '../../infra/egress/egress.ts';
 import { type JobContext, type JobHandlers, PermanentJobError } from '../../jobs/job-queue.ts';
@@ -50,6 +50,10 @@ export interface IngestDeps {
   indexer?: Pick<TextIndexer, 'index'>;
 }
 
+/** A transaction of the job's, with the events it emits, on the background database (`IngestDeps.db`). */
+const jobTransaction = <T>(deps: IngestDeps, fn: (tx: Tx, emit: Emit) => Promise<T>): Promise<T> =>
+  deps.events.transaction(SYSTEM_ACTOR, fn, deps.db);
+
 /** The longest an item's write waits for requests to leave the embedded database alone. */
 const QUIET_WAIT_MS = 100;
 
@@ -79,14 +83,14 @@ async function indexText(deps: IngestDeps, item: ContentRow, markdown: string, e
     tokens: c.tokens,
   }));
   await deps.quiet?.(QUIET_WAIT_MS);
-  await deps.events.transaction(SYSTEM_ACTOR, async (tx, emit) => {
+  await jobTransaction(deps, async (tx, emit) => {
     await repo.replaceChunks(tx, item.orgId, item.id, rows, terms);
     // A text item's text is already stored as it is shown: not written (and compressed) again.
     const text = shown.text === item.text ? {} : { text: shown.text };
     await repo.updateContent(tx, item.id, { ...extra, ...text, chunksCount: rows.length, chunksProcessed: rows.length });
     // Searches read the new chunks from now on (the retriever's per-org facts are dropped by it).
     emit(statusEvent(item, ['chunks']));
-  }, deps.db);
+  });
   deps.plannerStats?.wrote('knowledge_chunks', rows.length);
   if (rows.length > 0) deps.searchIndex?.wrote();
   await deps.retriever.storeEmbeddings(rows, signal);
@@ -176,28 +180,28 @@ export function knowledgeJobHandlers(deps: IngestDeps): JobHandlers<KnowledgeJob
       async run({ content_id }, ctx) {
         const item = await repo.findContentById(deps.db, content_id);
         if (!item) return; // deleted meanwhile: nothing to do
-        await deps.events.transaction(SYSTEM_ACTOR, async (tx, emit) => {
+        await jobTransaction(deps, async (tx, emit) => {
           await repo.updateContent(tx, item.id, { status: 'PROCESSING', error: null });
           emit(statusEvent(item, ['status'], 'PROCESSING'));
-        }, deps.db);
+        });
         if (item.type === 'TEXT') await indexText(deps, item, item.text ?? '', {}, ctx.signal);
         else if (item.type === 'FILE') await ingestFile(deps, item, ctx.signal);
         else await ingestWebsite(deps, item, ctx);
-        await deps.events.transaction(SYSTEM_ACTOR, async (tx, emit) => {
+        await jobTransaction(deps, async (tx, emit) => {
           // Changed while this run went on: the queued run will finish the job, so do not claim it done.
           const superseded = await repo.hasQueuedJob(tx, ingestKey(item.id));
           const status = superseded ? 'PENDING' : 'PROCESSED';
           await repo.updateContent(tx, item.id, { status, error: null });
           emit(statusEvent(item, ['status'], status));
           if (item.type === 'FILE') await repo.deleteFile(tx, item.id);
-        }, deps.db);
+        });
         ctx.logger.info({ content_id, type: item.type }, 'knowledge item processed');
       },
       async onFailed({ content_id }, error) {
-        await deps.events.transaction(SYSTEM_ACTOR, async (tx, emit) => {
+        await jobTransaction(deps, async (tx, emit) => {
           const row = await repo.updateContent(tx, content_id, { status: 'FAILED', error: error.message });
           if (row) emit(statusEvent(row, ['status', 'error'], 'FAILED'));
-        }, deps.db);
+        });
       },
     },
   };
