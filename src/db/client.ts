@@ -56,6 +56,21 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   return opts.kind === 'postgres' ? openPostgres(opts.url, opts.poolSize ?? 10) : openPglite(opts.dataDir, opts.onStopped, { guardTransactions: opts.guardTransactions, onStalledTransaction: opts.onStalledTransaction });
 }
 
+/**
+ * A database with no storage, for building the app where nothing is read or written (`parley openapi`): every
+ * statement fails with `reason`. Opening an in-memory embedded database instead would create a PostgreSQL cluster,
+ * about 5 s of CPU, for a document that never queries it.
+ */
+export async function databaseWithoutStorage(reason: string): Promise<Database> {
+  const { drizzle } = await import('drizzle-orm/pglite');
+  const refuse = async (): Promise<never> => {
+    throw new Error(reason);
+  };
+  // Drizzle's PGlite driver only calls query() and transaction().
+  const db = drizzle({ query: refuse, transaction: refuse } as unknown as PGlite, { schema }) as unknown as Db;
+  return { db, backgroundDb: db, kind: 'pglite', withAdvisoryLock: refuse, ping: refuse, quiet: async () => {}, close: async () => {} };
+}
+
 // Each engine's driver is loaded only when that engine is opened: a PostgreSQL instance never loads
 // PGlite (nor the embedded one node-postgres), a few MB of code and memory the other would not use.
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
