@@ -10,18 +10,24 @@ export const launch = (): Promise<Browser> => chromium.launch({ executablePath: 
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-export interface AxeViolation { id: string; impact: string | null; help: string; nodes: { target: unknown[]; failureSummary?: string }[] }
+export interface AxeViolation { id: string; impact: string | null; help: string; nodes: { target: unknown[]; html: string; failureSummary?: string }[] }
+
+/**
+ * The axe rules whose outcome depends on colours: all that a page's second colour scheme can change (the markup, and
+ * with it every other rule's outcome, is the same in both). An audit runs every rule in light mode and these in dark.
+ */
+export const COLOUR_RULES = ['color-contrast', 'link-in-text-block'];
 
 /**
  * axe-core's violations of impact serious or critical on the page (shadow roots included); by default within the
- * widget's element, `include: null` for the whole page (the dashboard).
+ * widget's element, `include: null` for the whole page (the dashboard); every rule axe runs by default, or `rules`.
  */
-export async function seriousViolations(page: Page, include: string[][] | null = [['parley-assistant']]): Promise<AxeViolation[]> {
+export async function seriousViolations(page: Page, include: string[][] | null = [['parley-assistant']], rules?: string[]): Promise<AxeViolation[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(async (include) => {
+  const result = await page.evaluate(async ({ include, rules }) => {
     const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: AxeViolation[] }> } }).axe;
-    return axe.run(include ? { include } : document, { resultTypes: ['violations'] });
-  }, include);
+    return axe.run(include ? { include } : document, { resultTypes: ['violations'], ...(rules && { runOnly: { type: 'rule', values: rules } }) });
+  }, { include, rules });
   return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 

@@ -1,25 +1,10 @@
-// axe-core over a whole page (the dashboard), for the inbox journey; e2e/browser.ts audits the widget's element.
-import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
+// axe-core over a whole page (the dashboard), each finding as a line a failure prints.
 import type { Page } from 'playwright-core';
+import { seriousViolations } from './browser.ts';
 
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: unknown[]; html: string; failureSummary?: string }[];
-}
-
-/** axe-core's serious and critical violations on the whole page, each as a line (with the element) a failure prints. */
-export async function pageViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: Violation[] }> } }).axe;
-    return axe.run(document, { resultTypes: ['violations'] });
-  });
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(n.target)} ${n.html.slice(0, 300)} ${n.failureSummary ?? ''}`));
+/** axe-core's serious and critical violations on the whole page (every default rule, or `rules`), with the element. */
+export async function pageViolations(page: Page, rules?: string[]): Promise<string[]> {
+  return (await seriousViolations(page, null, rules)).flatMap((v) =>
+    v.nodes.map((n) => `${v.id} (${v.impact}): ${v.help} at ${JSON.stringify(n.target)} ${n.html.slice(0, 300)} ${n.failureSummary ?? ''}`),
+  );
 }

@@ -8,7 +8,7 @@ import pg from 'pg';
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config/config.ts';
 import { type Running, start } from '../src/main.ts';
-import { call, ENGINE } from './harness.ts';
+import { call, ENGINE, migratedDataDir } from './harness.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const KEY = /^apk_[A-Za-z0-9]{43}$/;
@@ -168,9 +168,16 @@ function runCli(args: string[], env: Record<string, string>): Promise<CliResult>
 
 const show = (r: CliResult) => `exit ${r.code}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`;
 
-/** Where the CLI keeps its data on this project's engine: a PGlite folder, or a fresh PostgreSQL database. */
+/**
+ * Where the CLI keeps its data on this project's engine: a migrated PGlite folder, or a fresh PostgreSQL database
+ * (the first-start tests above create an embedded one from an empty folder).
+ */
 async function cliStorage(): Promise<Record<string, string>> {
-  if (ENGINE === 'pglite') return { PARLEY_DATA_DIR: tempDir() };
+  if (ENGINE === 'pglite') {
+    const dir = migratedDataDir();
+    tempDirs.push(dir);
+    return { PARLEY_DATA_DIR: dir };
+  }
   const adminUrl = inject('pgAdminUrl');
   const name = `t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });

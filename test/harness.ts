@@ -16,12 +16,21 @@ import type { RouteDef } from '../src/http/define-route.ts';
 export const ENGINE = (process.env.PARLEY_TEST_DB ?? 'pglite') as 'pglite' | 'postgres';
 const TEMPLATE_DB = 'parley_template';
 
+/**
+ * A new embedded data folder as `parley migrate` leaves it: a copy of the run's migrated template
+ * (test/pglite-template.ts), well under a second instead of PGlite's initdb (5-15 s). The caller removes it.
+ */
+export function migratedDataDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'parley-test-'));
+  cpSync(inject('pgliteTemplate'), dir, { recursive: true });
+  return dir;
+}
+
 /** A fresh, migrated database on the engine this project runs against. */
 export async function freshDatabase(): Promise<Database> {
   if (ENGINE === 'pglite') {
-    // A copy of the run's migrated template (test/pglite-template.ts), removed when the database closes.
-    const dir = mkdtempSync(path.join(tmpdir(), 'parley-test-'));
-    cpSync(inject('pgliteTemplate'), dir, { recursive: true });
+    // Removed when the database closes.
+    const dir = migratedDataDir();
     // Guarded: a query outside an open transaction from inside it fails at once instead of stopping the database.
     const db = await openDatabase({ kind: 'pglite', dataDir: dir, guardTransactions: true });
     return {

@@ -1,19 +1,18 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/config.ts';
 import { start } from '../src/main.ts';
-import { call, ENGINE } from './harness.ts';
+import { call, ENGINE, migratedDataDir } from './harness.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PASSWORD = 'correct horse battery staple';
-const SLOW = 180_000; // each case opens fresh embedded databases in child processes: 12-20 s apiece on a loaded 2-core machine
+const SLOW = 180_000; // each case opens embedded databases, in this process and in child processes
 const dirs: string[] = [];
-const tempDir = () => {
-  const d = mkdtempSync(path.join(tmpdir(), 'parley-users-'));
+/** A migrated embedded data folder (bootstrap-cli.test.ts starts from an empty one). */
+const dataDir = () => {
+  const d = migratedDataDir();
   dirs.push(d);
   return d;
 };
@@ -52,10 +51,10 @@ describe('first owner settings', () => {
   });
 });
 
-// Both start a whole embedded instance on a data folder, as the first-start tests in bootstrap-cli.test.ts do.
+// Both start a whole embedded instance on a migrated data folder with no one in it.
 describe.skipIf(ENGINE === 'postgres')('the first owner', () => {
   it('is created from PARLEY_BOOTSTRAP_EMAIL and PARLEY_BOOTSTRAP_PASSWORD on first start, once', { timeout: SLOW }, async () => {
-    const dir = tempDir();
+    const dir = dataDir();
     const env = { PORT: '0', HOST: '127.0.0.1', PARLEY_LOG_LEVEL: 'silent', PARLEY_DATA_DIR: dir };
     const first = await start(loadConfig({ ...env, PARLEY_BOOTSTRAP_EMAIL: 'owner@example.com', PARLEY_BOOTSTRAP_PASSWORD: PASSWORD }), { print: () => {} });
     try {
@@ -76,7 +75,7 @@ describe.skipIf(ENGINE === 'postgres')('the first owner', () => {
   });
 
   it('is created by `parley users create --password-stdin`, which refuses short passwords and taken emails', { timeout: SLOW }, async () => {
-    const env = { PARLEY_DATA_DIR: tempDir() };
+    const env = { PARLEY_DATA_DIR: dataDir() };
     expect((await runCli(['orgs', 'create', '--name', 'Default'], env)).code).toBe(0);
     const created = await runCli(['users', 'create', '--email', 'Boss@Example.com', '--password-stdin', '--role', 'MANAGER'], env, `${PASSWORD}\n`);
     expect(created.code, created.stderr).toBe(0);
