@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// `npm test`: type-check, import rules, then every test (unit once; the HTTP suite on PGlite and on a real
+// `npm test`: builds, type-checks, import rules, then every test (unit once; the HTTP suite on PGlite and on a real
 // PostgreSQL server that the suite starts itself). Ends with one "tests: N passed, N failed" line.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
-const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, FORCE_COLOR: process.env.CI ? '0' : '1' } });
+const env = { ...process.env, FORCE_COLOR: process.env.CI ? '0' : '1' };
+const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', env });
 const step = (title) => process.stdout.write(`\n== ${title}\n`);
 
 /** The browser tests drive Debian's chromium; a new machine (or CI's) gets it here, as the suite starts its own PostgreSQL. */
@@ -27,37 +28,58 @@ if (run(process.execPath, ['scripts/server-build.mjs']).status !== 0) {
   process.exit(1);
 }
 
-step('web widget build (web/widget/build.mjs -> dist/widget, gzipped sizes)');
-if (run(process.execPath, ['web/widget/build.mjs']).status !== 0) {
-  process.stdout.write('tests: 0 passed, 1 failed (widget build failed)\n');
-  process.exit(1);
+// The builds and checks below are independent of each other (each reads the sources; the dashboard's build runs
+// `parley openapi` on the server built above and type-checks the dashboard against it): they run two at a time,
+// longest first, and each one's output is printed whole, in this order, once all have ended.
+function runQuiet(cmd, args) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (out += d));
+    child.on('error', (err) => resolve({ status: 1, out: `${out}${err.message}\n` }));
+    child.on('close', (status) => resolve({ status, out }));
+  });
 }
-
-step('dashboard build (web/dashboard/build.mjs: typed client from `parley openapi`, type-check, Vite -> dist/dashboard)');
-if (run(process.execPath, ['web/dashboard/build.mjs']).status !== 0) {
-  process.stdout.write('tests: 0 passed, 1 failed (dashboard build failed)\n');
+const checks = [
+  { title: 'type-check (tsc --noEmit)', failure: 'type-check failed', cmd: ['npx', '--no-install', 'tsc', '--noEmit'] },
+  {
+    title: 'dashboard build (web/dashboard/build.mjs: typed client from `parley openapi`, type-check against it, Vite -> dist/dashboard)',
+    failure: 'dashboard build failed',
+    cmd: [process.execPath, 'web/dashboard/build.mjs'],
+  },
+  { title: 'web widget build (web/widget/build.mjs -> dist/widget, gzipped sizes)', failure: 'widget build failed', cmd: [process.execPath, 'web/widget/build.mjs'] },
+  { title: 'type-check of the widget (tsc -p web/widget)', failure: 'type-check failed', cmd: ['npx', '--no-install', 'tsc', '-p', 'web/widget'] },
+  {
+    title: 'architecture import rules (dependency-cruiser, .dependency-cruiser.cjs)',
+    failure: 'import rules violated',
+    cmd: ['npx', '--no-install', 'depcruise', ...['src', 'test', 'bench', 'web', 'e2e'].filter((d) => existsSync(d)), '--config', '.dependency-cruiser.cjs'],
+  },
+];
+step(`builds and checks, two at a time: ${checks.length}`);
+const results = [];
+let next = 0;
+const worker = async () => {
+  for (let i = next++; i < checks.length; i = next++) {
+    const started = performance.now();
+    results[i] = await runQuiet(checks[i].cmd[0], checks[i].cmd.slice(1));
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    process.stdout.write(`${results[i].status === 0 ? 'done' : 'FAILED'} in ${seconds} s: ${checks[i].title.replace(/ \(.*/, '')}\n`);
+  }
+};
+await Promise.all([worker(), worker()]);
+for (const [i, check] of checks.entries()) {
+  step(check.title);
+  process.stdout.write(results[i].out);
+}
+const failedCheck = checks.find((_, i) => results[i].status !== 0);
+if (failedCheck) {
+  process.stdout.write(`tests: 0 passed, 1 failed (${failedCheck.failure})\n`);
   process.exit(1);
 }
 
 step('browser for the e2e tests (Debian chromium)');
 ensureChromium();
-
-step('type-check (tsc --noEmit; the widget: tsc -p web/widget; the dashboard against the generated client: tsc -p web/dashboard)');
-const tsc = run('npx', ['--no-install', 'tsc', '--noEmit']);
-const tscWeb = tsc.status === 0 ? run('npx', ['--no-install', 'tsc', '-p', 'web/widget']) : tsc;
-const tscDash = tscWeb.status === 0 ? run('npx', ['--no-install', 'tsc', '-p', 'web/dashboard']) : tscWeb;
-if (tsc.status !== 0 || tscWeb.status !== 0 || tscDash.status !== 0) {
-  process.stdout.write('tests: 0 passed, 1 failed (type-check failed)\n');
-  process.exit(1);
-}
-
-step('architecture import rules (dependency-cruiser, .dependency-cruiser.cjs)');
-const roots = ['src', 'test', 'bench', 'web', 'e2e'].filter((d) => existsSync(d));
-const cruise = run('npx', ['--no-install', 'depcruise', ...roots, '--config', '.dependency-cruiser.cjs']);
-if (cruise.status !== 0) {
-  process.stdout.write('tests: 0 passed, 1 failed (import rules violated)\n');
-  process.exit(1);
-}
 
 step('tests (vitest: unit, HTTP on PGlite, HTTP on PostgreSQL)');
 mkdirSync('.tmp', { recursive: true });
