@@ -1,7 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { PGLITE_MEMORY_SETTINGS } from './pglite-settings.ts';
 import { ROOT } from '../lib/root.ts';
@@ -23,6 +24,8 @@ export interface WorkerInit {
   dataDir: string;
   /** Added to PGlite's own start parameters. */
   startParams: string[];
+  /** PostgreSQL's WebAssembly build, compiled once per process (see `compiledPostgres`). */
+  wasmModule: WebAssembly.Module;
 }
 
 type Rows = { rows: unknown[]; fields: { name: string; dataTypeID: number }[]; affectedRows?: number };
@@ -128,6 +131,18 @@ async function initInChildProcess(dataDir: string): Promise<void> {
   if (code !== 0) throw new Error(`creating the embedded database in ${dataDir} failed (exit code ${code}): ${stderr.trim()}`);
 }
 
+let compiling: Promise<WebAssembly.Module> | undefined;
+/**
+ * PostgreSQL's WebAssembly build (pglite.wasm, about 10 MB), compiled once per process and handed to each database
+ * thread: a thread that compiled its own paid for it again, and V8 optimized its busiest functions again while it
+ * served its first queries, about a second of CPU per database opened. The one compiled module is shared (its
+ * optimized code with it), so a second database in the same process (the CLI's, the test suite's) starts with it.
+ */
+function compiledPostgres(): Promise<WebAssembly.Module> {
+  compiling ??= WebAssembly.compile(readFileSync(path.join(path.dirname(fileURLToPath(import.meta.resolve('@electric-sql/pglite'))), 'pglite.wasm')));
+  return compiling;
+}
+
 async function openThread(dataDir: string, onStopped: ((err: Error) => void) | undefined, opts: ThreadOptions): Promise<PgliteLike> {
   // Plain JavaScript, so the thread needs no TypeScript loader; execArgv [] keeps it from inheriting
   // this process's preloads (tsx's among them). Its JavaScript objects are short-lived (one query's
@@ -135,7 +150,7 @@ async function openThread(dataDir: string, onStopped: ((err: Error) => void) | u
   const worker = new Worker(path.join(ROOT, 'src/db/pglite-worker.mjs'), {
     execArgv: [],
     resourceLimits: { maxYoungGenerationSizeMb: 8 },
-    workerData: { dataDir, startParams: [...PGLITE_MEMORY_SETTINGS] } satisfies WorkerInit,
+    workerData: { dataDir, startParams: [...PGLITE_MEMORY_SETTINGS], wasmModule: await compiledPostgres() } satisfies WorkerInit,
   });
   /** Requests sent and not yet answered: when each was sent, and the transaction it belongs to (if any). */
   const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; sentAt: number; tx: number | undefined }>();

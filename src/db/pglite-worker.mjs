@@ -28,8 +28,8 @@ const PARSERS = Object.fromEntries(
 );
 
 const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
-/** @type {{ dataDir: string; startParams: string[] }} */
-const { dataDir, startParams } = workerData;
+/** @type {{ dataDir: string; startParams: string[]; wasmModule: WebAssembly.Module }} */
+const { dataDir, startParams, wasmModule } = workerData;
 
 /**
  * Open transactions: the handle PGlite gave us and how to end it.
@@ -107,7 +107,7 @@ function txHandle(txId) {
 }
 
 try {
-  const pg = await PGlite.create(dataDir, { extensions: { vector }, startParams: [...PGlite.defaultStartParams, ...startParams] });
+  const pg = await PGlite.create(dataDir, { extensions: { vector }, startParams: [...PGlite.defaultStartParams, ...startParams], pgliteWasmModule: wasmModule });
   port.on('message', (msg) => {
     handle(pg, msg).then(
       (result) => port.postMessage({ id: msg.id, result }),
