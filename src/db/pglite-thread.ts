@@ -139,7 +139,10 @@ let compiling: Promise<WebAssembly.Module> | undefined;
  * optimized code with it), so a second database in the same process (the CLI's, the test suite's) starts with it.
  */
 function compiledPostgres(): Promise<WebAssembly.Module> {
-  compiling ??= WebAssembly.compile(readFileSync(path.join(path.dirname(fileURLToPath(import.meta.resolve('@electric-sql/pglite'))), 'pglite.wasm')));
+  compiling ??= WebAssembly.compile(readFileSync(path.join(path.dirname(fileURLToPath(import.meta.resolve('@electric-sql/pglite'))), 'pglite.wasm'))).catch((err: unknown) => {
+    compiling = undefined; // the next open tries again
+    throw err;
+  });
   return compiling;
 }
 
