@@ -32,7 +32,8 @@ export async function freshDatabase(): Promise<Database> {
     // Removed when the database closes.
     const dir = migratedDataDir();
     // Guarded: a query outside an open transaction from inside it fails at once instead of stopping the database.
-    const db = await openDatabase({ kind: 'pglite', dataDir: dir, guardTransactions: true });
+    // Every database of this worker runs the one compiled PostgreSQL (about a second of CPU less per server).
+    const db = await openDatabase({ kind: 'pglite', dataDir: dir, guardTransactions: true, shareCompiledCode: true });
     return {
       ...db,
       async close() {

@@ -48,12 +48,14 @@ export type DatabaseOptions =
       onStopped?: (err: Error) => void;
       /** Tests: fail a query made outside an open transaction from inside it (see `ThreadOptions`). */
       guardTransactions?: boolean;
+      /** Tests: one compiled PostgreSQL for every database the process opens (see `ThreadOptions`). */
+      shareCompiledCode?: boolean;
       /** Told when a transaction that stalled the database was rolled back (see `ThreadOptions`). */
       onStalledTransaction?: (err: Error) => void;
     };
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
-  return opts.kind === 'postgres' ? openPostgres(opts.url, opts.poolSize ?? 10) : openPglite(opts.dataDir, opts.onStopped, { guardTransactions: opts.guardTransactions, onStalledTransaction: opts.onStalledTransaction });
+  return opts.kind === 'postgres' ? openPostgres(opts.url, opts.poolSize ?? 10) : openPglite(opts.dataDir, opts.onStopped, { guardTransactions: opts.guardTransactions, onStalledTransaction: opts.onStalledTransaction, shareCompiledCode: opts.shareCompiledCode });
 }
 
 /**

@@ -24,8 +24,8 @@ export interface WorkerInit {
   dataDir: string;
   /** Added to PGlite's own start parameters. */
   startParams: string[];
-  /** PostgreSQL's WebAssembly build, compiled once per process (see `compiledPostgres`). */
-  wasmModule: WebAssembly.Module;
+  /** PostgreSQL's WebAssembly build compiled by the process (see `compiledPostgres`); without it the thread compiles its own. */
+  wasmModule?: WebAssembly.Module;
 }
 
 type Rows = { rows: unknown[]; fields: { name: string; dataTypeID: number }[]; affectedRows?: number };
@@ -76,6 +76,8 @@ export interface ThreadOptions {
   stalledTransactionMs?: number;
   /** Told when a stalled transaction was rolled back (the server logs it as an error). */
   onStalledTransaction?: (err: Error) => void;
+  /** Hand the thread the process's one compiled PostgreSQL (see `compiledPostgres`): for processes that open many. */
+  shareCompiledCode?: boolean;
 }
 
 /**
@@ -133,10 +135,12 @@ async function initInChildProcess(dataDir: string): Promise<void> {
 
 let compiling: Promise<WebAssembly.Module> | undefined;
 /**
- * PostgreSQL's WebAssembly build (pglite.wasm, about 10 MB), compiled once per process and handed to each database
- * thread: a thread that compiled its own paid for it again, and V8 optimized its busiest functions again while it
- * served its first queries, about a second of CPU per database opened. The one compiled module is shared (its
- * optimized code with it), so a second database in the same process (the CLI's, the test suite's) starts with it.
+ * PostgreSQL's WebAssembly build (pglite.wasm, about 10 MB), compiled once per process for the database threads
+ * opened with `shareCompiledCode`. A thread that compiles its own pays for it again, and V8 optimizes its busiest
+ * functions again while it serves its first queries: about a second of CPU per database opened, and its first
+ * queries 3-4 times slower. The test suite opens a database per test server, so it shares one compiled module (its
+ * optimized code with it). A server opens one database: its thread compiles its own, as before (in three alternating
+ * `npm run bench` pairs with the module compiled here the server's peak memory was higher in all three, by 27-164 MB).
  */
 function compiledPostgres(): Promise<WebAssembly.Module> {
   compiling ??= WebAssembly.compile(readFileSync(path.join(path.dirname(fileURLToPath(import.meta.resolve('@electric-sql/pglite'))), 'pglite.wasm'))).catch((err: unknown) => {
@@ -153,7 +157,7 @@ async function openThread(dataDir: string, onStopped: ((err: Error) => void) | u
   const worker = new Worker(path.join(ROOT, 'src/db/pglite-worker.mjs'), {
     execArgv: [],
     resourceLimits: { maxYoungGenerationSizeMb: 8 },
-    workerData: { dataDir, startParams: [...PGLITE_MEMORY_SETTINGS], wasmModule: await compiledPostgres() } satisfies WorkerInit,
+    workerData: { dataDir, startParams: [...PGLITE_MEMORY_SETTINGS], wasmModule: opts.shareCompiledCode ? await compiledPostgres() : undefined } satisfies WorkerInit,
   });
   /** Requests sent and not yet answered: when each was sent, and the transaction it belongs to (if any). */
   const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; sentAt: number; tx: number | undefined }>();

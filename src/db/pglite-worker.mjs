@@ -28,7 +28,7 @@ const PARSERS = Object.fromEntries(
 );
 
 const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
-/** @type {{ dataDir: string; startParams: string[]; wasmModule: WebAssembly.Module }} */
+/** @type {{ dataDir: string; startParams: string[]; wasmModule?: WebAssembly.Module }} */
 const { dataDir, startParams, wasmModule } = workerData;
 
 /**
