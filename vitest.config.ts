@@ -14,6 +14,9 @@ export default defineConfig({
     isolate: false,
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // expect.poll gives up after 1 s by default: shorter than an answer takes to stream into a page on a busy 2-core CI
+    // machine (a widget journey failed so in CI). A poll that passes returns at once; only a failing one waits longer.
+    expect: { poll: { timeout: 15_000 } },
     reporters: ['default'],
     projects: [
       { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'web/**/*.test.ts'] } },
