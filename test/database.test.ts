@@ -62,15 +62,30 @@ describe('database client', () => {
   it('keeps statements outside a transaction from seeing its writes until it commits', async () => {
     let release!: () => void;
     const hold = new Promise<void>((r) => (release = r));
+    let inserted!: () => void;
+    const written = new Promise<void>((r) => (inserted = r));
     const tx = database.db.transaction(async (t) => {
       await t.insert(orgs).values(org('org_iso_1'));
+      inserted();
       await hold;
     });
-    // On PGlite the outside read waits for the transaction; on PostgreSQL it runs and sees nothing.
-    const outside = database.db.select().from(orgs).where(eq(orgs.id, 'org_iso_1'));
-    setTimeout(release, 50);
-    const [seen] = await Promise.all([outside, tx]);
-    expect(seen).toHaveLength(ENGINE === 'pglite' ? 1 : 0);
+    await written;
+    const outside = Promise.resolve(database.db.select().from(orgs).where(eq(orgs.id, 'org_iso_1')));
+    if (ENGINE === 'pglite') {
+      // One connection: the outside read waits for the transaction to end, then sees its row.
+      let answered = false;
+      void outside.then(() => (answered = true));
+      await new Promise((r) => setTimeout(r, 50));
+      expect(answered).toBe(false);
+      release();
+      expect(await outside).toHaveLength(1);
+    } else {
+      // PostgreSQL answers the outside read at once, without the uncommitted row (released only after it answered:
+      // a timer could let the transaction commit first on a busy machine).
+      expect(await outside).toHaveLength(0);
+      release();
+    }
+    await tx;
     expect(await database.db.select().from(orgs).where(eq(orgs.id, 'org_iso_1'))).toHaveLength(1);
   });
 
