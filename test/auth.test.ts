@@ -48,12 +48,14 @@ describe('authentication and org reach', () => {
 
   it('refuses an expired key', async () => {
     const t = await seedOrg(server);
-    const soon = new Date(Date.now() + 1500).toISOString();
+    // Long enough for the key's first use to come before it on a busy machine; the wait below ends just after it.
+    const expiry = Date.now() + 3000;
+    const soon = new Date(expiry).toISOString();
     const created = await client(server, t.key).post('/orgs/c/api-keys', { name: 'short', expires_at: soon });
     expect(created.status).toBe(200);
     expect(created.body.expires_at).toBe(soon);
     expect((await client(server, created.body.key).get('/orgs/c')).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 1600));
+    await new Promise((r) => setTimeout(r, expiry + 100 - Date.now()));
     const res = await client(server, created.body.key).get('/orgs/c');
     expect(res.status).toBe(401);
     expect(res.body).toEqual(INVALID);
