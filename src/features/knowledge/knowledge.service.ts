@@ -13,7 +13,7 @@ import type { Retriever, Scope } from './retrieval.ts';
 
 export type KnowledgeService = ReturnType<typeof createKnowledgeService>;
 
-const base = (row: ContentRow) => ({
+const base = (row: repo.ContentSummary) => ({
   id: row.id,
   title: row.title,
   type: row.type,
@@ -31,10 +31,11 @@ const base = (row: ContentRow) => ({
   updated_at: row.updatedAt.toISOString(),
 });
 
-const toContent = (row: ContentRow, detail?: { children: ContentRow[] }): Content => ({
+/** An item as the API shows it; its text and pages only in `detail` (a single item's read). */
+const toContent = (row: repo.ContentSummary & { text?: string | null }, detail?: { children: ContentRow[] }): Content => ({
   ...base(row),
   content: detail && row.type === 'TEXT' ? { ...row.source, text: row.text ?? '' } : row.source,
-  text: detail ? row.text : null,
+  text: detail ? (row.text ?? null) : null,
   children: detail ? detail.children.map(base) : [],
 });
 
