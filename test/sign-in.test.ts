@@ -149,7 +149,8 @@ describe(`sign-in, sessions and CSRF (${ENGINE})`, () => {
 describe(`session expiry and sign-in throttling (${ENGINE})`, () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer({ PARLEY_SESSION_TTL_SECONDS: '1', PARLEY_SIGN_IN_LIMIT_PER_EMAIL: '3', PARLEY_SIGN_IN_LIMIT_PER_IP: '8' });
+    // Sessions last 3 s: long enough for a new one's first use to come before its end on a busy machine.
+    server = await startServer({ PARLEY_SESSION_TTL_SECONDS: '3', PARLEY_SIGN_IN_LIMIT_PER_EMAIL: '3', PARLEY_SIGN_IN_LIMIT_PER_IP: '8' });
   });
   afterAll(async () => server?.close());
 
@@ -157,7 +158,8 @@ describe(`session expiry and sign-in throttling (${ENGINE})`, () => {
     const t = await seedOrg(server);
     const m = await signedInMember(server, t, 'AGENT');
     expect((await call(server, 'GET', '/user', { headers: { cookie: m.cookie } })).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 1100));
+    const lastUse = Date.now();
+    await new Promise((r) => setTimeout(r, lastUse + 3100 - Date.now()));
     const res = await call(server, 'GET', '/user', { headers: { cookie: m.cookie } });
     expect(res.status).toBe(401);
     expect(res.body.message).toMatch(/expired/);
