@@ -1,12 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { COLOUR_RULES, launch, seriousViolations, settleAnimations } from './browser.ts';
+import { launch } from './browser.ts';
 import { type Parley, startParley } from './parley.ts';
-import { dismissNotifications } from './dashboard-session.ts';
+import { dashboardSession } from './dashboard-session.ts';
 
-const SHOTS = path.resolve(import.meta.dirname, 'screenshots');
 const OWNER = { name: 'Olivia Owner', email: 'olivia@example.com', password: 'correct horse battery staple' };
 
 /** The dashboard's journeys on a fresh `parley start`: first run, assistants, keys, sign-out and in, an AGENT by invite. */
@@ -16,21 +13,10 @@ describe('the dashboard in a browser', () => {
   let owner: BrowserContext;
   let page: Page;
   let orgId: string;
-  const contexts: BrowserContext[] = [];
-  let logs: string[] = [];
-
-  beforeEach(({ onTestFailed, task }) => {
-    logs = [];
-    onTestFailed(async () => {
-      process.stderr.write(`\n--- browser:\n${logs.join('\n')}\n`);
-      for (const [i, p] of contexts.flatMap((c) => c.pages()).entries()) {
-        await p.screenshot({ path: path.join(SHOTS, `failed-${task.name.slice(0, 24).replace(/\W+/g, '-')}-${i}.png`) }).catch(() => {});
-      }
-    });
-  });
+  const session = dashboardSession(() => browser, 'dashboard');
+  const newContext = () => session.newContext();
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     parley = await startParley();
     orgId = (await parley.api('GET', '/user')).body.api_key.org_id;
     browser = await launch();
@@ -39,35 +25,16 @@ describe('the dashboard in a browser', () => {
   }, 180_000);
 
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => {});
+    await session.close();
     await browser?.close();
     await parley?.close();
   });
 
-  async function newContext(): Promise<BrowserContext> {
-    const c = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
-    contexts.push(c);
-    c.on('page', (p) => {
-      p.on('console', (m) => m.type() === 'error' && logs.push(`${p.url()} console.error: ${m.text()}`));
-      p.on('response', (r) => r.status() >= 400 && logs.push(`HTTP ${r.status()} ${r.request().method()} ${r.url()}`));
-    });
-    return c;
-  }
-
-  /** axe (no serious or critical findings; the colour rules in dark mode) and a 1280 px screenshot, in light and in dark mode. */
+  /** The session's audit (axe in light and dark mode, a screenshot of each) once the screen's requests are done, from its top. */
   async function audit(p: Page, name: string) {
     await p.waitForLoadState('networkidle');
-    await dismissNotifications(p);
-    for (const scheme of ['light', 'dark'] as const) {
-      await p.emulateMedia({ colorScheme: scheme });
-      await p.waitForFunction((s) => document.documentElement.dataset.mantineColorScheme === s, scheme);
-      // Mantine's transitions (modals, the colour scheme's) end before axe measures contrast.
-      await settleAnimations(p);
-      expect(await seriousViolations(p, null, scheme === 'dark' ? COLOUR_RULES : undefined), `${name} (${scheme})`).toEqual([]);
-      await p.evaluate(() => window.scrollTo(0, 0));
-      await p.screenshot({ path: path.join(SHOTS, `dashboard-${name}-${scheme}.png`) });
-    }
-    await p.emulateMedia({ colorScheme: 'light' });
+    await p.evaluate(() => window.scrollTo(0, 0));
+    await session.audit(p, `dashboard-${name}`);
   }
 
   /** A form field by its label; Mantine adds " *" to the label of a required one. */
