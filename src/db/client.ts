@@ -41,21 +41,18 @@ export interface Database {
 
 export type DatabaseOptions =
   | { kind: 'postgres'; url: string; poolSize?: number }
-  | {
+  | ({
       kind: 'pglite';
       dataDir?: string /* undefined = in memory */;
       /** Called if the database thread dies (a WebAssembly crash): every query fails from then on. */
       onStopped?: (err: Error) => void;
-      /** Tests: fail a query made outside an open transaction from inside it (see `ThreadOptions`). */
-      guardTransactions?: boolean;
-      /** Tests: one compiled PostgreSQL for every database the process opens (see `ThreadOptions`). */
-      shareCompiledCode?: boolean;
-      /** Told when a transaction that stalled the database was rolled back (see `ThreadOptions`). */
-      onStalledTransaction?: (err: Error) => void;
-    };
+      // The thread's own options (guardTransactions, shareCompiledCode, onStalledTransaction...): see ThreadOptions.
+    } & ThreadOptions);
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
-  return opts.kind === 'postgres' ? openPostgres(opts.url, opts.poolSize ?? 10) : openPglite(opts.dataDir, opts.onStopped, { guardTransactions: opts.guardTransactions, onStalledTransaction: opts.onStalledTransaction, shareCompiledCode: opts.shareCompiledCode });
+  if (opts.kind === 'postgres') return openPostgres(opts.url, opts.poolSize ?? 10);
+  const { kind: _kind, dataDir, onStopped, ...threadOptions } = opts;
+  return openPglite(dataDir, onStopped, threadOptions);
 }
 
 /**
