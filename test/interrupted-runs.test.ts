@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { startFakeOpenAI, type FakeOpenAI } from './fakes/openai-fake.ts';
 import { call, ENGINE } from './harness.ts';
 import { durableStorage, exited, startParley, testKey } from './parley-process.ts';
@@ -78,5 +79,46 @@ describe('replies interrupted by kill -9', () => {
     }
     second.child.kill('SIGTERM');
     await exited(second.child);
+  });
+});
+
+describe('a stop (SIGTERM) while live streams are open', () => {
+  const children: ChildProcess[] = [];
+  let dataDir: string | undefined;
+  afterAll(() => {
+    for (const c of children) c.kill('SIGKILL');
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('ends the inbox and chat streams and the inbox WebSocket, then exits 0 within its drain time', { timeout: 90_000 }, async () => {
+    const key = testKey();
+    // Far longer than a stop takes: exit code 1 with "shutdown timed out" means a stream held it.
+    const env: Record<string, string> = { ...(await durableStorage()), PARLEY_BOOTSTRAP_KEY: key, PARLEY_SHUTDOWN_TIMEOUT_MS: '30000' };
+    dataDir = env.PARLEY_DATA_DIR;
+    const server = await startParley(env);
+    children.push(server.child);
+    const bot = await call(server, 'POST', '/orgs/c/assistants', { key, json: { name: 'Stays open' } });
+    const chatId = (await call(server, 'POST', `/api/agents/${bot.body.id}/invoke`, { key, json: { message: 'hi' } })).body.chat_id as string;
+    const streams = await Promise.all(
+      ['/orgs/c/inbox/stream', `/chats/${chatId}/stream`].map(async (path) => {
+        const res = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
+        expect(res.status, path).toBe(200);
+        const reader = res.body!.getReader();
+        // Up to the greeting (after any replay): the subscription is live.
+        let seen = '';
+        while (!seen.includes(': connected')) seen += new TextDecoder().decode((await reader.read()).value);
+        return { path, ended: (async () => { while (!(await reader.read()).done); return 'ended'; })().catch((err: Error) => `errored: ${err.message}`) };
+      }),
+    );
+    const socket = new WebSocket(`${server.url.replace('http', 'ws')}/orgs/c/inbox/ws`, { headers: { authorization: `Bearer ${key}` } });
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    const closedWith = new Promise<number>((resolve) => socket.once('close', resolve));
+
+    server.child.kill('SIGTERM');
+    await exited(server.child);
+    expect(server.child.exitCode).toBe(0);
+    // Each stream ended cleanly (the client reconnects with its Last-Event-ID), not cut off mid-frame.
+    for (const s of streams) expect(await s.ended, s.path).toBe('ended');
+    expect(await closedWith).toBe(1001);
   });
 });

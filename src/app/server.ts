@@ -19,6 +19,7 @@ import { trackMethods } from '../http/method-index.ts';
 import { redactSecrets } from '../infra/log-redaction.ts';
 import { rejectUnstorableUrlParts, storableValidatorCompiler } from '../http/storable-input.ts';
 import { enforceHttps } from '../http/https.ts';
+import { endLiveStreamsOnClose } from '../http/sse.ts';
 import { registerJsonParser } from '../http/json-body.ts';
 import { multipartToBody, registerMultipart } from '../http/multipart.ts';
 import { allowWidgetCors, WIDGET_API_PREFIX } from '../http/widget-cors.ts';
@@ -103,6 +104,7 @@ export async function buildServer(deps: Deps): Promise<{ app: FastifyInstance; r
   }) as unknown as FastifyInstance;
 
   const allowedMethods = trackMethods(app);
+  endLiveStreamsOnClose(app);
   app.setValidatorCompiler(storableValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandlers(app, { bodyLimit: config.bodyLimitBytes, allowedMethods });
@@ -200,7 +202,15 @@ export async function buildServer(deps: Deps): Promise<{ app: FastifyInstance; r
   // only listen. An upgrade request to any other route gets that route's HTTP reply, then its socket is closed
   // (see the onRequest hook above).
   await app.register(async (scope: FastifyInstance) => {
-    await scope.register(fastifyWebsocket, { options: { maxPayload: 1 << 20 } });
+    await scope.register(fastifyWebsocket, {
+      options: { maxPayload: 1 << 20 },
+      // As the plugin's own, but with 1001 Going Away (the server stops), so clients know to reconnect, not that
+      // something failed (the plugin closes with no code: 1005).
+      preClose(this: FastifyInstance, done: () => void) {
+        for (const client of this.websocketServer.clients) client.close(1001, 'server stopping');
+        this.websocketServer.close(done);
+      },
+    });
     for (const def of routes) if (def.websocket) addRoute(scope, def);
   });
 

@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../lib/errors.ts';
 
 /**
@@ -74,6 +74,29 @@ export function clientAbortSignal(reply: FastifyReply, timeoutMs: number): Clien
   return { signal: controller.signal, clientGone: () => gone };
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Ends each open follow stream (see `endLiveStreamsOnClose`). */
+    liveStreams?: Set<() => void>;
+  }
+}
+
+const liveStreamsOf = (request: FastifyRequest): Set<() => void> | undefined => request.server.liveStreams;
+
+/**
+ * A follow stream never ends by itself, and `app.close()` waits for every request in flight: one open inbox or widget
+ * stream would hold a shutdown until its timeout. Before closing, the server ends them; clients reconnect (browsers'
+ * EventSource does it by itself) with their `Last-Event-ID`, to this instance once it is back or to another one, and
+ * miss nothing. (WebSocket clients are closed by the WebSocket plugin's own `preClose`, with 1001 Going Away.)
+ */
+export function endLiveStreamsOnClose(app: FastifyInstance): void {
+  const streams = new Set<() => void>();
+  app.decorate('liveStreams', streams);
+  app.addHook('preClose', async () => {
+    for (const end of [...streams]) end();
+  });
+}
+
 export interface SseFrame {
   id?: string;
   event: string;
@@ -89,9 +112,13 @@ export function openFollowStream(request: FastifyRequest, reply: FastifyReply, o
   const res = reply.raw;
   let open = true;
   const heartbeat = setInterval(() => open && res.write(': ping\n\n'), opts.heartbeatMs);
+  const live = liveStreamsOf(request);
+  const endNow = () => res.end();
+  live?.add(endNow);
   res.on('close', () => {
     open = false;
     clearInterval(heartbeat);
+    live?.delete(endNow);
     opts.onClose();
   });
   reply.hijack();
