@@ -217,7 +217,6 @@ describe('built-in conversation tools (tool loop over the fake OpenAI wire)', ()
 
     fake.enqueue({ kind: 'text', text: 'Welcome back.' });
     await api.post(`/api/agents/${id}/invoke`, { message: 'Oh, one more thing', chat_id: res.body.chat_id });
-    await server.deps.recorder.settle();
     expect((await api.get(`/chats/${res.body.chat_id}`)).body.state).toMatchObject({ state: 'OPEN', resolved_at: null });
   });
 

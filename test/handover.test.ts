@@ -84,7 +84,6 @@ describe('chat state and human handover', () => {
     expect(resolved.body.state.resolved_at).not.toBeNull();
     fake.enqueue({ kind: 'text', text: 'Welcome back!', usage: { input: 40, output: 3 } });
     await invoke({ message: 'One more question', chat_id: chatId });
-    await server.deps.recorder.settle();
     const reopened = await api.get(`/chats/${chatId}`);
     expect(reopened.body.state).toMatchObject({ state: 'OPEN', resolved_at: null, admin_unseen_count: 1 });
 

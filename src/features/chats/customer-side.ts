@@ -68,6 +68,8 @@ export function createCustomerSide(deps: {
     /** The customer's chats with the assistant, most recently active first, each with its last visible message. */
     async chats(scope: CustomerScope, q: PageQuery): Promise<Page<CustomerChat>> {
       if (!scope.contactId) return { items: [], count: 0, ...q };
+      // A chat whose first reply streamed a moment ago may still be in the recorder's group commit.
+      await deps.settle();
       const [rows, total] = await repo.pageOfChats(
         db,
         and(eq(chats.orgId, scope.orgId), eq(chats.assistantId, scope.assistantId), eq(chats.contactId, scope.contactId)),
