@@ -6,7 +6,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, startServer, type TestServer } from './harness.ts';
 
-const HTTPS_REQUIRED = { message: 'HTTPS is required' };
+const HTTPS_REQUIRED = {
+  message:
+    'HTTPS is required: call this server over https://, or have its operator serve TLS, trust the TLS proxy in front of it, or allow plain HTTP (see "HTTPS" in /guides/configuration)',
+};
 const HSTS = 'max-age=31536000; includeSubDomains';
 
 /** GET over TLS, verifying the server against `ca`. */
@@ -77,7 +80,7 @@ describe('plain HTTP behind a trusted proxy', () => {
       { 'x-forwarded-for': '127.0.0.1, 203.0.113.9', 'x-forwarded-proto': 'http' },
     ];
     for (const headers of cases) {
-      const res = await call(server, 'GET', '/healthz', { headers });
+      const res = await call(server, 'GET', '/orgs/c', { headers });
       expect(res.status, JSON.stringify(headers)).toBe(403);
       expect(res.body).toEqual(HTTPS_REQUIRED);
     }
@@ -122,9 +125,20 @@ describe('plain HTTP without a trusted proxy', () => {
   // these cases use Fastify's inject, which runs the same hooks with a chosen remote address.
   it('refuses a direct non-loopback client over plain HTTP', async () => {
     for (const remoteAddress of ['203.0.113.7', '::ffff:203.0.113.7', '2001:db8::7', '10.0.0.8']) {
-      const res = await server.app.inject({ method: 'GET', url: '/healthz', remoteAddress });
-      expect(res.statusCode, remoteAddress).toBe(403);
-      expect(res.json(), remoteAddress).toEqual(HTTPS_REQUIRED);
+      for (const url of ['/orgs/c', '/guides', '/openapi.json']) {
+        const res = await server.app.inject({ method: 'GET', url, remoteAddress });
+        expect(res.statusCode, `${remoteAddress} ${url}`).toBe(403);
+        expect(res.json(), remoteAddress).toEqual(HTTPS_REQUIRED);
+      }
+    }
+  });
+
+  it('answers health probes over plain HTTP from anywhere (orchestrators probe a container on its own address)', async () => {
+    for (const remoteAddress of ['203.0.113.7', '10.0.0.8']) {
+      const health = await server.app.inject({ method: 'GET', url: '/healthz', remoteAddress });
+      expect(health.statusCode, remoteAddress).toBe(200);
+      expect(health.json()).toEqual({ status: 'ok' });
+      expect((await server.app.inject({ method: 'GET', url: '/readyz', remoteAddress })).statusCode).toBe(200);
     }
   });
 
@@ -150,7 +164,7 @@ describe('plain HTTP with a proxy that is not the peer', () => {
     expect(res.status, res.text).toBe(200);
     const direct = await server.app.inject({
       method: 'GET',
-      url: '/healthz',
+      url: '/orgs/c',
       remoteAddress: '203.0.113.7',
       headers: { 'x-forwarded-proto': 'https' },
     });
@@ -168,9 +182,9 @@ describe('PARLEY_ALLOW_HTTP', () => {
 
   it('accepts a direct non-loopback client over plain HTTP', async () => {
     // inject for the same reason as above: no non-loopback socket is available here.
-    const res = await server.app.inject({ method: 'GET', url: '/healthz', remoteAddress: '203.0.113.7' });
-    expect(res.statusCode, res.body).toBe(200);
-    expect(res.json()).toEqual({ status: 'ok' });
+    const res = await server.app.inject({ method: 'GET', url: '/openapi.json', remoteAddress: '203.0.113.7' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().openapi).toBe('3.1.0');
     expect(res.headers['strict-transport-security']).toBeUndefined();
   });
 });

@@ -18,7 +18,7 @@ import { errorOfReply, MAX_PARAM_LENGTH, onClientError, onFrameworkError, regist
 import { trackMethods } from '../http/method-index.ts';
 import { redactSecrets } from '../infra/log-redaction.ts';
 import { rejectUnstorableUrlParts, storableValidatorCompiler } from '../http/storable-input.ts';
-import { enforceHttps } from '../http/https.ts';
+import { enforceHttps, HTTPS_EXEMPT_PATHS } from '../http/https.ts';
 import { endLiveStreamsOnClose } from '../http/sse.ts';
 import { registerJsonParser } from '../http/json-body.ts';
 import { multipartToBody, registerMultipart } from '../http/multipart.ts';
@@ -34,7 +34,8 @@ const INCOMING_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 function errorStatuses(def: RouteDef): number[] {
   // 403: plain HTTP from a non-loopback client (see https.ts) can reach any route.
   // 431: a URL (with its query) and headers over Node's 16 KB limit, refused before routing.
-  const s = new Set<number>([403, 431, 500, ...(def.errors ?? [])]);
+  const s = new Set<number>([431, 500, ...(def.errors ?? [])]);
+  if (!HTTPS_EXEMPT_PATHS.has(def.url)) s.add(403);
   if (!UNLIMITED_PATHS.has(def.url)) s.add(429);
   if (def.params || def.query || def.body) s.add(400);
   // A body in another media type than the route reads (JSON, or a form on upload routes); Fastify
