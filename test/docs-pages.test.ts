@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDocPages, PARLEY_LOGO_SVG } from '../src/features/docs/index.ts';
-import { call, startServer, type TestServer } from './harness.ts';
+import { call, client, seedOrg, startServer, type TestServer } from './harness.ts';
 
 describe('documentation served by the instance', () => {
   let server: TestServer;
@@ -84,6 +84,29 @@ describe('documentation served by the instance', () => {
       expect(res.text, page.slug).toContain(`<title>${page.title}`);
       expect(res.text, page.slug).toContain(`href="/guides/${page.slug}.md"`);
     }
+  });
+
+  it('lands every link to a section of a guide on that section (headings carry GitHub-style ids)', async () => {
+    const links = new Set(pages.flatMap((p) => [...p.markdown.matchAll(/\(\/guides\/([a-z0-9-]+)#([a-z0-9-]+)\)/g)].map((m) => `${m[1]}#${m[2]}`)));
+    expect(links.size).toBeGreaterThan(3);
+    for (const link of links) {
+      const [slug, id] = link.split('#');
+      const res = await call(server, 'GET', `/guides/${slug}`);
+      expect(res.status, link).toBe(200);
+      expect(res.text, link).toMatch(new RegExp(`<h[1-6] id="${id}">`));
+    }
+  });
+
+  it("shows in Getting started the assistant its example request really creates", async () => {
+    const page = pages.find((p) => p.slug === 'getting-started')!.markdown;
+    const request = /-d '(\{"name": "Support assistant".*\})'\n```\n\n```json\n([\s\S]*?)\n```/.exec(page);
+    expect(request, 'the example request and its response').not.toBeNull();
+    const t = await seedOrg(server);
+    const created = await client(server, t.key).post('/orgs/c/assistants', JSON.parse(request![1]!));
+    expect(created.status).toBe(200);
+    const shown = JSON.parse(request![2]!);
+    const same = (o: Record<string, unknown>) => ({ ...o, id: 'ID', org_id: 'ORG', created_at: 'T', updated_at: 'T' });
+    expect(same(shown)).toEqual(same(created.body));
   });
 
   it('folds every page into /llms-full.txt', async () => {

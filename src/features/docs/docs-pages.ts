@@ -53,7 +53,8 @@ export function loadDocPages(dir: string = DOCS_DIR): DocPage[] {
   // The Markdown renderer is loaded with the first page asked for as HTML, not at start.
   let renderer: Promise<Marked> | undefined;
   const render = async (markdown: string) => {
-    renderer ??= import('marked').then(({ Marked }) => new Marked({ gfm: true }));
+    // Headings get GitHub's ids, so links such as /guides/inbox#auto-resolve land on their section.
+    renderer ??= Promise.all([import('marked'), import('marked-gfm-heading-id')]).then(([{ Marked }, { gfmHeadingId }]) => new Marked({ gfm: true }, gfmHeadingId()));
     return (await renderer).parse(markdown) as string;
   };
   const pages = readdirSync(dir)

@@ -24,9 +24,9 @@ export const InvokeBodySchema = z
       .optional()
       .meta({ description: 'Earlier turns, oldest first. Not allowed together with chat_id.' }),
     chat_id: z
-      .string()
-      .min(1)
-      .max(64)
+      .string({ error: 'must be a string' })
+      .min(1, { error: 'must not be empty' })
+      .max(64, { error: 'must be at most 64 characters' })
       .optional()
       .meta({ description: 'Continue a stored chat: its messages are the history. Returned by every call.' }),
   })
