@@ -46,6 +46,18 @@ describe('the web widget, built and served by Parley', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     expect(page.text).toContain(`<script src="/widget.js" data-assistant-id="${bot.body.id}" async></script>`);
+    // The snippet to copy into another site names this server in full.
+    expect(page.text).toContain(`&#60;script src=&#34;${server.url}/widget.js&#34; data-assistant-id=&#34;${bot.body.id}&#34; async&#62;`);
+    expect(page.text).not.toContain('role="alert"');
+    // An assistant whose widget is off (the default), or no assistant at all: the page says why there is no button.
+    const off = await call(server, 'POST', '/orgs/c/assistants', { key: t.key, json: { name: 'Not yet' } });
+    for (const id of [off.body.id, 'ast_nope']) {
+      const page = await call(server, 'GET', `/widget/demo?assistant_id=${id}`);
+      expect(page.status).toBe(200);
+      expect(page.text).not.toContain('<script src="/widget.js"');
+      expect(page.text).toMatch(/role="alert"[^>]*>No assistant with the id <code>ast_\w+<\/code> has its web widget turned on/);
+      expect(page.text).toContain('href="/guides/widget#turning-it-on"');
+    }
     const hostile = await call(server, 'GET', `/widget/demo?assistant_id=${encodeURIComponent('"><script>x</script>')}`);
     expect(hostile.text).not.toContain('<script>x</script>');
     // Parley's own origin is allowed by every assistant: the demo page's widget may start a session.

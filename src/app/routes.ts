@@ -39,7 +39,7 @@ export function routeTable(
     ...chatStateRoutes(deps.chats, deps.chatState, deps.chatLive, deps.typing),
     ...memoriesRoutes(deps.memories),
     ...widgetRoutes(deps.widget, deps.customers, deps.chatLive, deps.typing, deps.runtime, { timeoutMs: deps.config.llm.timeoutMs }),
-    ...widgetAssetRoutes(builds.widget),
+    ...widgetAssetRoutes(builds.widget, { widgetLive: (id) => deps.widget.widgetLive(id), publicUrl: deps.config.publicUrl }),
     ...inboxRoutes(deps.inbox),
     ...channelsRoutes(deps.channels),
     ...contactsRoutes(deps.contacts),

@@ -81,6 +81,11 @@ export function createWidgetService(deps: {
   }
 
   return {
+    /** Whether visitors can use the assistant's widget: it exists, is enabled, and has its widget turned on. */
+    async widgetLive(assistantId: string): Promise<boolean> {
+      return (await liveWidget(assistantId)) !== undefined;
+    },
+
     /** Issues (or renews) a visitor token for a page at `from`. */
     async startSession(input: WidgetSessionInput, from: RequestOrigin): Promise<WidgetSession> {
       const live = await liveWidget(input.assistant_id);
