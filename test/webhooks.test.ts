@@ -223,9 +223,12 @@ describe(`webhooks (${ENGINE})`, () => {
     expect(d).toMatchObject({ id: ping.body.id, status: 'SUCCEEDED', attempts: [{ trigger: 'test', status_code: 200 }] });
   });
 
-  it('refuses private addresses through the egress guard and says so in the log', async () => {
+  it('refuses private addresses when delivering too (DNS may answer differently than when saved) and says so in the log', async () => {
     const t = await seedOrg(server);
-    const hook = await endpoint(t, 'http://169.254.169.254/latest/meta-data', ['assistant.created']);
+    expect((await client(server, t.key).post('/orgs/c/webhooks', { url: 'http://169.254.169.254/latest/meta-data', event_types: ['*'] })).status).toBe(400);
+    // An endpoint whose name pointed elsewhere when it was saved: only the connection-time guard stands in the way.
+    const hook = await endpoint(t, 'https://hooks.invalid/parley', ['assistant.created']);
+    await server.deps.database.db.execute(sql`update webhook_endpoints set url = 'http://169.254.169.254/latest/meta-data' where id = ${hook.id}`);
     const ping = await client(server, t.key).post(`/orgs/c/webhooks/${hook.id}/test`);
     const [d] = await deliveriesUntil(t, hook.id, settledAll(1));
     expect(d.id).toBe(ping.body.id);
@@ -274,6 +277,25 @@ describe(`webhooks (${ENGINE})`, () => {
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.body.message).toEqual(expect.any(String));
     }
+    // An address the egress guard refuses on every delivery is refused when saved, naming the fix (this server
+    // allows 127.0.0.1 only); a name that does not resolve yet is kept: its deliveries will say why they fail.
+    for (const [url, says] of [
+      ['http://192.168.1.20/hook', 'url: address is refused: 192.168.1.20 (192.168.1.20) is a private address; the operator can allow it by listing 192.168.1.20 in PARLEY_EGRESS_ALLOW'],
+      ['https://[fd00::1]/hook', 'url: address is refused: fd00::1 (fd00::1) is a private (unique local) address; the operator can allow it by listing fd00::1 in PARLEY_EGRESS_ALLOW'],
+    ]) {
+      const refused = await api.post('/orgs/c/webhooks', { url, event_types: ['*'] });
+      expect(refused.status, url).toBe(400);
+      expect(refused.body).toEqual({ message: says });
+    }
+    expect((await api.get('/orgs/c/webhooks')).body).toEqual([]);
+    const later = await api.post('/orgs/c/webhooks', { url: 'https://hooks.invalid/parley', event_types: ['*'] });
+    expect(later.status, later.text).toBe(200);
+    const moved = await api.patch(`/orgs/c/webhooks/${later.body.id}`, { url: 'http://10.1.2.3/hook' });
+    expect(moved.status).toBe(400);
+    expect(moved.body.message).toMatch(/^url: address is refused: 10\.1\.2\.3 .* is a private address; .* PARLEY_EGRESS_ALLOW$/);
+    expect((await api.get(`/orgs/c/webhooks/${later.body.id}`)).body.url).toBe('https://hooks.invalid/parley');
+    await api.del(`/orgs/c/webhooks/${later.body.id}`);
+
     const ok = await api.post('/orgs/c/webhooks', { url: 'https://example.com/h', event_types: ['*', '*'] });
     expect(ok.body).toMatchObject({ event_types: ['*'], enabled: true, description: '' });
     const off = await api.patch(`/orgs/c/webhooks/${ok.body.id}`, { enabled: false, event_types: ['chat.created', 'message.created'] });

@@ -344,7 +344,7 @@ export async function createDeps(config: Config, overrides: DepsOverrides = {}):
       }),
     ),
   });
-  const webhooks = createWebhooksService({ db, events, secretBox, queue: webhookJobs });
+  const webhooks = createWebhooksService({ db, events, secretBox, queue: webhookJobs, egressPolicy });
   const webhookFanout = createWebhookFanout({
     db,
     logger,

@@ -160,8 +160,8 @@ export class World {
       case 'segment':
         return (await this.post('/orgs/c/segments', { name: `Seeded ${Math.random().toString(36).slice(2)}`, color: 'teal' }, kind)).id;
       case 'webhook':
-        // A loopback URL (refused by the egress guard) and an event type nothing here emits: its delivery log stays as seeded.
-        return (await this.post('/orgs/c/webhooks', { url: 'http://127.0.0.1:9/hook', event_types: ['webhook_endpoint.disabled'] }, kind)).id;
+        // A host that never resolves (.invalid, RFC 2606) and an event type nothing here emits: its delivery log stays as seeded.
+        return (await this.post('/orgs/c/webhooks', { url: 'https://hooks.invalid/parley', event_types: ['webhook_endpoint.disabled'] }, kind)).id;
       case 'memory': {
         // The first one summarises the seeded chat (so its list holds a record); later ones, for DELETE, a new chat.
         const first = !this.made.has('memory');

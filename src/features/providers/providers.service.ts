@@ -7,7 +7,7 @@ import type { SecretBox } from '../../infra/secret-box.ts';
 import { AppError, badRequest, notFound } from '../../lib/errors.ts';
 import type { CredentialProvider, OrgCredential } from '../../llm/registry.ts';
 import type { EgressPolicy } from '../../infra/egress/egress.ts';
-import { assertAllowedBaseUrl } from './base-url-guard.ts';
+import { assertAllowedUrl } from '../../infra/egress/url-guard.ts';
 import * as repo from './providers.repo.ts';
 import type { ModelProvider, ProviderCredential, PutProviderInput } from './providers.schemas.ts';
 
@@ -66,7 +66,7 @@ export function createProvidersService(deps: {
       const apiKey = input.api_key;
       const baseUrl = input.base_url === undefined ? (current?.baseUrl ?? null) : input.base_url;
       if (provider === 'openai-compatible' && !baseUrl) throw badRequest('base_url: is required for openai-compatible');
-      if (input.base_url) await assertAllowedBaseUrl(deps.egressPolicy, input.base_url);
+      if (input.base_url) await assertAllowedUrl(deps.egressPolicy, input.base_url, { field: 'base_url', unresolvable: 'refuse' });
       const apiKeyEncrypted = apiKey === undefined ? (current?.apiKeyEncrypted ?? null) : apiKey === null ? null : box().seal(apiKey);
       const apiKeyHint = apiKey === undefined ? (current?.apiKeyHint ?? null) : apiKey === null ? null : `...${apiKey.slice(-4)}`;
       if (!apiKeyEncrypted && provider !== 'openai-compatible') throw badRequest(`api_key: is required for ${provider}`);

@@ -3,6 +3,8 @@ import type { Db } from '../../db/client.ts';
 import type { WebhookDeliveryRow, WebhookEndpointRow } from '../../db/schema.ts';
 import { type Actor, SYSTEM_ACTOR } from '../../events/actor.ts';
 import type { EventLog } from '../../events/event-log.ts';
+import type { EgressPolicy } from '../../infra/egress/egress.ts';
+import { assertAllowedUrl } from '../../infra/egress/url-guard.ts';
 import type { SecretBox } from '../../infra/secret-box.ts';
 import { badRequest, notFound } from '../../lib/errors.ts';
 import { newId, newSortableId } from '../../lib/ids.ts';
@@ -52,6 +54,8 @@ export function createWebhooksService(deps: {
   events: EventLog;
   secretBox: () => SecretBox | undefined;
   queue: WebhookQueue;
+  /** Endpoints the egress guard would refuse on every delivery are refused when saved. */
+  egressPolicy: EgressPolicy;
 }) {
   const { db, events, queue } = deps;
   const box = () => {
@@ -68,6 +72,7 @@ export function createWebhooksService(deps: {
 
   return {
     async create(orgId: string, input: CreateWebhookInput, actor: Actor = SYSTEM_ACTOR): Promise<WebhookWithSecret> {
+      await assertAllowedUrl(deps.egressPolicy, input.url, { field: 'url', unresolvable: 'accept' });
       const secret = newSecret();
       const sealed = box().seal(secret);
       return events.transaction(actor, async (tx, emit) => {
@@ -96,6 +101,7 @@ export function createWebhooksService(deps: {
     },
 
     async update(orgId: string, id: string, input: UpdateWebhookInput, actor: Actor = SYSTEM_ACTOR): Promise<Webhook> {
+      if (input.url !== undefined) await assertAllowedUrl(deps.egressPolicy, input.url, { field: 'url', unresolvable: 'accept' });
       return events.transaction(actor, async (tx, emit) => {
         const current = await repo.findEndpoint(tx, orgId, id);
         if (!current) throw notFound('Webhook');
