@@ -115,6 +115,12 @@ export const serverUrl = (file) => pathToFileURL(file).href;
 
 // `node scripts/server-build.mjs`: build now (npm start runs it before starting; so does npm test).
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const entry = await buildServer({ log: (line) => process.stdout.write(`${line}\n`) });
-  process.stdout.write(`server: ${path.relative(ROOT, entry)}, ${(statSync(entry).size / 1024).toFixed(0)} KB and its lazily loaded chunks\n`);
+  let built = false;
+  const entry = await buildServer({
+    log: (line) => {
+      built = true;
+      process.stdout.write(`${line}\n`);
+    },
+  });
+  if (!built) process.stdout.write(`parley: the server is up to date (${path.relative(ROOT, entry)})\n`);
 }

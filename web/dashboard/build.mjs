@@ -35,7 +35,7 @@ function inputsHash() {
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const report = (m, note = '') =>
   process.stdout.write(
-    `dashboard ${note || 'built'} in dist/dashboard: JavaScript ${kb(m.sizes.js)} gzipped in all, ${kb(m.sizes.first_load_js)} of it on the first load (CSS ${kb(m.sizes.css)})\n`,
+    `dashboard ${note || 'built'} (dist/dashboard): JavaScript ${kb(m.sizes.js)} gzipped in all, ${kb(m.sizes.first_load_js)} of it on the first load (CSS ${kb(m.sizes.css)})\n`,
   );
 
 export async function buildDashboard({ force = false } = {}) {
@@ -46,6 +46,9 @@ export async function buildDashboard({ force = false } = {}) {
     report(m, 'up to date');
     return m;
   }
+  // The one slow step of a first start (or of the first after an update): say so rather than sit silent.
+  const started = Date.now();
+  process.stdout.write('dashboard: building (type-check and bundle; 20-40 s on a small machine, only when its sources changed)...\n');
   const { generateOpenApiTypes } = await import('../../scripts/openapi-types.mjs');
   await generateOpenApiTypes();
   const tsc = spawnSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', 'web/dashboard'], { cwd: root, stdio: 'inherit' });
@@ -70,7 +73,7 @@ export async function buildDashboard({ force = false } = {}) {
   const manifest = { assets, sizes: { js: sum('.js'), first_load_js: firstLoad, css: sum('.css') } };
   writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
   writeFileSync(stampFile, stamp);
-  report(manifest);
+  report(manifest, `built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   return manifest;
 }
 
