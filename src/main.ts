@@ -34,13 +34,18 @@ export async function start(config: Config = loadConfig(), opts: { print?: (line
     const boot = await deps.setup.bootstrap({ bootstrapKey: config.bootstrapKey?.reveal() });
     if (boot.created) {
       if (boot.secret) {
-        // Printed once, on purpose, to the terminal rather than the log: it is the only way to learn it.
-        print('');
-        print('  Parley created the organization "Default" and an admin API key.');
-        print('  It is shown only now; store it somewhere safe:');
-        print('');
-        print(`    ${boot.secret}`);
-        print('');
+        // Shown once, on purpose, outside the logger (no redaction, no log level hides it): it is the only way to learn
+        // it. On a terminal a banner; otherwise one JSON line, so the output stays JSON lines for whatever reads it.
+        if (config.logPretty) {
+          print('');
+          print('  Parley created the organization "Default" and an admin API key.');
+          print('  It is shown only now; store it somewhere safe:');
+          print('');
+          print(`    ${boot.secret}`);
+          print('');
+        } else {
+          print(JSON.stringify({ time: Date.now(), msg: 'created the organization "Default" and an admin API key, shown only now: store it somewhere safe', org_id: boot.orgId, key_id: boot.keyId, admin_key: boot.secret }));
+        }
       } else {
         logger.info({ org_id: boot.orgId, key_id: boot.keyId }, 'installed the admin key from PARLEY_BOOTSTRAP_KEY');
       }
@@ -68,7 +73,7 @@ export async function start(config: Config = loadConfig(), opts: { print?: (line
     const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     const url = `${scheme}://${shownHost}:${port}`;
     // On a terminal the CLI prints a banner with the URL instead of this line.
-    if (!config.logPretty) logger.info({ url, database: deps.database.kind }, 'parley is listening');
+    if (!config.logPretty) logger.info({ url, database: deps.database.kind, dashboard: `${url}/app`, guides: `${url}/guides`, api_reference: `${url}/docs` }, 'parley is listening');
 
     let stopping: Promise<void> | undefined;
     const stop = () =>

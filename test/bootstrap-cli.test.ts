@@ -79,9 +79,11 @@ describe.skipIf(ENGINE === 'postgres')('first start on an embedded data folder',
   let firstKey = '';
 
   it('creates the Default org and prints an admin key once', { timeout: SLOW }, async () => {
-    const { running: server, printed } = await launch({ PARLEY_DATA_DIR: dataDir });
+    // On a terminal: a banner, the key alone on its line.
+    const { running: server, printed } = await launch({ PARLEY_DATA_DIR: dataDir, PARLEY_LOG_PRETTY: 'true' });
     const keyLines = printed.filter((l) => l.includes('apk_'));
     expect(keyLines, printed.join('\n')).toHaveLength(1);
+    expect(printed.join('\n')).toContain('It is shown only now; store it somewhere safe:');
     firstKey = keyLines[0]!.trim();
     expect(firstKey).toMatch(KEY);
 
@@ -97,6 +99,19 @@ describe.skipIf(ENGINE === 'postgres')('first start on an embedded data folder',
     const ready = await call(server, 'GET', '/readyz');
     expect(ready.status).toBe(200);
     expect(ready.body).toEqual({ status: 'ok' });
+  });
+
+  it('prints the key as one JSON line when the output is not a terminal (JSON log lines)', { timeout: SLOW }, async () => {
+    const dir = migratedDataDir();
+    tempDirs.push(dir);
+    const { running: server, printed } = await launch({ PARLEY_DATA_DIR: dir, PARLEY_LOG_PRETTY: 'false' });
+    const keyLines = printed.filter((l) => l.includes('apk_'));
+    expect(keyLines, printed.join('\n')).toHaveLength(1);
+    expect(printed.every((l) => typeof JSON.parse(l) === 'object'), printed.join('\n')).toBe(true);
+    const line = JSON.parse(keyLines[0]!);
+    expect(line).toMatchObject({ msg: expect.stringContaining('shown only now'), org_id: expect.stringMatching(/^org_/), key_id: expect.stringMatching(/^key_/) });
+    expect(line.admin_key).toMatch(KEY);
+    expect((await call(server, 'GET', '/orgs/c', { key: line.admin_key })).body).toMatchObject({ id: line.org_id, name: 'Default' });
   });
 
   it('keeps the org and key across a restart and prints no new key', { timeout: SLOW }, async () => {
