@@ -1,5 +1,7 @@
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+// The same plain words for invalid settings as for invalid requests (zod's global configuration).
+import '../lib/zod-messages.ts';
 
 /**
  * Every setting Parley reads, parsed once at boot. This module is the only reader of

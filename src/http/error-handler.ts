@@ -1,6 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError } from '../lib/errors.ts';
+// Plain words for the issues this file formats (zod's global configuration, set once).
+import '../lib/zod-messages.ts';
 
 interface Issue {
   message: string;
