@@ -199,6 +199,21 @@ describe('the web widget in a browser, on another site', () => {
     expect(await w(tab).locator('.suggested button').count()).toBe(1);
   });
 
+  it("chats on Parley's own demo page, whose same-origin requests carry no Origin header, and keeps the chat over a reload", async () => {
+    const page = await visit(`${parley.url}/widget/demo?assistant_id=${assistantId}`);
+    await open(page);
+    await ask(page, 'How long do I have to return an item? (demo page)');
+    const answer = w(page).locator('.msg.theirs', { has: page.locator('.sources') });
+    await answer.waitFor({ timeout: 20_000 });
+    expect(await answer.locator('.text').textContent()).toMatch(/30 days/);
+    await w(page).locator('[aria-busy=true]').waitFor({ state: 'detached' });
+    // The reload reads the visitor's chats and messages back with GETs: the requests a browser sends without Origin.
+    await page.reload();
+    await open(page);
+    await w(page).locator('.msg.mine', { hasText: '(demo page)' }).waitFor();
+    expect(await w(page).locator('[role=alert]').count()).toBe(0);
+  });
+
   it('never shows one visitor the chats of another', async () => {
     const url = site.page(embed());
     const a = await visit(url);

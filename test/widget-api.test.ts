@@ -101,6 +101,12 @@ describe('web widget API', () => {
     const s = await session({ assistant_id: bot.id });
     // A token used from another page is refused too.
     expect((await visitor(s.body.visitor_token, 'https://evil.example.test').get('/widget/v1/chats')).status).toBe(403);
+    // Parley's own pages (the demo, the dashboard's preview): a browser sends no Origin on a same-origin GET, only
+    // Sec-Fetch-Site, which pages cannot set. Without either, or from another site, it is refused.
+    const get = (headers: Record<string, string>) => call(server, 'GET', '/widget/v1/chats', { headers: { authorization: `Bearer ${s.body.visitor_token}`, ...headers } });
+    expect((await get({ 'sec-fetch-site': 'same-origin' })).status).toBe(200);
+    expect((await get({ 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    expect((await get({})).status).toBe(403);
     // Forged or foreign tokens are a 401; so are API keys.
     const forged = s.body.visitor_token.slice(0, -4) + 'AAAA';
     expect((await visitor(forged).get('/widget/v1/chats')).status).toBe(401);

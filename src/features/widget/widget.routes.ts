@@ -22,10 +22,17 @@ import {
 const tags = ['Web widget'];
 const HEARTBEAT_MS = 20_000;
 
-/** Where a request comes from (its Origin) and Parley's own origin (the demo page). */
+/**
+ * Where a request comes from (its Origin) and Parley's own origin (the demo page, the dashboard's preview). Browsers
+ * send no Origin on a same-origin GET, but do send `Sec-Fetch-Site: same-origin`, which a page cannot set: such a
+ * request comes from Parley's own pages. (Neither header binds a client that is not a browser; the widget's origin
+ * rules protect visitors' browsers, and a token works only for its assistant.)
+ */
 export const originOf = (request: FastifyRequest): RequestOrigin => {
   const origin = request.headers.origin;
-  return { origin: typeof origin === 'string' && origin !== 'null' ? origin : undefined, self: `${request.protocol}://${request.host}` };
+  const self = `${request.protocol}://${request.host}`;
+  if (typeof origin === 'string' && origin !== 'null') return { origin, self };
+  return { origin: request.headers['sec-fetch-site'] === 'same-origin' ? self : undefined, self };
 };
 
 const visitorLimit = (name: string, limit: number, what: string) => ({
