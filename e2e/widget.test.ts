@@ -175,6 +175,8 @@ describe('the web widget in a browser, on another site', () => {
     const resolved = await parley.api('PATCH', `/chats/${chatId}/state`, { state: 'CLOSED' }, agent.headers);
     expect(resolved.status, resolved.text).toBe(200);
     await w(page).locator('.stars').waitFor();
+    // The "Ana Agent has joined the conversation." status line is gone with the resolved chat.
+    expect(await w(page).locator('.notice').count()).toBe(0);
     expect(await seriousViolations(page)).toEqual([]);
     await w(page).getByRole('button', { name: '4 out of 5 stars' }).click();
     await w(page).locator('.thanks').waitFor();

@@ -21,7 +21,8 @@ function Bubble({ m, c, v, lang, draft }: { m: Message; c: Controller; v: View; 
       <div class="text" dir="auto">{draft ? draft.answer || <span class="typing" aria-label={t(lang, 'typing')}>• • •</span> : text(m)}</div>
       {!!m.sources?.length && (
         <ul class="sources" aria-label={t(lang, 'sources')}>
-          {m.sources.map((s) => (
+          {/* One entry per item: an answer may draw on several passages of the same page. */}
+          {m.sources.filter((s, i, all) => all.findIndex((o) => o.knowledge_id === s.knowledge_id) === i).map((s) => (
             <li key={s.knowledge_id}>{s.url ? <a href={s.url} target="_blank" rel="noopener noreferrer">{s.title || s.url}</a> : <span>{s.title}</span>}</li>
           ))}
         </ul>
@@ -86,7 +87,8 @@ function Panel({ c, v, lang, onClose }: { c: Controller; v: View; lang: string; 
     void c.send(msg).then((sent) => sent || setValue((now) => now || msg));
   };
   const empty = !v.messages.length && !v.draft;
-  const handedOver = !!v.state?.handover || v.state?.ai_enabled === false;
+  // A status line while a person has (or is about to take) the chat; not once the chat is resolved.
+  const handedOver = (!!v.state?.handover || v.state?.ai_enabled === false) && v.state?.state !== 'CLOSED';
 
   return (
     <div class="panel" role="dialog" aria-modal="true" aria-labelledby="parley-title" ref={ref} onKeyDown={onKey}>

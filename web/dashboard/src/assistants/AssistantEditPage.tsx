@@ -110,10 +110,12 @@ function Editor({ assistant, orgId, canManage }: EditorProps) {
           <Fieldset legend="Widget" disabled={!canManage}>
             <WidgetFields draft={draft} set={setDraft} hasSecretKey={!!assistant.secret_key} />
           </Fieldset>
-          {error ? <ErrorAlert error={error} /> : null}
+          {error && !canManage ? <ErrorAlert error={error} /> : null}
           {canManage ? (
             <Paper withBorder p="sm" pos="sticky" bottom={0} style={{ zIndex: 2 }}>
-              <Group justify="flex-end">
+              {/* In the bar that stays in view, beside the Save that caused it: below the form, it was out of sight. */}
+              {error ? <ErrorAlert error={error} mt="0" /> : null}
+              <Group justify="flex-end" mt={error ? 'sm' : undefined}>
                 <Button variant="default" onClick={() => setDraft(draftOf(assistant))} disabled={busy}>
                   Discard changes
                 </Button>

@@ -20,7 +20,9 @@ export function ErrorAlert({ error, mt = 'sm' }: { error: unknown; mt?: string }
       </Alert>
     );
   }
-  const title = error instanceof ApiError && error.status === 404 ? 'Not found' : 'Something went wrong';
+  const status = error instanceof ApiError ? error.status : undefined;
+  // A refused input says which field and why: the title says it is the input, not the server, that went wrong.
+  const title = status === 404 ? 'Not found' : status === 400 ? 'Invalid input' : 'Something went wrong';
   return (
     <Alert color="red" title={title} icon={<IconAlertCircle />} role="alert" mt={mt}>
       {message}
