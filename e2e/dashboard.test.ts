@@ -95,6 +95,21 @@ describe('the dashboard in a browser', () => {
     // axe measures a toast caught fading out under the next dialog's overlay as low contrast: let it go first.
     await expect.poll(() => page.locator('.mantine-Notification-root').count(), { timeout: 10_000 }).toBe(0);
 
+    // A save the server refuses says why where the Save button is, in view (it was drawn below the form).
+    const origins = page.getByRole('combobox', { name: 'Allowed origins' });
+    await origins.fill('www.bikeshop.test/shop');
+    await origins.press('Enter');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const refused = page.getByRole('alert', { name: 'Invalid input' });
+    await expect.poll(() => refused.textContent()).toMatch(/^Invalid input.*config\.widget\.allowed_origins\[0\]: must be an origin/);
+    expect(await refused.isVisible()).toBe(true);
+    const [alertBox, saveBox] = [(await refused.boundingBox())!, (await page.getByRole('button', { name: 'Save' }).boundingBox())!];
+    expect(alertBox.y + alertBox.height, 'the alert is above the Save button, in the viewport').toBeLessThanOrEqual(saveBox.y);
+    expect(alertBox.y).toBeGreaterThanOrEqual(0);
+    await audit(page, 'assistant-save-refused');
+    await page.getByRole('button', { name: 'Discard changes' }).click();
+    await expect.poll(() => refused.count()).toBe(0);
+
     const doomed = (await parley.api('POST', '/orgs/c/assistants', { name: 'Old bot' })).body;
     await page.getByRole('link', { name: 'Assistants' }).click();
     await page.getByRole('link', { name: 'Old bot' }).click();

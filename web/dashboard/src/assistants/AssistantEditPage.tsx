@@ -116,7 +116,10 @@ function Editor({ assistant, orgId, canManage }: EditorProps) {
               {/* In the bar that stays in view, beside the Save that caused it: below the form, it was out of sight. */}
               {error ? <ErrorAlert error={error} mt="0" /> : null}
               <Group justify="flex-end" mt={error ? 'sm' : undefined}>
-                <Button variant="default" onClick={() => setDraft(draftOf(assistant))} disabled={busy}>
+                <Button variant="default" onClick={() => {
+                    setDraft(draftOf(assistant));
+                    setError(null);
+                  }} disabled={busy}>
                   Discard changes
                 </Button>
                 <Button type="submit" loading={busy}>
