@@ -18,13 +18,14 @@ import { errorOfReply, MAX_PARAM_LENGTH, onClientError, onFrameworkError, regist
 import { trackMethods } from '../http/method-index.ts';
 import { redactSecrets } from '../infra/log-redaction.ts';
 import { rejectUnstorableUrlParts, storableValidatorCompiler } from '../http/storable-input.ts';
-import { enforceHttps, HTTPS_EXEMPT_PATHS } from '../http/https.ts';
+import { enforceHttps } from '../http/https.ts';
+import { PROBE_PATHS } from '../http/probes.ts';
 import { endLiveStreamsOnClose } from '../http/sse.ts';
 import { registerJsonParser } from '../http/json-body.ts';
 import { multipartToBody, registerMultipart } from '../http/multipart.ts';
 import { allowWidgetCors, WIDGET_API_PREFIX } from '../http/widget-cors.ts';
 import { registerOpenApi } from '../http/openapi.ts';
-import { enforceLimit, UNLIMITED_PATHS } from '../http/rate-limit.ts';
+import { enforceLimit } from '../http/rate-limit.ts';
 import type { Deps } from './deps.ts';
 import { routeTable } from './routes.ts';
 import { VERSION } from './version.ts';
@@ -32,11 +33,10 @@ import { VERSION } from './version.ts';
 const INCOMING_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 function errorStatuses(def: RouteDef): number[] {
-  // 403: plain HTTP from a non-loopback client (see https.ts) can reach any route.
+  // 403 (plain HTTP from a non-loopback client, see https.ts) and 429 (the per-IP limit): any route but the probes.
   // 431: a URL (with its query) and headers over Node's 16 KB limit, refused before routing.
   const s = new Set<number>([431, 500, ...(def.errors ?? [])]);
-  if (!HTTPS_EXEMPT_PATHS.has(def.url)) s.add(403);
-  if (!UNLIMITED_PATHS.has(def.url)) s.add(429);
+  if (!PROBE_PATHS.has(def.url)) s.add(403).add(429);
   if (def.params || def.query || def.body) s.add(400);
   // A body in another media type than the route reads (JSON, or a form on upload routes); Fastify
   // reads bodies of every method but GET and HEAD, so a DELETE with an XML body gets it too.
@@ -124,7 +124,7 @@ export async function buildServer(deps: Deps): Promise<{ app: FastifyInstance; r
     if (request.url.startsWith(WIDGET_API_PREFIX) && allowWidgetCors(request, reply)) return reply;
     if (request.protocol === 'https') reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
     enforceHttps(request, config.allowHttp);
-    if (!UNLIMITED_PATHS.has(request.routeOptions.url ?? '')) {
+    if (!PROBE_PATHS.has(request.routeOptions.url ?? '')) {
       await enforceLimit(
         deps.rateLimiter,
         reply,

@@ -1,12 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../lib/errors.ts';
 import { isLoopback } from '../lib/net.ts';
+import { PROBE_PATHS } from './probes.ts';
 
-/**
- * Answered over plain HTTP from anywhere: they hold nothing secret, and orchestrators probe a container on its own
- * address over plain HTTP (a Kubernetes probe comes from the node, not loopback, with no proxy in between).
- */
-export const HTTPS_EXEMPT_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz']);
 
 /**
  * HTTPS is required except from loopback (local use) or when explicitly allowed. Behind a
@@ -14,7 +10,7 @@ export const HTTPS_EXEMPT_PATHS: ReadonlySet<string> = new Set(['/healthz', '/re
  * X-Forwarded-* headers; from an untrusted peer they are the socket's own.
  */
 export function enforceHttps(request: FastifyRequest, allowHttp: boolean): void {
-  if (allowHttp || request.protocol === 'https' || isLoopback(request.ip) || HTTPS_EXEMPT_PATHS.has(request.routeOptions.url ?? '')) return;
+  if (allowHttp || request.protocol === 'https' || isLoopback(request.ip) || PROBE_PATHS.has(request.routeOptions.url ?? '')) return;
   // Whoever reads it is likely setting Parley up: say what makes it work.
   throw new AppError(
     'forbidden',

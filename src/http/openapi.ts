@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { RouteDef } from './define-route.ts';
 import { tidyComponentSchemas } from './openapi-components.ts';
 import { PAGINATION_HEADERS } from './pagination.ts';
-import { UNLIMITED_PATHS } from './rate-limit.ts';
+import { PROBE_PATHS } from './probes.ts';
 
 const RATE_LIMIT_HEADERS = {
   'RateLimit-Limit': { description: 'Requests allowed in the current window.', schema: { type: 'integer' } },
@@ -82,7 +82,7 @@ export async function registerOpenApi(
 ): Promise<void> {
   const multipart = new Map(opts.routes.filter((r) => r.multipart).map((r) => [r.operationId, r.multipart!.schema]));
   const paginated = new Set(opts.routes.filter((r) => r.query && r.operationId.startsWith('list')).map((r) => r.operationId));
-  const limited = new Set(opts.routes.filter((r) => !UNLIMITED_PATHS.has(r.url)).map((r) => r.operationId));
+  const limited = new Set(opts.routes.filter((r) => !PROBE_PATHS.has(r.url)).map((r) => r.operationId));
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',

@@ -2,9 +2,6 @@ import type { FastifyReply } from 'fastify';
 import { AppError } from '../lib/errors.ts';
 import type { RateLimiter, RateLimitResult } from '../infra/rate-limit/rate-limiter.ts';
 
-/** Health probes are exempt from the per-IP limit, so an orchestrator polling them never locks callers out. */
-export const UNLIMITED_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz']);
-
 /** IETF draft RateLimit headers, set on every response (successful or not). */
 export function setRateLimitHeaders(reply: FastifyReply, r: RateLimitResult): void {
   reply.header('RateLimit-Limit', r.limit);
