@@ -96,6 +96,36 @@ describe('audit log', () => {
     expect(refused.status).toBe(403);
   });
 
+  it('leaves out reading a chat (unseen counts only) unless asked for by type, and says which state a chat went to', async () => {
+    const t = await seedOrg(server);
+    const api = client(server, t.key);
+    const agent = (await api.post('/orgs/c/assistants', { name: 'Helper' })).body;
+    const reply = await api.post(`/api/agents/${agent.id}/invoke`, { message: 'hello' });
+    expect(reply.status, reply.text).toBe(200);
+    const chatId = reply.body.chat_id;
+    // Reading it twice over (the inbox marks a chat seen when it is opened), then resolving and reopening it.
+    expect((await api.post(`/chats/${chatId}/state/seen`, {})).status).toBe(200);
+    expect((await api.post(`/chats/${chatId}/state/unseen`, {})).status).toBe(200);
+    expect((await api.post(`/chats/${chatId}/state/seen`, {})).status).toBe(200);
+    expect((await api.patch(`/chats/${chatId}/state`, { state: 'CLOSED' })).status).toBe(200);
+    expect((await api.patch(`/chats/${chatId}/state`, { state: 'OPEN' })).status).toBe(200);
+
+    const log = await api.get('/orgs/c/audit-log?type=chat.*');
+    const all = log.body.filter((e: { type: string }) => e.type === 'chat.updated').map((e: { data: unknown }) => e.data);
+    expect(all).toEqual([
+      { chat_id: chatId, changed: ['state'], state: 'OPEN' },
+      { chat_id: chatId, changed: ['state'], state: 'CLOSED' },
+      { chat_id: chatId, changed: ['admin_unseen_count'] },
+      { chat_id: chatId, changed: ['admin_unseen_count'] },
+      { chat_id: chatId, changed: ['admin_unseen_count'] },
+    ]);
+    // Without a type: the two state changes, not the three reads.
+    const plain = await api.get('/orgs/c/audit-log');
+    const updates = plain.body.filter((e: { type: string }) => e.type === 'chat.updated');
+    expect(updates.map((e: { data: { state: string } }) => e.data.state)).toEqual(['OPEN', 'CLOSED']);
+    expect(Number(plain.headers.get('pagination-count'))).toBe(plain.body.length);
+  });
+
   it('refuses a type that is not one, naming the field', async () => {
     const t = await seedOrg(server);
     const res = await client(server, t.key).get('/orgs/c/audit-log?type=DROP%20TABLE');

@@ -46,7 +46,10 @@ export const EVENT_CATALOG = {
   },
   'knowledge.item.deleted': { summary: 'A knowledge item was deleted', data: z.object({ content_id: id }) },
   'chat.created': { summary: 'A conversation started', data: z.object({ chat_id: id, assistant_id: id }) },
-  'chat.updated': { summary: 'A conversation changed (title, pin, run status, state, assignment, handover, unseen counts, CSAT request and score)', data: z.object({ chat_id: id, changed }) },
+  'chat.updated': {
+    summary: 'A conversation changed (title, pin, run status, state, assignment, handover, unseen counts, CSAT request and score)',
+    data: z.object({ chat_id: id, changed, state: z.enum(['OPEN', 'SNOOZED', 'CLOSED']).optional().meta({ description: 'The new state, when `changed` holds `state`.' }) }),
+  },
   'chat.deleted': { summary: 'A conversation was deleted', data: z.object({ chat_id: id }) },
   'chat.memory.created': {
     summary: 'A rolling summary of a conversation was written (chat memories, every 10 messages)',

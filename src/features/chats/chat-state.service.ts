@@ -121,7 +121,7 @@ export function createChatStateService(deps: {
       await state.setChatState(tx, chat.orgId, chat.id, { state: 'OPEN', snoozedUntil: null, resolvedAt: null });
       await note(tx, emit, chat, null, ['Reopened: the customer wrote again']);
     }
-    emit({ type: 'chat.updated', orgId: chat.orgId, subjectId: chat.id, data: { chat_id: chat.id, changed: ['admin_unseen_count', 'last_message_at', ...(chat.state !== 'OPEN' ? ['state'] : [])] } });
+    emit({ type: 'chat.updated', orgId: chat.orgId, subjectId: chat.id, data: { chat_id: chat.id, changed: ['admin_unseen_count', 'last_message_at', ...(chat.state !== 'OPEN' ? ['state'] : [])], ...(chat.state !== 'OPEN' && { state: 'OPEN' }) } });
   }
 
   /** Closes an open chat with an `event` line saying why, then asks for a rating when the assistant does. */
@@ -130,7 +130,7 @@ export function createChatStateService(deps: {
     await note(tx, emit, chat, null, [line]);
     const changed = ['state', 'resolved_at', 'admin_unseen_count'];
     if (await requestCsat(tx, emit, chat, new Date(Date.now() + 1), csat)) changed.push('csat_requested_at', 'user_unseen_count');
-    emit({ type: 'chat.updated', orgId: chat.orgId, subjectId: chat.id, data: { chat_id: chat.id, changed } });
+    emit({ type: 'chat.updated', orgId: chat.orgId, subjectId: chat.id, data: { chat_id: chat.id, changed, state: 'CLOSED' } });
   }
 
   const handoverOf = (view: repo.ChatView): Handover => ({
@@ -175,7 +175,7 @@ export function createChatStateService(deps: {
       const patch = { state: 'OPEN' as const, snoozedUntil: null, adminUnseenCount: Math.max(1, chat.adminUnseenCount), updatedAt: now };
       await state.setChatState(tx, chat.orgId, chat.id, patch);
       await note(tx, emit, chat, null, ['Reopened: the snooze ended']);
-      emit({ type: 'chat.updated', orgId: chat.orgId, subjectId: chat.id, data: { chat_id: chat.id, changed: ['state', 'snoozed_until', 'admin_unseen_count'] } });
+      emit({ type: 'chat.updated', orgId: chat.orgId, subjectId: chat.id, data: { chat_id: chat.id, changed: ['state', 'snoozed_until', 'admin_unseen_count'], state: 'OPEN' } });
     },
 
     /**
@@ -305,7 +305,7 @@ export function createChatStateService(deps: {
         if (Object.keys(set).length) await state.setChatState(tx, chat.orgId, chatId, set);
         if (lines.length) await note(tx, emit, chat, author?.id ?? null, lines);
         if (set.state === 'CLOSED' && (await requestCsat(tx, emit, chat, new Date(Date.now() + lines.length), csat))) changed.push('csat_requested_at', 'user_unseen_count');
-        if (changed.length) emit({ type: 'chat.updated', orgId: chat.orgId, subjectId: chatId, data: { chat_id: chatId, changed } });
+        if (changed.length) emit({ type: 'chat.updated', orgId: chat.orgId, subjectId: chatId, data: { chat_id: chatId, changed, ...(set.state && { state: set.state }) } });
         if (input.ai_enabled === false && chat.aiEnabled) await handOverIn(tx, emit, await reread(tx, chatId), `Taken over by ${by}`, author);
         return toChat(await reread(tx, chatId));
       });

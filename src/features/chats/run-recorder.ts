@@ -321,7 +321,7 @@ export function createRunRecorder<E>(deps: {
           // Written before the customer's message, so the thread reads: reopened, then what they wrote.
           rows.push(eventMessage(ref, 'Reopened: the customer wrote again', new Date(start.at - 1), instanceId));
           record({ type: 'message.created', orgId: ref.orgId, subjectId: rows.at(-1)!.id!, data: { chat_id: ref.chatId, message_id: rows.at(-1)!.id!, role: 'event', status: 'COMPLETED' } });
-          record({ type: 'chat.updated', orgId: ref.orgId, subjectId: ref.chatId, data: { chat_id: ref.chatId, changed: ['state'] } });
+          record({ type: 'chat.updated', orgId: ref.orgId, subjectId: ref.chatId, data: { chat_id: ref.chatId, changed: ['state'], state: 'OPEN' } });
         }
         updates.push(async (tx) => {
           await tx
