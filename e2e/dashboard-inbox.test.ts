@@ -51,13 +51,23 @@ describe('the inbox in a browser', () => {
     expect(invite.status, invite.text).toBe(200);
     agent = await newPage(1280);
     await agent.goto(`${parley.url}/app/invite?token=${invite.body.token}`);
+    // The invite says what it is for before anything is typed.
+    const orgName = (await parley.api('GET', '/orgs/c')).body.name as string;
+    await agent.getByRole('heading', { name: `Join ${orgName}`, level: 1 }).waitFor();
+    await agent.getByText(`You are invited as AGENT with ${AGENT.email.toLowerCase()}.`).waitFor();
+    await audit(agent, 'invite');
     await agent.getByRole('textbox', { name: 'Your name' }).fill(AGENT.name);
     await agent.getByRole('textbox', { name: 'Password' }).fill(AGENT.password);
-    await agent.getByRole('button', { name: 'Join' }).click();
-    const nav = agent.getByRole('navigation', { name: 'Sections' });
-    await nav.getByRole('link', { name: 'Inbox' }).click();
+    await agent.getByRole('button', { name: `Join ${orgName}` }).click();
+    // An AGENT starts in the inbox.
     await agent.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
     expect(new URL(agent.url()).pathname).toBe(`/app/o/${orgId}/inbox`);
+    // The link is used: opened again, it says so at once.
+    const again = await newPage(1280);
+    await again.goto(`${parley.url}/app/invite?token=${invite.body.token}`);
+    await again.getByRole('alert').filter({ hasText: 'This invite link no longer works' }).waitFor();
+    await audit(again, 'invite-used');
+    await again.close();
     await agent.getByText('No conversations yet').waitFor();
     const members = (await parley.api('GET', '/orgs/c/members')).body as { id: string; email: string }[];
     const away = await parley.api('PATCH', `/orgs/c/members/${members.find((m) => m.email === AGENT.email)!.id}`, { status: 'AWAY' });

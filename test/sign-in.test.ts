@@ -232,6 +232,49 @@ describe(`invites (${ENGINE})`, () => {
     expect(res.body.message).toMatch(/expired/);
   });
 
+  it('tells the link holder what the invite is for before it is used, and refuses a token that no longer works', async () => {
+    const t = await seedOrg(server);
+    const inv = await client(server, t.key).post('/orgs/c/invites', { email: 'Lin@Example.com', role: 'AGENT' });
+    const info = await call(server, 'POST', '/auth/invite-info', { json: { token: inv.body.token } });
+    expect(info.status, info.text).toBe(200);
+    const org = (await client(server, t.key).get('/orgs/c')).body;
+    expect(info.body).toEqual({ email: 'lin@example.com', role: 'AGENT', org: { id: t.orgId, name: org.name }, expires_at: inv.body.expires_at, has_account: false });
+    // Reading it does not use it.
+    expect((await accept(inv.body.token)).status).toBe(200);
+    const used = await call(server, 'POST', '/auth/invite-info', { json: { token: inv.body.token } });
+    expect(used.status).toBe(404);
+    expect(used.body.message).toMatch(/already used/);
+    expect((await call(server, 'POST', '/auth/invite-info', { json: { token: 'pit_' + 'x'.repeat(43) } })).status).toBe(404);
+    expect((await call(server, 'POST', '/auth/invite-info', { json: {} })).body.message).toBe('token: is required');
+    // An email that has an account: accepting will take its password.
+    const other = await seedOrg(server);
+    const again = await client(server, other.key).post('/orgs/c/invites', { email: 'lin@example.com', role: 'MANAGER' });
+    const known = await call(server, 'POST', '/auth/invite-info', { json: { token: again.body.token } });
+    expect(known.body).toMatchObject({ email: 'lin@example.com', role: 'MANAGER', org: { id: other.orgId }, has_account: true });
+  });
+
+  it('replaces a pending invite when the same email is invited again, and refuses to invite a member', async () => {
+    const t = await seedOrg(server);
+    const api = client(server, t.key);
+    const first = await api.post('/orgs/c/invites', { email: 'sam@example.com', role: 'AGENT' });
+    const second = await api.post('/orgs/c/invites', { email: 'SAM@example.com', role: 'MANAGER' });
+    expect(second.status, second.text).toBe(200);
+    const listed = await api.get('/orgs/c/invites');
+    expect(listed.body.map((i: any) => [i.id, i.role])).toEqual([[second.body.id, 'MANAGER']]);
+    // The first link stopped working; the second makes a MANAGER.
+    expect((await accept(first.body.token)).status).toBe(404);
+    expect((await accept(second.body.token)).status).toBe(200);
+    const log = await api.get('/orgs/c/audit-log?type=invite.*');
+    expect(log.body.map((e: any) => [e.type, e.subject.id])).toEqual([
+      ['invite.created', second.body.id],
+      ['invite.deleted', first.body.id],
+      ['invite.created', first.body.id],
+    ]);
+    const member = await api.post('/orgs/c/invites', { email: 'Sam@example.com', role: 'AGENT' });
+    expect(member.status).toBe(409);
+    expect(member.body.message).toBe('sam@example.com is already a member of this organization');
+  });
+
   it('is used once when two people accept the same link at the same moment', async () => {
     const t = await seedOrg(server);
     const inv = await client(server, t.key).post('/orgs/c/invites', { email: 'twice@example.com', role: 'AGENT' });

@@ -6,6 +6,8 @@ import { z } from 'zod';
 import {
   AcceptInviteBodySchema,
   IdentitySchema,
+  InviteInfoBodySchema,
+  InviteInfoSchema,
   SessionParams,
   SessionSchema,
   SignedInSchema,
@@ -74,6 +76,22 @@ export function authRoutes(auth: AuthService, members: MembersService): RouteDef
       responses: { 200: SignedInSchema },
       errors: [401, 404, 409],
       handler: async ({ body, request, reply }) => signedIn(request, reply, await members.acceptInvite(body, metaOf(request))),
+    }),
+    defineRoute({
+      method: 'POST',
+      url: '/auth/invite-info',
+      operationId: 'getInviteInfo',
+      summary: 'Read an invite before accepting it',
+      description:
+        'What an invite token is for, without using it: the organization, the role, the invited email, when it expires, ' +
+        'and whether that email already has an account (accepting then takes its current password). The token travels ' +
+        'in the body, not the URL, so that it stays out of access logs. 404 for a wrong, used, revoked or expired token.',
+      tags,
+      auth: 'public',
+      body: InviteInfoBodySchema,
+      responses: { 200: InviteInfoSchema },
+      errors: [404],
+      handler: async ({ body }) => members.inviteInfo(body.token),
     }),
     defineRoute({
       method: 'GET',

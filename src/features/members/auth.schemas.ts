@@ -32,9 +32,11 @@ export const SignedInSchema = z
   })
   .meta({ id: 'SignedIn' });
 
+const InviteTokenSchema = z.string().min(1).max(200).meta({ examples: ['pit_7Tq2Wm9xYvB3nC8kL1pZ5sD0fG6hJ4rE2tU9wQ1aMbX'] });
+
 export const AcceptInviteBodySchema = z
   .object({
-    token: z.string().min(1).max(200).meta({ examples: ['pit_7Tq2Wm9xYvB3nC8kL1pZ5sD0fG6hJ4rE2tU9wQ1aMbX'] }),
+    token: InviteTokenSchema,
     name: z.string().trim().min(1).max(128).meta({ description: 'Your name (ignored when you already have an account).', examples: ['Ada Lovelace'] }),
     password: PasswordSchema.meta({ description: 'A new password, or your current one when the invited email already has an account.' }),
   })
@@ -42,6 +44,22 @@ export const AcceptInviteBodySchema = z
     id: 'AcceptInvite',
     examples: [{ token: 'pit_7Tq2Wm9xYvB3nC8kL1pZ5sD0fG6hJ4rE2tU9wQ1aMbX', name: 'Ada Lovelace', password: 'correct horse battery staple' }],
   });
+
+export const InviteInfoBodySchema = z
+  .object({ token: InviteTokenSchema })
+  .meta({ id: 'InviteInfoRequest', examples: [{ token: 'pit_7Tq2Wm9xYvB3nC8kL1pZ5sD0fG6hJ4rE2tU9wQ1aMbX' }] });
+
+export const InviteInfoSchema = z
+  .object({
+    email: z.string().meta({ description: 'The invited email: the account joins under it.', examples: ['ada@example.com'] }),
+    role: RoleSchema,
+    org: z.object({ id: z.string(), name: z.string().nullable() }).meta({ description: 'The organization the invite is to.' }),
+    expires_at: Timestamp,
+    has_account: z.boolean().meta({ description: 'Whether this email already has a Parley account: accepting then takes its current password (and ignores `name`).' }),
+  })
+  .meta({ id: 'InviteInfo' });
+
+export type InviteInfo = z.infer<typeof InviteInfoSchema>;
 
 export const SignedOutSchema = z.object({ signed_out: z.literal(true) }).meta({ id: 'SignedOut' });
 

@@ -172,6 +172,22 @@ export async function deleteInvite(db: DbOrTx, orgId: string, inviteId: string):
   return row;
 }
 
+/** The pending invites of an email in an org (an unaccepted invite, expired or not), removed and returned. */
+export async function deletePendingInvitesOf(db: DbOrTx, orgId: string, email: string): Promise<InviteRow[]> {
+  return db.delete(invites).where(and(pending(orgId), eq(invites.email, email))).returning();
+}
+
+/** Whether the account of this email is a member of the org. */
+export async function isMemberByEmail(db: DbOrTx, orgId: string, email: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: members.id })
+    .from(members)
+    .innerJoin(users, eq(users.id, members.userId))
+    .where(and(eq(members.orgId, orgId), eq(users.email, email)))
+    .limit(1);
+  return row !== undefined;
+}
+
 /** Marks a pending, unexpired invite used and returns it; undefined when it is not (so a token works once). */
 export async function claimInvite(db: DbOrTx, tokenHash: string, now: Date): Promise<InviteRow | undefined> {
   const [row] = await db

@@ -73,13 +73,15 @@ export function membersRoutes(members: MembersService): RouteDef[] {
       operationId: 'createInvite',
       summary: 'Invite someone',
       description:
-        'Returns a single-use, expiring link (`url`) for the invitee; hand it over yourself (Parley sends no email yet). ' +
-        'You can invite only to roles whose permissions you have.',
+        'Emails a single-use, expiring link to the invitee when SMTP is configured; otherwise returns it (`url`) for ' +
+        'you to hand over. Inviting an email again replaces its pending invite (the earlier link stops working); an ' +
+        'email that is already a member answers 409. You can invite only to roles whose permissions you have.',
       tags,
       auth: { permission: 'members:manage' },
       params: OrgParams,
       body: CreateInviteBodySchema,
       responses: { 200: CreatedInviteSchema },
+      errors: [409],
       handler: async ({ orgId, body, principal, request, actor }) => members.createInvite(orgId, body, grantor(principal, request), actor),
     }),
     defineRoute({

@@ -7,6 +7,7 @@ import { canGrant, type Permission, type Role } from '../../http/permissions.ts'
 import { AppError, notFound } from '../../lib/errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Page, PageQuery } from '../../lib/pagination.ts';
+import type { InviteInfo } from './auth.schemas.ts';
 import type { AuthService, ClientMeta, StartedSession } from './auth.service.ts';
 import * as repo from './members.repo.ts';
 import type { CreatedInvite, CreateInviteInput, Invite, Member, UpdateMemberInput } from './members.schemas.ts';
@@ -135,10 +136,16 @@ export function createMembersService(deps: MembersDeps) {
     async createInvite(orgId: string, input: CreateInviteInput, by: Grantor, actor: Actor = SYSTEM_ACTOR): Promise<CreatedInvite> {
       mayGrant(by, input.role);
       const token = newInviteToken();
+      const email = input.email.toLowerCase();
       const row = await events.transaction(actor, async (tx, emit) => {
+        if (await repo.isMemberByEmail(tx, orgId, email)) throw new AppError('conflict', `${email} is already a member of this organization`);
+        // Inviting someone again (a lost link, another role) replaces their pending invite: one link per person.
+        for (const old of await repo.deletePendingInvitesOf(tx, orgId, email)) {
+          emit({ type: 'invite.deleted', orgId, subjectId: old.id, data: { invite_id: old.id, email: old.email } });
+        }
         const row = await repo.insertInvite(tx, orgId, {
           id: newId('invite'),
-          email: input.email.toLowerCase(),
+          email,
           role: input.role,
           tokenHash: hashToken(token),
           expiresAt: new Date(now().getTime() + deps.inviteTtlMs),
@@ -168,6 +175,26 @@ export function createMembersService(deps: MembersDeps) {
     },
 
     revokeInvite,
+
+    /**
+     * What an invite link is for, before it is used: the org, the role, the email, and whether that email already
+     * has an account (then accepting asks for its password, not a new one). The token is the credential: whoever
+     * holds the link may read this, as they may accept it.
+     */
+    async inviteInfo(token: string): Promise<InviteInfo> {
+      const gone = () => new AppError('not_found', INVITE_NOT_FOUND);
+      if (!looksLikeInviteToken(token)) throw gone();
+      const invite = await repo.findInviteByHash(db, hashToken(token));
+      if (!invite || invite.acceptedAt || invite.expiresAt <= now()) throw gone();
+      const [org, account] = await Promise.all([deps.orgName?.(invite.orgId), repo.findUserByEmail(db, invite.email)]);
+      return {
+        email: invite.email,
+        role: invite.role,
+        org: { id: invite.orgId, name: org ?? null },
+        expires_at: invite.expiresAt.toISOString(),
+        has_account: account !== undefined,
+      };
+    },
 
     /**
      * Uses an invite once: creates the user (or, when the email has an account, checks its password so an

@@ -1,7 +1,8 @@
 import { Container, Text, Title } from '@mantine/core';
 import { Suspense } from 'react';
-import { Navigate, Route, Routes } from 'react-router';
-import type { User } from './api/client';
+import { Navigate, Route, Routes, useParams } from 'react-router';
+import type { Role, User } from './api/client';
+import { may } from './auth/permissions';
 import { SignInPage } from './auth/SignInPage';
 import { useCurrentUser, useSetupState } from './auth/session';
 import { ApiKeysPage, AssistantEditPage, AssistantNewPage, AssistantsPage, AuditLogPage, ContactDetailPage, ContactsPage, InboxPage, KnowledgePage, MembersPage, PlaygroundPage, ProvidersPage, SessionsPage, SetupPage, UsagePage, WebhookDetailPage, WebhooksPage } from './pages';
@@ -25,14 +26,26 @@ export function Gate() {
   return <SignedInApp user={user.data} />;
 }
 
+/**
+ * Where an org's pages start for a role: the inbox for those who work conversations and do not set assistants up
+ * (MANAGER, AGENT), the assistants for the others.
+ */
+const startPage = (role: Role | undefined) => (may(role, 'chats:write') && !may(role, 'assistants:manage') ? 'inbox' : 'assistants');
+const roleIn = (user: User, orgId: string | undefined) => user.memberships.find((m) => m.org_id === orgId)?.role;
+
+function OrgStart({ user }: { user: User }) {
+  const { orgId } = useParams();
+  return <Navigate to={startPage(roleIn(user, orgId))} replace />;
+}
+
 function SignedInApp({ user }: { user: User }) {
   const home = user.default_org_id ?? user.memberships[0]?.org_id;
   return (
     <Routes>
       <Route element={<Layout user={user} />}>
-        <Route index element={home ? <Navigate to={`/o/${home}/assistants`} replace /> : <NoOrg />} />
+        <Route index element={home ? <Navigate to={`/o/${home}/${startPage(roleIn(user, home))}`} replace /> : <NoOrg />} />
         <Route path="o/:orgId">
-          <Route index element={<Navigate to="assistants" replace />} />
+          <Route index element={<OrgStart user={user} />} />
           <Route path="assistants" element={<AssistantsPage />} />
           <Route path="assistants/new" element={<AssistantNewPage />} />
           <Route path="assistants/:assistantId" element={<AssistantEditPage />} />
