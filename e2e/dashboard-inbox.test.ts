@@ -83,11 +83,16 @@ describe('the inbox in a browser', () => {
     const list = agent.getByRole('navigation', { name: 'Conversations' });
     const row = list.getByRole('link', { name: /Visitor/ });
     await row.waitFor({ timeout: 15_000 });
+    // An anonymous visitor is "Visitor" and the end of their contact id, in the list as in the thread.
+    const contactId = (await parley.api('GET', '/orgs/c/inbox')).body[0].contact.id as string;
+    const visitorName = `Visitor ${contactId.slice(-4)}`;
+    expect(await row.textContent()).toContain(visitorName);
     expect(await row.textContent()).toMatch(/Waiting/);
     expect(await row.textContent()).toMatch(/Web/);
     await row.click();
     const thread = agent.getByRole('region', { name: /Conversation with/ });
     await thread.getByText('I want to talk to a person').waitFor();
+    await agent.getByRole('region', { name: `Conversation with ${visitorName}` }).waitFor();
     const chatId = /inbox\/(chat_\w+)/.exec(agent.url())![1]!;
     await expect.poll(async () => (await parley.api('GET', `/chats/${chatId}`)).body.state.admin_unseen_count).toBe(0);
 

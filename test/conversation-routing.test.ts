@@ -45,7 +45,9 @@ describe('conversation routing', () => {
     const api = client(server, t.key);
     const bot = await api.post('/orgs/c/assistants', { name: 'Support' });
     const ada = await api.post('/orgs/c/contacts', { name: 'Ada', channel: { type: 'CUSTOM', user_id: 'sms:+33600000002' } });
-    const bo = await api.post('/orgs/c/contacts', { name: 'Bo', channel: { type: 'CUSTOM', user_id: 'sms:+33600000003' } });
+    // No name: the list gives their email and phone to show instead.
+    const bo = await api.post('/orgs/c/contacts', { channel: { type: 'CUSTOM', user_id: 'sms:+33600000003', email: 'bo@example.com', phone: '+33600000003' } });
+    expect(bo.status, bo.text).toBe(200);
     const open = (c: { body: { id: string; channels: Array<{ id: string }> } }) =>
       api.post(`/orgs/c/contacts/${c.body.id}/channels/${c.body.channels[0]!.id}/chats`, { assistant_id: bot.body.id, message: say('hello') });
     const first = await open(ada);
@@ -58,7 +60,9 @@ describe('conversation routing', () => {
     expect(list.status, list.text).toBe(200);
     expect(list.body.map((c: { id: string }) => c.id)).toEqual([second.body.id, first.body.id]);
     expect(list.headers.get('pagination-count')).toBe('2');
-    expect(list.body[0].contact).toEqual({ id: ada.body.id, name: 'Ada' });
+    expect(list.body[0].contact).toEqual({ id: ada.body.id, name: 'Ada', email: null, phone: null });
+    const boList = await api.get(`/orgs/c/inbox?filter=all&contact_id=${bo.body.id}`);
+    expect(boList.body[0].contact).toEqual({ id: bo.body.id, name: null, email: 'bo@example.com', phone: '+33600000003' });
     const noContact = (await api.get('/orgs/c/inbox?filter=all&channel=API')).body;
     expect(noContact[0].contact).toBeNull();
     expect((await api.get(`/orgs/c/inbox?contact_id=${ada.body.id}`)).body.map((c: { id: string }) => c.id)).toEqual([second.body.id]);

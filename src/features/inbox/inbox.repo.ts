@@ -60,12 +60,25 @@ export async function lastMessages(db: DbOrTx, orgId: string, chatIds: string[])
   return new Map(rows.map((r) => [r.chatId, r]));
 }
 
-/** The names of a page's contacts, one query, so a list shows who each chat is with. */
-export async function contactNames(db: DbOrTx, orgId: string, contactIds: string[]): Promise<Map<string, string | null>> {
+export interface ContactSummary {
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+}
+
+/**
+ * The first of a contact's channels that has this column set (the contacts API lists channels oldest first). Spelt
+ * out: Drizzle writes a column of the selected table unqualified, which inside this subquery would be the channel's.
+ */
+const firstChannel = (column: 'email' | 'phone') =>
+  sql<string | null>`(select ch.${sql.identifier(column)} from contact_channels ch where ch.contact_id = contacts.id and ch.${sql.identifier(column)} is not null order by ch.created_at, ch.id limit 1)`;
+
+/** Who a page's chats are with (name, and an email or a phone to show when there is no name), one query. */
+export async function contactSummaries(db: DbOrTx, orgId: string, contactIds: string[]): Promise<Map<string, ContactSummary>> {
   if (contactIds.length === 0) return new Map();
   const rows = await db
-    .select({ id: contacts.id, name: contacts.name })
+    .select({ id: contacts.id, name: contacts.name, email: firstChannel('email'), phone: firstChannel('phone') })
     .from(contacts)
     .where(and(eq(contacts.orgId, orgId), inArray(contacts.id, contactIds)));
-  return new Map(rows.map((r) => [r.id, r.name]));
+  return new Map(rows.map(({ id, ...r }) => [id, r]));
 }

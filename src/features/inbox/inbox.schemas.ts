@@ -27,7 +27,12 @@ export const LastMessageSchema = z
   .meta({ id: 'InboxLastMessage' });
 
 const InboxContactSchema = z
-  .object({ id: z.string(), name: z.string().nullable().meta({ description: 'null until the person gives a name (show "Visitor").' }) })
+  .object({
+    id: z.string(),
+    name: z.string().nullable().meta({ description: 'null until the person gives a name.' }),
+    email: z.string().nullable().meta({ description: "The first email among the contact's channels, if any." }),
+    phone: z.string().nullable().meta({ description: "The first phone number among the contact's channels, if any." }),
+  })
   .meta({ id: 'InboxContact', description: 'Who the chat is with, for the list; read the contact for the rest.' });
 
 export const InboxChatSchema = ChatSchema.extend({ last_message: LastMessageSchema.nullable(), contact: InboxContactSchema.nullable() }).meta({ id: 'InboxChat' });

@@ -38,12 +38,12 @@ export function createInboxService(deps: { db: Db; events: EventLog; typing: Typ
       const where = and(repo.scopeWhere(orgId, q), repo.filterWhere(q.filter, await memberIdOf(orgId, viewer)));
       const [rows, count] = await pageOfChats(db, where, q);
       const last = await repo.lastMessages(db, orgId, rows.map((r) => r.id));
-      const names = await repo.contactNames(db, orgId, [...new Set(rows.flatMap((r) => (r.contactId ? [r.contactId] : [])))]);
+      const people = await repo.contactSummaries(db, orgId, [...new Set(rows.flatMap((r) => (r.contactId ? [r.contactId] : [])))]);
       const items = rows.map((row) => {
         const m = last.get(row.id);
         return {
           ...toChat(row),
-          contact: row.contactId && names.has(row.contactId) ? { id: row.contactId, name: names.get(row.contactId) ?? null } : null,
+          contact: row.contactId && people.has(row.contactId) ? { id: row.contactId, ...people.get(row.contactId)! } : null,
           last_message: m
             ? { id: m.id, role: m.role as 'user' | 'assistant' | 'note', text: textOf(m.parts).slice(0, 280), created_at: m.createdAt.toISOString() }
             : null,

@@ -63,7 +63,7 @@ export const deleteSegment = (orgId: string, segmentId: string) =>
   unwrap(api.DELETE('/orgs/{org_id}/segments/{segment_id}', { params: { path: { org_id: orgId, segment_id: segmentId } } }));
 
 /** A contact's name, or the first identity of a channel for one who gave none. */
-export const contactLabel = (c: Contact) => c.name ?? c.channels[0]?.email ?? c.channels[0]?.phone ?? c.channels[0]?.user_id ?? 'Unnamed contact';
+export { contactLabel } from '../ui/person';
 
 /** Segment colours (the API's palette) as Mantine colours. */
 export const SEGMENT_COLOR: Record<SegmentColor, string> = {

@@ -1,6 +1,7 @@
 import { Box, Drawer } from '@mantine/core';
 import { useHotkeys } from '@mantine/hooks';
 import { useRef, useState } from 'react';
+import { contactLabel } from '../ui/person';
 import { ErrorAlert, Loading } from '../ui/QueryState';
 import { useChatActions, useMarkSeen } from './actions';
 import type { ComposerMode } from './Composer';
@@ -48,7 +49,7 @@ export function ChatPane({ orgId, chatId, myMemberId, typists, chatLink, contact
 
   if (chat.isPending) return <Box className={classes.threadPane}><Loading label="Loading the conversation" /></Box>;
   if (chat.error || !chat.data) return <Box className={classes.threadPane} p="md"><ErrorAlert error={chat.error} /></Box>;
-  const name = contact.data?.name || 'Visitor';
+  const name = contact.data ? contactLabel(contact.data) : 'Visitor';
   const panel = <ContactPanel orgId={orgId} chat={chat.data} chatLink={chatLink} />;
 
   return (

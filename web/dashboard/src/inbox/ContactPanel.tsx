@@ -1,6 +1,7 @@
 import { Badge, Box, DataList, Divider, Group, NavLink, ScrollArea, Stack, Text, Title } from '@mantine/core';
 import { Link } from 'react-router';
 import type { Schemas } from '../api/client';
+import { contactLabel } from '../ui/person';
 import { ErrorAlert, Loading } from '../ui/QueryState';
 import { CHANNEL_LABEL, fullTime, shortTime, stateLabel } from './format';
 import { type Chat, useContact, useContactChats } from './queries';
@@ -69,7 +70,7 @@ function ContactDetails({ contact }: { contact: Schemas['Contact'] }) {
     <>
       <div>
         <Title order={2} size="h5">
-          {contact.name || 'Visitor'}
+          {contactLabel(contact)}
         </Title>
         <Group gap={6} mt={4}>
           {contact.blocked ? <Badge color="red" size="xs">Blocked</Badge> : null}

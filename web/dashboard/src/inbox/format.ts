@@ -1,3 +1,4 @@
+import { personLabel } from '../ui/person';
 import type { Chat, InboxChat, InboxView, Message } from './queries';
 
 export const VIEWS: { value: InboxView; label: string }[] = [
@@ -13,7 +14,8 @@ export const VIEWS: { value: InboxView; label: string }[] = [
 
 export const isView = (v: string | null): v is InboxView => VIEWS.some((x) => x.value === v);
 
-export const contactName = (chat: Pick<InboxChat, 'contact'>) => chat.contact?.name || 'Visitor';
+/** Who a chat is with; a chat with no contact (started over the runtime API without one) is with a visitor. */
+export const contactName = (chat: Pick<InboxChat, 'contact'>) => (chat.contact ? personLabel(chat.contact) : 'Visitor');
 
 /** "14:02" today, "Mon" this week, "3 Dec" before: a list shows when, not a full date. */
 export function shortTime(iso: string, now = new Date()): string {
