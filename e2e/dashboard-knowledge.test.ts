@@ -121,6 +121,8 @@ describe('knowledge and the playground in a browser', () => {
     await first.waitFor();
     expect(await first.textContent()).toMatch(/^1\. Returns and refunds.*Refunds take 5 working days/s);
     expect(await first.textContent()).toMatch(/score \d\.\d{4}/);
+    // No embedding model here: the full-text rank alone, no vector rank that could never be.
+    expect(await first.textContent()).toMatch(/full-text #1$/);
     expect(await first.getByRole('link', { name: 'Returns and refunds' }).getAttribute('href')).toBe(`${origin}/returns`);
     await audit(page, 'knowledge-1280');
 

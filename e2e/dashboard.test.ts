@@ -110,6 +110,15 @@ describe('the dashboard in a browser', () => {
     await page.getByRole('button', { name: 'Discard changes' }).click();
     await expect.poll(() => refused.count()).toBe(0);
 
+    // A required field left empty: the browser brings it into view below the fixed header, not under it.
+    await field(page, 'Name').fill('');
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => field(page, 'Name').evaluate((el) => el === document.activeElement)).toBe(true);
+    const nameBox = (await field(page, 'Name').boundingBox())!;
+    expect(nameBox.y, 'the empty Name field is below the 56 px header').toBeGreaterThanOrEqual(56);
+    await page.getByRole('button', { name: 'Discard changes' }).click();
+
     const doomed = (await parley.api('POST', '/orgs/c/assistants', { name: 'Old bot' })).body;
     await page.getByRole('link', { name: 'Assistants' }).click();
     await page.getByRole('link', { name: 'Old bot' }).click();
@@ -202,12 +211,14 @@ describe('the dashboard in a browser', () => {
     expect(invite.status, invite.text).toBe(200);
     const agent = await (await newContext()).newPage();
     await agent.goto(`${parley.url}/app/invite?token=${invite.body.token}`);
-    await heading(agent, 'Accept your invite');
+    const orgName = (await parley.api('GET', '/orgs/c')).body.name as string;
+    await heading(agent, `Join ${orgName}`);
     await audit(agent, 'invite');
     await field(agent, 'Your name').fill('Ana Agent');
     await field(agent, 'Password').fill('another good password');
-    await agent.getByRole('button', { name: 'Join' }).click();
-    await heading(agent, 'Assistants');
+    await agent.getByRole('button', { name: `Join ${orgName}` }).click();
+    // An AGENT starts in the inbox.
+    await heading(agent, 'Inbox');
     // AGENT works the inbox and contacts and may read assistants, not manage them nor keys.
     const nav = agent.getByRole('navigation', { name: 'Sections' });
     expect(await nav.getByRole('link').allTextContents()).toEqual(['Inbox', 'Contacts', 'Assistants', 'Members']);

@@ -29,16 +29,16 @@ type Toggle = { [K in keyof Conversation]: Conversation[K] extends boolean ? K :
 /** The conversation switches, with the words a support lead uses for them. */
 export const TOGGLES: Array<{ key: Toggle; label: string; description: string }> = [
   { key: 'enable_ai_replies', label: 'AI replies', description: 'The assistant answers customers by itself.' },
-  { key: 'enable_transfer_to_human_tool', label: 'Hand over on request', description: 'The assistant may pass the chat to a person when the customer asks.' },
+  { key: 'enable_transfer_to_human_tool', label: 'Hand over on request', description: 'A person takes the chat when the customer asks for one. With a model that calls tools, also when the model judges they need one. The built-in model always hands over when asked.' },
   { key: 'handover_when_unanswered', label: 'Hand over when it has no answer', description: 'A person takes the chat at once when the assistant does not know.' },
   { key: 'enable_memories', label: 'Memories', description: 'Summarise long chats so the assistant keeps their context.' },
   { key: 'enable_auto_resolve', label: 'Auto-resolve', description: 'Resolve chats nobody has touched for a while.' },
   { key: 'enable_auto_csat', label: 'Ask for a rating', description: 'Ask the customer to rate the chat (1 to 5) when it is resolved.' },
-  { key: 'enable_auto_follow_ups', label: 'Follow-ups', description: 'Send a follow-up when a customer goes quiet.' },
+  { key: 'enable_auto_follow_ups', label: 'Follow-ups', description: 'Not in use yet: saved for a coming feature (a follow-up when a customer goes quiet).' },
   { key: 'enable_end_conversation_tool', label: 'May end the conversation', description: 'The assistant may close a chat that is done.' },
   { key: 'enable_block_contact_tool', label: 'May block abusive contacts', description: 'The assistant may block a contact who abuses it.' },
   { key: 'enable_update_contact_tool', label: 'May update contacts', description: 'The assistant may save details the customer gives (name, email).' },
-  { key: 'enable_private_chats', label: 'Private chats', description: 'Chats are kept out of the team inbox.' },
+  { key: 'enable_private_chats', label: 'Private chats', description: 'Not in use yet: saved for a coming feature (chats kept out of the team inbox).' },
 ];
 
 export type Widget = Draft['config']['widget'];

@@ -36,7 +36,7 @@ export function CreateKeyModal({ orgId, opened, onClose, onCreated }: { orgId: s
     setError(null);
     try {
       const expires_at = expiry === 'never' ? null : new Date(Date.now() + Number(expiry) * 86_400_000).toISOString();
-      const body = { name: name || 'API key', scope, assistant_id: scope === 'runtime' ? assistantId : null, expires_at };
+      const body = { name: name.trim(), scope, assistant_id: scope === 'runtime' ? assistantId : null, expires_at };
       setCreated(await unwrap(api.POST('/orgs/{org_id}/api-keys', { params: { path: { org_id: orgId } }, body })));
       onCreated();
     } catch (err) {
@@ -73,7 +73,7 @@ export function CreateKeyModal({ orgId, opened, onClose, onCreated }: { orgId: s
         </Stack>
       ) : (
         <form onSubmit={submit}>
-          <TextInput label="Name" description="Where the key is used, to recognise it later." placeholder="Website backend" maxLength={128} value={name} onChange={(e) => setName(e.currentTarget.value)} />
+          <TextInput label="Name" required description="Where the key is used, to recognise it later." placeholder="Website backend" maxLength={128} value={name} onChange={(e) => setName(e.currentTarget.value)} />
           <Text size="sm" fw={500} mt="md" id="scope-label">
             Scope
           </Text>

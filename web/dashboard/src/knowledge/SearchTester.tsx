@@ -7,7 +7,11 @@ import { webHref } from '../ui/links';
 import { ErrorAlert } from '../ui/QueryState';
 import { searchKnowledge } from './queries';
 
-const rank = (r: number | null) => (r === null ? 'not found' : `#${r}`);
+const rank = (r: number | null) => (r === null ? 'not among its matches' : `#${r}`);
+
+/** Where a passage ranked in each search: both in hybrid mode, full-text alone without an embedding model. */
+const ranks = (mode: string, r: { keyword_rank: number | null; vector_rank: number | null }) =>
+  mode === 'hybrid' ? `full-text ${rank(r.keyword_rank)} · vector ${rank(r.vector_rank)}` : `full-text ${rank(r.keyword_rank)}`;
 
 /** The passages an assistant would be given for a question, best first, with the scores that ranked them. */
 export function SearchTester({ orgId }: { orgId: string }) {
@@ -80,7 +84,7 @@ export function SearchTester({ orgId }: { orgId: string }) {
                       {r.text}
                     </Text>
                     <Text size="xs" c="dimmed" mt={6}>
-                      full-text {rank(r.keyword_rank)} · vector {rank(r.vector_rank)}
+                      {ranks(search.data.mode, r)}
                     </Text>
                   </Paper>
                 </li>

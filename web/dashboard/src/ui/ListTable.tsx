@@ -42,7 +42,9 @@ export function ListTable<T>({ query, columns, rowKey, loadingLabel, empty, minW
   // The previous filter's rows stay in place while the new ones load (no flash of a spinner), dimmed and marked busy.
   const stale = query.isPlaceholderData === true;
   const table = (
-    <Table.ScrollContainer minWidth={minWidth}>
+    // A table wider than a phone scrolls sideways: its scrollbar stays shown while it does (the default shows it only
+    // on hover, which a touch screen never has), so the cut-off columns are visibly there.
+    <Table.ScrollContainer minWidth={minWidth} scrollAreaProps={{ type: 'auto', offsetScrollbars: 'x' }}>
       <Table
         verticalSpacing="sm"
         highlightOnHover={!!onRowClick}

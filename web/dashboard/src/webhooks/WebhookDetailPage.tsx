@@ -118,7 +118,8 @@ export function WebhookDetailPage() {
       <Card withBorder mb="lg">
         <Stack gap="xs">
           <Group>
-            <StatusBadge w={w} />
+            {/* The switch says on or off; the badge only what it cannot: that Parley turned the endpoint off. */}
+            {w.disabled_reason ? <StatusBadge w={w} /> : null}
             <Switch label="Enabled" checked={w.enabled} disabled={!canWrite} onChange={(e) => void act(() => setEnabled(orgId, w.id, e.currentTarget.checked), e.currentTarget.checked ? 'Endpoint enabled' : 'Endpoint disabled')} />
           </Group>
           {w.disabled_reason ? <Text size="sm" c="orange">{w.disabled_reason}</Text> : null}
