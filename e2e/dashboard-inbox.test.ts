@@ -102,7 +102,7 @@ describe('the inbox in a browser', () => {
         await widget(visitor).locator('textarea').pressSequentially('My order', { delay: 20 });
         return agent.getByTestId('typing').textContent({ timeout: 1500 }).catch(() => null);
       }, { timeout: 20_000 })
-      .toBe('Visitor is typing…');
+      .toBe(`${visitorName} is typing…`);
     await widget(visitor).locator('textarea').fill('');
 
     // Take over, reply with Enter; the visitor sees it in the widget.

@@ -183,7 +183,7 @@ export async function isMemberByEmail(db: DbOrTx, orgId: string, email: string):
     .select({ id: members.id })
     .from(members)
     .innerJoin(users, eq(users.id, members.userId))
-    .where(and(eq(members.orgId, orgId), eq(users.email, email)))
+    .where(and(eq(members.orgId, orgId), sql`lower(${users.email}) = lower(${email})`))
     .limit(1);
   return row !== undefined;
 }

@@ -34,7 +34,7 @@ export function Thread({ orgId, chat, contactName, actions, myMemberId, typists,
   const viewport = useRef<HTMLDivElement>(null);
   const state = stateLabel(chat);
   const count = messages.data?.length ?? 0;
-  const typing = typingLine(typists);
+  const typing = typingLine(typists, contactName);
 
   const content = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);

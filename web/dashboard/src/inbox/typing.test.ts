@@ -22,6 +22,7 @@ describe('typing signals in the inbox', () => {
     expect(typingLine(store.of('chat_1')!)).toBe('Visitor is typing…');
     store.signal(signal({ by: 'member', member: { id: 'mem_bo', name: 'Bo' } }));
     expect(typingLine(store.of('chat_1')!)).toBe('Visitor and Bo are typing…');
+    expect(typingLine(store.of('chat_1')!, 'Ada')).toBe('Ada and Bo are typing…');
     store.wrote('chat_1', 'customer');
     expect(typingLine(store.of('chat_1')!)).toBe('Bo is typing…');
     store.signal(signal({ by: 'member', member: { id: 'mem_bo', name: 'Bo' }, typing: false }));

@@ -80,9 +80,9 @@ export function useTypists(store: TypingStore, chatId: string | undefined): Typi
   return useSyncExternalStore(store.subscribe, () => (chatId ? store.of(chatId) : undefined)) ?? [];
 }
 
-/** "Visitor is typing…", "Ana is typing…", or null. */
-export function typingLine(typists: Typist[]): string | null {
+/** "Visitor 4kQz is typing…" (`customer`: the chat's person, as the thread names them), "Ana is typing…", or null. */
+export function typingLine(typists: Typist[], customer = 'Visitor'): string | null {
   if (!typists.length) return null;
-  const names = typists.map((t) => (t.by === 'customer' ? 'Visitor' : (t.name ?? 'Someone of the team')));
+  const names = typists.map((t) => (t.by === 'customer' ? customer : (t.name ?? 'Someone of the team')));
   return `${[...new Set(names)].join(' and ')} ${names.length > 1 ? 'are' : 'is'} typing…`;
 }
