@@ -124,6 +124,18 @@ describe('audit log', () => {
     const updates = plain.body.filter((e: { type: string }) => e.type === 'chat.updated');
     expect(updates.map((e: { data: { state: string } }) => e.data.state)).toEqual(['OPEN', 'CLOSED']);
     expect(Number(plain.headers.get('pagination-count'))).toBe(plain.body.length);
+
+    // Resolved, then the customer writes again: the chat reopens, and says so.
+    expect((await api.patch(`/chats/${chatId}/state`, { state: 'CLOSED' })).status).toBe(200);
+    expect((await api.post(`/api/agents/${agent.id}/invoke`, { message: 'one more thing', chat_id: chatId })).status).toBe(200);
+    const reopened = (await api.get('/orgs/c/audit-log?type=chat.updated&take=1')).body[0];
+    expect(reopened.data).toEqual({ chat_id: chatId, changed: ['state'], state: 'OPEN' });
+    // Resolved, then handed to a person (a member takes over): the handover reopens it too.
+    expect((await api.patch(`/chats/${chatId}/state`, { state: 'CLOSED' })).status).toBe(200);
+    expect((await api.patch(`/chats/${chatId}/state`, { ai_enabled: false })).status).toBe(200);
+    const handedOver = (await api.get('/orgs/c/audit-log?type=chat.updated&take=1')).body[0];
+    expect(handedOver.data).toMatchObject({ chat_id: chatId, state: 'OPEN' });
+    expect(handedOver.data.changed).toEqual(expect.arrayContaining(['ai_enabled', 'handover', 'state']));
   });
 
   it('refuses a type that is not one, naming the field', async () => {

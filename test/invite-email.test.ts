@@ -1,6 +1,8 @@
 import { createServer } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
+import { hashToken, newInviteToken } from '../src/features/members/secret-token.ts';
 import { call, client, seedOrg, sessionCookieOf, startServer, type TestServer } from './harness.ts';
 
 interface Received {
@@ -90,6 +92,21 @@ describe('invites by email when the mail server is down', () => {
     expect((await api.get('/orgs/c/invites')).body).toEqual([]);
     const log = await api.get('/orgs/c/audit-log?type=invite.*');
     expect(log.body.map((e: { type: string }) => e.type)).toEqual(['invite.deleted', 'invite.created']);
+  });
+
+  it('keeps the earlier pending invite of the same email when the new one cannot be sent', async () => {
+    const t = await seedOrg(server);
+    // An invite sent while the mail server still worked (written as createInvite writes it).
+    const token = newInviteToken();
+    await server.deps.database.db.execute(
+      sql`insert into invites (id, org_id, email, role, token_hash, expires_at) values ('inv_earlier00000000000000', ${t.orgId}, 'lin@example.com', 'AGENT', ${hashToken(token)}, now() + interval '1 day')`,
+    );
+    const res = await client(server, t.key).post('/orgs/c/invites', { email: 'lin@example.com', role: 'MANAGER' });
+    expect(res.status, res.text).toBe(502);
+    expect((await client(server, t.key).get('/orgs/c/invites')).body.map((i: { id: string }) => i.id)).toEqual(['inv_earlier00000000000000']);
+    const info = await call(server, 'POST', '/auth/invite-info', { json: { token } });
+    expect(info.status, info.text).toBe(200);
+    expect(info.body).toMatchObject({ email: 'lin@example.com', role: 'AGENT' });
   });
 });
 

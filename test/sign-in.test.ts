@@ -262,17 +262,24 @@ describe(`invites (${ENGINE})`, () => {
     const listed = await api.get('/orgs/c/invites');
     expect(listed.body.map((i: any) => [i.id, i.role])).toEqual([[second.body.id, 'MANAGER']]);
     // The first link stopped working; the second makes a MANAGER.
+    expect((await call(server, 'POST', '/auth/invite-info', { json: { token: first.body.token } })).status).toBe(404);
     expect((await accept(first.body.token)).status).toBe(404);
     expect((await accept(second.body.token)).status).toBe(200);
     const log = await api.get('/orgs/c/audit-log?type=invite.*');
     expect(log.body.map((e: any) => [e.type, e.subject.id])).toEqual([
-      ['invite.created', second.body.id],
       ['invite.deleted', first.body.id],
+      ['invite.created', second.body.id],
       ['invite.created', first.body.id],
     ]);
     const member = await api.post('/orgs/c/invites', { email: 'Sam@example.com', role: 'AGENT' });
     expect(member.status).toBe(409);
     expect(member.body.message).toBe('sam@example.com is already a member of this organization');
+
+    // Invited twice at the same moment: they replace one another in turn, one stays.
+    const both = await Promise.all([1, 2, 3].map(() => api.post('/orgs/c/invites', { email: 'kim@example.com', role: 'AGENT' })));
+    expect(both.map((r) => r.status)).toEqual([200, 200, 200]);
+    const pending = (await api.get('/orgs/c/invites')).body.filter((i: any) => i.email === 'kim@example.com');
+    expect(pending).toHaveLength(1);
   });
 
   it('is used once when two people accept the same link at the same moment', async () => {

@@ -108,7 +108,14 @@ export function createChatStateService(deps: {
       ...(assignee && !chat.assignedMemberId && { assignedMemberId: assignee.id, assignedAt: now }),
     });
     await note(tx, emit, chat, takenBy?.id ?? null, lines);
-    emit({ type: 'chat.updated', orgId: chat.orgId, subjectId: chat.id, data: { chat_id: chat.id, changed: ['ai_enabled', 'handover', ...(assignee ? ['assigned_member'] : [])] } });
+    // A handover opens a resolved or snoozed chat again: a person is now to answer it.
+    const reopened = chat.state !== 'OPEN';
+    emit({
+      type: 'chat.updated',
+      orgId: chat.orgId,
+      subjectId: chat.id,
+      data: { chat_id: chat.id, changed: ['ai_enabled', 'handover', ...(assignee ? ['assigned_member'] : []), ...(reopened ? ['state'] : [])], ...(reopened && { state: 'OPEN' }) },
+    });
     return { state: assignee ? 'ASSIGNED' : 'WAITING', assigned_member: assignee ? { id: assignee.id, name: assignee.name } : null };
   }
 

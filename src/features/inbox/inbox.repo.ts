@@ -71,7 +71,7 @@ export interface ContactSummary {
  * out: Drizzle writes a column of the selected table unqualified, which inside this subquery would be the channel's.
  */
 const firstChannel = (column: 'email' | 'phone') =>
-  sql<string | null>`(select ch.${sql.identifier(column)} from contact_channels ch where ch.contact_id = contacts.id and ch.${sql.identifier(column)} is not null order by ch.created_at, ch.id limit 1)`;
+  sql<string | null>`(select ch.${sql.identifier(column)} from contact_channels ch where ch.org_id = contacts.org_id and ch.contact_id = contacts.id and ch.${sql.identifier(column)} is not null order by ch.created_at, ch.id limit 1)`;
 
 /** Who a page's chats are with (name, and an email or a phone to show when there is no name), one query. */
 export async function contactSummaries(db: DbOrTx, orgId: string, contactIds: string[]): Promise<Map<string, ContactSummary>> {

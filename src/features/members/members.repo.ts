@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { invites, type InviteRow, members, type MemberRow, orgs, sessions, type SessionRow, users, type UserRow } from '../../db/schema.ts';
 import { type PageQuery, pageOffset } from '../../lib/pagination.ts';
@@ -172,9 +172,27 @@ export async function deleteInvite(db: DbOrTx, orgId: string, inviteId: string):
   return row;
 }
 
-/** The pending invites of an email in an org (an unaccepted invite, expired or not), removed and returned. */
-export async function deletePendingInvitesOf(db: DbOrTx, orgId: string, email: string): Promise<InviteRow[]> {
-  return db.delete(invites).where(and(pending(orgId), eq(invites.email, email))).returning();
+/**
+ * Serialises the changes to an email's invites in an org until the transaction ends: two invites of the same person at
+ * the same moment then replace one another in order instead of both staying.
+ */
+export async function lockInvitesOf(tx: DbOrTx, orgId: string, email: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(${INVITES_LOCK_KEY}, hashtext(${orgId} || ' ' || ${email}))`);
+}
+
+/** First key of `lockInvitesOf`'s advisory lock ("invites"). */
+const INVITES_LOCK_KEY = 1769369205;
+
+/** The ids of an email's pending invites in an org (unaccepted, expired or not). */
+export async function pendingInviteIdsOf(db: DbOrTx, orgId: string, email: string): Promise<string[]> {
+  const rows = await db.select({ id: invites.id }).from(invites).where(and(pending(orgId), eq(invites.email, email)));
+  return rows.map((r) => r.id);
+}
+
+/** These invites, when still pending, removed and returned. */
+export async function deletePendingInvites(db: DbOrTx, orgId: string, ids: string[]): Promise<InviteRow[]> {
+  if (ids.length === 0) return [];
+  return db.delete(invites).where(and(pending(orgId), inArray(invites.id, ids))).returning();
 }
 
 /** Whether the account of this email is a member of the org. */

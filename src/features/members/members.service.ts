@@ -1,7 +1,7 @@
-import type { Db } from '../../db/client.ts';
+import type { Db, Tx } from '../../db/client.ts';
 import type { Mailer } from '../../infra/mail/mailer.ts';
 import { type Actor, SYSTEM_ACTOR } from '../../events/actor.ts';
-import type { EventLog } from '../../events/event-log.ts';
+import type { Emit, EventLog } from '../../events/event-log.ts';
 import type { InviteRow } from '../../db/schema.ts';
 import { canGrant, type Permission, type Role } from '../../http/permissions.ts';
 import { AppError, notFound } from '../../lib/errors.ts';
@@ -87,6 +87,13 @@ export function createMembersService(deps: MembersDeps) {
     return m;
   }
 
+  /** Removes these invites, when still pending, with their events (a newer invite of the same person replaced them). */
+  async function withdraw(tx: Tx, emit: Emit, orgId: string, ids: string[]): Promise<void> {
+    for (const old of await repo.deletePendingInvites(tx, orgId, ids)) {
+      emit({ type: 'invite.deleted', orgId, subjectId: old.id, data: { invite_id: old.id, email: old.email } });
+    }
+  }
+
   async function revokeInvite(orgId: string, inviteId: string, actor: Actor = SYSTEM_ACTOR): Promise<Invite> {
     return events.transaction(actor, async (tx, emit) => {
       const row = await repo.deleteInvite(tx, orgId, inviteId);
@@ -138,11 +145,10 @@ export function createMembersService(deps: MembersDeps) {
       const token = newInviteToken();
       const email = input.email.toLowerCase();
       const row = await events.transaction(actor, async (tx, emit) => {
+        await repo.lockInvitesOf(tx, orgId, email);
         if (await repo.isMemberByEmail(tx, orgId, email)) throw new AppError('conflict', `${email} is already a member of this organization`);
-        // Inviting someone again (a lost link, another role) replaces their pending invite: one link per person.
-        for (const old of await repo.deletePendingInvitesOf(tx, orgId, email)) {
-          emit({ type: 'invite.deleted', orgId, subjectId: old.id, data: { invite_id: old.id, email: old.email } });
-        }
+        // Inviting someone again (a lost link, another role) replaces their pending invites: one link per person.
+        const earlier = await repo.pendingInviteIdsOf(tx, orgId, email);
         const row = await repo.insertInvite(tx, orgId, {
           id: newId('invite'),
           email,
@@ -152,7 +158,9 @@ export function createMembersService(deps: MembersDeps) {
           createdBy: by.id,
         });
         emit({ type: 'invite.created', orgId, subjectId: row.id, data: { invite_id: row.id, email: row.email, role: row.role } });
-        return row;
+        // The new link is in this answer: the earlier ones go with it. An emailed one replaces them once it is sent.
+        if (!deps.mailer) await withdraw(tx, emit, orgId, earlier);
+        return { ...row, earlier };
       });
       // The dashboard's invite screen, which accepts with `POST /auth/accept-invite`.
       const path = `/app/invite?token=${token}`;
@@ -161,11 +169,12 @@ export function createMembersService(deps: MembersDeps) {
       try {
         await deps.mailer.send(inviteEmail(row, url, (await deps.orgName?.(orgId)) ?? 'Parley'));
       } catch (err) {
-        // Not sent: the invite would be a link nobody holds. It goes, and the inviter learns why.
+        // Not sent: the invite would be a link nobody holds. It goes (an earlier one stays), and the inviter learns why.
         await revokeInvite(orgId, row.id, SYSTEM_ACTOR).catch(() => {});
         const reason = err instanceof Error ? err.message : String(err);
         throw new AppError('bad_gateway', `could not send the invite email: ${reason.slice(0, 300)}`);
       }
+      await events.transaction(actor, (tx, emit) => withdraw(tx, emit, orgId, row.earlier));
       return { ...inviteView(row), emailed: true, url: null, token: null };
     },
 
@@ -186,7 +195,8 @@ export function createMembersService(deps: MembersDeps) {
       if (!looksLikeInviteToken(token)) throw gone();
       const invite = await repo.findInviteByHash(db, hashToken(token));
       if (!invite || invite.acceptedAt || invite.expiresAt <= now()) throw gone();
-      const [org, account] = await Promise.all([deps.orgName?.(invite.orgId), repo.findUserByEmail(db, invite.email)]);
+      // The name is a courtesy: the invite works without it.
+      const [org, account] = await Promise.all([deps.orgName?.(invite.orgId).catch(() => null), repo.findUserByEmail(db, invite.email)]);
       return {
         email: invite.email,
         role: invite.role,

@@ -31,7 +31,8 @@ export function InvitePage() {
     setDone(true);
   });
 
-  if (done) return <Navigate to="/" replace />;
+  // Into the organization just joined (an existing account's default may be another one).
+  if (done) return <Navigate to={info.data ? `/o/${info.data.org.id}` : '/'} replace />;
   if (!token) {
     return (
       <AuthCard title="Accept your invite">
