@@ -37,6 +37,8 @@ describe('the dashboard, built and served by Parley at /app', () => {
     const res = await fetch(`${server.url}/app/assets/${js}`, { headers: { 'accept-encoding': 'gzip' } });
     expect(res.headers.get('content-encoding')).toBe('gzip');
     expect(res.headers.get('vary')).toBe('accept-encoding');
+    // Read to the end (fetch unzips it): a body left unread holds the connection, and the server's close waits for it.
+    expect(await res.text()).toBe(plain.text);
   });
 
   it('answers a file that is not there with a clear 404, not with the page', async () => {
