@@ -87,6 +87,16 @@ export function createMembersService(deps: MembersDeps) {
     return m;
   }
 
+  const inviteGone = () => new AppError('not_found', INVITE_NOT_FOUND);
+
+  /** The invite of a token, unused and unexpired; the same 404 for a wrong, used, revoked or expired one. */
+  async function usableInvite(token: string): Promise<InviteRow> {
+    if (!looksLikeInviteToken(token)) throw inviteGone();
+    const invite = await repo.findInviteByHash(db, hashToken(token));
+    if (!invite || invite.acceptedAt || invite.expiresAt <= now()) throw inviteGone();
+    return invite;
+  }
+
   /** Removes these invites, when still pending, with their events (a newer invite of the same person replaced them). */
   async function withdraw(tx: Tx, emit: Emit, orgId: string, ids: string[]): Promise<void> {
     for (const old of await repo.deletePendingInvites(tx, orgId, ids)) {
@@ -191,10 +201,7 @@ export function createMembersService(deps: MembersDeps) {
      * holds the link may read this, as they may accept it.
      */
     async inviteInfo(token: string): Promise<InviteInfo> {
-      const gone = () => new AppError('not_found', INVITE_NOT_FOUND);
-      if (!looksLikeInviteToken(token)) throw gone();
-      const invite = await repo.findInviteByHash(db, hashToken(token));
-      if (!invite || invite.acceptedAt || invite.expiresAt <= now()) throw gone();
+      const invite = await usableInvite(token);
       // The name is a courtesy: the invite works without it.
       const [org, account] = await Promise.all([deps.orgName?.(invite.orgId).catch(() => null), repo.findUserByEmail(db, invite.email)]);
       return {
@@ -211,11 +218,8 @@ export function createMembersService(deps: MembersDeps) {
      * invite link alone never signs anyone into an existing account), adds the membership, and signs in.
      */
     async acceptInvite(input: { token: string; name: string; password: string }, meta: ClientMeta): Promise<StartedSession> {
-      const gone = () => new AppError('not_found', INVITE_NOT_FOUND);
-      if (!looksLikeInviteToken(input.token)) throw gone();
+      const invite = await usableInvite(input.token);
       const tokenHash = hashToken(input.token);
-      const invite = await repo.findInviteByHash(db, tokenHash);
-      if (!invite || invite.acceptedAt || invite.expiresAt <= now()) throw gone();
       const existing = await repo.findUserByEmail(db, invite.email);
       if (existing && !(await verifyPassword(input.password, existing.passwordHash))) {
         throw new AppError('unauthorized', 'this email already has an account: send its current password to accept the invite');
@@ -225,7 +229,7 @@ export function createMembersService(deps: MembersDeps) {
       const userId = existing?.id ?? newId('user');
       const user = await events.transaction({ type: 'member', id: userId }, async (tx, emit) => {
         // Claimed in the transaction: of two concurrent accepts, one gets the row, the other a 404.
-        if (!(await repo.claimInvite(tx, tokenHash, now()))) throw gone();
+        if (!(await repo.claimInvite(tx, tokenHash, now()))) throw inviteGone();
         const u =
           existing ??
           (await repo.insertUser(tx, { id: userId, email: invite.email, name: input.name, passwordHash: passwordHash!, defaultOrgId: invite.orgId }));

@@ -1,12 +1,13 @@
 import { Container, Text, Title } from '@mantine/core';
 import { Suspense } from 'react';
-import { Navigate, Route, Routes, useParams } from 'react-router';
+import { Navigate, Route, Routes } from 'react-router';
 import type { Role, User } from './api/client';
 import { may } from './auth/permissions';
 import { SignInPage } from './auth/SignInPage';
 import { useCurrentUser, useSetupState } from './auth/session';
 import { ApiKeysPage, AssistantEditPage, AssistantNewPage, AssistantsPage, AuditLogPage, ContactDetailPage, ContactsPage, InboxPage, KnowledgePage, MembersPage, PlaygroundPage, ProvidersPage, SessionsPage, SetupPage, UsagePage, WebhookDetailPage, WebhooksPage } from './pages';
 import { Layout } from './shell/Layout';
+import { useOrg } from './shell/orgs';
 import { ErrorAlert, Loading } from './ui/QueryState';
 
 /** Setup while the instance has no user, sign-in while there is no session, the app otherwise. */
@@ -31,11 +32,11 @@ export function Gate() {
  * (MANAGER, AGENT), the assistants for the others.
  */
 const startPage = (role: Role | undefined) => (may(role, 'chats:write') && !may(role, 'assistants:manage') ? 'inbox' : 'assistants');
-const roleIn = (user: User, orgId: string | undefined) => user.memberships.find((m) => m.org_id === orgId)?.role;
+const roleIn = (user: User, orgId: string) => user.memberships.find((m) => m.org_id === orgId)?.role;
 
-function OrgStart({ user }: { user: User }) {
-  const { orgId } = useParams();
-  return <Navigate to={startPage(roleIn(user, orgId))} replace />;
+/** `/o/{org_id}`: the org's start page for the member's role there (a sub-org reached as a parent's ADMIN too). */
+function OrgStart() {
+  return <Navigate to={startPage(useOrg().org?.role)} replace />;
 }
 
 function SignedInApp({ user }: { user: User }) {
@@ -45,7 +46,7 @@ function SignedInApp({ user }: { user: User }) {
       <Route element={<Layout user={user} />}>
         <Route index element={home ? <Navigate to={`/o/${home}/${startPage(roleIn(user, home))}`} replace /> : <NoOrg />} />
         <Route path="o/:orgId">
-          <Route index element={<OrgStart user={user} />} />
+          <Route index element={<OrgStart />} />
           <Route path="assistants" element={<AssistantsPage />} />
           <Route path="assistants/new" element={<AssistantNewPage />} />
           <Route path="assistants/:assistantId" element={<AssistantEditPage />} />
